@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+
+from crowdsafe.audit.models import ActionLog
+
+
+def timeline_for(*, subject: models.Model, limit: int = 200) -> QuerySet[ActionLog]:
+    """The action log of one record, newest first. The caller has already checked that the user may see
+    the record; the log of a visible record is visible."""
+    return (
+        ActionLog.objects.filter(
+            subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
+            subject_id=subject.pk,
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -1,0 +1,22 @@
+"""The one Celery app. Tasks are thin (ids in, one service call); the beat schedule is kept here in code."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crowdsafe.settings")
+
+app = Celery("crowdsafe")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Picks up a newly published State Council holiday schedule once the calendar library is upgraded.
+    "workdays-sync-calendar": {
+        "task": "crowdsafe.workdays.tasks.sync_calendar",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}

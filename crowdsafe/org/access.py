@@ -1,0 +1,190 @@
+"""Access scoping (DESIGN.md section 4).
+
+Bulk visibility is decided by querysets: a user's *scope* is the territories, departments and organisations
+of their memberships, read once per request. Selectors combine the Q objects below for their model, so
+"everything in this territory" is one indexed prefix match. django-guardian holds the exceptions: objects
+shared with a department outside its default scope, granted to the department's group (``granted_q``).
+
+Outsiders get 404, never 403, for objects they may not know exist: use ``get_scoped_or_404``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.functions import Cast
+from django.http import Http404
+from guardian.utils import get_group_obj_perms_model
+
+from crowdsafe.org.choices import Role
+from crowdsafe.org.models import PATH_SEPARATOR
+
+GOVERNMENT_ROLES = frozenset(
+    {Role.STAFF, Role.HEAD, Role.GRID_WORKER, Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN}
+)
+EXTERNAL_ROLES = frozenset({Role.ORGANIZER, Role.VENUE_OPERATOR})
+
+
+def minimal_prefixes(paths: Iterable[str]) -> tuple[str, ...]:
+    """Drop every path that lies inside another one: ("410500/", "410500/410502/") → ("410500/",)."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(prefix) for prefix in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """Paths of the strict ancestors of ``path``: "a/b/c/" → ["a/", "a/b/"]."""
+    parts = [part for part in path.split(PATH_SEPARATOR) if part]
+    return [PATH_SEPARATOR.join(parts[:i]) + PATH_SEPARATOR for i in range(1, len(parts))]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see by default. Built by ``get_scope`` with one query."""
+
+    user_id: int | None = None
+    is_superuser: bool = False
+    roles: frozenset[str] = frozenset()
+    # Subtrees the user works in through jurisdiction memberships (grid worker, township officer, leader,
+    # admin) and through their departments' jurisdictions (staff, head).
+    jurisdiction_paths: tuple[str, ...] = ()
+    department_paths: tuple[str, ...] = ()
+    organisation_paths: tuple[str, ...] = ()
+    department_ids: frozenset[int] = frozenset()
+    department_group_ids: frozenset[int] = frozenset()
+    organisation_ids: frozenset[int] = frozenset()
+    head_of_department_ids: frozenset[int] = frozenset()
+    admin_paths: tuple[str, ...] = ()
+    memberships: tuple = field(default=(), compare=False, repr=False)
+
+    @property
+    def territory_paths(self) -> tuple[str, ...]:
+        """Every government subtree: own jurisdictions and own departments' jurisdictions."""
+        return minimal_prefixes(self.jurisdiction_paths + self.department_paths)
+
+    @property
+    def is_government(self) -> bool:
+        return bool(self.roles & GOVERNMENT_ROLES)
+
+    @property
+    def is_external(self) -> bool:
+        return bool(self.roles & EXTERNAL_ROLES) and not self.is_government
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    def covers_path(self, path: str) -> bool:
+        return self.is_superuser or any(path.startswith(p) for p in self.territory_paths)
+
+
+EMPTY_SCOPE = Scope()
+
+
+def get_scope(user) -> Scope:
+    """The user's scope, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return EMPTY_SCOPE
+    cached = getattr(user, "_crowdsafe_scope", None)
+    if cached is not None:
+        return cached
+    memberships = tuple(
+        user.memberships.select_related("department__jurisdiction", "jurisdiction", "organisation__jurisdiction")
+    )
+    jurisdiction_paths, department_paths, organisation_paths, admin_paths = [], [], [], []
+    department_ids, group_ids, organisation_ids, head_ids = set(), set(), set(), set()
+    for m in memberships:
+        if m.department_id:
+            if not m.department.is_active:
+                continue
+            department_ids.add(m.department_id)
+            group_ids.add(m.department.group_id)
+            department_paths.append(m.department.jurisdiction.path)
+            if m.role == Role.HEAD:
+                head_ids.add(m.department_id)
+        elif m.jurisdiction_id:
+            jurisdiction_paths.append(m.jurisdiction.path)
+            if m.role == Role.ADMIN:
+                admin_paths.append(m.jurisdiction.path)
+        elif m.organisation_id:
+            organisation_ids.add(m.organisation_id)
+            organisation_paths.append(m.organisation.jurisdiction.path)
+    scope = Scope(
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+        roles=frozenset(m.role for m in memberships),
+        jurisdiction_paths=minimal_prefixes(jurisdiction_paths),
+        department_paths=minimal_prefixes(department_paths),
+        organisation_paths=minimal_prefixes(organisation_paths),
+        department_ids=frozenset(department_ids),
+        department_group_ids=frozenset(group_ids),
+        organisation_ids=frozenset(organisation_ids),
+        head_of_department_ids=frozenset(head_ids),
+        admin_paths=minimal_prefixes(admin_paths),
+        memberships=memberships,
+    )
+    user._crowdsafe_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after a membership of this user changed)."""
+    if hasattr(user, "_crowdsafe_scope"):
+        del user._crowdsafe_scope
+
+
+NOTHING = Q(pk__in=[])
+
+
+def path_q(paths: Iterable[str], *, field: str = "jurisdiction__path") -> Q:
+    """Rows whose jurisdiction path lies in one of the subtrees (an OR of indexed prefix matches)."""
+    q = NOTHING
+    for path in minimal_prefixes(paths):
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def ancestors_q(paths: Iterable[str], *, field: str = "jurisdiction__path") -> Q:
+    """Rows whose jurisdiction is a strict ancestor of one of the paths (e.g. the district above a township)."""
+    ancestors = sorted({a for path in paths for a in ancestor_paths(path)})
+    return Q(**{f"{field}__in": ancestors}) if ancestors else NOTHING
+
+
+def in_q(ids: Iterable[int], *, field: str) -> Q:
+    ids = sorted(set(ids))
+    return Q(**{f"{field}__in": ids}) if ids else NOTHING
+
+
+def granted_q(scope: Scope, model: type[models.Model], codename: str) -> Q:
+    """Rows of ``model`` on which one of the user's departments was granted ``codename`` (django-guardian).
+
+    Uses the model's direct-FK group permission model when one is registered (hot tables), the generic
+    one otherwise; either way a single subquery."""
+    if not scope.department_group_ids:
+        return NOTHING
+    perm_model = get_group_obj_perms_model(model)
+    grants = perm_model.objects.filter(
+        group_id__in=sorted(scope.department_group_ids), permission__codename=codename
+    )
+    if perm_model.objects.is_generic():
+        ids = (
+            grants.filter(content_type=ContentType.objects.get_for_model(model))
+            .annotate(object_id=Cast("object_pk", BigIntegerField()))
+            .values("object_id")
+        )
+    else:
+        ids = grants.values("content_object_id")
+    return Q(pk__in=ids)
+
+
+def get_scoped_or_404(queryset: QuerySet, **lookup):
+    """Fetch one object from an already scoped queryset; anything outside the scope is simply not found."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crowdsafe.org.choices import (
+    ROLE_ANCHOR,
+    Anchor,
+    DepartmentKind,
+    JurisdictionLevel,
+    OrganisationKind,
+    Role,
+)
+
+PATH_SEPARATOR = "/"
+
+division_code_validator = RegexValidator(
+    r"^\d{6}(\d{3}(\d{3}(G\d{1,3})?)?)?$",
+    _("区划代码应为6位（县级以上）、9位（乡镇街道）、12位（村社区）统计用区划代码，网格在村社区代码后加 G 和序号。"),
+)
+
+
+class Jurisdiction(models.Model):
+    """A territory (属地): city, district/county, township/street, village/community or grid.
+
+    Keyed by the official statistical division code (安阳市 410500, 文峰区 410502, a street 410502001, a
+    community 410502001001); grids carry a suffix (410502001001G01). ``path`` is the materialised path of
+    codes from the root, ending in a separator ("410500/410502/410502001/"), so "everything in this
+    territory" (属地管理) is one prefix match on an indexed column, with no recursion.
+    """
+
+    code = models.CharField(_("区划代码"), max_length=20, unique=True, validators=[division_code_validator])
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("层级"), max_length=16, choices=JurisdictionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("深度"), editable=False, default=0)
+    # Locally promised decision deadline for permits etc. is configured per jurisdiction in later issues.
+
+    class Meta:
+        verbose_name = _("辖区")
+        verbose_name_plural = _("辖区")
+        ordering = ["path"]
+        indexes = [
+            # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' whatever the collation.
+            models.Index(fields=["path"], name="org_jur_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, level=JurisdictionLevel.CITY) | Q(parent__isnull=False),
+                name="org_jurisdiction_root_is_city",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ancestor_codes(self) -> list[str]:
+        return [code for code in self.path.split(PATH_SEPARATOR) if code][:-1]
+
+    def is_within(self, other: Jurisdiction) -> bool:
+        return self.path.startswith(other.path)
+
+    @property
+    def city_code(self) -> str:
+        return self.path.split(PATH_SEPARATOR, 1)[0]
+
+
+class Department(models.Model):
+    """A government agency at a jurisdiction (部门): 安阳市公安局, 文峰区公安分局, 梅河口市消防救援大队 …
+
+    Each department has its own auth group; object permissions beyond the default scope (e.g. a permit
+    opened to the fire brigade for a joint inspection) are granted to that group, never to one person.
+    """
+
+    name = models.CharField(_("名称"), max_length=128)
+    short_name = models.CharField(_("简称"), max_length=32, blank=True)
+    kind = models.CharField(_("类别"), max_length=32, choices=DepartmentKind.choices)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("所属辖区"), on_delete=models.PROTECT, related_name="departments"
+    )
+    group = models.OneToOneField(
+        Group, verbose_name=_("权限组"), on_delete=models.PROTECT, related_name="department", editable=False
+    )
+    duty_phone = models.CharField(_("值班电话"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["jurisdiction__path", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "name"], name="org_department_unique_name"),
+        ]
+        indexes = [models.Index(fields=["kind", "jurisdiction"], name="org_dept_kind_jur_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+unified_credit_code_validator = RegexValidator(
+    r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+    _("统一社会信用代码应为18位，由数字和大写字母（不含 I、O、Z、S、V）组成。"),
+)
+
+
+class Organisation(models.Model):
+    """An outside body (单位): an event organizer or undertaker (主办/承办方), or a venue operator.
+
+    Carries what Order 505 Art. 13 asks of an undertaker: proof of legal establishment (the unified social
+    credit code) and its safety-responsible person (安全责任人).
+    """
+
+    name = models.CharField(_("单位名称"), max_length=128)
+    kind = models.CharField(_("类别"), max_length=16, choices=OrganisationKind.choices)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[unified_credit_code_validator]
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("注册地辖区"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    address = models.CharField(_("地址"), max_length=255, blank=True)
+    safety_officer_name = models.CharField(_("安全责任人"), max_length=64)
+    safety_officer_phone = models.CharField(_("安全责任人电话"), max_length=20)
+    safety_officer_id_number = models.CharField(_("安全责任人身份证号"), max_length=18, blank=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """Who a user acts for, and in which role (成员身份).
+
+    Staff and heads belong to a department; grid workers, township officers, leaders and admins to a
+    jurisdiction; organizers and venue operators to an organisation. Exactly one anchor is set, the one the
+    role needs (``ROLE_ANCHOR``); a database constraint keeps it so.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("辖区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    title = models.CharField(_("职务"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("成员身份")
+        verbose_name_plural = _("成员身份")
+        ordering = ["user_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role__in=[r for r, a in ROLE_ANCHOR.items() if a == Anchor.DEPARTMENT],
+                        department__isnull=False,
+                        jurisdiction__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r for r, a in ROLE_ANCHOR.items() if a == Anchor.JURISDICTION],
+                        department__isnull=True,
+                        jurisdiction__isnull=False,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r for r, a in ROLE_ANCHOR.items() if a == Anchor.ORGANISATION],
+                        department__isnull=True,
+                        jurisdiction__isnull=True,
+                        organisation__isnull=False,
+                    )
+                ),
+                name="org_membership_anchor_matches_role",
+            ),
+            # One membership per (user, role, anchor); partial constraints because exactly one anchor is set.
+            models.UniqueConstraint(
+                fields=["user", "role", "department"],
+                condition=Q(department__isnull=False),
+                name="org_membership_unique_department",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "jurisdiction"],
+                condition=Q(jurisdiction__isnull=False),
+                name="org_membership_unique_jurisdiction",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="org_membership_unique_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.anchor}"
+
+    @property
+    def anchor(self) -> Department | Jurisdiction | Organisation | None:
+        return self.department or self.jurisdiction or self.organisation
+
+    @property
+    def territory(self) -> Jurisdiction | None:
+        """The jurisdiction this membership works in (a department's own jurisdiction for staff)."""
+        if self.department_id:
+            return self.department.jurisdiction
+        if self.jurisdiction_id:
+            return self.jurisdiction
+        return None

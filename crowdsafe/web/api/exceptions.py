@@ -1,0 +1,19 @@
+"""API error shape: every error is a 4xx JSON body with ``detail`` (and ``field``/``code`` when known)."""
+
+from __future__ import annotations
+
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from crowdsafe.errors import DomainError, PermissionDeniedError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"detail": str(exc.message), "code": exc.code}
+        if exc.field:
+            body["field"] = exc.field
+        code = status.HTTP_403_FORBIDDEN if isinstance(exc, PermissionDeniedError) else status.HTTP_400_BAD_REQUEST
+        return Response(body, status=code)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,88 @@
+# Shared helpers for scripts/run and scripts/test. Sourced, not executed.
+# shellcheck shell=bash
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+
+# Debian packages: WeasyPrint's Pango and HarfBuzz subsetting (without libharfbuzz-subset0 a Chinese PDF
+# takes ~40x longer), the CJK fonts documents name, Chromium for the browser tests, gettext for the
+# translation catalogue check, poppler-utils to turn PDFs into text and images in tests.
+RUN_DEB_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk"
+TEST_DEB_PACKAGES="$RUN_DEB_PACKAGES chromium gettext poppler-utils"
+
+ensure_deb_packages() {
+  local missing=() pkg
+  command -v dpkg >/dev/null 2>&1 || { say "not a Debian system: make sure these are installed: $*"; return 0; }
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    die "missing Debian packages: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}"
+  fi
+}
+
+find_python() {
+  local candidate
+  for candidate in python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 && \
+       "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  die "Python 3.11 is required (python3.11 not found)"
+}
+
+# ensure_venv [dev]: .venv with the pinned dependencies, reinstalled only when pyproject.toml changes.
+ensure_venv() {
+  local extra="${1:-}" spec="." stamp
+  [ "$extra" = dev ] && spec=".[dev]"
+  [ -x .venv/bin/python ] || { say "creating .venv"; "$(find_python)" -m venv .venv; }
+  stamp=".venv/.crowdsafe-$(sha256sum pyproject.toml | cut -c1-16)-${extra:-run}"
+  if [ ! -f "$stamp" ]; then
+    say "installing Python packages ($spec)"
+    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec" 2>&1 | grep -v '^WARNING: Location' || true
+    .venv/bin/python -c 'import django, rest_framework, celery, guardian, weasyprint' || die "Python install failed"
+    touch "$stamp"
+  fi
+  export PATH="$PWD/.venv/bin:$PATH"
+}
+
+pg_answers() { .venv/bin/python - <<'PY' >/dev/null 2>&1
+import psycopg2
+psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", connect_timeout=3).close()
+PY
+}
+
+ensure_postgres() {
+  pg_answers && return 0
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ] && [ "$(id -u)" = 0 ]; then
+    say "starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    for _ in $(seq 1 20); do pg_answers && return 0; sleep 0.5; done
+  fi
+  die "PostgreSQL does not answer on 127.0.0.1:5432 (user postgres, trust auth). Start it, e.g.:
+  pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start"
+}
+
+redis_answers() { .venv/bin/python - <<'PY' >/dev/null 2>&1
+import redis
+redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=3).ping()
+PY
+}
+
+ensure_redis() {
+  redis_answers && return 0
+  if command -v redis-server >/dev/null 2>&1; then
+    say "starting Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no >/dev/null || true
+    for _ in $(seq 1 20); do redis_answers && return 0; sleep 0.5; done
+  fi
+  die "Redis does not answer on 127.0.0.1:6379. Start it, e.g.:
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save \"\" --appendonly no"
+}

@@ -1,0 +1,83 @@
+"""Shared fixtures: a small two-city tree (安阳市 with two districts, and 梅河口市) and users in it."""
+
+from __future__ import annotations
+
+import os
+from types import SimpleNamespace
+
+import pytest
+
+from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel, Role
+from tests.factories import DepartmentFactory, JurisdictionFactory, OrganisationFactory, UserFactory, member
+
+L = JurisdictionLevel
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def city(db):
+    """安阳市 410500 → 文峰区 410502 → 东大街街道 410502001 → 社区 410502001001 → 网格 G01;
+    a second street 410502002; 北关区 410503 with a street; and 梅河口市 220581 with a township."""
+    anyang = JurisdictionFactory(code="410500", name="安阳市", level=L.CITY, parent=None)
+    wenfeng = JurisdictionFactory(code="410502", name="文峰区", level=L.DISTRICT, parent=anyang)
+    street = JurisdictionFactory(code="410502001", name="东大街街道", level=L.TOWNSHIP, parent=wenfeng)
+    community = JurisdictionFactory(code="410502001001", name="东大街社区", level=L.COMMUNITY, parent=street)
+    grid = JurisdictionFactory(code="410502001001G01", name="东大街社区第一网格", level=L.GRID, parent=community)
+    street2 = JurisdictionFactory(code="410502002", name="西大街街道", level=L.TOWNSHIP, parent=wenfeng)
+    beiguan = JurisdictionFactory(code="410503", name="北关区", level=L.DISTRICT, parent=anyang)
+    beiguan_street = JurisdictionFactory(code="410503001", name="红旗路街道", level=L.TOWNSHIP, parent=beiguan)
+    meihekou = JurisdictionFactory(code="220581", name="梅河口市", level=L.CITY, parent=None)
+    mhk_town = JurisdictionFactory(code="220581100", name="山城镇", level=L.TOWNSHIP, parent=meihekou)
+    ns = SimpleNamespace(
+        anyang=anyang,
+        wenfeng=wenfeng,
+        street=street,
+        community=community,
+        grid=grid,
+        street2=street2,
+        beiguan=beiguan,
+        beiguan_street=beiguan_street,
+        meihekou=meihekou,
+        mhk_town=mhk_town,
+    )
+    ns.wenfeng_police = DepartmentFactory(
+        name="安阳市公安局文峰分局", kind=DepartmentKind.PUBLIC_SECURITY, jurisdiction=wenfeng
+    )
+    ns.beiguan_police = DepartmentFactory(
+        name="安阳市公安局北关分局", kind=DepartmentKind.PUBLIC_SECURITY, jurisdiction=beiguan
+    )
+    ns.city_police = DepartmentFactory(name="安阳市公安局", kind=DepartmentKind.PUBLIC_SECURITY, jurisdiction=anyang)
+    ns.mhk_fire = DepartmentFactory(name="梅河口市消防救援大队", kind=DepartmentKind.FIRE_RESCUE, jurisdiction=meihekou)
+    ns.organisation = OrganisationFactory(name="安阳文化演艺有限公司", jurisdiction=wenfeng)
+    return ns
+
+
+@pytest.fixture
+def users(city):
+    """One user per role, anchored in 文峰区 / 东大街街道 where the role allows it."""
+
+    def make(role, **anchor):
+        return member(UserFactory(username=f"u_{role}"), role=role, **anchor).user
+
+    return SimpleNamespace(
+        staff=make(Role.STAFF, department=city.wenfeng_police),
+        head=make(Role.HEAD, department=city.wenfeng_police),
+        grid_worker=make(Role.GRID_WORKER, jurisdiction=city.grid),
+        township_officer=make(Role.TOWNSHIP_OFFICER, jurisdiction=city.street),
+        leader=make(Role.LEADER, jurisdiction=city.wenfeng),
+        admin=make(Role.ADMIN, jurisdiction=city.anyang),
+        organizer=make(Role.ORGANIZER, organisation=city.organisation),
+        outsider=make(Role.TOWNSHIP_OFFICER, jurisdiction=city.mhk_town),
+    )
+
+
+@pytest.fixture(scope="session")
+def browser_env():
+    # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run there
+    # unless told the caller knows what it is doing (the browser tests touch the ORM only between steps).
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    return True
