@@ -11,12 +11,12 @@ class User(AbstractUser):
     What a user may see and do follows from their memberships (``org.Membership``), not from this row.
     """
 
-    full_name = models.CharField(_("姓名"), max_length=64, blank=True)
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    full_name = models.CharField(_("full name"), max_length=64, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
 
     class Meta:
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = _("user")
+        verbose_name_plural = _("user")
 
     def __str__(self) -> str:
         return self.full_name or self.username

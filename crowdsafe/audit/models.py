@@ -19,30 +19,30 @@ class ActionLog(models.Model):
     (migration 0002). It is what the timelines in the UI show.
     """
 
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
+        verbose_name=_("actor"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     # The actor's name at the time, so the timeline reads right even if the user is renamed.
-    actor_label = models.CharField(_("操作人名称"), max_length=128, blank=True)
-    subject_type = models.ForeignKey(ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT)
-    subject_id = models.PositiveBigIntegerField(_("对象编号"))
+    actor_label = models.CharField(_("actor name"), max_length=128, blank=True)
+    subject_type = models.ForeignKey(ContentType, verbose_name=_("subject type"), on_delete=models.PROTECT)
+    subject_id = models.PositiveBigIntegerField(_("subject id"))
     subject = GenericForeignKey("subject_type", "subject_id")
-    subject_label = models.CharField(_("对象名称"), max_length=255, blank=True)
-    verb = models.CharField(_("操作"), max_length=64)
-    from_state = models.CharField(_("原状态"), max_length=64, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=64, blank=True)
-    reason = models.TextField(_("原因"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
+    subject_label = models.CharField(_("subject"), max_length=255, blank=True)
+    verb = models.CharField(_("action"), max_length=64)
+    from_state = models.CharField(_("from"), max_length=64, blank=True)
+    to_state = models.CharField(_("to"), max_length=64, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("操作记录")
-        verbose_name_plural = _("操作记录")
+        verbose_name = _("action log entry")
+        verbose_name_plural = _("action log entry")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["subject_type", "subject_id", "-created_at"], name="audit_subject_time_idx"),

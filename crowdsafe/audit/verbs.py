@@ -6,11 +6,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 _VERBS: dict[str, Promise | str] = {
-    "created": _("创建"),
-    "updated": _("修改"),
-    "deleted": _("删除"),
-    "granted": _("授权"),
-    "revoked": _("撤销授权"),
+    "created": _("created"),
+    "updated": _("changed"),
+    "deleted": _("deleted"),
+    "granted": _("access granted"),
+    "revoked": _("access revoked"),
 }
 
 

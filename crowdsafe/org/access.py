@@ -94,7 +94,9 @@ def get_scope(user) -> Scope:
     if cached is not None:
         return cached
     memberships = tuple(
-        user.memberships.select_related("department__jurisdiction", "jurisdiction", "organisation__jurisdiction")
+        user.memberships.select_related(
+            "department__jurisdiction", "jurisdiction", "organisation__jurisdiction"
+        )
     )
     jurisdiction_paths, department_paths, organisation_paths, admin_paths = [], [], [], []
     department_ids, group_ids, organisation_ids, head_ids = set(), set(), set(), set()

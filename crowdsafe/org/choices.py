@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class JurisdictionLevel(models.TextChoices):
     """属地层级: city → district/county → township/street → village/community → grid."""
 
-    CITY = "city", _("市")
-    DISTRICT = "district", _("县（市、区）")
-    TOWNSHIP = "township", _("乡镇（街道）")
-    COMMUNITY = "community", _("村（社区）")
-    GRID = "grid", _("网格")
+    CITY = "city", _("City")
+    DISTRICT = "district", _("District / county")
+    TOWNSHIP = "township", _("Township / street")
+    COMMUNITY = "community", _("Village / community")
+    GRID = "grid", _("Grid")
 
 
 # Depth of each level in the tree (a city is the root).
@@ -27,43 +27,43 @@ LEVEL_DEPTH = {
 class DepartmentKind(models.TextChoices):
     """Kinds of agency, after the division of duties in 安委办〔2023〕1号 and the city notices."""
 
-    PUBLIC_SECURITY = "public_security", _("公安")
-    FIRE_RESCUE = "fire_rescue", _("消防救援")
-    EMERGENCY = "emergency", _("应急管理")
-    MARKET_REGULATION = "market_regulation", _("市场监管")
-    HOUSING = "housing", _("住房城乡建设")
-    CULTURE_TOURISM = "culture_tourism", _("文化广电旅游")
-    EDUCATION = "education", _("教育")
-    TRANSPORT = "transport", _("交通运输")
-    CIVIL_AFFAIRS = "civil_affairs", _("民政")
-    HEALTH = "health", _("卫生健康")
-    TOWNSHIP_GOVERNMENT = "township_government", _("乡镇人民政府（街道办事处）")
-    OTHER = "other", _("其他")
+    PUBLIC_SECURITY = "public_security", _("Public security")
+    FIRE_RESCUE = "fire_rescue", _("Fire and rescue")
+    EMERGENCY = "emergency", _("Emergency management")
+    MARKET_REGULATION = "market_regulation", _("Market regulation")
+    HOUSING = "housing", _("Housing and urban-rural development")
+    CULTURE_TOURISM = "culture_tourism", _("Culture, radio, TV and tourism")
+    EDUCATION = "education", _("Education")
+    TRANSPORT = "transport", _("Transport")
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs")
+    HEALTH = "health", _("Health")
+    TOWNSHIP_GOVERNMENT = "township_government", _("Township government / street office")
+    OTHER = "other", _("Other")
 
 
 class OrganisationKind(models.TextChoices):
-    ORGANIZER = "organizer", _("活动主办/承办单位")
-    VENUE_OPERATOR = "venue_operator", _("场所管理（经营）单位")
-    BOTH = "both", _("主办单位兼场所管理单位")
+    ORGANIZER = "organizer", _("Event organizer / undertaker")
+    VENUE_OPERATOR = "venue_operator", _("Venue operator")
+    BOTH = "both", _("Organizer and venue operator")
 
 
 class Role(models.TextChoices):
     """A membership's role. Which anchor it needs is in ``ROLE_ANCHOR``."""
 
-    STAFF = "staff", _("部门工作人员")
-    HEAD = "head", _("部门负责人")
-    GRID_WORKER = "grid_worker", _("网格员")
-    TOWNSHIP_OFFICER = "township_officer", _("乡镇（街道）工作人员")
-    LEADER = "leader", _("领导")
-    ADMIN = "admin", _("系统管理员")
-    ORGANIZER = "organizer", _("活动主办方")
-    VENUE_OPERATOR = "venue_operator", _("场所管理者")
+    STAFF = "staff", _("Department staff")
+    HEAD = "head", _("Department head")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    TOWNSHIP_OFFICER = "township_officer", _("Township officer")
+    LEADER = "leader", _("Leader")
+    ADMIN = "admin", _("System administrator")
+    ORGANIZER = "organizer", _("Organizer")
+    VENUE_OPERATOR = "venue_operator", _("Venue operator (person)")
 
 
 class Anchor(models.TextChoices):
-    DEPARTMENT = "department", _("部门")
-    JURISDICTION = "jurisdiction", _("辖区")
-    ORGANISATION = "organisation", _("单位")
+    DEPARTMENT = "department", _("department")
+    JURISDICTION = "jurisdiction", _("jurisdiction")
+    ORGANISATION = "organisation", _("organisation")
 
 
 ROLE_ANCHOR = {

@@ -20,7 +20,9 @@ PATH_SEPARATOR = "/"
 
 division_code_validator = RegexValidator(
     r"^\d{6}(\d{3}(\d{3}(G\d{1,3})?)?)?$",
-    _("区划代码应为6位（县级以上）、9位（乡镇街道）、12位（村社区）统计用区划代码，网格在村社区代码后加 G 和序号。"),
+    _(
+        "A division code has 6 digits (county and above), 9 (township/street) or 12 (village/community); a grid adds G and a number to its community's code."
+    ),
 )
 
 
@@ -33,19 +35,26 @@ class Jurisdiction(models.Model):
     territory" (属地管理) is one prefix match on an indexed column, with no recursion.
     """
 
-    code = models.CharField(_("区划代码"), max_length=20, unique=True, validators=[division_code_validator])
-    name = models.CharField(_("名称"), max_length=64)
-    level = models.CharField(_("层级"), max_length=16, choices=JurisdictionLevel.choices)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    code = models.CharField(
+        _("division code"), max_length=20, unique=True, validators=[division_code_validator]
     )
-    path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
-    depth = models.PositiveSmallIntegerField(_("深度"), editable=False, default=0)
+    name = models.CharField(_("name"), max_length=64)
+    level = models.CharField(_("level"), max_length=16, choices=JurisdictionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("depth"), editable=False, default=0)
     # Locally promised decision deadline for permits etc. is configured per jurisdiction in later issues.
 
     class Meta:
-        verbose_name = _("辖区")
-        verbose_name_plural = _("辖区")
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdiction")
         ordering = ["path"]
         indexes = [
             # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' whatever the collation.
@@ -80,21 +89,25 @@ class Department(models.Model):
     opened to the fire brigade for a joint inspection) are granted to that group, never to one person.
     """
 
-    name = models.CharField(_("名称"), max_length=128)
-    short_name = models.CharField(_("简称"), max_length=32, blank=True)
-    kind = models.CharField(_("类别"), max_length=32, choices=DepartmentKind.choices)
+    name = models.CharField(_("name"), max_length=128)
+    short_name = models.CharField(_("short name"), max_length=32, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=DepartmentKind.choices)
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name=_("所属辖区"), on_delete=models.PROTECT, related_name="departments"
+        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="departments"
     )
     group = models.OneToOneField(
-        Group, verbose_name=_("权限组"), on_delete=models.PROTECT, related_name="department", editable=False
+        Group,
+        verbose_name=_("permission group"),
+        on_delete=models.PROTECT,
+        related_name="department",
+        editable=False,
     )
-    duty_phone = models.CharField(_("值班电话"), max_length=32, blank=True)
-    is_active = models.BooleanField(_("启用"), default=True)
+    duty_phone = models.CharField(_("duty phone"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = _("部门")
-        verbose_name_plural = _("部门")
+        verbose_name = _("department")
+        verbose_name_plural = _("department")
         ordering = ["jurisdiction__path", "kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "name"], name="org_department_unique_name"),
@@ -107,7 +120,9 @@ class Department(models.Model):
 
 unified_credit_code_validator = RegexValidator(
     r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
-    _("统一社会信用代码应为18位，由数字和大写字母（不含 I、O、Z、S、V）组成。"),
+    _(
+        "A unified social credit code has 18 characters: digits and capital letters other than I, O, Z, S and V."
+    ),
 )
 
 
@@ -118,22 +133,30 @@ class Organisation(models.Model):
     credit code) and its safety-responsible person (安全责任人).
     """
 
-    name = models.CharField(_("单位名称"), max_length=128)
-    kind = models.CharField(_("类别"), max_length=16, choices=OrganisationKind.choices)
+    name = models.CharField(_("name"), max_length=128)
+    kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices)
     credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, validators=[unified_credit_code_validator]
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[unified_credit_code_validator],
     )
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name=_("注册地辖区"), on_delete=models.PROTECT, related_name="organisations"
+        Jurisdiction,
+        verbose_name=_("registered jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
     )
-    address = models.CharField(_("地址"), max_length=255, blank=True)
-    safety_officer_name = models.CharField(_("安全责任人"), max_length=64)
-    safety_officer_phone = models.CharField(_("安全责任人电话"), max_length=20)
-    safety_officer_id_number = models.CharField(_("安全责任人身份证号"), max_length=18, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    safety_officer_name = models.CharField(_("safety-responsible person"), max_length=64)
+    safety_officer_phone = models.CharField(_("safety-responsible person's phone"), max_length=20)
+    safety_officer_id_number = models.CharField(
+        _("safety-responsible person's ID number"), max_length=18, blank=True
+    )
 
     class Meta:
-        verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisation")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -149,15 +172,20 @@ class Membership(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     department = models.ForeignKey(
-        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     jurisdiction = models.ForeignKey(
         Jurisdiction,
-        verbose_name=_("辖区"),
+        verbose_name=_("jurisdiction"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -165,18 +193,18 @@ class Membership(models.Model):
     )
     organisation = models.ForeignKey(
         Organisation,
-        verbose_name=_("单位"),
+        verbose_name=_("organisation"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="memberships",
     )
-    title = models.CharField(_("职务"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    title = models.CharField(_("title"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("成员身份")
-        verbose_name_plural = _("成员身份")
+        verbose_name = _("membership")
+        verbose_name_plural = _("membership")
         ordering = ["user_id", "id"]
         constraints = [
             models.CheckConstraint(

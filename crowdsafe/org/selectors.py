@@ -20,7 +20,9 @@ def jurisdiction_list(
     scope = get_scope(user)
     qs = Jurisdiction.objects.all()
     if not scope.is_superuser:
-        qs = qs.filter(path_q(_territories(scope), field="path") | granted_q(scope, Jurisdiction, "view_jurisdiction"))
+        qs = qs.filter(
+            path_q(_territories(scope), field="path") | granted_q(scope, Jurisdiction, "view_jurisdiction")
+        )
     if level:
         qs = qs.filter(level=level)
     if parent is not None:
@@ -42,9 +44,7 @@ def department_list(*, user, kind: str | None = None, jurisdiction: Jurisdiction
     if not scope.is_superuser:
         territories = _territories(scope)
         qs = qs.filter(
-            path_q(territories)
-            | ancestors_q(territories)
-            | in_q(scope.department_ids, field="pk")
+            path_q(territories) | ancestors_q(territories) | in_q(scope.department_ids, field="pk")
         )
     if kind:
         qs = qs.filter(kind=kind)

@@ -32,7 +32,7 @@ def _check_code_under_parent(code: str, level: str, parent: Jurisdiction) -> Non
         ok = code.startswith(parent.code) and code != parent.code
     if not ok:
         raise DomainError(
-            _("区划代码 %(code)s 与上级 %(parent)s（%(parent_code)s）不一致。")
+            _("Division code %(code)s does not belong under %(parent)s (%(parent_code)s).")
             % {"code": code, "parent": parent.name, "parent_code": parent.code},
             field="code",
         )
@@ -44,11 +44,11 @@ def jurisdiction_create(
     """Add a territory under ``parent`` (or a new city at the root)."""
     code, name = code.strip(), name.strip()
     if parent is None and level != JurisdictionLevel.CITY:
-        raise DomainError(_("只有市级辖区可以没有上级。"), field="parent")
+        raise DomainError(_("Only a city can have no parent."), field="parent")
     if parent is not None:
         if LEVEL_DEPTH[JurisdictionLevel(level)] <= LEVEL_DEPTH[JurisdictionLevel(parent.level)]:
             raise DomainError(
-                _("%(level)s不能设在%(parent_level)s之下。")
+                _("A %(level)s cannot be placed under a %(parent_level)s.")
                 % {"level": JurisdictionLevel(level).label, "parent_level": parent.get_level_display()},
                 field="level",
             )
@@ -64,12 +64,14 @@ def jurisdiction_create(
     _full_clean(jurisdiction, exclude=["path", "code"] if not code else ["path"])
     with transaction.atomic():
         if Jurisdiction.objects.filter(code=code).exists():
-            raise DomainError(_("区划代码 %(code)s 已存在。") % {"code": code}, field="code")
+            raise DomainError(_("Division code %(code)s already exists.") % {"code": code}, field="code")
         try:
             with transaction.atomic():
                 jurisdiction.save(force_insert=True)
         except IntegrityError as exc:  # a concurrent insert of the same code
-            raise DomainError(_("区划代码 %(code)s 已存在。") % {"code": code}, field="code") from exc
+            raise DomainError(
+                _("Division code %(code)s already exists.") % {"code": code}, field="code"
+            ) from exc
         log_action(actor=actor, subject=jurisdiction, verb="created", data={"code": code, "level": level})
     return jurisdiction
 
@@ -77,7 +79,7 @@ def jurisdiction_create(
 def jurisdiction_rename(*, jurisdiction: Jurisdiction, name: str, actor, reason: str = "") -> Jurisdiction:
     name = name.strip()
     if not name:
-        raise DomainError(_("名称不能为空。"), field="name")
+        raise DomainError(_("The name cannot be empty."), field="name")
     with transaction.atomic():
         locked = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
         if locked.name == name:
@@ -101,13 +103,17 @@ def department_create(
     with transaction.atomic():
         if Department.objects.filter(jurisdiction=jurisdiction, name=name).exists():
             raise DomainError(
-                _("%(jurisdiction)s已有名为“%(name)s”的部门。") % {"jurisdiction": jurisdiction, "name": name},
+                _("%(jurisdiction)s already has a department named “%(name)s”.")
+                % {"jurisdiction": jurisdiction, "name": name},
                 field="name",
             )
         department.group = Group.objects.create(name=f"department:{jurisdiction.code}:{name}"[:150])
         department.save(force_insert=True)
         log_action(
-            actor=actor, subject=department, verb="created", data={"kind": kind, "jurisdiction": jurisdiction.code}
+            actor=actor,
+            subject=department,
+            verb="created",
+            data={"kind": kind, "jurisdiction": jurisdiction.code},
         )
     return department
 
@@ -155,10 +161,15 @@ def organisation_create(
     _full_clean(organisation, exclude=["credit_code"])
     with transaction.atomic():
         if Organisation.objects.filter(credit_code=organisation.credit_code).exists():
-            raise DomainError(_("该统一社会信用代码已登记。"), field="credit_code")
+            raise DomainError(
+                _("An organisation with this unified social credit code is already registered."),
+                field="credit_code",
+            )
         _full_clean(organisation)
         organisation.save(force_insert=True)
-        log_action(actor=actor, subject=organisation, verb="created", data={"credit_code": organisation.credit_code})
+        log_action(
+            actor=actor, subject=organisation, verb="created", data={"credit_code": organisation.credit_code}
+        )
     return organisation
 
 
@@ -174,16 +185,21 @@ def membership_add(
 ) -> Membership:
     """Give ``user`` a role at a department, jurisdiction or organisation (whichever the role needs)."""
     role = Role(role)
-    anchors = {Anchor.DEPARTMENT: department, Anchor.JURISDICTION: jurisdiction, Anchor.ORGANISATION: organisation}
+    anchors = {
+        Anchor.DEPARTMENT: department,
+        Anchor.JURISDICTION: jurisdiction,
+        Anchor.ORGANISATION: organisation,
+    }
     needed = ROLE_ANCHOR[role]
     if anchors[needed] is None or any(v is not None for k, v in anchors.items() if k != needed):
         raise DomainError(
-            _("%(role)s须且只须属于一个%(anchor)s。") % {"role": role.label, "anchor": needed.label},
+            _("A %(role)s belongs to exactly one %(anchor)s.") % {"role": role.label, "anchor": needed.label},
             field=needed.value,
         )
     if role in ROLE_LEVELS and jurisdiction is not None and jurisdiction.level not in ROLE_LEVELS[role]:
         raise DomainError(
-            _("%(role)s不能设在%(level)s一级。") % {"role": role.label, "level": jurisdiction.get_level_display()},
+            _("A %(role)s cannot be placed at %(level)s level.")
+            % {"role": role.label, "level": jurisdiction.get_level_display()},
             field="jurisdiction",
         )
     with transaction.atomic():
@@ -225,7 +241,10 @@ def membership_remove(*, membership: Membership, actor, reason: str = "") -> Non
             data={"membership": locked.pk, "anchor": str(locked.anchor)},
         )
         locked.delete()
-        if department is not None and not Membership.objects.filter(user=user, department=department).exists():
+        if (
+            department is not None
+            and not Membership.objects.filter(user=user, department=department).exists()
+        ):
             user.groups.remove(department.group)
     forget_scope(user)
 
@@ -245,7 +264,9 @@ def grant_to_department(*, obj: models.Model, codename: str, department: Departm
         )
 
 
-def revoke_from_department(*, obj: models.Model, codename: str, department: Department, actor, reason: str = ""):
+def revoke_from_department(
+    *, obj: models.Model, codename: str, department: Department, actor, reason: str = ""
+):
     with transaction.atomic():
         remove_perm(codename, department.group, obj)
         log_action(

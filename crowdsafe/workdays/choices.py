@@ -5,24 +5,24 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DayType(models.TextChoices):
-    WORKING = "working", _("工作日")
-    WEEKEND = "weekend", _("休息日")
-    HOLIDAY = "holiday", _("法定节假日")
-    ADJUSTED_WORKING = "adjusted_working", _("调休上班日")
+    WORKING = "working", _("working day")
+    WEEKEND = "weekend", _("weekend")
+    HOLIDAY = "holiday", _("statutory holiday")
+    ADJUSTED_WORKING = "adjusted_working", _("adjusted working day")
 
 
 class ExceptionKind(models.TextChoices):
     """What the table stores: only the days that differ from the Monday–Friday rule."""
 
-    HOLIDAY = "holiday", _("放假")
-    ADJUSTED_WORKING = "adjusted_working", _("调休上班")
+    HOLIDAY = "holiday", _("holiday")
+    ADJUSTED_WORKING = "adjusted_working", _("adjusted working day")
 
 
 class Source(models.TextChoices):
-    LIBRARY = "library", _("节假日数据库（chinese-calendar）")
-    ADMIN = "admin", _("管理员录入")
+    LIBRARY = "library", _("holiday library (chinese-calendar)")
+    ADMIN = "admin", _("entered by an administrator")
 
 
 class DeadlineUnit(models.TextChoices):
-    WORKING_DAYS = "working", _("工作日")
-    CALENDAR_DAYS = "calendar", _("自然日")
+    WORKING_DAYS = "working", _("working day")
+    CALENDAR_DAYS = "calendar", _("calendar days")

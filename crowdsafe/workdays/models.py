@@ -12,14 +12,14 @@ class CalendarYear(models.Model):
     Dates in a year without a row here are computed on weekends only, and every result says so.
     """
 
-    year = models.PositiveSmallIntegerField(_("年份"), primary_key=True)
-    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
-    notice = models.CharField(_("依据文件"), max_length=255, blank=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    notice = models.CharField(_("notice"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("已录入年度")
-        verbose_name_plural = _("已录入年度")
+        verbose_name = _("covered year")
+        verbose_name_plural = _("covered year")
         ordering = ["-year"]
 
     def __str__(self) -> str:
@@ -30,15 +30,15 @@ class CalendarDay(models.Model):
     """A day that departs from the Monday–Friday rule: a statutory holiday (法定节假日, including the
     weekend days inside a holiday block) or an adjusted working day (调休上班日, a weekend worked)."""
 
-    date = models.DateField(_("日期"), primary_key=True)
-    kind = models.CharField(_("类型"), max_length=20, choices=ExceptionKind.choices)
-    name = models.CharField(_("节日"), max_length=32, blank=True)
-    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    date = models.DateField(_("date"), primary_key=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ExceptionKind.choices)
+    name = models.CharField(_("holiday name"), max_length=32, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("节假日与调休")
-        verbose_name_plural = _("节假日与调休")
+        verbose_name = _("holiday or adjusted working day")
+        verbose_name_plural = _("holiday or adjusted working day")
         ordering = ["date"]
 
     def __str__(self) -> str:
