@@ -26,14 +26,10 @@ def city(db):
     wenfeng = JurisdictionFactory(code="410502", name="文峰区", level=L.DISTRICT, parent=anyang)
     street = JurisdictionFactory(code="410502001", name="东大街街道", level=L.TOWNSHIP, parent=wenfeng)
     community = JurisdictionFactory(code="410502001001", name="东大街社区", level=L.COMMUNITY, parent=street)
-    grid = JurisdictionFactory(
-        code="410502001001G01", name="东大街社区第一网格", level=L.GRID, parent=community
-    )
+    grid = JurisdictionFactory(code="410502001001G01", name="东大街社区第一网格", level=L.GRID, parent=community)
     street2 = JurisdictionFactory(code="410502002", name="西大街街道", level=L.TOWNSHIP, parent=wenfeng)
     beiguan = JurisdictionFactory(code="410503", name="北关区", level=L.DISTRICT, parent=anyang)
-    beiguan_street = JurisdictionFactory(
-        code="410503001", name="红旗路街道", level=L.TOWNSHIP, parent=beiguan
-    )
+    beiguan_street = JurisdictionFactory(code="410503001", name="红旗路街道", level=L.TOWNSHIP, parent=beiguan)
     meihekou = JurisdictionFactory(code="220581", name="梅河口市", level=L.CITY, parent=None)
     mhk_town = JurisdictionFactory(code="220581100", name="山城镇", level=L.TOWNSHIP, parent=meihekou)
     ns = SimpleNamespace(
@@ -54,12 +50,8 @@ def city(db):
     ns.beiguan_police = DepartmentFactory(
         name="安阳市公安局北关分局", kind=DepartmentKind.PUBLIC_SECURITY, jurisdiction=beiguan
     )
-    ns.city_police = DepartmentFactory(
-        name="安阳市公安局", kind=DepartmentKind.PUBLIC_SECURITY, jurisdiction=anyang
-    )
-    ns.mhk_fire = DepartmentFactory(
-        name="梅河口市消防救援大队", kind=DepartmentKind.FIRE_RESCUE, jurisdiction=meihekou
-    )
+    ns.city_police = DepartmentFactory(name="安阳市公安局", kind=DepartmentKind.PUBLIC_SECURITY, jurisdiction=anyang)
+    ns.mhk_fire = DepartmentFactory(name="梅河口市消防救援大队", kind=DepartmentKind.FIRE_RESCUE, jurisdiction=meihekou)
     ns.organisation = OrganisationFactory(name="安阳文化演艺有限公司", jurisdiction=wenfeng)
     return ns
 

@@ -23,9 +23,7 @@ from guardian.utils import get_group_obj_perms_model
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import PATH_SEPARATOR
 
-GOVERNMENT_ROLES = frozenset(
-    {Role.STAFF, Role.HEAD, Role.GRID_WORKER, Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN}
-)
+GOVERNMENT_ROLES = frozenset({Role.STAFF, Role.HEAD, Role.GRID_WORKER, Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN})
 EXTERNAL_ROLES = frozenset({Role.ORGANIZER, Role.VENUE_OPERATOR})
 
 
@@ -94,9 +92,7 @@ def get_scope(user) -> Scope:
     if cached is not None:
         return cached
     memberships = tuple(
-        user.memberships.select_related(
-            "department__jurisdiction", "jurisdiction", "organisation__jurisdiction"
-        )
+        user.memberships.select_related("department__jurisdiction", "jurisdiction", "organisation__jurisdiction")
     )
     jurisdiction_paths, department_paths, organisation_paths, admin_paths = [], [], [], []
     department_ids, group_ids, organisation_ids, head_ids = set(), set(), set(), set()
@@ -170,9 +166,7 @@ def granted_q(scope: Scope, model: type[models.Model], codename: str) -> Q:
     if not scope.department_group_ids:
         return NOTHING
     perm_model = get_group_obj_perms_model(model)
-    grants = perm_model.objects.filter(
-        group_id__in=sorted(scope.department_group_ids), permission__codename=codename
-    )
+    grants = perm_model.objects.filter(group_id__in=sorted(scope.department_group_ids), permission__codename=codename)
     if perm_model.objects.is_generic():
         ids = (
             grants.filter(content_type=ContentType.objects.get_for_model(model))

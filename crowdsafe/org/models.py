@@ -21,7 +21,8 @@ PATH_SEPARATOR = "/"
 division_code_validator = RegexValidator(
     r"^\d{6}(\d{3}(\d{3}(G\d{1,3})?)?)?$",
     _(
-        "A division code has 6 digits (county and above), 9 (township/street) or 12 (village/community); a grid adds G and a number to its community's code."
+        "A division code has 6 digits (county and above), 9 (township/street) or 12 (village/community); "
+        "a grid adds G and a number to its community's code."
     ),
 )
 
@@ -35,9 +36,7 @@ class Jurisdiction(models.Model):
     territory" (属地管理) is one prefix match on an indexed column, with no recursion.
     """
 
-    code = models.CharField(
-        _("division code"), max_length=20, unique=True, validators=[division_code_validator]
-    )
+    code = models.CharField(_("division code"), max_length=20, unique=True, validators=[division_code_validator])
     name = models.CharField(_("name"), max_length=64)
     level = models.CharField(_("level"), max_length=16, choices=JurisdictionLevel.choices)
     parent = models.ForeignKey(
@@ -120,9 +119,7 @@ class Department(models.Model):
 
 unified_credit_code_validator = RegexValidator(
     r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
-    _(
-        "A unified social credit code has 18 characters: digits and capital letters other than I, O, Z, S and V."
-    ),
+    _("A unified social credit code has 18 characters: digits and capital letters other than I, O, Z, S and V."),
 )
 
 
@@ -150,9 +147,7 @@ class Organisation(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
     safety_officer_name = models.CharField(_("safety-responsible person"), max_length=64)
     safety_officer_phone = models.CharField(_("safety-responsible person's phone"), max_length=20)
-    safety_officer_id_number = models.CharField(
-        _("safety-responsible person's ID number"), max_length=18, blank=True
-    )
+    safety_officer_id_number = models.CharField(_("safety-responsible person's ID number"), max_length=18, blank=True)
 
     class Meta:
         verbose_name = _("organisation")

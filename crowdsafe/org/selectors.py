@@ -20,9 +20,7 @@ def jurisdiction_list(
     scope = get_scope(user)
     qs = Jurisdiction.objects.all()
     if not scope.is_superuser:
-        qs = qs.filter(
-            path_q(_territories(scope), field="path") | granted_q(scope, Jurisdiction, "view_jurisdiction")
-        )
+        qs = qs.filter(path_q(_territories(scope), field="path") | granted_q(scope, Jurisdiction, "view_jurisdiction"))
     if level:
         qs = qs.filter(level=level)
     if parent is not None:
@@ -43,9 +41,7 @@ def department_list(*, user, kind: str | None = None, jurisdiction: Jurisdiction
     qs = Department.objects.all()
     if not scope.is_superuser:
         territories = _territories(scope)
-        qs = qs.filter(
-            path_q(territories) | ancestors_q(territories) | in_q(scope.department_ids, field="pk")
-        )
+        qs = qs.filter(path_q(territories) | ancestors_q(territories) | in_q(scope.department_ids, field="pk"))
     if kind:
         qs = qs.filter(kind=kind)
     if jurisdiction is not None:

@@ -38,9 +38,7 @@ def _check_code_under_parent(code: str, level: str, parent: Jurisdiction) -> Non
         )
 
 
-def jurisdiction_create(
-    *, code: str, name: str, level: str, parent: Jurisdiction | None, actor
-) -> Jurisdiction:
+def jurisdiction_create(*, code: str, name: str, level: str, parent: Jurisdiction | None, actor) -> Jurisdiction:
     """Add a territory under ``parent`` (or a new city at the root)."""
     code, name = code.strip(), name.strip()
     if parent is None and level != JurisdictionLevel.CITY:
@@ -69,9 +67,7 @@ def jurisdiction_create(
             with transaction.atomic():
                 jurisdiction.save(force_insert=True)
         except IntegrityError as exc:  # a concurrent insert of the same code
-            raise DomainError(
-                _("Division code %(code)s already exists.") % {"code": code}, field="code"
-            ) from exc
+            raise DomainError(_("Division code %(code)s already exists.") % {"code": code}, field="code") from exc
         log_action(actor=actor, subject=jurisdiction, verb="created", data={"code": code, "level": level})
     return jurisdiction
 
@@ -167,9 +163,7 @@ def organisation_create(
             )
         _full_clean(organisation)
         organisation.save(force_insert=True)
-        log_action(
-            actor=actor, subject=organisation, verb="created", data={"credit_code": organisation.credit_code}
-        )
+        log_action(actor=actor, subject=organisation, verb="created", data={"credit_code": organisation.credit_code})
     return organisation
 
 
@@ -241,10 +235,7 @@ def membership_remove(*, membership: Membership, actor, reason: str = "") -> Non
             data={"membership": locked.pk, "anchor": str(locked.anchor)},
         )
         locked.delete()
-        if (
-            department is not None
-            and not Membership.objects.filter(user=user, department=department).exists()
-        ):
+        if department is not None and not Membership.objects.filter(user=user, department=department).exists():
             user.groups.remove(department.group)
     forget_scope(user)
 
@@ -264,9 +255,7 @@ def grant_to_department(*, obj: models.Model, codename: str, department: Departm
         )
 
 
-def revoke_from_department(
-    *, obj: models.Model, codename: str, department: Department, actor, reason: str = ""
-):
+def revoke_from_department(*, obj: models.Model, codename: str, department: Department, actor, reason: str = ""):
     with transaction.atomic():
         remove_perm(codename, department.group, obj)
         log_action(

@@ -14,10 +14,6 @@ def exception_handler(exc, context):
         body = {"detail": str(exc.message), "code": exc.code}
         if exc.field:
             body["field"] = exc.field
-        code = (
-            status.HTTP_403_FORBIDDEN
-            if isinstance(exc, PermissionDeniedError)
-            else status.HTTP_400_BAD_REQUEST
-        )
+        code = status.HTTP_403_FORBIDDEN if isinstance(exc, PermissionDeniedError) else status.HTTP_400_BAD_REQUEST
         return Response(body, status=code)
     return drf_exception_handler(exc, context)
