@@ -1,0 +1,11 @@
+"""Version 1 of the API, under /api/v1/. Each app contributes its own ``api/urls.py``."""
+
+from django.urls import include, path
+
+app_name = "v1"
+
+urlpatterns = [
+    path("", include("crowdsafe.accounts.api.urls")),
+    path("", include("crowdsafe.org.api.urls")),
+    path("calendar/", include("crowdsafe.workdays.api.urls")),
+]
