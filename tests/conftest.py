@@ -60,8 +60,8 @@ def city(db):
 def users(city):
     """One user per role, anchored in 文峰区 / 东大街街道 where the role allows it."""
 
-    def make(role, **anchor):
-        return member(UserFactory(username=f"u_{role}"), role=role, **anchor).user
+    def make(role, username=None, **anchor):
+        return member(UserFactory(username=username or f"u_{role}"), role=role, **anchor).user
 
     return SimpleNamespace(
         staff=make(Role.STAFF, department=city.wenfeng_police),
@@ -71,7 +71,7 @@ def users(city):
         leader=make(Role.LEADER, jurisdiction=city.wenfeng),
         admin=make(Role.ADMIN, jurisdiction=city.anyang),
         organizer=make(Role.ORGANIZER, organisation=city.organisation),
-        outsider=make(Role.TOWNSHIP_OFFICER, jurisdiction=city.mhk_town),
+        outsider=make(Role.TOWNSHIP_OFFICER, username="u_outsider", jurisdiction=city.mhk_town),
     )
 
 

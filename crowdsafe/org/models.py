@@ -47,6 +47,8 @@ class Jurisdiction(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # unique=True gives PostgreSQL two indexes: the plain one and a varchar_pattern_ops "_like" one, which
+    # serves the LIKE 'prefix%' of territorial scoping whatever the database collation.
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), editable=False, default=0)
     # Locally promised decision deadline for permits etc. is configured per jurisdiction in later issues.
@@ -55,10 +57,6 @@ class Jurisdiction(models.Model):
         verbose_name = _("jurisdiction")
         verbose_name_plural = _("jurisdiction")
         ordering = ["path"]
-        indexes = [
-            # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' whatever the collation.
-            models.Index(fields=["path"], name="org_jur_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
-        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(parent__isnull=True, level=JurisdictionLevel.CITY) | Q(parent__isnull=False),

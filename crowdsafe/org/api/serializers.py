@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel
+from crowdsafe.org.models import Department, Jurisdiction, Membership, Organisation
+
+
+class JurisdictionFilterSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=JurisdictionLevel.choices, required=False)
+    parent = serializers.CharField(required=False, max_length=20, help_text="Division code of the parent.")
+    search = serializers.CharField(required=False, max_length=64)
+
+
+class JurisdictionOutputSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = Jurisdiction
+        fields = ["code", "name", "level", "level_label", "parent", "path", "depth"]
+
+
+class JurisdictionTreeParamsSerializer(serializers.Serializer):
+    depth = serializers.IntegerField(min_value=1, max_value=4, default=2)
+
+
+class JurisdictionTreeNodeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.ChoiceField(choices=JurisdictionLevel.choices)
+    children = serializers.ListField(child=serializers.DictField(), help_text="Nodes of the same shape.")
+
+
+class DepartmentFilterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DepartmentKind.choices, required=False)
+    jurisdiction = serializers.CharField(required=False, max_length=20, help_text="Division code.")
+
+
+class DepartmentOutputSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Department
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "kind_label",
+            "jurisdiction",
+            "jurisdiction_name",
+            "duty_phone",
+            "is_active",
+        ]
+
+
+class OrganisationBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "credit_code"]
+
+
+class MembershipOutputSerializer(serializers.ModelSerializer):
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    department = DepartmentOutputSerializer(read_only=True)
+    jurisdiction = JurisdictionOutputSerializer(read_only=True)
+    organisation = OrganisationBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "role", "role_label", "title", "department", "jurisdiction", "organisation"]
