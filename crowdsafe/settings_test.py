@@ -20,3 +20,7 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False
+
+# A test database of this process's own, so that two test runs on one machine (two developers, or a developer
+# and CI) never drop each other's database. Subprocesses of a test (Celery workers) get the name passed on.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CROWDSAFE_TEST_DB") or f"test_crowdsafe_{os.getpid()}"}  # noqa: F405
