@@ -24,3 +24,4 @@ CELERY_TASK_ALWAYS_EAGER = False
 # A test database of this process's own, so that two test runs on one machine (two developers, or a developer
 # and CI) never drop each other's database. Subprocesses of a test (Celery workers) get the name passed on.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CROWDSAFE_TEST_DB") or f"test_crowdsafe_{os.getpid()}"}  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns on every request otherwise
