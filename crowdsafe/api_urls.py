@@ -8,4 +8,6 @@ urlpatterns = [
     path("", include("crowdsafe.accounts.api.urls")),
     path("", include("crowdsafe.org.api.urls")),
     path("calendar/", include("crowdsafe.workdays.api.urls")),
+    path("", include("venues.api.urls")),
+    path("", include("duties.api.urls")),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "crowdsafe.workdays",
     "crowdsafe.web",
     # Domain apps.
+    "duties",
     "venues",
     "events",
     "permits",

@@ -14,5 +14,7 @@ urlpatterns = [
     path("api/v1/", include("crowdsafe.api_urls", namespace="v1")),
     path("calendar/", include("crowdsafe.workdays.urls")),
     path("org/", include("crowdsafe.org.urls")),
+    path("venues/", include("venues.urls")),
+    path("tasks/", include("duties.urls")),
     path("", include("crowdsafe.web.urls")),
 ]
