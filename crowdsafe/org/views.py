@@ -1,0 +1,94 @@
+"""Pages of the organisation model: jurisdictions and the department directory. Thin: every read goes
+through ``crowdsafe.org.selectors`` (already scoped), and anything outside the user's scope is a 404."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import render
+
+from crowdsafe.org import selectors
+from crowdsafe.org.access import ancestor_paths, get_scoped_or_404
+from crowdsafe.org.choices import JurisdictionLevel
+from crowdsafe.org.forms import DepartmentFilterForm, JurisdictionFilterForm, cleaned_filters
+
+PAGE_SIZE = 50
+# A jurisdiction page lists this many children; the rest are one click away in the filtered list.
+CHILDREN_SHOWN = 50
+
+
+@login_required
+def jurisdiction_list(request):
+    form = JurisdictionFilterForm(request.GET)
+    filters = cleaned_filters(form)
+    parent = None
+    if filters.get("parent"):
+        parent = get_scoped_or_404(selectors.jurisdiction_list(user=request.user), code=filters["parent"])
+    jurisdictions = selectors.jurisdiction_list(
+        user=request.user, level=filters.get("level") or None, parent=parent, search=filters.get("q") or ""
+    )
+    page = Paginator(jurisdictions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "org/jurisdiction_list.html",
+        {"form": form, "page": page, "parent": parent, "filtered": any(filters.values())},
+    )
+
+
+@login_required
+def jurisdiction_detail(request, code: str):
+    visible = selectors.jurisdiction_list(user=request.user)
+    jurisdiction = get_scoped_or_404(visible, code=code)
+    # The breadcrumb shows only the ancestors the user may open (a township officer does not see the district).
+    ancestors = list(visible.filter(path__in=ancestor_paths(jurisdiction.path)))
+    children = list(selectors.jurisdiction_list(user=request.user, parent=jurisdiction)[: CHILDREN_SHOWN + 1])
+    counts = dict(
+        selectors.jurisdiction_subtree(user=request.user, root=jurisdiction)
+        .exclude(pk=jurisdiction.pk)
+        .order_by()
+        .values("level")
+        .annotate(n=Count("pk"))
+        .values_list("level", "n")
+    )
+    subtree_counts = [(level, counts[level.value]) for level in JurisdictionLevel if counts.get(level.value)]
+    departments = list(selectors.department_list(user=request.user, jurisdiction=jurisdiction))
+    return render(
+        request,
+        "org/jurisdiction_detail.html",
+        {
+            "jurisdiction": jurisdiction,
+            "ancestors": ancestors,
+            "children": children[:CHILDREN_SHOWN],
+            "more_children": len(children) > CHILDREN_SHOWN,
+            "subtree_counts": subtree_counts,
+            "departments": departments,
+        },
+    )
+
+
+@login_required
+def department_list(request):
+    form = DepartmentFilterForm(request.GET)
+    filters = cleaned_filters(form)
+    departments = selectors.department_list(user=request.user, kind=filters.get("kind") or None)
+    if filters.get("q"):
+        departments = departments.filter(name__icontains=filters["q"])
+    page = Paginator(departments, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "org/department_list.html",
+        {"form": form, "page": page, "filtered": any(filters.values())},
+    )
+
+
+@login_required
+def department_detail(request, pk: int):
+    department = get_scoped_or_404(selectors.department_list(user=request.user), pk=pk)
+    # A township officer sees the district's police bureau, but not the district itself: link only what opens.
+    jurisdiction_visible = selectors.jurisdiction_list(user=request.user).filter(pk=department.jurisdiction_id).exists()
+    return render(
+        request,
+        "org/department_detail.html",
+        {"department": department, "jurisdiction_visible": jurisdiction_visible},
+    )

@@ -1,0 +1,223 @@
+"""The kernel's home-page panels (registered in ``WebConfig.ready``). See ``crowdsafe/web/home.py``."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
+from django.urls import NoReverseMatch, reverse
+
+from crowdsafe.audit.models import ActionLog
+from crowdsafe.audit.verbs import label as verb_label
+from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES, path_q
+from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel, Role
+from crowdsafe.org.selectors import department_list, jurisdiction_list, organisation_list
+from crowdsafe.web.home import ALL_ROLES, HomeContext, register_panel
+from crowdsafe.web.links import calendar_url
+from crowdsafe.workdays.choices import ExceptionKind
+from crowdsafe.workdays.models import CalendarDay, CalendarYear
+
+# How far ahead the holiday panel looks: long enough to see the next holiday block and its adjusted days.
+HOLIDAY_LOOKAHEAD_DAYS = 60
+# The State Council publishes next year's holiday schedule in November (国务院办公厅节假日安排).
+HOLIDAY_SCHEDULE_MONTH = 11
+RECENT_ACTIONS = 10
+DEPARTMENT_NAMES_PER_KIND = 5
+
+
+def roles_context(home: HomeContext) -> dict:
+    """The user's memberships; ``get_scope`` has already read them with their anchors."""
+    return {"memberships": home.scope.memberships}
+
+
+def territory_context(home: HomeContext) -> dict:
+    scope = home.scope
+    # Own territories first: the jurisdictions of the memberships, and the departments' jurisdictions.
+    territories, seen = [], set()
+    for membership in scope.memberships:
+        territory = membership.territory
+        if territory is not None and territory.pk not in seen:
+            seen.add(territory.pk)
+            territories.append(territory)
+    # One aggregated query: how many territories of each level the user may see.
+    counts = dict(
+        jurisdiction_list(user=home.user).order_by().values("level").annotate(n=Count("pk")).values_list("level", "n")
+    )
+    levels = [
+        {"level": level, "label": level.label, "count": counts[level.value]}
+        for level in JurisdictionLevel
+        if counts.get(level.value)
+    ]
+    context = {"territories": territories, "levels": levels, "department_kinds": None}
+    if Role.LEADER in home.roles:
+        context["department_kinds"] = _departments_by_kind(home)
+    return context
+
+
+@dataclass
+class KindGroup:
+    kind: str
+    label: str
+    total: int = 0
+    departments: list = field(default_factory=list)
+
+
+def _departments_by_kind(home: HomeContext) -> list[KindGroup]:
+    """Departments inside the leader's territory, grouped by kind: the first few names and the total of each
+    kind, in one query (window functions number and count the rows of each kind)."""
+    qs = department_list(user=home.user).filter(is_active=True)
+    if not home.scope.is_superuser:
+        qs = qs.filter(path_q(home.scope.territory_paths))
+    qs = qs.annotate(
+        rank=Window(RowNumber(), partition_by=[F("kind")], order_by=[F("jurisdiction__path"), F("name")]),
+        kind_total=Window(Count("pk"), partition_by=[F("kind")]),
+    ).filter(rank__lte=DEPARTMENT_NAMES_PER_KIND)
+    groups: dict[str, KindGroup] = {}
+    for department in qs:
+        group = groups.setdefault(department.kind, KindGroup(kind=department.kind, label=department.get_kind_display()))
+        group.total = department.kind_total
+        group.departments.append(department)
+    order = {kind: i for i, kind in enumerate(DepartmentKind.values)}
+    return sorted(groups.values(), key=lambda g: order.get(g.kind, len(order)))
+
+
+@dataclass
+class HolidaySpan:
+    """Consecutive calendar exceptions of one kind and name, shown as one line (e.g. 国庆节 10-01 – 10-08)."""
+
+    kind: str
+    name: str
+    start: datetime.date
+    end: datetime.date
+    days: int = 1
+
+    @property
+    def is_holiday(self) -> bool:
+        return self.kind == ExceptionKind.HOLIDAY
+
+    @property
+    def kind_label(self) -> str:
+        return ExceptionKind(self.kind).label
+
+
+def holidays_context(home: HomeContext) -> dict:
+    start = home.today
+    end = start + datetime.timedelta(days=HOLIDAY_LOOKAHEAD_DAYS)
+    spans: list[HolidaySpan] = []
+    for day in CalendarDay.objects.filter(date__range=(start, end)).order_by("date"):
+        last = spans[-1] if spans else None
+        if (
+            last is not None
+            and last.kind == day.kind
+            and last.name == day.name
+            and day.date == last.end + datetime.timedelta(days=1)
+        ):
+            last.end = day.date
+            last.days += 1
+        else:
+            spans.append(HolidaySpan(kind=day.kind, name=day.name, start=day.date, end=day.date))
+    years = sorted({start.year, end.year})
+    covered = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
+    return {
+        "spans": spans,
+        "start": start,
+        "end": end,
+        "lookahead_days": HOLIDAY_LOOKAHEAD_DAYS,
+        "uncovered_years": [year for year in years if year not in covered],
+        "calendar_url": calendar_url(),
+    }
+
+
+def holiday_schedule_needed_context(home: HomeContext) -> dict | None:
+    """From 1 November, until next year's holiday schedule has been entered. Deadlines in working days that
+    run into next year would otherwise count only weekends as rest days."""
+    if home.today.month < HOLIDAY_SCHEDULE_MONTH:
+        return None
+    next_year = home.today.year + 1
+    if CalendarYear.objects.filter(year=next_year).exists():
+        return None
+    admin_url = None
+    if getattr(home.user, "is_staff", False):
+        try:
+            admin_url = reverse("admin:workdays_calendarday_changelist")
+        except NoReverseMatch:
+            admin_url = None
+    return {"year": next_year, "admin_url": admin_url}
+
+
+def organisation_context(home: HomeContext) -> dict:
+    organisations = organisation_list(user=home.user).filter(pk__in=sorted(home.scope.organisation_ids))
+    return {"organisations": list(organisations)}
+
+
+@dataclass
+class ActionRow:
+    entry: ActionLog
+    verb: str
+    subject_type: str
+
+
+def recent_actions_context(home: HomeContext) -> dict:
+    entries = (
+        ActionLog.objects.filter(actor=home.user)
+        .select_related("subject_type")
+        .order_by("-created_at", "-id")[:RECENT_ACTIONS]
+    )
+    rows = []
+    for entry in entries:
+        model = entry.subject_type.model_class()
+        rows.append(
+            ActionRow(
+                entry=entry,
+                verb=verb_label(entry.verb),
+                subject_type=str(model._meta.verbose_name) if model is not None else entry.subject_type.model,
+            )
+        )
+    return {"rows": rows, "limit": RECENT_ACTIONS}
+
+
+def register_kernel_panels() -> None:
+    register_panel(
+        "holiday_schedule_needed",
+        roles={Role.ADMIN},
+        template="web/panels/holiday_schedule_needed.html",
+        context_func=holiday_schedule_needed_context,
+        order=5,
+    )
+    register_panel(
+        "organisation",
+        roles=EXTERNAL_ROLES,
+        template="web/panels/organisation.html",
+        context_func=organisation_context,
+        order=40,
+    )
+    register_panel(
+        "territory",
+        roles=GOVERNMENT_ROLES,
+        template="web/panels/territory.html",
+        context_func=territory_context,
+        order=40,
+    )
+    register_panel(
+        "holidays",
+        roles=ALL_ROLES,
+        template="web/panels/holidays.html",
+        context_func=holidays_context,
+        order=60,
+    )
+    register_panel(
+        "roles",
+        roles=ALL_ROLES,
+        template="web/panels/roles.html",
+        context_func=roles_context,
+        order=70,
+    )
+    register_panel(
+        "recent_actions",
+        roles=ALL_ROLES,
+        template="web/panels/recent_actions.html",
+        context_func=recent_actions_context,
+        order=90,
+    )
