@@ -1,0 +1,64 @@
+"""Who may see and act on a task. Visibility is a queryset filter (``visible_q``); actions are checked by the
+services with ``can_work`` / ``can_manage`` (views use the same functions to show or hide buttons).
+
+- See: the holder's people (staff and heads of the responsible department, the responsible organisation's
+  organizers/operators, the responsible person), everyone working the territory the subject lies in (grid
+  workers, township officers, leaders, administrators: 属地), and departments the task was shared with.
+- Work (start, complete): the holder's people, the responsible person, and the township's officers for a
+  territorial task held by the township itself.
+- Manage (reassign, cancel): heads of the responsible department, and the leaders and administrators of the
+  territory — or its township officers when the township holds the task or nobody does.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from crowdsafe.org.access import Scope, granted_q, in_q, path_q
+from crowdsafe.org.choices import Role
+from duties.models import Task
+
+OVERSIGHT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
+
+
+def role_paths(scope: Scope, roles) -> tuple[str, ...]:
+    """Paths of the jurisdictions where the user holds one of ``roles`` (from the memberships ``get_scope`` read)."""
+    return tuple(m.jurisdiction.path for m in scope.memberships if m.role in roles and m.jurisdiction_id)
+
+
+def visible_q(scope: Scope) -> Q:
+    """Tasks the user may see (the caller handles superusers, who see everything)."""
+    return (
+        in_q(scope.department_ids, field="responsible_department_id")
+        | in_q(scope.organisation_ids, field="responsible_organisation_id")
+        | (Q(responsible_person_id=scope.user_id) if scope.user_id else Q(pk__in=[]))
+        | path_q(scope.jurisdiction_paths, field="jurisdiction_path")
+        | granted_q(scope, Task, "view_task")
+    )
+
+
+def _covers(paths, task: Task) -> bool:
+    return any(task.jurisdiction_path.startswith(path) for path in paths)
+
+
+def can_manage(scope: Scope, task: Task) -> bool:
+    if scope.is_superuser:
+        return True
+    if task.responsible_department_id and task.responsible_department_id in scope.head_of_department_ids:
+        return True
+    if _covers(role_paths(scope, OVERSIGHT_ROLES), task):
+        return True
+    township_held = task.responsible_jurisdiction_id is not None or task.is_unassigned
+    return township_held and _covers(role_paths(scope, {Role.TOWNSHIP_OFFICER}), task)
+
+
+def can_work(scope: Scope, task: Task) -> bool:
+    if task.responsible_department_id and task.responsible_department_id in scope.department_ids:
+        return True
+    if task.responsible_organisation_id and task.responsible_organisation_id in scope.organisation_ids:
+        return True
+    if task.responsible_person_id and task.responsible_person_id == scope.user_id:
+        return True
+    if task.responsible_jurisdiction_id and _covers(role_paths(scope, {Role.TOWNSHIP_OFFICER}), task):
+        return True
+    return can_manage(scope, task)

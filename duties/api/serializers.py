@@ -1,0 +1,231 @@
+"""API serializers of the responsibility engine: filters and inputs apart from outputs (HackSoft style)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from duties.choices import SubjectKind
+from duties.explain import explain
+from duties.forms import DUE_CHOICES, PARTY_CHOICES, STATUS_CHOICES
+from duties.models import ResponsibilityRule, Task, TaskAttachment, TaskReassignment
+from duties.services import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
+
+
+class RuleOutputSerializer(serializers.ModelSerializer):
+    subject_type_label = serializers.CharField(source="get_subject_type_display", read_only=True)
+    event_label = serializers.CharField(source="get_event_display", read_only=True)
+    party_kind_label = serializers.CharField(source="get_party_kind_display", read_only=True)
+    department_kind_label = serializers.CharField(source="get_department_kind_display", read_only=True)
+    basis_label = serializers.CharField(source="get_basis_display", read_only=True)
+    conditions = serializers.JSONField(read_only=True, help_text="See duties/conditions.py for the language.")
+
+    class Meta:
+        model = ResponsibilityRule
+        fields = [
+            "id",
+            "name",
+            "is_active",
+            "subject_type",
+            "subject_type_label",
+            "event",
+            "event_label",
+            "conditions",
+            "duty_name",
+            "duty_description",
+            "party_kind",
+            "party_kind_label",
+            "department_kind",
+            "department_kind_label",
+            "department_level",
+            "basis",
+            "basis_label",
+            "deadline_days",
+            "deadline_unit",
+            "deadline_from",
+            "deadline_attribute",
+            "recurrence_months",
+            "source",
+        ]
+
+
+class RuleFilterSerializer(serializers.Serializer):
+    subject_type = serializers.ChoiceField(choices=SubjectKind.choices, required=False)
+    active = serializers.BooleanField(required=False, default=False, help_text="Only active rules.")
+
+
+class TaskFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=STATUS_CHOICES, required=False, help_text="Default: outstanding (open, in progress, overdue)."
+    )
+    due = serializers.ChoiceField(choices=[c for c in DUE_CHOICES if c[0]], required=False)
+    department = serializers.IntegerField(required=False, min_value=1, help_text="Responsible department id.")
+    responsible_jurisdiction = serializers.IntegerField(required=False, min_value=1)
+    party = serializers.ChoiceField(choices=[c for c in PARTY_CHOICES if c[0]], required=False)
+    completed_within = serializers.IntegerField(required=False, min_value=1, max_value=3660, help_text="Days.")
+    subject_type = serializers.ChoiceField(choices=SubjectKind.choices, required=False)
+    subject_id = serializers.IntegerField(required=False, min_value=1)
+    mine = serializers.BooleanField(required=False, default=False, help_text="Held by me personally.")
+    q = serializers.CharField(required=False, max_length=64, help_text="Duty or subject contains.")
+
+
+class NamedRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class JurisdictionRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SubjectRefSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=SubjectKind.choices)
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class TaskOutputSerializer(serializers.ModelSerializer):
+    subject = serializers.SerializerMethodField()
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    basis_label = serializers.CharField(source="get_basis_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    responsible_department = serializers.SerializerMethodField()
+    responsible_organisation = serializers.SerializerMethodField()
+    responsible_jurisdiction = serializers.SerializerMethodField()
+    responsible_person = serializers.SerializerMethodField()
+    is_overdue = serializers.SerializerMethodField()
+    is_unassigned = serializers.BooleanField(read_only=True)
+    explanation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "subject",
+            "jurisdiction",
+            "jurisdiction_name",
+            "duty_name",
+            "basis",
+            "basis_label",
+            "party_kind",
+            "responsible_department",
+            "responsible_organisation",
+            "responsible_jurisdiction",
+            "responsible_person",
+            "is_unassigned",
+            "rule",
+            "period",
+            "anchor_date",
+            "due_date",
+            "status",
+            "status_label",
+            "is_overdue",
+            "explanation",
+            "created_at",
+            "started_at",
+            "completed_at",
+            "cancelled_at",
+        ]
+
+    @extend_schema_field(SubjectRefSerializer)
+    def get_subject(self, task: Task) -> dict:
+        return {"type": task.subject_type, "id": task.subject_id, "label": task.subject_label}
+
+    @extend_schema_field(NamedRefSerializer(allow_null=True))
+    def get_responsible_department(self, task: Task) -> dict | None:
+        d = task.responsible_department
+        return {"id": d.pk, "name": d.name} if d else None
+
+    @extend_schema_field(NamedRefSerializer(allow_null=True))
+    def get_responsible_organisation(self, task: Task) -> dict | None:
+        o = task.responsible_organisation
+        return {"id": o.pk, "name": o.name} if o else None
+
+    @extend_schema_field(JurisdictionRefSerializer(allow_null=True))
+    def get_responsible_jurisdiction(self, task: Task) -> dict | None:
+        j = task.responsible_jurisdiction
+        return {"code": j.code, "name": j.name} if j else None
+
+    @extend_schema_field(NamedRefSerializer(allow_null=True))
+    def get_responsible_person(self, task: Task) -> dict | None:
+        p = task.responsible_person
+        return {"id": p.pk, "name": p.display_name} if p else None
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_is_overdue(self, task: Task) -> bool:
+        annotated = getattr(task, "is_overdue", None)
+        if annotated is not None:
+            return bool(annotated)
+        return task.overdue_on(self.context["today"])
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_explanation(self, task: Task) -> str:
+        """The one-sentence explanation, in the request's language."""
+        return explain(task.explanation_data) if task.explanation_data else task.explanation
+
+
+class AttachmentOutputSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TaskAttachment
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, item: TaskAttachment) -> str:
+        return reverse("duties:attachment", args=[item.task_id, item.pk])
+
+
+class ReassignmentOutputSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TaskReassignment
+        fields = ["id", "created_at", "from_label", "to_label", "reason", "actor"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_actor(self, item: TaskReassignment) -> str:
+        return item.actor.display_name if item.actor else ""
+
+
+class TaskDetailOutputSerializer(TaskOutputSerializer):
+    rule_name = serializers.CharField(source="rule.name", read_only=True)
+    attachments = AttachmentOutputSerializer(many=True, read_only=True)
+    reassignments = ReassignmentOutputSerializer(many=True, read_only=True)
+
+    class Meta(TaskOutputSerializer.Meta):
+        fields = [
+            *TaskOutputSerializer.Meta.fields,
+            "rule_name",
+            "duty_description",
+            "completion_note",
+            "cancel_reason",
+            "attachments",
+            "reassignments",
+        ]
+
+
+class TaskCompleteInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, help_text="What was done (required).")
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, help_text="Evidence: PDF, JPG, PNG, DOCX, XLSX."
+    )
+
+
+class TaskReassignInputSerializer(serializers.Serializer):
+    department = serializers.IntegerField(required=False, min_value=1, help_text="Id of the department to give it to.")
+    person = serializers.IntegerField(required=False, min_value=1, help_text="Id of a user of the new holder.")
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+
+    def validate(self, attrs):
+        if not attrs.get("department") and not attrs.get("person"):
+            raise serializers.ValidationError("Give department or person (or both).")
+        return attrs
+
+
+class TaskCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)

@@ -1,0 +1,64 @@
+"""Home-page panels of the responsibility engine (registered in ``DutiesConfig.ready``): the user's work queue
+and, for leaders, the overview of their territory. See ``crowdsafe/web/home.py``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+
+from crowdsafe.org.choices import Role
+from duties.access import OVERSIGHT_ROLES
+from duties.choices import OUTSTANDING_VALUES
+from duties.selectors import DUE_SOON_DAYS, can_see_overview, responsibility_overview, task_queue
+
+QUEUE_ROLES = {
+    Role.STAFF,
+    Role.HEAD,
+    Role.GRID_WORKER,
+    Role.TOWNSHIP_OFFICER,
+    Role.ORGANIZER,
+    Role.VENUE_OPERATOR,
+}
+PANEL_TASKS = 5
+
+
+def queue_context(home) -> dict:
+    """Counts (one aggregated query) and the first few tasks of the user's queue, overdue first."""
+    queue = task_queue(user=home.user, today=home.today)
+    soon = home.today + dt.timedelta(days=DUE_SOON_DAYS)
+    outstanding = Q(status__in=OUTSTANDING_VALUES)
+    counts = queue.order_by().aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=outstanding & Q(due_date__lt=home.today)),
+        due_soon=Count("pk", filter=outstanding & Q(due_date__gte=home.today, due_date__lte=soon)),
+    )
+    return {"counts": counts, "tasks": list(queue[:PANEL_TASKS]), "today": home.today}
+
+
+def overview_context(home) -> dict | None:
+    if not can_see_overview(home.user):
+        return None
+    overview = responsibility_overview(user=home.user, today=home.today)
+    return {"totals": overview.totals, "rows": overview.rows[:PANEL_TASKS], "territories": overview.territories}
+
+
+def register_panels() -> None:
+    try:
+        from crowdsafe.web.home import register_panel
+    except ImportError:  # the page shell without a home-page registry: nothing to register with
+        return
+    register_panel(
+        "duties_queue",
+        roles=QUEUE_ROLES,
+        template="duties/panels/queue.html",
+        context_func=queue_context,
+        order=20,
+    )
+    register_panel(
+        "duties_overview",
+        roles=OVERSIGHT_ROLES,
+        template="duties/panels/overview.html",
+        context_func=overview_context,
+        order=45,
+    )

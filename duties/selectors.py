@@ -1,0 +1,387 @@
+"""Reads of the responsibility engine, already scoped to the user and joined for the pages that show them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from crowdsafe.org.access import get_scope, path_q
+from crowdsafe.org.choices import LEVEL_DEPTH, JurisdictionLevel, Role
+from crowdsafe.org.models import Department, Jurisdiction, Membership
+from duties.access import OVERSIGHT_ROLES, role_paths, visible_q
+from duties.choices import OUTSTANDING_VALUES, PartyKind, TaskStatus
+from duties.models import ResponsibilityRule, Task
+
+DUE_SOON_DAYS = 3  # "due soon" on the overview and in the queue filter: due today or in the next three days
+DONE_WINDOW_DAYS = 30  # the overview counts tasks completed in the last thirty days
+
+
+class DueFilter:
+    OVERDUE = "overdue"
+    SOON = "soon"
+    LATER = "later"
+
+
+class StatusFilter:
+    OUTSTANDING = "outstanding"
+    ALL = "all"
+
+
+class PartyFilter:
+    DEPARTMENT = "department"
+    ORGANISATION = "organisation"
+    JURISDICTION = "jurisdiction"
+    UNASSIGNED = "unassigned"
+
+
+UNASSIGNED_Q = Q(
+    responsible_department__isnull=True, responsible_organisation__isnull=True, responsible_jurisdiction__isnull=True
+)
+
+
+def overdue_expression(today: dt.date) -> Case:
+    """``is_overdue``: outstanding and past due, true from midnight on, before the nightly scan has run."""
+    return Case(
+        When(Q(status__in=OUTSTANDING_VALUES, due_date__lt=today), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def task_list(*, user) -> QuerySet[Task]:
+    """Every task the user may see (see ``duties.access``), joined for lists and details."""
+    scope = get_scope(user)
+    qs = Task.objects.all()
+    if not scope.is_superuser:
+        qs = qs.filter(visible_q(scope))
+    return qs.select_related(
+        "responsible_department",
+        "responsible_organisation",
+        "responsible_jurisdiction",
+        "responsible_person",
+        "jurisdiction",
+    )
+
+
+def task_queue(*, user, filters: dict[str, Any] | None = None, today: dt.date | None = None) -> QuerySet[Task]:
+    """The user's work queue: their departments' tasks, their organisation's (organizers, operators), their
+    own, and their territory's (township officers, leaders) — outstanding by default, overdue first, then by
+    due date. Every row carries ``is_overdue``.
+
+    Filters (all optional): ``status`` ("outstanding", "all" or a ``TaskStatus``), ``department`` (id),
+    ``responsible_jurisdiction`` (id), ``party`` (department / organisation / jurisdiction / unassigned),
+    ``due`` (overdue / soon / later), ``completed_within`` (days), ``subject_type`` and ``subject_id``,
+    ``mine`` (held by the user personally) and ``q`` (duty or subject contains).
+    """
+    filters = filters or {}
+    today = today or timezone.localdate()
+    qs = task_list(user=user).annotate(is_overdue=overdue_expression(today))
+    status = filters.get("status") or StatusFilter.OUTSTANDING
+    if status == StatusFilter.OUTSTANDING:
+        qs = qs.filter(status__in=OUTSTANDING_VALUES)
+    elif status != StatusFilter.ALL:
+        qs = qs.filter(status=status)
+    if filters.get("department"):
+        qs = qs.filter(responsible_department_id=_pk(filters["department"]))
+    if filters.get("responsible_jurisdiction"):
+        qs = qs.filter(responsible_jurisdiction_id=_pk(filters["responsible_jurisdiction"]))
+    party = filters.get("party")
+    if party == PartyFilter.DEPARTMENT:
+        qs = qs.filter(responsible_department__isnull=False)
+    elif party == PartyFilter.ORGANISATION:
+        qs = qs.filter(responsible_organisation__isnull=False)
+    elif party == PartyFilter.JURISDICTION:
+        qs = qs.filter(responsible_jurisdiction__isnull=False)
+    elif party == PartyFilter.UNASSIGNED:
+        qs = qs.filter(UNASSIGNED_Q)
+    due = filters.get("due")
+    if due == DueFilter.OVERDUE:
+        qs = qs.filter(status__in=OUTSTANDING_VALUES, due_date__lt=today)
+    elif due == DueFilter.SOON:
+        qs = qs.filter(
+            status__in=OUTSTANDING_VALUES, due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS)
+        )
+    elif due == DueFilter.LATER:
+        qs = qs.filter(due_date__gt=today + dt.timedelta(days=DUE_SOON_DAYS))
+    if filters.get("completed_within"):
+        since = timezone.now() - dt.timedelta(days=int(filters["completed_within"]))
+        qs = qs.filter(status=TaskStatus.DONE, completed_at__gte=since)
+    if filters.get("subject_type"):
+        qs = qs.filter(subject_type=filters["subject_type"])
+    if filters.get("subject_id"):
+        qs = qs.filter(subject_id=filters["subject_id"])
+    if filters.get("mine"):
+        qs = qs.filter(responsible_person_id=user.pk)
+    if filters.get("q"):
+        qs = qs.filter(Q(duty_name__icontains=filters["q"]) | Q(subject_label__icontains=filters["q"]))
+    if status == TaskStatus.DONE:
+        return qs.order_by("-completed_at", "-id")
+    if status == TaskStatus.CANCELLED:
+        return qs.order_by("-cancelled_at", "-id")
+    if status in (StatusFilter.OUTSTANDING, *OUTSTANDING_VALUES):
+        # For outstanding tasks "overdue first, then by due date" is simply "by due date" (overdue means due
+        # before today), and that order can be read from the partial index on (due_date, id) directly.
+        return qs.order_by("due_date", "id")
+    return qs.order_by("-is_overdue", "due_date", "id")
+
+
+def _pk(value) -> int:
+    return value.pk if hasattr(value, "pk") else int(value)
+
+
+def queue_departments(*, user) -> QuerySet[Department]:
+    """The departments a user's queue can be filtered by: their own, or — for those who oversee a territory —
+    the departments in and above it."""
+    scope = get_scope(user)
+    qs = Department.objects.filter(is_active=True).select_related("jurisdiction")
+    if scope.is_superuser:
+        return qs.order_by("jurisdiction__path", "kind", "name")
+    territory = scope.jurisdiction_paths
+    q = Q(pk__in=sorted(scope.department_ids))
+    if territory:
+        from crowdsafe.org.access import ancestors_q
+
+        q |= path_q(territory) | ancestors_q(territory)
+    return qs.filter(q).order_by("jurisdiction__path", "kind", "name")
+
+
+def reassign_targets(*, user) -> QuerySet[Department]:
+    """Departments a task can be given to: every active department in the user's city (a task may belong to a
+    department of another district, or of the city)."""
+    scope = get_scope(user)
+    qs = Department.objects.filter(is_active=True).select_related("jurisdiction")
+    if not scope.is_superuser:
+        cities = {path.split("/", 1)[0] + "/" for path in scope.territory_paths + scope.organisation_paths}
+        qs = qs.filter(path_q(cities))
+    return qs.order_by("jurisdiction__path", "kind", "name")
+
+
+def department_people(*, department_ids: Iterable[int]) -> QuerySet[Membership]:
+    """Staff and heads of these departments: whom a head can give a task to."""
+    return (
+        Membership.objects.filter(department_id__in=sorted(set(department_ids)), role__in=[Role.STAFF, Role.HEAD])
+        .select_related("user", "department")
+        .order_by("department_id", "user__full_name", "user__username")
+    )
+
+
+# --- overview -----------------------------------------------------------------------------------------
+
+
+def can_see_overview(user) -> bool:
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(*OVERSIGHT_ROLES)
+
+
+@dataclass
+class OverviewRow:
+    """One line of the responsibility overview: a department, a township holding territorial tasks itself,
+    the organisations (organizers and operators) together, or the unassigned tasks."""
+
+    party: str
+    label: str
+    detail: str
+    filters: dict[str, Any]
+    open: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    done: int = 0
+
+    def _url(self, **extra) -> str:
+        return reverse("duties:queue") + "?" + urlencode({**self.filters, **extra})
+
+    @property
+    def open_url(self) -> str:
+        return self._url()
+
+    @property
+    def due_soon_url(self) -> str:
+        return self._url(due=DueFilter.SOON)
+
+    @property
+    def overdue_url(self) -> str:
+        return self._url(due=DueFilter.OVERDUE)
+
+    @property
+    def done_url(self) -> str:
+        return self._url(status=TaskStatus.DONE, completed_within=DONE_WINDOW_DAYS)
+
+
+@dataclass
+class Overview:
+    rows: list[OverviewRow] = field(default_factory=list)
+    territories: list[str] = field(default_factory=list)
+    today: dt.date | None = None
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {key: sum(getattr(row, key) for row in self.rows) for key in ("open", "due_soon", "overdue", "done")}
+
+
+def responsibility_overview(*, user, today: dt.date | None = None) -> Overview:
+    """For leaders: who owes what in their territory. Tasks about subjects in the territory, by holder, with
+    outstanding / due soon (≤ 3 days) / overdue / done (last 30 days) counts — all counted in ONE aggregated
+    query, plus one query each for the departments' and townships' names."""
+    scope = get_scope(user)
+    today = today or timezone.localdate()
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    since = timezone.now() - dt.timedelta(days=DONE_WINDOW_DAYS)
+    outstanding = Q(status__in=OUTSTANDING_VALUES)
+    done = Q(status=TaskStatus.DONE, completed_at__gte=since)
+    qs = Task.objects.filter(outstanding | done)
+    territories: list[str] = []
+    if not scope.is_superuser:
+        paths = role_paths(scope, OVERSIGHT_ROLES)
+        qs = qs.filter(path_q(paths, field="jurisdiction_path"))
+        territories = [m.jurisdiction.name for m in scope.memberships if m.role in OVERSIGHT_ROLES]
+    counts = (
+        qs.annotate(
+            org_held=Case(
+                When(responsible_organisation__isnull=False, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values("responsible_department_id", "responsible_jurisdiction_id", "org_held")
+        .annotate(
+            n_open=Count("pk", filter=outstanding),
+            n_due_soon=Count("pk", filter=outstanding & Q(due_date__gte=today, due_date__lte=soon)),
+            n_overdue=Count("pk", filter=outstanding & Q(due_date__lt=today)),
+            n_done=Count("pk", filter=Q(status=TaskStatus.DONE)),
+        )
+        .order_by()
+    )
+    counts = list(counts)
+    departments = Department.objects.select_related("jurisdiction").in_bulk(
+        [c["responsible_department_id"] for c in counts if c["responsible_department_id"]]
+    )
+    jurisdictions = Jurisdiction.objects.in_bulk(
+        [c["responsible_jurisdiction_id"] for c in counts if c["responsible_jurisdiction_id"]]
+    )
+    rows = []
+    for c in counts:
+        if c["responsible_department_id"]:
+            department = departments[c["responsible_department_id"]]
+            row = OverviewRow(
+                party=PartyKind.DEPARTMENT,
+                label=department.name,
+                detail=department.get_kind_display(),
+                filters={"department": department.pk},
+            )
+        elif c["responsible_jurisdiction_id"]:
+            township = jurisdictions[c["responsible_jurisdiction_id"]]
+            row = OverviewRow(
+                party=PartyKind.TERRITORIAL,
+                label=township.name,
+                detail=_("Township / street (no township-government department)"),
+                filters={"responsible_jurisdiction": township.pk},
+            )
+        elif c["org_held"]:
+            row = OverviewRow(
+                party=PartyFilter.ORGANISATION,
+                label=_("Organizers and venue operators"),
+                detail=_("Duties of the organisations themselves"),
+                filters={"party": PartyFilter.ORGANISATION},
+            )
+        else:
+            row = OverviewRow(
+                party=PartyFilter.UNASSIGNED,
+                label=_("Unassigned"),
+                detail=_("No party found by the rule: see the rules health page"),
+                filters={"party": PartyFilter.UNASSIGNED},
+            )
+        row.open, row.due_soon, row.overdue, row.done = c["n_open"], c["n_due_soon"], c["n_overdue"], c["n_done"]
+        rows.append(row)
+    order = {PartyKind.DEPARTMENT: 0, PartyKind.TERRITORIAL: 1, PartyFilter.ORGANISATION: 2, PartyFilter.UNASSIGNED: 3}
+    rows.sort(key=lambda r: (-r.overdue, order.get(r.party, 9), r.label))
+    return Overview(rows=rows, territories=territories, today=today)
+
+
+# --- rules ---------------------------------------------------------------------------------------------
+
+
+def rule_list(*, user=None, active_only: bool = False, subject_type: str = "") -> QuerySet[ResponsibilityRule]:
+    """The responsibility rules: city-wide policy, readable by every signed-in user."""
+    qs = ResponsibilityRule.objects.all()
+    if active_only:
+        qs = qs.filter(is_active=True)
+    if subject_type:
+        qs = qs.filter(subject_type=subject_type)
+    return qs.order_by("subject_type", "name")
+
+
+@dataclass(frozen=True)
+class RuleGap:
+    """A rule that would find no department for subjects in ``jurisdiction``: no active department of its kind
+    at or above it (from the rule's level)."""
+
+    rule: ResponsibilityRule
+    jurisdiction: Jurisdiction
+
+
+def _rank(level: str) -> int:
+    return LEVEL_DEPTH[JurisdictionLevel(level)]
+
+
+def rules_health(*, within: Iterable[str] | None = None) -> list[RuleGap]:
+    """Every (rule, jurisdiction) pair, for every district/county and township/street (in ``within``, a list of
+    subtree paths, or everywhere), where an active department rule finds no active department of its kind at or
+    above that jurisdiction. Three queries, whatever the number of rules and jurisdictions."""
+    rules = list(
+        ResponsibilityRule.objects.filter(is_active=True, party_kind=PartyKind.DEPARTMENT).order_by(
+            "subject_type", "name"
+        )
+    )
+    if not rules:
+        return []
+    levels = [JurisdictionLevel.CITY, JurisdictionLevel.DISTRICT, JurisdictionLevel.TOWNSHIP]
+    nodes = list(Jurisdiction.objects.filter(level__in=levels).order_by("path"))
+    by_path = {j.path: j for j in nodes}
+    covered: set[tuple[int, str]] = set(
+        Department.objects.filter(is_active=True).values_list("jurisdiction_id", "kind")
+    )
+    checked = [j for j in nodes if j.level in (JurisdictionLevel.DISTRICT, JurisdictionLevel.TOWNSHIP)]
+    if within is not None:
+        prefixes = tuple(within)
+        checked = [j for j in checked if j.path.startswith(prefixes)]
+    gaps: list[RuleGap] = []
+    for rule in rules:
+        start = _rank(rule.department_level) if rule.department_level else None
+        for jurisdiction in checked:
+            chain = [by_path[p] for p in _self_and_ancestors(jurisdiction.path) if p in by_path]
+            if start is not None:
+                chain = [j for j in chain if _rank(j.level) <= start]
+            if not any((j.pk, rule.department_kind) in covered for j in chain):
+                gaps.append(RuleGap(rule=rule, jurisdiction=jurisdiction))
+    return gaps
+
+
+def _self_and_ancestors(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def can_see_rules_health(user) -> bool:
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(Role.ADMIN, Role.LEADER)
+
+
+def health_paths(user) -> tuple[str, ...] | None:
+    """The subtrees a user's health page covers (None: everything, for superusers)."""
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return None
+    return role_paths(scope, OVERSIGHT_ROLES)
+
+
+def unassigned_tasks(*, user) -> QuerySet[Task]:
+    """Outstanding tasks whose rule found no party, in the user's territory."""
+    return task_list(user=user).filter(UNASSIGNED_Q, status__in=OUTSTANDING_VALUES).order_by("due_date", "id")

@@ -1,0 +1,643 @@
+"""Every write of the responsibility engine: evaluating rules into tasks, and each task transition.
+
+Each function is keyword-only with the acting user explicit, runs in one transaction, locks the task row
+(``select_for_update``), checks the model's guard and the actor's right, saves with ``update_fields`` and writes
+the action log. HTML views, API views, admin actions, Celery tasks and other apps' services all call these.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crowdsafe.audit.services import log_action
+from crowdsafe.errors import DomainError, PermissionDeniedError
+from crowdsafe.org.access import get_scope
+from crowdsafe.org.choices import Role
+from crowdsafe.org.models import Department, Membership
+from crowdsafe.workdays.selectors import add_calendar_days, compute_deadline
+from duties.access import can_manage, can_work
+from duties.choices import EVENT_MATCHES, OUTSTANDING_VALUES, DeadlineAnchor, TaskStatus, TriggerEvent
+from duties.conditions import conditions_hold
+from duties.explain import (
+    ANCHOR_ATTRIBUTE,
+    ANCHOR_ATTRIBUTE_MISSING,
+    ANCHOR_COMPLETION,
+    ANCHOR_EVENT,
+    explain_stored,
+)
+from duties.models import ResponsibilityRule, Task, TaskAttachment, TaskReassignment
+from duties.parties import SubjectPlace, resolve_party
+from duties.subjects import registration_for
+
+# Evidence limits: a phone photo or a scanned inspection record fits; anything else belongs elsewhere.
+EVIDENCE_MAX_BYTES = getattr(settings, "DUTIES_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_MAX_FILES = getattr(settings, "DUTIES_EVIDENCE_MAX_FILES", 10)
+# Extension → (content type, leading bytes the file must start with). The type is taken from the content, not
+# from what the browser claims.
+EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+}
+REASON_MAX_LENGTH = 2000
+NOTE_MAX_LENGTH = 5000
+# Rules describing what a subject *is* (fired on created/updated): when an update makes the subject stop
+# matching, their outstanding tasks are cancelled.
+DESCRIPTIVE_EVENTS = (TriggerEvent.SAVED, TriggerEvent.UPDATED)
+OVERDUE_SCAN_BATCH = 500
+
+
+def _full_clean(obj, **kwargs) -> None:
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise DomainError("; ".join(messages), field=None if field_name == "__all__" else field_name) from exc
+
+
+# --- rules ---------------------------------------------------------------------------------------------
+
+
+def rule_save(*, rule: ResponsibilityRule, actor, changed: Sequence[str] = ()) -> ResponsibilityRule:
+    """Validate and save a rule (new or edited, e.g. from the admin), logging what changed."""
+    _full_clean(rule)
+    with transaction.atomic():
+        created = rule.pk is None
+        rule.save()
+        log_action(
+            actor=actor,
+            subject=rule,
+            verb="created" if created else "updated",
+            to_state="active" if rule.is_active else "inactive",
+            data={"changed": list(changed)} if changed else {},
+        )
+    return rule
+
+
+# --- evaluation ----------------------------------------------------------------------------------------
+
+
+def _local_date(moment: dt.datetime | dt.date | None) -> dt.date:
+    if moment is None:
+        return timezone.localdate()
+    if isinstance(moment, dt.datetime):
+        return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    return moment
+
+
+def _anchor(rule: ResponsibilityRule, attributes: dict[str, Any], event_date: dt.date) -> tuple[str, dt.date]:
+    if rule.deadline_from != DeadlineAnchor.ATTRIBUTE:
+        return ANCHOR_EVENT, event_date
+    value = attributes.get(rule.deadline_attribute)
+    if isinstance(value, dt.datetime):
+        return ANCHOR_ATTRIBUTE, _local_date(value)
+    if isinstance(value, dt.date):
+        return ANCHOR_ATTRIBUTE, value
+    return ANCHOR_ATTRIBUTE_MISSING, event_date
+
+
+def _deadline_facts(deadline, *, anchor_kind: str, attribute: str = "", months: int = 0) -> dict[str, Any]:
+    return {
+        "due": deadline.due.isoformat(),
+        "anchor": deadline.start.isoformat(),
+        "anchor_kind": anchor_kind,
+        "attribute": attribute,
+        "days": deadline.n,
+        "unit": str(deadline.unit),
+        "months": months,
+        "extended_from": deadline.extended_from.isoformat() if deadline.extended_from else None,
+        "uncovered_years": list(deadline.uncovered_years),
+    }
+
+
+def tasks_evaluate(*, subject, event: str, actor, moment: dt.datetime | dt.date | None = None) -> list[Task]:
+    """Evaluate the active rules for ``subject`` (a registered model instance, see ``duties.subjects``) and
+    ``event`` (a ``TriggerEvent`` value), and create the tasks of the rules that match.
+
+    Idempotent: a rule makes at most one first task per subject, whatever the number of calls, including two
+    at once (the dedupe constraint). Returns the tasks this call created (empty when they all existed).
+    ``moment`` is when the event happened (default: now); deadlines counted "from the event" start that day.
+
+    A rule that finds no party (no department of its kind at or above the subject, no organisation recorded)
+    still makes its task, unassigned and saying why, so that it is never silently skipped: the rules health
+    page lists it until someone reassigns it.
+
+    On ``updated`` (or ``saved``), outstanding tasks of descriptive rules (event created-or-updated) that the
+    subject no longer matches are cancelled, with that reason.
+
+    Call it from the subject app's service, inside the transaction that makes the change, so that the change
+    and its tasks commit or roll back together.
+    """
+    if subject.pk is None:
+        raise ValueError("Save the subject before evaluating rules for it.")
+    try:
+        event = TriggerEvent(event)
+    except ValueError as exc:
+        raise DomainError(_("Unknown event “%(event)s”.") % {"event": event}, field="event") from exc
+    registration = registration_for(subject)
+    rules = list(
+        ResponsibilityRule.objects.filter(
+            is_active=True, subject_type=registration.name, event__in=EVENT_MATCHES[event]
+        ).order_by("pk")
+    )
+    attributes = registration.attributes(subject) or {}
+    matching = [rule for rule in rules if conditions_hold(rule.conditions, attributes)]
+    stale = [rule for rule in rules if rule not in matching and rule.event in DESCRIPTIVE_EVENTS]
+    event_date = _local_date(moment)
+    created: list[Task] = []
+    with transaction.atomic():
+        if stale and event in DESCRIPTIVE_EVENTS:
+            _cancel_stale(rules=stale, registration=registration, subject=subject, actor=actor)
+        if not matching:
+            return created
+        existing = set(
+            Task.objects.filter(
+                rule__in=matching, subject_type=registration.name, subject_id=subject.pk, period=1
+            ).values_list("rule_id", flat=True)
+        )
+        todo = [rule for rule in matching if rule.pk not in existing]
+        if not todo:
+            return created
+        jurisdiction = registration.jurisdiction(subject)
+        organisation = registration.organisation(subject)
+        label = str(registration.label(subject))[:255]
+        place = SubjectPlace(jurisdiction)
+        for rule in todo:
+            party = resolve_party(rule, place=place, organisation=organisation)
+            anchor_kind, anchor = _anchor(rule, attributes, event_date)
+            deadline = compute_deadline(anchor, rule.deadline_days, rule.deadline_unit)
+            data = {
+                "rule": rule.name,
+                "basis": rule.basis,
+                "holder": party.label,
+                "missing": party.missing,
+                "subject": label,
+                "recurrence_months": rule.recurrence_months or 0,
+                **_deadline_facts(deadline, anchor_kind=anchor_kind, attribute=rule.deadline_attribute),
+            }
+            # The race: two requests evaluating one subject at once (a venue saved twice in quick succession, a
+            # retried Celery task) both find no task above and both INSERT. The dedupe constraint makes the second
+            # INSERT wait for the first transaction; when that commits, the INSERT fails, get_or_create rolls
+            # back to its savepoint and reads the committed row instead. One task, no error.
+            task, was_created = Task.objects.get_or_create(
+                rule=rule,
+                subject_type=registration.name,
+                subject_id=subject.pk,
+                period=1,
+                defaults={
+                    "subject_label": label,
+                    "jurisdiction": jurisdiction,
+                    "jurisdiction_path": jurisdiction.path,
+                    "event": event,
+                    "duty_name": rule.duty_name,
+                    "duty_description": rule.duty_description,
+                    "basis": rule.basis,
+                    "party_kind": rule.party_kind,
+                    "responsible_department": party.department,
+                    "responsible_organisation": party.organisation,
+                    "responsible_jurisdiction": party.jurisdiction,
+                    "anchor_date": anchor,
+                    "due_date": deadline.due,
+                    "explanation": explain_stored(data),
+                    "explanation_data": data,
+                },
+            )
+            if was_created:
+                log_action(
+                    actor=actor,
+                    subject=task,
+                    verb="created",
+                    to_state=task.status,
+                    reason=task.explanation,
+                    data={"rule": rule.pk, "event": event, "subject": f"{registration.name}:{subject.pk}"},
+                )
+                created.append(task)
+    return created
+
+
+def _cancel_stale(*, rules, registration, subject, actor) -> None:
+    stale = Task.objects.select_for_update().filter(
+        rule__in=rules,
+        subject_type=registration.name,
+        subject_id=subject.pk,
+        status__in=OUTSTANDING_VALUES,
+    )
+    reason = _("The subject no longer matches the conditions of the rule that made this task.")
+    for task in stale:
+        _set_cancelled(task, actor=actor, reason=reason)
+
+
+# --- transitions ---------------------------------------------------------------------------------------
+
+
+def _locked(task: Task) -> Task:
+    return Task.objects.select_for_update().get(pk=task.pk)
+
+
+def _refuse(message) -> None:
+    raise DomainError(message, code="invalid_state")
+
+
+def _check(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDeniedError(_("You are not responsible for this task."))
+
+
+def task_start(*, task: Task, actor) -> Task:
+    """Someone of the holder starts work on an open task (and becomes its responsible person if none is set)."""
+    scope = get_scope(actor)
+    with transaction.atomic():
+        # The lock serialises two people pressing "start" (or start and complete) on one task: the second sees
+        # the first's status and is refused by the guard instead of overwriting it.
+        task = _locked(task)
+        _check(can_work(scope, task))
+        if not task.can_start():
+            _refuse(
+                _("Only an open task can be started; this one is %(status)s.") % {"status": task.get_status_display()}
+            )
+        previous = task.status
+        task.status = TaskStatus.IN_PROGRESS
+        task.started_at = timezone.now()
+        fields = ["status", "started_at", "updated_at"]
+        if task.responsible_person_id is None:
+            task.responsible_person = actor
+            fields.append("responsible_person")
+        task.save(update_fields=fields)
+        log_action(actor=actor, subject=task, verb="started", from_state=previous, to_state=task.status)
+    return task
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    upload: Any
+    name: str
+    content_type: str
+    size: int
+
+
+def _check_files(files: Iterable[Any]) -> list[CheckedFile]:
+    checked = []
+    for upload in files:
+        name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255]
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if extension not in EVIDENCE_TYPES:
+            raise DomainError(
+                _("“%(name)s”: only %(types)s files can be attached.")
+                % {"name": name, "types": ", ".join(sorted({e.upper() for e in EVIDENCE_TYPES}))},
+                field="files",
+            )
+        size = upload.size
+        if size > EVIDENCE_MAX_BYTES:
+            raise DomainError(
+                _("“%(name)s” is larger than %(mb)d MB.") % {"name": name, "mb": EVIDENCE_MAX_BYTES // (1024 * 1024)},
+                field="files",
+            )
+        if size == 0:
+            raise DomainError(_("“%(name)s” is empty.") % {"name": name}, field="files")
+        content_type, signatures = EVIDENCE_TYPES[extension]
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not any(head.startswith(signature) for signature in signatures):
+            raise DomainError(
+                _("“%(name)s” is not a valid %(type)s file.") % {"name": name, "type": extension.upper()},
+                field="files",
+            )
+        checked.append(CheckedFile(upload=upload, name=name, content_type=content_type, size=size))
+    return checked
+
+
+def task_complete(*, task: Task, actor, note: str, files: Sequence[Any] = ()) -> Task:
+    """Close an outstanding task with evidence: a note (required) and attachments (optional, checked).
+
+    For a periodic duty whose rule is still active, the next occurrence is created at once, due the rule's
+    interval after the completion date (see ``_create_successor`` for why after completion and not after the
+    previous due date)."""
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Say what was done: the completion note is required."), field="note")
+    if len(note) > NOTE_MAX_LENGTH:
+        raise DomainError(_("The note is too long (at most %(n)d characters).") % {"n": NOTE_MAX_LENGTH}, field="note")
+    checked = _check_files(files)
+    scope = get_scope(actor)
+    with transaction.atomic():
+        # The lock makes "complete" happen once: a second submission (double click, a retry) waits, then finds
+        # the task done and is refused, so there is one successor and one set of evidence.
+        task = _locked(task)
+        _check(can_work(scope, task))
+        if not task.can_complete():
+            _refuse(_("This task is %(status)s and cannot be completed.") % {"status": task.get_status_display()})
+        if task.attachments.count() + len(checked) > EVIDENCE_MAX_FILES:
+            raise DomainError(
+                _("At most %(n)d files can be attached to a task.") % {"n": EVIDENCE_MAX_FILES}, field="files"
+            )
+        for item in checked:
+            # A file written here stays on disk if the transaction later rolls back; it is then unreferenced and
+            # never served (downloads go through the attachment row).
+            attachment = TaskAttachment(
+                task=task, original_name=item.name, content_type=item.content_type, size=item.size, uploaded_by=actor
+            )
+            attachment.file.save(item.name, item.upload, save=False)
+            attachment.save()
+        previous = task.status
+        now = timezone.now()
+        task.status = TaskStatus.DONE
+        task.completed_at = now
+        task.completed_by = actor
+        task.completion_note = note
+        task.save(update_fields=["status", "completed_at", "completed_by", "completion_note", "updated_at"])
+        log_action(
+            actor=actor,
+            subject=task,
+            verb="completed",
+            from_state=previous,
+            to_state=task.status,
+            reason=note,
+            data={"attachments": [item.name for item in checked]},
+        )
+        _create_successor(task, completed_on=timezone.localdate(now), actor=actor)
+    return task
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    """``date`` plus whole months; the 31st of a shorter month is its last day (2026-08-31 + 6 → 2027-02-28)."""
+    month_index = date.month - 1 + months
+    year, month = date.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
+
+
+def _create_successor(task: Task, *, completed_on: dt.date, actor) -> Task | None:
+    """The next occurrence of a periodic duty, due ``recurrence_months`` after the completion date.
+
+    Why after completion rather than after the previous due date: periodic duties in the notices are minimum
+    frequencies ("每半年至少组织1次演练", special equipment inspected yearly): the gap between two occurrences
+    must not exceed the interval. Counting from the previous due date would allow a drill done early to be
+    followed by one up to almost twice the interval later, and punish one done late with a short gap. Counting
+    from completion keeps every gap at most the interval.
+
+    The successor keeps the current holder and person (a reassignment is a deliberate decision that should not
+    be undone every period). A due date on a rest day runs to the next working day, as for calendar-day periods.
+    """
+    rule = ResponsibilityRule.objects.get(pk=task.rule_id)
+    if not rule.recurrence_months or not rule.is_active:
+        return None
+    deadline = add_calendar_days(add_months(completed_on, rule.recurrence_months), 0)
+    facts = _deadline_facts(deadline, anchor_kind=ANCHOR_COMPLETION, months=rule.recurrence_months)
+    facts["anchor"] = completed_on.isoformat()
+    data = {
+        "rule": rule.name,
+        "basis": task.basis,
+        "holder": task.holder_label if not task.is_unassigned else "",
+        "missing": task.explanation_data.get("missing", {}) if task.is_unassigned else {},
+        "subject": task.subject_label,
+        "recurrence_months": rule.recurrence_months,
+        **facts,
+    }
+    # The dedupe key (rule, subject, occurrence) backs up the row lock held by the caller: even a second
+    # completion path could not create two successors.
+    successor, created = Task.objects.get_or_create(
+        rule=rule,
+        subject_type=task.subject_type,
+        subject_id=task.subject_id,
+        period=task.period + 1,
+        defaults={
+            "previous": task,
+            "subject_label": task.subject_label,
+            "jurisdiction_id": task.jurisdiction_id,
+            "jurisdiction_path": task.jurisdiction_path,
+            "event": task.event,
+            "duty_name": rule.duty_name,
+            "duty_description": rule.duty_description,
+            "basis": task.basis,
+            "party_kind": task.party_kind,
+            "responsible_department_id": task.responsible_department_id,
+            "responsible_organisation_id": task.responsible_organisation_id,
+            "responsible_jurisdiction_id": task.responsible_jurisdiction_id,
+            "responsible_person_id": task.responsible_person_id,
+            "anchor_date": completed_on,
+            "due_date": deadline.due,
+            "explanation": explain_stored(data),
+            "explanation_data": data,
+        },
+    )
+    if created:
+        log_action(
+            actor=actor,
+            subject=successor,
+            verb="created",
+            to_state=successor.status,
+            reason=successor.explanation,
+            data={"rule": rule.pk, "previous": task.pk, "period": successor.period},
+        )
+    return successor
+
+
+def _party_label(department, organisation, jurisdiction, person) -> str:
+    holder = department or organisation or jurisdiction
+    label = str(holder) if holder is not None else _("nobody (unassigned)")
+    if person is not None:
+        label = f"{label} · {person.display_name}"
+    return label
+
+
+def _check_person(person, *, department, task: Task) -> None:
+    """The person must belong to the party that will hold the task."""
+    memberships = Membership.objects.filter(user=person)
+    if department is not None:
+        ok = memberships.filter(department=department, role__in=[Role.STAFF, Role.HEAD]).exists()
+    elif task.responsible_organisation_id:
+        ok = memberships.filter(organisation_id=task.responsible_organisation_id).exists()
+    elif task.responsible_jurisdiction_id:
+        ok = memberships.filter(
+            jurisdiction_id=task.responsible_jurisdiction_id, role__in=[Role.TOWNSHIP_OFFICER, Role.LEADER]
+        ).exists()
+    else:
+        ok = False
+    if not ok:
+        raise DomainError(
+            _("%(person)s does not work for the party that holds this task.") % {"person": person.display_name},
+            field="person",
+        )
+
+
+def task_reassign(*, task: Task, actor, reason: str, department: Department | None = None, person=None) -> Task:
+    """Give the task to another department and/or person, with the reason (required). The history is kept as
+    ``TaskReassignment`` rows and in the action log. Giving it to a department clears the person unless one
+    of that department's people is named."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for the reassignment."), field="reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise DomainError(
+            _("The reason is too long (at most %(n)d characters).") % {"n": REASON_MAX_LENGTH}, field="reason"
+        )
+    if department is None and person is None:
+        raise DomainError(_("Choose the department or the person to reassign the task to."), field="department")
+    if department is not None and not department.is_active:
+        raise DomainError(_("%(department)s is not active.") % {"department": department}, field="department")
+    if person is not None and not person.is_active:
+        raise DomainError(_("%(person)s cannot sign in.") % {"person": person.display_name}, field="person")
+    scope = get_scope(actor)
+    with transaction.atomic():
+        # Two heads reassigning one task at once: the lock orders them, and the second one's history row says
+        # it took the task from the first one's choice, not from the original holder.
+        task = _locked(task)
+        _check(can_manage(scope, task))
+        if not task.can_reassign():
+            _refuse(_("This task is %(status)s and cannot be reassigned.") % {"status": task.get_status_display()})
+        if person is not None:
+            _check_person(person, department=department, task=task)
+        old = (task.responsible_department, task.responsible_organisation, task.responsible_jurisdiction)
+        old_person = task.responsible_person
+        if department is not None:
+            new = (department, None, None)
+            new_person = person
+        else:
+            new = old
+            new_person = person
+        if new == old and new_person == old_person:
+            raise DomainError(_("The task is already held there."), field="department")
+        from_label = _party_label(*old, old_person)
+        to_label = _party_label(*new, new_person)
+        TaskReassignment.objects.create(
+            task=task,
+            from_department=old[0],
+            from_person=old_person,
+            from_label=from_label[:255],
+            to_department=new[0],
+            to_person=new_person,
+            to_label=to_label[:255],
+            reason=reason,
+            actor=actor,
+        )
+        task.responsible_department, task.responsible_organisation, task.responsible_jurisdiction = new
+        task.responsible_person = new_person
+        task.save(
+            update_fields=[
+                "responsible_department",
+                "responsible_organisation",
+                "responsible_jurisdiction",
+                "responsible_person",
+                "updated_at",
+            ]
+        )
+        log_action(
+            actor=actor,
+            subject=task,
+            verb="reassigned",
+            from_state=from_label[:64],
+            to_state=to_label[:64],
+            reason=reason,
+            data={"from": from_label, "to": to_label},
+        )
+    return task
+
+
+def _set_cancelled(task: Task, *, actor, reason: str) -> None:
+    previous = task.status
+    task.status = TaskStatus.CANCELLED
+    task.cancelled_at = timezone.now()
+    task.cancel_reason = reason
+    task.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+    log_action(actor=actor, subject=task, verb="cancelled", from_state=previous, to_state=task.status, reason=reason)
+
+
+def task_cancel(*, task: Task, actor, reason: str) -> Task:
+    """Withdraw an outstanding task (the duty no longer applies), with the reason (required)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for cancelling the task."), field="reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise DomainError(
+            _("The reason is too long (at most %(n)d characters).") % {"n": REASON_MAX_LENGTH}, field="reason"
+        )
+    scope = get_scope(actor)
+    with transaction.atomic():
+        task = _locked(task)
+        _check(can_manage(scope, task))
+        if not task.can_cancel():
+            _refuse(_("This task is %(status)s and cannot be cancelled.") % {"status": task.get_status_display()})
+        _set_cancelled(task, actor=actor, reason=reason)
+    return task
+
+
+def tasks_mark_overdue(*, today: dt.date | None = None, batch_size: int = OVERDUE_SCAN_BATCH) -> int:
+    """The nightly scan: open and in-progress tasks past their due date become overdue. Returns how many.
+
+    Each batch is claimed with ``SKIP LOCKED``: two workers running the scan at once take different rows, and a
+    task someone is completing right now (row locked) is skipped and left to the next run, instead of waiting
+    or overwriting the completion."""
+    today = today or timezone.localdate()
+    total = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Task.objects.select_for_update(skip_locked=True)
+                .filter(status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS], due_date__lt=today)
+                .order_by("due_date", "id")[:batch_size]
+            )
+            for task in batch:
+                previous = task.status
+                task.status = TaskStatus.OVERDUE
+                task.save(update_fields=["status", "updated_at"])
+                log_action(
+                    actor=None,
+                    subject=task,
+                    verb="overdue",
+                    from_state=previous,
+                    to_state=task.status,
+                    data={"due_date": task.due_date.isoformat(), "scanned_on": today.isoformat()},
+                )
+        total += len(batch)
+        if len(batch) < batch_size:
+            return total
+
+
+# --- bulk actions (heads, from the queue) ----------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    done: list[Task] = field(default_factory=list)
+    refused: list[tuple[Task, str]] = field(default_factory=list)
+
+
+def _bulk(tasks: Iterable[Task], action) -> BulkResult:
+    result = BulkResult()
+    for task in tasks:
+        try:
+            # Each task on its own: one refused task (already started, not the head's) leaves the others done
+            # and is reported, rather than undoing the whole selection.
+            result.done.append(action(task))
+        except DomainError as exc:
+            result.refused.append((task, str(exc.message)))
+    return result
+
+
+def task_bulk_start(*, tasks: Iterable[Task], actor) -> BulkResult:
+    return _bulk(tasks, lambda task: task_start(task=task, actor=actor))
+
+
+def task_bulk_reassign(
+    *, tasks: Iterable[Task], actor, reason: str, department: Department | None = None, person=None
+) -> BulkResult:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for the reassignment."), field="reason")
+    return _bulk(
+        tasks,
+        lambda task: task_reassign(task=task, actor=actor, reason=reason, department=department, person=person),
+    )
