@@ -12,6 +12,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+# A queue of this test run's own on the shared Redis, so parallel runs never take each other's tasks.
+os.environ.setdefault("CELERY_QUEUE", f"crowdsafe-test-{os.getpid()}")
 
 from crowdsafe.settings import *  # noqa: F403
 
