@@ -1,0 +1,134 @@
+"""Reads of venues, already scoped to what the user may see (DESIGN.md section 4).
+
+Who sees which venues:
+- government users, the venues in their territory: township officers, grid workers, leaders and admins
+  through their jurisdictions, department staff and heads through their department's jurisdiction (one
+  indexed prefix match on ``Venue.jurisdiction_path`` per subtree);
+- venue operators, the venues their organisation runs;
+- anyone in a department the venue was shared with (django-guardian ``view_venue`` granted to the
+  department's group, e.g. a venue opened to the fire brigade of the next district);
+- superusers, everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from crowdsafe.org.access import get_scope, get_scoped_or_404, granted_q, in_q, path_q
+from crowdsafe.org.models import Jurisdiction, Organisation
+from venues.models import Exit, ImportJob, Venue, Zone
+from venues.services.access import operated_organisation_ids
+
+# What capacity needs, in three queries for any number of venues: zones, exits, and the zones each exit serves
+# (only their keys: the through table joined to the zone ids).
+CAPACITY_PREFETCH = (
+    Prefetch("zones", queryset=Zone.objects.order_by("name", "id")),
+    Prefetch(
+        "exits",
+        queryset=Exit.objects.order_by("name", "id").prefetch_related(
+            Prefetch("zones", queryset=Zone.objects.only("id", "venue_id"))
+        ),
+    ),
+)
+
+
+def venue_scope_q(user) -> Q | None:
+    """The venues ``user`` may see, as a Q; None means all of them (a superuser)."""
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return None
+    return (
+        path_q(scope.territory_paths, field="jurisdiction_path")
+        | in_q(operated_organisation_ids(scope), field="operator_id")
+        | granted_q(scope, Venue, "view_venue")
+    )
+
+
+def venue_visible(*, user) -> QuerySet[Venue]:
+    """Every venue the user may see, active or not, with its grid and operator joined."""
+    qs = Venue.objects.all()
+    q = venue_scope_q(user)
+    if q is not None:
+        qs = qs.filter(q)
+    return qs.select_related("grid", "operator")
+
+
+def venue_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Venue]:
+    """The venue list, scoped and filtered. ``filters`` (all optional):
+
+    - ``kind``: a ``VenueKind`` value;
+    - ``jurisdiction``: a division code: venues in that territory's subtree;
+    - ``search``: part of the name or the address;
+    - ``operator``: an organisation id;
+    - ``capacity_warning``: True for venues whose declared capacity exceeds the computed one;
+    - ``include_inactive``: True to list deactivated venues too (they are left out otherwise).
+    """
+    filters = filters or {}
+    qs = venue_visible(user=user)
+    if not filters.get("include_inactive"):
+        qs = qs.filter(is_active=True)
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    code = (filters.get("jurisdiction") or "").strip()
+    if code:
+        path = Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first()
+        if path is None:
+            return qs.none()
+        qs = qs.filter(jurisdiction_path__startswith=path)
+    search = (filters.get("search") or "").strip()
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(address__icontains=search))
+    if filters.get("operator"):
+        qs = qs.filter(operator_id=filters["operator"])
+    if filters.get("capacity_warning"):
+        qs = qs.filter(capacity_warning=True)
+    return qs.order_by("name", "id")
+
+
+def venue_list_with_capacity(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Venue]:
+    """``venue_list`` with the zones and exits prefetched, for lists that show the capacity with its working."""
+    return venue_list(user=user, filters=filters).prefetch_related(*CAPACITY_PREFETCH)
+
+
+def venue_detail(*, user, pk) -> Venue:
+    """One venue with everything its page shows, or 404 when the user may not see it."""
+    qs = venue_visible(user=user).prefetch_related(
+        *CAPACITY_PREFETCH, "risk_points", "temporary_structures", "special_equipment"
+    )
+    return get_scoped_or_404(qs, pk=pk)
+
+
+def venue_get(*, user, pk) -> Venue:
+    """One venue (no prefetching), or 404 when the user may not see it."""
+    return get_scoped_or_404(venue_visible(user=user), pk=pk)
+
+
+def operator_choices(*, user) -> QuerySet[Organisation]:
+    """Organisations that run a venue the user may see (for the operator filter), in one query."""
+    visible = Venue.objects.all()
+    q = venue_scope_q(user)
+    if q is not None:
+        visible = visible.filter(q)
+    return Organisation.objects.filter(pk__in=visible.filter(operator__isnull=False).values("operator_id")).order_by(
+        "name"
+    )
+
+
+def venue_grid_choices(*, user, limit: int = 500) -> QuerySet[Jurisdiction]:
+    """Grids and communities in the user's territory (suggestions for the grid field of the venue form)."""
+    from crowdsafe.org.selectors import jurisdiction_list
+    from venues.choices import VENUE_LEVELS
+
+    return jurisdiction_list(user=user).filter(level__in=sorted(VENUE_LEVELS)).order_by("path")[:limit]
+
+
+def import_job_list(*, user) -> QuerySet[ImportJob]:
+    """A user's own imports (a superuser sees all)."""
+    scope = get_scope(user)
+    qs = ImportJob.objects.select_related("created_by")
+    if not scope.is_superuser:
+        qs = qs.filter(created_by_id=scope.user_id) if scope.user_id else qs.none()
+    return qs.order_by("-created_at", "-id")

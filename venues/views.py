@@ -1,0 +1,499 @@
+"""Pages of the venue register. Thin: reads through ``venues.selectors`` (scoped: anything outside the user's
+scope is a 404), writes through ``venues.services``; a domain error becomes a message next to its field."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from crowdsafe.errors import DomainError
+from crowdsafe.org.access import get_scope, get_scoped_or_404
+from crowdsafe.org.models import Organisation
+from crowdsafe.org.selectors import jurisdiction_list
+from venues import selectors, services, spreadsheets
+from venues.capacity import load_parameters, venue_capacity_from_models
+from venues.forms import (
+    DeactivateForm,
+    ExitForm,
+    ImportForm,
+    RiskPointForm,
+    SpecialEquipmentForm,
+    TemporaryStructureForm,
+    VenueFilterForm,
+    VenueForm,
+    ZoneForm,
+)
+from venues.models import Exit, RiskPoint, SpecialEquipment, TemporaryStructure, Zone
+from venues.services.access import operated_organisation_ids
+
+PAGE_SIZE = 50
+# Territories offered as suggestions in the list's territory filter.
+TERRITORY_SUGGESTIONS = 300
+# Form fields named differently from the service's fields.
+FIELD_ALIASES = {"operator": ("operator", "operator_credit_code")}
+
+
+def _add_domain_error(form, exc: DomainError) -> None:
+    for name in FIELD_ALIASES.get(exc.field or "", (exc.field,)):
+        if name in form.fields:
+            form.add_error(name, str(exc.message))
+            return
+    form.add_error(None, str(exc.message))
+
+
+def _managed_venue(request, pk: int):
+    """The venue, if the user may see it (404 otherwise) and change it (403 otherwise)."""
+    venue = selectors.venue_get(user=request.user, pk=pk)
+    if not services.can_manage_venue(actor=request.user, venue=venue):
+        raise PermissionDenied(_("You may see this venue but not change it."))
+    return venue
+
+
+def _own_operators(user) -> list[Organisation] | None:
+    """A venue operator (who is not also government staff) chooses among their own organisations."""
+    scope = get_scope(user)
+    ids = operated_organisation_ids(scope)
+    if not ids or scope.is_superuser or scope.is_government:
+        return None
+    return list(Organisation.objects.filter(pk__in=sorted(ids)).order_by("name"))
+
+
+# --- list, export -----------------------------------------------------------------------------------------
+
+
+def _filtered(request):
+    operators = list(selectors.operator_choices(user=request.user))
+    form = VenueFilterForm(request.GET, operators=operators)
+    filters = form.selector_filters()
+    return form, filters
+
+
+@login_required
+def venue_list(request):
+    form, filters = _filtered(request)
+    venues = selectors.venue_list(user=request.user, filters=filters)
+    page = Paginator(venues, PAGE_SIZE).get_page(request.GET.get("page"))
+    territories = jurisdiction_list(user=request.user).exclude(level="grid")[:TERRITORY_SUGGESTIONS]
+    return render(
+        request,
+        "venues/venue_list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": any(v for k, v in filters.items()),
+            "territories": territories,
+            "can_create": services.can_create_venues(actor=request.user),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def venue_export(request):
+    """The filtered list as .xlsx, in the import format (an export imports again)."""
+    _form, filters = _filtered(request)
+    venues = selectors.venue_list(user=request.user, filters=filters).iterator(chunk_size=2000)
+    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    spreadsheets.write_venues(venues, output)
+    output.seek(0)
+    filename = f"venues-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# --- venue detail, create, edit ---------------------------------------------------------------------------
+
+
+@login_required
+def venue_detail(request, pk: int):
+    venue = selectors.venue_detail(user=request.user, pk=pk)
+    capacity = venue_capacity_from_models(venue, load_parameters())
+    zones = list(venue.zones.all())
+    zone_names = {z.pk: z.name for z in zones}
+    exits = [(e, [zone_names[z.pk] for z in e.zones.all() if z.pk in zone_names]) for e in venue.exits.all()]
+    today = timezone.localdate()
+    equipment = [
+        (item, item.inspection_overdue(today), item.inspection_due_soon(today))
+        for item in venue.special_equipment.all()
+    ]
+    return render(
+        request,
+        "venues/venue_detail.html",
+        {
+            "venue": venue,
+            "capacity": capacity.venue,
+            "zones": [(zone, capacity.zones[zone.pk]) for zone in zones],
+            "exits": exits,
+            "risk_points": list(venue.risk_points.all()),
+            "structures": list(venue.temporary_structures.all()),
+            "equipment": equipment,
+            "appraisal_required": venue.safety_appraisal_required(today),
+            "can_manage": services.can_manage_venue(actor=request.user, venue=venue),
+            "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
+            "map_tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+            "deactivate_form": DeactivateForm(),
+        },
+    )
+
+
+def _grid_suggestions(user):
+    return selectors.venue_grid_choices(user=user)
+
+
+@login_required
+def venue_create(request):
+    if not services.can_create_venues(actor=request.user):
+        raise PermissionDenied(_("You may not add venues."))
+    operators = _own_operators(request.user)
+    form = VenueForm(request.POST or None, operators=operators)
+    if request.method == "POST" and form.is_valid():
+        try:
+            venue = services.venue_create(actor=request.user, **form.service_data())
+        except DomainError as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Venue “%(name)s” added.") % {"name": venue.name})
+            return redirect("venues:venue_detail", pk=venue.pk)
+    return render(
+        request,
+        "venues/venue_form.html",
+        {"form": form, "venue": None, "grids": _grid_suggestions(request.user)},
+    )
+
+
+@login_required
+def venue_edit(request, pk: int):
+    venue = _managed_venue(request, pk)
+    operators = _own_operators(request.user)
+    form = VenueForm(request.POST or None, operators=operators, initial=VenueForm.initial_for(venue))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.venue_update(venue=venue, actor=request.user, data=form.service_data())
+        except DomainError as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Venue saved."))
+            return redirect("venues:venue_detail", pk=venue.pk)
+    return render(
+        request,
+        "venues/venue_form.html",
+        {"form": form, "venue": venue, "grids": _grid_suggestions(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def venue_deactivate(request, pk: int):
+    venue = _managed_venue(request, pk)
+    form = DeactivateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the venue is being deactivated."))
+        return redirect("venues:venue_detail", pk=venue.pk)
+    try:
+        services.venue_deactivate(venue=venue, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The venue was deactivated."))
+    return redirect("venues:venue_detail", pk=venue.pk)
+
+
+@login_required
+@require_POST
+def venue_reactivate(request, pk: int):
+    venue = _managed_venue(request, pk)
+    try:
+        services.venue_reactivate(venue=venue, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The venue is active again."))
+    return redirect("venues:venue_detail", pk=venue.pk)
+
+
+# --- parts: zones, exits, risk points, structures, equipment ----------------------------------------------
+
+
+def _part_page(request, venue, form, *, title: str, multipart: bool = False, obj=None, delete_url: str = ""):
+    return render(
+        request,
+        "venues/part_form.html",
+        {
+            "venue": venue,
+            "form": form,
+            "title": title,
+            "multipart": multipart,
+            "object": obj,
+            "delete_url": delete_url,
+        },
+    )
+
+
+def _saved(request, venue, message: str):
+    messages.success(request, message)
+    return redirect(
+        reverse("venues:venue_detail", args=[venue.pk]) + "#" + request.resolver_match.url_name.split("_")[0]
+    )
+
+
+def _run(form, call):
+    """Call the service for a valid form; a domain error goes onto the form. Returns the result or None."""
+    try:
+        return call()
+    except DomainError as exc:
+        _add_domain_error(form, exc)
+        return None
+
+
+@login_required
+def zone_form(request, pk: int, zone_pk: int | None = None):
+    venue = _managed_venue(request, pk)
+    zone = get_object_or_404(Zone, pk=zone_pk, venue=venue) if zone_pk else None
+    initial = {f: getattr(zone, f) for f in ("name", "kind", "usable_area_m2", "seats")} if zone else None
+    form = ZoneForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if zone is None:
+            result = _run(form, lambda: services.zone_create(venue=venue, actor=request.user, **data))
+        else:
+            result = _run(form, lambda: services.zone_update(zone=zone, actor=request.user, data=data))
+        if result is not None:
+            return _saved(request, venue, _("Zone saved; the capacity is recomputed."))
+    title = _("Edit zone “%(name)s”") % {"name": zone.name} if zone else _("Add a zone")
+    delete_url = reverse("venues:zone_delete", args=[venue.pk, zone.pk]) if zone else ""
+    return _part_page(request, venue, form, title=title, obj=zone, delete_url=delete_url)
+
+
+@login_required
+@require_POST
+def zone_delete(request, pk: int, zone_pk: int):
+    venue = _managed_venue(request, pk)
+    zone = get_object_or_404(Zone, pk=zone_pk, venue=venue)
+    services.zone_delete(zone=zone, actor=request.user)
+    return _saved(request, venue, _("Zone removed; the capacity is recomputed."))
+
+
+@login_required
+def exit_form(request, pk: int, exit_pk: int | None = None):
+    venue = _managed_venue(request, pk)
+    exit_ = get_object_or_404(Exit, pk=exit_pk, venue=venue) if exit_pk else None
+    initial = None
+    if exit_:
+        initial = {"name": exit_.name, "kind": exit_.kind, "clear_width_m": exit_.clear_width_m}
+        initial["zones"] = list(exit_.zones.values_list("pk", flat=True))
+    form = ExitForm(request.POST or None, venue=venue, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if exit_ is None:
+            result = _run(form, lambda: services.exit_create(venue=venue, actor=request.user, **data))
+        else:
+            result = _run(form, lambda: services.exit_update(exit=exit_, actor=request.user, data=data))
+        if result is not None:
+            return _saved(request, venue, _("Exit saved; the capacity is recomputed."))
+    title = _("Edit exit “%(name)s”") % {"name": exit_.name} if exit_ else _("Add an exit")
+    delete_url = reverse("venues:exit_delete", args=[venue.pk, exit_.pk]) if exit_ else ""
+    return _part_page(request, venue, form, title=title, obj=exit_, delete_url=delete_url)
+
+
+@login_required
+@require_POST
+def exit_delete(request, pk: int, exit_pk: int):
+    venue = _managed_venue(request, pk)
+    exit_ = get_object_or_404(Exit, pk=exit_pk, venue=venue)
+    services.exit_delete(exit=exit_, actor=request.user)
+    return _saved(request, venue, _("Exit removed; the capacity is recomputed."))
+
+
+@login_required
+def risk_point_form(request, pk: int, point_pk: int | None = None):
+    venue = _managed_venue(request, pk)
+    point = get_object_or_404(RiskPoint, pk=point_pk, venue=venue) if point_pk else None
+    initial = {"kind": point.kind, "notes": point.notes} if point else None
+    form = RiskPointForm(request.POST or None, request.FILES or None, initial=initial, editing=point is not None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if point is None:
+            result = _run(
+                form,
+                lambda: services.risk_point_create(
+                    venue=venue, actor=request.user, kind=data["kind"], notes=data["notes"], photo=data["photo"]
+                ),
+            )
+        else:
+            changes = {"kind": data["kind"], "notes": data["notes"]}
+            if data.get("photo"):
+                changes["photo"] = data["photo"]
+            elif data.get("remove_photo"):
+                changes["photo"] = None
+            result = _run(form, lambda: services.risk_point_update(risk_point=point, actor=request.user, data=changes))
+        if result is not None:
+            return _saved(request, venue, _("Risk point saved."))
+    title = _("Edit risk point") if point else _("Add a risk point")
+    delete_url = reverse("venues:risk_delete", args=[venue.pk, point.pk]) if point else ""
+    return _part_page(request, venue, form, title=title, multipart=True, obj=point, delete_url=delete_url)
+
+
+@login_required
+@require_POST
+def risk_point_delete(request, pk: int, point_pk: int):
+    venue = _managed_venue(request, pk)
+    point = get_object_or_404(RiskPoint, pk=point_pk, venue=venue)
+    services.risk_point_delete(risk_point=point, actor=request.user)
+    return _saved(request, venue, _("Risk point removed."))
+
+
+@login_required
+def structure_form(request, pk: int, structure_pk: int | None = None):
+    venue = _managed_venue(request, pk)
+    structure = get_object_or_404(TemporaryStructure, pk=structure_pk, venue=venue) if structure_pk else None
+    fields = ("name", "erected_on", "accepted_on", "accepted_by", "notes")
+    initial = {f: getattr(structure, f) for f in fields} if structure else None
+    form = TemporaryStructureForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if structure is None:
+            result = _run(form, lambda: services.temporary_structure_create(venue=venue, actor=request.user, **data))
+        else:
+            result = _run(
+                form,
+                lambda: services.temporary_structure_update(structure=structure, actor=request.user, data=data),
+            )
+        if result is not None:
+            return _saved(request, venue, _("Temporary structure saved."))
+    title = _("Edit temporary structure") if structure else _("Add a temporary structure")
+    delete_url = reverse("venues:structure_delete", args=[venue.pk, structure.pk]) if structure else ""
+    return _part_page(request, venue, form, title=title, obj=structure, delete_url=delete_url)
+
+
+@login_required
+@require_POST
+def structure_delete(request, pk: int, structure_pk: int):
+    venue = _managed_venue(request, pk)
+    structure = get_object_or_404(TemporaryStructure, pk=structure_pk, venue=venue)
+    services.temporary_structure_delete(structure=structure, actor=request.user)
+    return _saved(request, venue, _("Temporary structure removed."))
+
+
+@login_required
+def equipment_form(request, pk: int, equipment_pk: int | None = None):
+    venue = _managed_venue(request, pk)
+    equipment = get_object_or_404(SpecialEquipment, pk=equipment_pk, venue=venue) if equipment_pk else None
+    fields = ("kind", "name", "registration_no", "last_inspected_on", "next_inspection_due")
+    initial = {f: getattr(equipment, f) for f in fields} if equipment else None
+    form = SpecialEquipmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if equipment is None:
+            result = _run(form, lambda: services.special_equipment_create(venue=venue, actor=request.user, **data))
+        else:
+            result = _run(
+                form, lambda: services.special_equipment_update(equipment=equipment, actor=request.user, data=data)
+            )
+        if result is not None:
+            return _saved(request, venue, _("Special equipment saved."))
+    title = _("Edit special equipment") if equipment else _("Add special equipment")
+    delete_url = reverse("venues:equipment_delete", args=[venue.pk, equipment.pk]) if equipment else ""
+    return _part_page(request, venue, form, title=title, obj=equipment, delete_url=delete_url)
+
+
+@login_required
+@require_POST
+def equipment_delete(request, pk: int, equipment_pk: int):
+    venue = _managed_venue(request, pk)
+    equipment = get_object_or_404(SpecialEquipment, pk=equipment_pk, venue=venue)
+    services.special_equipment_delete(equipment=equipment, actor=request.user)
+    return _saved(request, venue, _("Special equipment removed."))
+
+
+# --- import -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def import_start(request):
+    if not services.can_create_venues(actor=request.user):
+        raise PermissionDenied(_("You may not import venues."))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.venue_import_start(
+                actor=request.user,
+                file=form.cleaned_data["file"],
+                valid_rows_only=form.cleaned_data["valid_rows_only"],
+                language=getattr(request, "LANGUAGE_CODE", None),
+            )
+        except DomainError as exc:
+            _add_domain_error(form, exc)
+        else:
+            return redirect("venues:import_detail", pk=job.pk)
+    recent = selectors.import_job_list(user=request.user)[:10]
+    return render(
+        request,
+        "venues/import_start.html",
+        {"form": form, "recent": recent, "headers": [c.header for c in spreadsheets.COLUMNS]},
+    )
+
+
+def _import_context(request, pk: int) -> dict:
+    job = get_scoped_or_404(selectors.import_job_list(user=request.user), pk=pk)
+    processed, total = services.import_progress(job)
+    percent = 100 if job.is_finished else (int(processed * 100 / total) if total else 0)
+    return {"job": job, "processed": processed, "total": total, "percent": min(percent, 100)}
+
+
+@login_required
+def import_detail(request, pk: int):
+    return render(request, "venues/import_detail.html", _import_context(request, pk))
+
+
+@login_required
+def import_progress(request, pk: int):
+    """The status block alone, polled by htmx every second until the job has finished."""
+    return render(request, "venues/_import_status.html", _import_context(request, pk))
+
+
+@login_required
+@require_POST
+def import_accept_valid_rows(request, pk: int):
+    job = get_scoped_or_404(selectors.import_job_list(user=request.user), pk=pk)
+    try:
+        services.venue_import_accept_valid_rows(job=job, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("venues:import_detail", pk=job.pk)
+
+
+@login_required
+def import_template(request):
+    """An empty workbook with the header row, and a second sheet listing the kinds of venue."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "场所名录"
+    sheet.append([c.header for c in spreadsheets.COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    kinds = workbook.create_sheet("场所类型")
+    kinds.append(["场所类型"])
+    for name in spreadsheets.KIND_NAMES.values():
+        kinds.append([name])
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="venues-template.xlsx"'
+    workbook.save(response)
+    return response
