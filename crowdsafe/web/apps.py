@@ -6,6 +6,7 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self) -> None:
-        from crowdsafe.web.panels import register_kernel_panels
+        from crowdsafe.web.panels import register_kernel_nav, register_kernel_panels
 
+        register_kernel_nav()
         register_kernel_panels()

@@ -1,4 +1,5 @@
-"""The kernel's home-page panels (registered in ``WebConfig.ready``). See ``crowdsafe/web/home.py``."""
+"""The kernel's home-page panels and navigation items (registered in ``WebConfig.ready``).
+See ``crowdsafe/web/home.py`` and ``crowdsafe/web/nav.py``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.audit.models import ActionLog
 from crowdsafe.audit.verbs import label as verb_label
@@ -15,7 +17,7 @@ from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES, path_q
 from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel, Role
 from crowdsafe.org.selectors import department_list, jurisdiction_list, organisation_list
 from crowdsafe.web.home import ALL_ROLES, HomeContext, register_panel
-from crowdsafe.web.links import calendar_url
+from crowdsafe.web.nav import register_nav_item, url_or_none
 from crowdsafe.workdays.choices import ExceptionKind
 from crowdsafe.workdays.models import CalendarDay, CalendarYear
 
@@ -126,7 +128,7 @@ def holidays_context(home: HomeContext) -> dict:
         "end": end,
         "lookahead_days": HOLIDAY_LOOKAHEAD_DAYS,
         "uncovered_years": [year for year in years if year not in covered],
-        "calendar_url": calendar_url(),
+        "calendar_url": url_or_none("workdays:calculator"),
     }
 
 
@@ -176,6 +178,21 @@ def recent_actions_context(home: HomeContext) -> dict:
             )
         )
     return {"rows": rows, "limit": RECENT_ACTIONS}
+
+
+def _api_docs_visible(user, scope) -> bool:
+    # The API is for connecting government systems: shown to government staff and to site staff.
+    return user.is_staff or scope.is_government
+
+
+def register_kernel_nav() -> None:
+    any_role = ALL_ROLES
+    register_nav_item("home", label=_("Home"), url="home", order=0)
+    register_nav_item("jurisdictions", label=_("Jurisdictions"), url="org:jurisdiction_list", order=10, roles=any_role)
+    register_nav_item("departments", label=_("Departments"), url="org:department_list", order=20, roles=any_role)
+    register_nav_item("calendar", label=_("Working-day calculator"), url="workdays:calculator", order=80)
+    register_nav_item("api", label=_("API docs"), url="api-docs", order=90, visible=_api_docs_visible)
+    register_nav_item("admin", label=_("Administration"), url="admin:index", order=100, visible=lambda u, s: u.is_staff)
 
 
 def register_kernel_panels() -> None:
