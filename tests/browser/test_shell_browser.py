@@ -133,6 +133,19 @@ def test_a_grid_worker_on_a_phone(browser, live_server, scene):
     page.wait_for_url(f"{live_server.url}/org/jurisdictions/410502001001G01/")
     assert_no_sideways_scroll(page)
     page.screenshot(path=str(ARTIFACTS / "jurisdiction-detail-grid-worker-phone.png"), full_page=True)
+
+    # Outside the grid: not found, inside the layout.
+    response = page.goto(f"{live_server.url}/org/jurisdictions/410503/")
+    assert response.status == 404
+    assert page.locator(".error-code").inner_text() == "404"
+    assert_no_sideways_scroll(page)
+    page.screenshot(path=str(ARTIFACTS / "not-found-phone.png"), full_page=True)
+
+    page.locator("details.nav-mobile > summary").tap()
+    page.locator(".menu-panel a[href='/accounts/password/']").tap()
+    page.wait_for_url(f"{live_server.url}/accounts/password/")
+    assert_no_sideways_scroll(page)
+    page.screenshot(path=str(ARTIFACTS / "password-change-phone.png"), full_page=True)
     assert outside == []
     context.close()
 
@@ -164,6 +177,15 @@ def test_a_leader_at_a_desk(browser, live_server, scene):
 
     page.goto(f"{live_server.url}/org/departments/")
     page.screenshot(path=str(ARTIFACTS / "departments-leader-desktop.png"), full_page=True)
+
+    # The language switch is a POST form (with the CSRF token) that comes back to the same page.
+    page.click(".header-lang button[value=en]")
+    page.wait_for_load_state()
+    assert page.url == f"{live_server.url}/org/departments/"
+    assert page.get_attribute("html", "lang") == "en"
+    page.click(".header-lang button[value=zh-hans]")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "zh-hans"
 
     # Sign out is a POST form; afterwards the sign-in page says so.
     page.click(".header-account button[type=submit]")
