@@ -18,3 +18,8 @@ def timeline_for(*, subject: models.Model, limit: int = 200) -> QuerySet[ActionL
         .select_related("actor")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def actions_by(*, actor, limit: int = 10) -> QuerySet[ActionLog]:
+    """The latest entries written by one user (their own actions are always theirs to see)."""
+    return ActionLog.objects.filter(actor=actor).select_related("subject_type").order_by("-created_at", "-id")[:limit]

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.audit.models import ActionLog
+from crowdsafe.audit.selectors import actions_by
 from crowdsafe.audit.verbs import label as verb_label
 from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES, path_q
 from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel, Role
@@ -162,11 +163,7 @@ class ActionRow:
 
 
 def recent_actions_context(home: HomeContext) -> dict:
-    entries = (
-        ActionLog.objects.filter(actor=home.user)
-        .select_related("subject_type")
-        .order_by("-created_at", "-id")[:RECENT_ACTIONS]
-    )
+    entries = actions_by(actor=home.user, limit=RECENT_ACTIONS)
     rows = []
     for entry in entries:
         model = entry.subject_type.model_class()
