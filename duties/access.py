@@ -4,10 +4,10 @@ services with ``can_work`` / ``can_manage`` (views use the same functions to sho
 - See: the holder's people (staff and heads of the responsible department, the responsible organisation's
   organizers/operators, the responsible person), everyone working the territory the subject lies in (grid
   workers, township officers, leaders, administrators: 属地), and departments the task was shared with.
-- Work (start, complete): the holder's people, the responsible person, and the township's officers for a
-  territorial task held by the township itself.
-- Manage (reassign, cancel): heads of the responsible department, and the leaders and administrators of the
-  territory — or its township officers when the township holds the task or nobody does.
+- Work (start, complete): the holder's people and the responsible person, and whoever may manage the task.
+- Manage (reassign, cancel): heads of the responsible department, the leaders and administrators of the
+  territory, and a township's officers for what the township holds (itself or through its township-government
+  department) and for what nobody holds in the township.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from crowdsafe.org.access import Scope, granted_q, in_q, path_q
-from crowdsafe.org.choices import Role
+from crowdsafe.org.choices import DepartmentKind, Role
 from duties.models import Task
 
 OVERSIGHT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
@@ -41,6 +41,20 @@ def _covers(paths, task: Task) -> bool:
     return any(task.jurisdiction_path.startswith(path) for path in paths)
 
 
+def _township_path(task: Task) -> str | None:
+    """The path of the township/street holding the task: itself, or its township-government department."""
+    if task.responsible_jurisdiction_id:
+        return task.responsible_jurisdiction.path
+    department = task.responsible_department
+    if department is not None and department.kind == DepartmentKind.TOWNSHIP_GOVERNMENT:
+        return department.jurisdiction.path
+    return None
+
+
+def _officer_of(scope: Scope, path: str | None) -> bool:
+    return path is not None and any(path.startswith(p) for p in role_paths(scope, {Role.TOWNSHIP_OFFICER}))
+
+
 def can_manage(scope: Scope, task: Task) -> bool:
     if scope.is_superuser:
         return True
@@ -48,8 +62,10 @@ def can_manage(scope: Scope, task: Task) -> bool:
         return True
     if _covers(role_paths(scope, OVERSIGHT_ROLES), task):
         return True
-    township_held = task.responsible_jurisdiction_id is not None or task.is_unassigned
-    return township_held and _covers(role_paths(scope, {Role.TOWNSHIP_OFFICER}), task)
+    # Township officers coordinate what their township holds, and what nobody holds in their township.
+    if task.is_unassigned:
+        return _covers(role_paths(scope, {Role.TOWNSHIP_OFFICER}), task)
+    return _officer_of(scope, _township_path(task))
 
 
 def can_work(scope: Scope, task: Task) -> bool:
@@ -58,7 +74,5 @@ def can_work(scope: Scope, task: Task) -> bool:
     if task.responsible_organisation_id and task.responsible_organisation_id in scope.organisation_ids:
         return True
     if task.responsible_person_id and task.responsible_person_id == scope.user_id:
-        return True
-    if task.responsible_jurisdiction_id and _covers(role_paths(scope, {Role.TOWNSHIP_OFFICER}), task):
         return True
     return can_manage(scope, task)

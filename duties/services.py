@@ -244,7 +244,12 @@ def _cancel_stale(*, rules, registration, subject, actor) -> None:
 
 
 def _locked(task: Task) -> Task:
-    return Task.objects.select_for_update().get(pk=task.pk)
+    """The task's row, locked for the rest of the transaction (its joined holder rows are read, not locked)."""
+    return (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("responsible_department__jurisdiction", "responsible_jurisdiction")
+        .get(pk=task.pk)
+    )
 
 
 def _refuse(message) -> None:
@@ -499,7 +504,7 @@ def task_reassign(*, task: Task, actor, reason: str, department: Department | No
         if not task.can_reassign():
             _refuse(_("This task is %(status)s and cannot be reassigned.") % {"status": task.get_status_display()})
         if person is not None:
-            _check_person(person, department=department, task=task)
+            _check_person(person, department=department or task.responsible_department, task=task)
         old = (task.responsible_department, task.responsible_organisation, task.responsible_jurisdiction)
         old_person = task.responsible_person
         if department is not None:

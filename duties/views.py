@@ -106,7 +106,12 @@ def bulk(request):
 
 
 def _task_or_404(request, pk: int):
-    return get_scoped_or_404(selectors.task_list(user=request.user).select_related("rule", "completed_by"), pk=pk)
+    return get_scoped_or_404(
+        selectors.task_list(user=request.user).select_related(
+            "rule", "completed_by", "responsible_department__jurisdiction"
+        ),
+        pk=pk,
+    )
 
 
 def _subject_url(task) -> str | None:
@@ -213,6 +218,9 @@ def reassign(request, pk: int):
             task=task, actor=request.user, reason=data["reason"], department=department, person=person
         ),
     )
+    if not selectors.task_list(user=request.user).filter(pk=task.pk).exists():
+        # Given to a department outside the user's view: the task page would now be a 404.
+        return redirect("duties:queue")
     return redirect("duties:detail", pk=task.pk)
 
 

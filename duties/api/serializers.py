@@ -21,6 +21,16 @@ class RuleOutputSerializer(serializers.ModelSerializer):
     department_kind_label = serializers.CharField(source="get_department_kind_display", read_only=True)
     basis_label = serializers.CharField(source="get_basis_display", read_only=True)
     conditions = serializers.JSONField(read_only=True, help_text="See duties/conditions.py for the language.")
+    # Plain strings, not enums: these choice sets already have names elsewhere in the schema (a department's
+    # "kind", a jurisdiction's "level", the calendar's "unit").
+    department_kind = serializers.CharField(
+        read_only=True, help_text="For a department party: a department kind (e.g. fire_rescue); else empty."
+    )
+    department_level = serializers.CharField(
+        read_only=True,
+        help_text="Level the search for the department starts at (city, district, …); empty: the subject's.",
+    )
+    deadline_unit = serializers.CharField(read_only=True, help_text="working or calendar (days).")
 
     class Meta:
         model = ResponsibilityRule
@@ -82,7 +92,7 @@ class JurisdictionRefSerializer(serializers.Serializer):
 
 
 class SubjectRefSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=SubjectKind.choices)
+    type = serializers.CharField(help_text="The subject type: venue, gathering, permit_application, hazard or drill.")
     id = serializers.IntegerField()
     label = serializers.CharField()
 

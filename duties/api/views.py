@@ -5,6 +5,7 @@ the caller may not act on, 403."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -25,6 +26,7 @@ from duties.api.serializers import (
     TaskOutputSerializer,
     TaskReassignInputSerializer,
 )
+from duties.models import Task, TaskReassignment
 
 ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
@@ -85,12 +87,33 @@ class TaskListApi(generics.ListAPIView):
         return self._today_value
 
 
+DETAIL_PREFETCH = (
+    "attachments",
+    Prefetch("reassignments", queryset=TaskReassignment.objects.select_related("actor")),
+)
+
+
 def _task(request, pk: int):
-    return get_scoped_or_404(selectors.task_list(user=request.user).select_related("rule"), pk=pk)
+    return get_scoped_or_404(
+        selectors.task_list(user=request.user).select_related("rule").prefetch_related(*DETAIL_PREFETCH), pk=pk
+    )
 
 
 def _detail_response(request, task, status: int = 200) -> Response:
-    task = _task(request, task.pk)  # re-read with its joins, attachments and history
+    # Re-read with its joins. Not through the scope: the caller has just acted on the task, and after a
+    # reassignment away from their department they may no longer see it, yet they are owed the result.
+    task = (
+        Task.objects.select_related(
+            "rule",
+            "jurisdiction",
+            "responsible_department",
+            "responsible_organisation",
+            "responsible_jurisdiction",
+            "responsible_person",
+        )
+        .prefetch_related(*DETAIL_PREFETCH)
+        .get(pk=task.pk)
+    )
     serializer = TaskDetailOutputSerializer(task, context={"request": request, "today": timezone.localdate()})
     return Response(serializer.data, status=status)
 
@@ -98,7 +121,9 @@ def _detail_response(request, task, status: int = 200) -> Response:
 class TaskDetailApi(APIView):
     @extend_schema(parameters=[ID_PARAMETER], responses=TaskDetailOutputSerializer)
     def get(self, request, pk: int, **kwargs):
-        return _detail_response(request, _task(request, pk))
+        task = _task(request, pk)
+        serializer = TaskDetailOutputSerializer(task, context={"request": request, "today": timezone.localdate()})
+        return Response(serializer.data)
 
 
 class TaskStartApi(APIView):

@@ -110,3 +110,43 @@ def venues(db):
     subjects.unregister_subject("venue")
     if previous is not None:
         subjects.restore_subject(previous)
+
+
+@pytest.fixture
+def scenic(linzhou, venues):
+    """A scenic area in 石板岩镇 with its three tasks (industry, territorial, venue operator), by basis."""
+    from duties.services import tasks_evaluate
+
+    venue = venues.make("太行大峡谷景区", kind="scenic_area", under=linzhou.village, operator=linzhou.operator)
+    tasks = tasks_evaluate(subject=venue, event="created", actor=None, moment=EVENT_DAY)
+    return SimpleNamespace(venue=venue, **{task.basis: task for task in tasks})
+
+
+def make_tasks(n: int, *, rule_name: str, jurisdiction, department=None, due=None, status="open", start_id=10_000):
+    """``n`` tasks of one rule about made-up subjects (ids only), in bulk: for list and query-count tests."""
+    from duties.models import ResponsibilityRule, Task
+
+    rule = ResponsibilityRule.objects.get(name=rule_name)
+    due = due or EVENT_DAY
+    tasks = [
+        Task(
+            subject_type="venue",
+            subject_id=start_id + i,
+            subject_label=f"场所{i}",
+            jurisdiction=jurisdiction,
+            jurisdiction_path=jurisdiction.path,
+            rule=rule,
+            event="created",
+            duty_name=rule.duty_name,
+            basis=rule.basis,
+            party_kind=rule.party_kind,
+            responsible_department=department,
+            anchor_date=due,
+            due_date=due + dt.timedelta(days=i % 40 - 20),
+            status=status,
+            explanation=f"test task {i}",
+            completed_at=None if status != "done" else dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        )
+        for i in range(n)
+    ]
+    return Task.objects.bulk_create(tasks)

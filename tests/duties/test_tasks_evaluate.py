@@ -12,13 +12,12 @@ from django.utils import translation
 
 from crowdsafe.audit.models import ActionLog
 from crowdsafe.org.choices import DepartmentKind
-from crowdsafe.org.models import Jurisdiction
 from duties.choices import Basis, PartyKind, TaskStatus
 from duties.explain import explain
 from duties.models import ResponsibilityRule, Task
 from duties.services import tasks_evaluate
 from tests.duties.conftest import EVENT_DAY
-from tests.factories import DepartmentFactory
+from tests.factories import DepartmentFactory, JurisdictionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -172,8 +171,8 @@ def test_a_rule_with_no_department_anywhere_up_the_tree_makes_an_unassigned_task
     assert task.duty_name == "客运站人员聚集场所安全监管"
     with translation.override("en"):
         assert explain(task.explanation_data).startswith(
-            "Not assigned: rule “客运站人员聚集场所安全监管” (The industry regulator supervises safety) found no active "
-            "Transport department at or above 林州汽车站; due"
+            "Not assigned: rule “客运站人员聚集场所安全监管” (The industry regulator supervises safety) found "
+            "no active Transport department at or above 林州汽车站; due"
         )
 
 
@@ -189,14 +188,7 @@ def test_an_operator_rule_without_an_operator_is_unassigned_not_skipped(linzhou,
 
 
 def test_territorial_duty_falls_on_the_township_itself_when_it_has_no_government_department(linzhou, venues):
-    village2 = Jurisdiction.objects.create(
-        code="410581108201",
-        name="任村",
-        level="community",
-        parent=linzhou.town2,
-        path=linzhou.town2.path + "410581108201/",
-        depth=3,
-    )
+    village2 = JurisdictionFactory(code="410581108201", name="任村", level="community", parent=linzhou.town2)
     venue = venues.make("任村广场", kind="square", under=village2, operator=None)
 
     tasks = tasks_evaluate(subject=venue, event="created", actor=None, moment=EVENT_DAY)
