@@ -152,7 +152,8 @@ def ascii_text(text: str) -> str:
 
 @dataclass
 class SheetRows:
-    """The rows of the first worksheet, keyed by column, with Excel's row numbers. Empty rows are skipped."""
+    """The rows of the first worksheet, keyed by column, with Excel's row numbers. Empty rows are skipped;
+    ``missing`` lists the required columns the header row lacks."""
 
     rows: list[tuple[int, dict[str, object]]]
     missing: list[str]
@@ -160,12 +161,13 @@ class SheetRows:
 
 def _open(file):
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     with contextlib.suppress(AttributeError, OSError):
         file.seek(0)
     try:
         return load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise SpreadsheetError(
             _("This file cannot be read as an Excel workbook (.xlsx). Save it as .xlsx and try again.")
         ) from exc
@@ -186,7 +188,7 @@ def estimate_rows(file) -> int:
 
 def read_rows(file, *, max_rows: int) -> SheetRows:
     """Read the first worksheet: find the columns by their headers in row 1 (in any order; unknown columns are
-    ignored), then every non-empty row below."""
+    ignored, optional ones may be left out), then every non-empty row below."""
     workbook = _open(file)
     try:
         if not workbook.worksheets:
@@ -199,7 +201,8 @@ def read_rows(file, *, max_rows: int) -> SheetRows:
             key = wanted.get(_key(cell_text(value))) if value is not None else None
             if key and key not in positions:
                 positions[key] = index
-        missing = [c.header for c in COLUMNS if c.key not in positions]
+        # Only the required columns must be there; an optional column that is left out counts as empty.
+        missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
         rows: list[tuple[int, dict[str, object]]] = []
         for number, values in enumerate(rows_iter, start=2):
             if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -267,13 +270,14 @@ class VenueRow:
 class RowChecker:
     """Checks rows one at a time against what the database holds (given in bulk) and against earlier rows.
 
-    ``placement_problem(grid, operator)`` says why the importing user may not have that venue, or None.
+    ``placement_problem(grid, operator)`` says why the importing user may not have that venue, as (message,
+    field) with field "grid" or "operator", or None.
     """
 
     grids: Mapping[str, Jurisdiction]
     organisations: Mapping[str, Organisation]
     existing_names: set[tuple[int, str]]
-    placement_problem: Callable[[Jurisdiction, Organisation | None], str | None]
+    placement_problem: Callable[[Jurisdiction, Organisation | None], tuple[str, str] | None]
     seen_names: dict[tuple[int, str], int] = field(default_factory=dict)
 
     def check(self, number: int, values: Mapping[str, object]) -> tuple[VenueRow | None, list[RowError]]:
@@ -368,7 +372,8 @@ class RowChecker:
         if grid is not None and kind is not None and not errors:
             problem = self.placement_problem(grid, operator)
             if problem:
-                error("operator_credit_code" if operator is not None else "grid_code", problem)
+                message, field = problem
+                error("operator_credit_code" if field == "operator" else "grid_code", message)
 
         if grid is not None and name:
             key = (grid.pk, name)

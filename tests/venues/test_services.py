@@ -151,7 +151,7 @@ def test_creating_a_venue_logs_it_and_calls_the_hooks_inside_the_transaction(cit
     entries = list(timeline_for(subject=venue))
     assert [e.verb for e in entries] == ["updated", "created"]
     assert entries[0].data["changes"]["address"] == ["安阳市文峰区人民大道1号", "新地址"]
-    assert entries[1].actor == users.township_officer and entries[1].to_state == "scenic_area"
+    assert entries[1].actor == users.township_officer and entries[1].data["kind"] == "scenic_area"
 
 
 def test_a_failing_hook_rolls_the_change_back(city, users):

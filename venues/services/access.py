@@ -46,8 +46,9 @@ def can_create_venues(*, actor) -> bool:
     return scope.is_superuser or bool(editable_paths(scope)) or bool(operated_organisation_ids(scope))
 
 
-def placement_problem(*, actor, grid: Jurisdiction, operator: Organisation | None) -> str | None:
-    """Why ``actor`` may not have a venue in ``grid`` run by ``operator``, or None when they may."""
+def placement_problem(*, actor, grid: Jurisdiction, operator: Organisation | None) -> tuple[str, str] | None:
+    """Why ``actor`` may not have a venue in ``grid`` run by ``operator``, as (message, field), or None when
+    they may. ``field`` is "grid" when the territory is the problem, "operator" when the operator is."""
     if actor is None:
         return None
     scope = get_scope(actor)
@@ -57,10 +58,10 @@ def placement_problem(*, actor, grid: Jurisdiction, operator: Organisation | Non
     if operated:
         if operator is not None and operator.pk in operated:
             return None
-        return _("As a venue operator you may only keep venues run by your own organisation.")
+        return _("As a venue operator you may only keep venues run by your own organisation."), "operator"
     if editable_paths(scope):
-        return _("%(grid)s is outside your territory.") % {"grid": grid.name}
-    return _("You may not keep the venue register.")
+        return _("%(grid)s is outside your territory.") % {"grid": grid.name}, "grid"
+    return _("You may not keep the venue register."), "grid"
 
 
 def can_manage_venue(*, actor, venue) -> bool:
@@ -87,7 +88,8 @@ def check_placement(*, actor, grid: Jurisdiction, operator: Organisation | None)
         )
     problem = placement_problem(actor=actor, grid=grid, operator=operator)
     if problem:
-        raise PermissionDeniedError(problem, field="operator" if operator is not None else "grid")
+        message, field = problem
+        raise PermissionDeniedError(message, field=field)
 
 
 def full_clean(obj: models.Model, *, exclude: list[str] | None = None) -> None:

@@ -170,8 +170,12 @@ def venue_create(
             actor=actor,
             subject=venue,
             verb="created",
-            to_state=venue.kind,
-            data={"grid": grid.code, "operator": operator.credit_code if operator else "", **(log_data or {})},
+            data={
+                "kind": venue.kind,
+                "grid": grid.code,
+                "operator": operator.credit_code if operator else "",
+                **(log_data or {}),
+            },
         )
         _run_hooks(venue=venue, event=VENUE_CREATED, actor=actor)
     return venue
