@@ -126,3 +126,18 @@ def calendar_warning(data: dict[str, Any]) -> str:
         "counted as rest days.",
         len(years),
     ) % {"years": ", ".join(str(y) for y in years)}
+
+
+def deadline_facts(deadline, *, anchor_kind: str, attribute: str = "", months: int = 0) -> dict[str, Any]:
+    """The deadline arithmetic as explanation facts (a ``crowdsafe.workdays`` ``Deadline``)."""
+    return {
+        "due": deadline.due.isoformat(),
+        "anchor": deadline.start.isoformat(),
+        "anchor_kind": anchor_kind,
+        "attribute": attribute,
+        "days": deadline.n,
+        "unit": str(deadline.unit),
+        "months": months,
+        "extended_from": deadline.extended_from.isoformat() if deadline.extended_from else None,
+        "uncovered_years": list(deadline.uncovered_years),
+    }

@@ -19,6 +19,9 @@ The engine knows nothing of venues, gatherings or permits. Each domain app regis
 - ``organisation(obj)`` is the party of rules whose party is the organizer or the venue operator.
 - ``attributes(obj)`` is the flat dict rule conditions are evaluated against (``duties.conditions``) and
   that deadlines counted from "a date of the subject" read (values of type ``date``/``datetime``).
+  ``is_active`` (optional, default True) is read by the engine itself: a subject whose attributes say
+  ``"is_active": False`` matches no rule, and on an update the outstanding tasks of its descriptive rules are
+  cancelled (a venue taken off the register owes no more inspections).
   Attributes the seeded rules use — keep these names when registering:
     venue: ``kind`` (a VenueKind value), ``has_special_equipment`` (bool),
            ``special_equipment_next_inspection`` (date of the earliest next statutory inspection, or None);

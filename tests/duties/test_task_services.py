@@ -281,3 +281,11 @@ def test_bulk_reassign_needs_a_reason(scenic, linzhou_users, linzhou):
 )
 def test_add_months_keeps_the_day_or_takes_the_last_of_a_shorter_month(start, months, expected):
     assert add_months(start, months) == expected
+
+
+def test_the_celery_task_runs_the_scan(scenic):
+    from duties.tasks import mark_overdue
+
+    Task.objects.update(due_date=timezone.localdate() - dt.timedelta(days=1))
+    assert mark_overdue.apply().get() == 3
+    assert mark_overdue.apply().get() == 0

@@ -1,9 +1,5 @@
-"""Every write of the responsibility engine: evaluating rules into tasks, and each task transition.
-
-Each function is keyword-only with the acting user explicit, runs in one transaction, locks the task row
-(``select_for_update``), checks the model's guard and the actor's right, saves with ``update_fields`` and writes
-the action log. HTML views, API views, admin actions, Celery tasks and other apps' services all call these.
-"""
+"""Task transitions: start, complete (with evidence, and the next occurrence of a periodic duty), reassign,
+cancel; the nightly overdue scan; the heads' bulk actions."""
 
 from __future__ import annotations
 
@@ -13,8 +9,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,223 +18,16 @@ from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Department, Membership
-from crowdsafe.workdays.selectors import add_calendar_days, compute_deadline
+from crowdsafe.workdays.selectors import add_calendar_days
 from duties.access import can_manage, can_work
-from duties.choices import EVENT_MATCHES, OUTSTANDING_VALUES, DeadlineAnchor, TaskStatus, TriggerEvent
-from duties.conditions import conditions_hold
-from duties.explain import (
-    ANCHOR_ATTRIBUTE,
-    ANCHOR_ATTRIBUTE_MISSING,
-    ANCHOR_COMPLETION,
-    ANCHOR_EVENT,
-    explain_stored,
-)
+from duties.choices import TaskStatus
+from duties.explain import ANCHOR_COMPLETION, deadline_facts, explain_stored
 from duties.models import ResponsibilityRule, Task, TaskAttachment, TaskReassignment
-from duties.parties import SubjectPlace, resolve_party
-from duties.subjects import registration_for
+from duties.services.evidence import EVIDENCE_MAX_FILES, check_files
 
-# Evidence limits: a phone photo or a scanned inspection record fits; anything else belongs elsewhere.
-EVIDENCE_MAX_BYTES = getattr(settings, "DUTIES_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
-EVIDENCE_MAX_FILES = getattr(settings, "DUTIES_EVIDENCE_MAX_FILES", 10)
-# Extension → (content type, leading bytes the file must start with). The type is taken from the content, not
-# from what the browser claims.
-EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-}
 REASON_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 5000
-# Rules describing what a subject *is* (fired on created/updated): when an update makes the subject stop
-# matching, their outstanding tasks are cancelled.
-DESCRIPTIVE_EVENTS = (TriggerEvent.SAVED, TriggerEvent.UPDATED)
 OVERDUE_SCAN_BATCH = 500
-
-
-def _full_clean(obj, **kwargs) -> None:
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as exc:
-        field_name, messages = next(iter(exc.message_dict.items()))
-        raise DomainError("; ".join(messages), field=None if field_name == "__all__" else field_name) from exc
-
-
-# --- rules ---------------------------------------------------------------------------------------------
-
-
-def rule_save(*, rule: ResponsibilityRule, actor, changed: Sequence[str] = ()) -> ResponsibilityRule:
-    """Validate and save a rule (new or edited, e.g. from the admin), logging what changed."""
-    _full_clean(rule)
-    with transaction.atomic():
-        created = rule.pk is None
-        rule.save()
-        log_action(
-            actor=actor,
-            subject=rule,
-            verb="created" if created else "updated",
-            to_state="active" if rule.is_active else "inactive",
-            data={"changed": list(changed)} if changed else {},
-        )
-    return rule
-
-
-# --- evaluation ----------------------------------------------------------------------------------------
-
-
-def _local_date(moment: dt.datetime | dt.date | None) -> dt.date:
-    if moment is None:
-        return timezone.localdate()
-    if isinstance(moment, dt.datetime):
-        return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
-    return moment
-
-
-def _anchor(rule: ResponsibilityRule, attributes: dict[str, Any], event_date: dt.date) -> tuple[str, dt.date]:
-    if rule.deadline_from != DeadlineAnchor.ATTRIBUTE:
-        return ANCHOR_EVENT, event_date
-    value = attributes.get(rule.deadline_attribute)
-    if isinstance(value, dt.datetime):
-        return ANCHOR_ATTRIBUTE, _local_date(value)
-    if isinstance(value, dt.date):
-        return ANCHOR_ATTRIBUTE, value
-    return ANCHOR_ATTRIBUTE_MISSING, event_date
-
-
-def _deadline_facts(deadline, *, anchor_kind: str, attribute: str = "", months: int = 0) -> dict[str, Any]:
-    return {
-        "due": deadline.due.isoformat(),
-        "anchor": deadline.start.isoformat(),
-        "anchor_kind": anchor_kind,
-        "attribute": attribute,
-        "days": deadline.n,
-        "unit": str(deadline.unit),
-        "months": months,
-        "extended_from": deadline.extended_from.isoformat() if deadline.extended_from else None,
-        "uncovered_years": list(deadline.uncovered_years),
-    }
-
-
-def tasks_evaluate(*, subject, event: str, actor, moment: dt.datetime | dt.date | None = None) -> list[Task]:
-    """Evaluate the active rules for ``subject`` (a registered model instance, see ``duties.subjects``) and
-    ``event`` (a ``TriggerEvent`` value), and create the tasks of the rules that match.
-
-    Idempotent: a rule makes at most one first task per subject, whatever the number of calls, including two
-    at once (the dedupe constraint). Returns the tasks this call created (empty when they all existed).
-    ``moment`` is when the event happened (default: now); deadlines counted "from the event" start that day.
-
-    A rule that finds no party (no department of its kind at or above the subject, no organisation recorded)
-    still makes its task, unassigned and saying why, so that it is never silently skipped: the rules health
-    page lists it until someone reassigns it.
-
-    On ``updated`` (or ``saved``), outstanding tasks of descriptive rules (event created-or-updated) that the
-    subject no longer matches are cancelled, with that reason.
-
-    Call it from the subject app's service, inside the transaction that makes the change, so that the change
-    and its tasks commit or roll back together.
-    """
-    if subject.pk is None:
-        raise ValueError("Save the subject before evaluating rules for it.")
-    try:
-        event = TriggerEvent(event)
-    except ValueError as exc:
-        raise DomainError(_("Unknown event “%(event)s”.") % {"event": event}, field="event") from exc
-    registration = registration_for(subject)
-    rules = list(
-        ResponsibilityRule.objects.filter(
-            is_active=True, subject_type=registration.name, event__in=EVENT_MATCHES[event]
-        ).order_by("pk")
-    )
-    attributes = registration.attributes(subject) or {}
-    matching = [rule for rule in rules if conditions_hold(rule.conditions, attributes)]
-    stale = [rule for rule in rules if rule not in matching and rule.event in DESCRIPTIVE_EVENTS]
-    event_date = _local_date(moment)
-    created: list[Task] = []
-    with transaction.atomic():
-        if stale and event in DESCRIPTIVE_EVENTS:
-            _cancel_stale(rules=stale, registration=registration, subject=subject, actor=actor)
-        if not matching:
-            return created
-        existing = set(
-            Task.objects.filter(
-                rule__in=matching, subject_type=registration.name, subject_id=subject.pk, period=1
-            ).values_list("rule_id", flat=True)
-        )
-        todo = [rule for rule in matching if rule.pk not in existing]
-        if not todo:
-            return created
-        jurisdiction = registration.jurisdiction(subject)
-        organisation = registration.organisation(subject)
-        label = str(registration.label(subject))[:255]
-        place = SubjectPlace(jurisdiction)
-        for rule in todo:
-            party = resolve_party(rule, place=place, organisation=organisation)
-            anchor_kind, anchor = _anchor(rule, attributes, event_date)
-            deadline = compute_deadline(anchor, rule.deadline_days, rule.deadline_unit)
-            data = {
-                "rule": rule.name,
-                "basis": rule.basis,
-                "holder": party.label,
-                "missing": party.missing,
-                "subject": label,
-                "recurrence_months": rule.recurrence_months or 0,
-                **_deadline_facts(deadline, anchor_kind=anchor_kind, attribute=rule.deadline_attribute),
-            }
-            # The race: two requests evaluating one subject at once (a venue saved twice in quick succession, a
-            # retried Celery task) both find no task above and both INSERT. The dedupe constraint makes the second
-            # INSERT wait for the first transaction; when that commits, the INSERT fails, get_or_create rolls
-            # back to its savepoint and reads the committed row instead. One task, no error.
-            task, was_created = Task.objects.get_or_create(
-                rule=rule,
-                subject_type=registration.name,
-                subject_id=subject.pk,
-                period=1,
-                defaults={
-                    "subject_label": label,
-                    "jurisdiction": jurisdiction,
-                    "jurisdiction_path": jurisdiction.path,
-                    "event": event,
-                    "duty_name": rule.duty_name,
-                    "duty_description": rule.duty_description,
-                    "basis": rule.basis,
-                    "party_kind": rule.party_kind,
-                    "responsible_department": party.department,
-                    "responsible_organisation": party.organisation,
-                    "responsible_jurisdiction": party.jurisdiction,
-                    "anchor_date": anchor,
-                    "due_date": deadline.due,
-                    "explanation": explain_stored(data),
-                    "explanation_data": data,
-                },
-            )
-            if was_created:
-                log_action(
-                    actor=actor,
-                    subject=task,
-                    verb="created",
-                    to_state=task.status,
-                    reason=task.explanation,
-                    data={"rule": rule.pk, "event": event, "subject": f"{registration.name}:{subject.pk}"},
-                )
-                created.append(task)
-    return created
-
-
-def _cancel_stale(*, rules, registration, subject, actor) -> None:
-    stale = Task.objects.select_for_update().filter(
-        rule__in=rules,
-        subject_type=registration.name,
-        subject_id=subject.pk,
-        status__in=OUTSTANDING_VALUES,
-    )
-    reason = _("The subject no longer matches the conditions of the rule that made this task.")
-    for task in stale:
-        _set_cancelled(task, actor=actor, reason=reason)
-
-
-# --- transitions ---------------------------------------------------------------------------------------
 
 
 def _locked(task: Task) -> Task:
@@ -285,46 +72,6 @@ def task_start(*, task: Task, actor) -> Task:
     return task
 
 
-@dataclass(frozen=True)
-class CheckedFile:
-    upload: Any
-    name: str
-    content_type: str
-    size: int
-
-
-def _check_files(files: Iterable[Any]) -> list[CheckedFile]:
-    checked = []
-    for upload in files:
-        name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255]
-        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if extension not in EVIDENCE_TYPES:
-            raise DomainError(
-                _("“%(name)s”: only %(types)s files can be attached.")
-                % {"name": name, "types": ", ".join(sorted({e.upper() for e in EVIDENCE_TYPES}))},
-                field="files",
-            )
-        size = upload.size
-        if size > EVIDENCE_MAX_BYTES:
-            raise DomainError(
-                _("“%(name)s” is larger than %(mb)d MB.") % {"name": name, "mb": EVIDENCE_MAX_BYTES // (1024 * 1024)},
-                field="files",
-            )
-        if size == 0:
-            raise DomainError(_("“%(name)s” is empty.") % {"name": name}, field="files")
-        content_type, signatures = EVIDENCE_TYPES[extension]
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        if not any(head.startswith(signature) for signature in signatures):
-            raise DomainError(
-                _("“%(name)s” is not a valid %(type)s file.") % {"name": name, "type": extension.upper()},
-                field="files",
-            )
-        checked.append(CheckedFile(upload=upload, name=name, content_type=content_type, size=size))
-    return checked
-
-
 def task_complete(*, task: Task, actor, note: str, files: Sequence[Any] = ()) -> Task:
     """Close an outstanding task with evidence: a note (required) and attachments (optional, checked).
 
@@ -336,7 +83,7 @@ def task_complete(*, task: Task, actor, note: str, files: Sequence[Any] = ()) ->
         raise DomainError(_("Say what was done: the completion note is required."), field="note")
     if len(note) > NOTE_MAX_LENGTH:
         raise DomainError(_("The note is too long (at most %(n)d characters).") % {"n": NOTE_MAX_LENGTH}, field="note")
-    checked = _check_files(files)
+    checked = check_files(files)
     scope = get_scope(actor)
     with transaction.atomic():
         # The lock makes "complete" happen once: a second submission (double click, a retry) waits, then finds
@@ -400,7 +147,7 @@ def _create_successor(task: Task, *, completed_on: dt.date, actor) -> Task | Non
     if not rule.recurrence_months or not rule.is_active:
         return None
     deadline = add_calendar_days(add_months(completed_on, rule.recurrence_months), 0)
-    facts = _deadline_facts(deadline, anchor_kind=ANCHOR_COMPLETION, months=rule.recurrence_months)
+    facts = deadline_facts(deadline, anchor_kind=ANCHOR_COMPLETION, months=rule.recurrence_months)
     facts["anchor"] = completed_on.isoformat()
     data = {
         "rule": rule.name,
@@ -551,7 +298,7 @@ def task_reassign(*, task: Task, actor, reason: str, department: Department | No
     return task
 
 
-def _set_cancelled(task: Task, *, actor, reason: str) -> None:
+def set_cancelled(task: Task, *, actor, reason: str) -> None:
     previous = task.status
     task.status = TaskStatus.CANCELLED
     task.cancelled_at = timezone.now()
@@ -575,7 +322,7 @@ def task_cancel(*, task: Task, actor, reason: str) -> Task:
         _check(can_manage(scope, task))
         if not task.can_cancel():
             _refuse(_("This task is %(status)s and cannot be cancelled.") % {"status": task.get_status_display()})
-        _set_cancelled(task, actor=actor, reason=reason)
+        set_cancelled(task, actor=actor, reason=reason)
     return task
 
 

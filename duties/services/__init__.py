@@ -1,0 +1,46 @@
+"""Every write of the responsibility engine: evaluating rules into tasks, and each task transition.
+
+Each function is keyword-only with the acting user explicit, runs in one transaction, locks the task row
+(``select_for_update``), checks the model's guard and the actor's right, saves with ``update_fields`` and writes
+the action log. HTML views, API views, admin actions, Celery tasks and other apps' services all call these:
+
+- ``duties.services.evaluation``: ``rule_save``, ``tasks_evaluate`` (the entry point for other apps);
+- ``duties.services.tasks``: ``task_start``, ``task_complete`` (and the next occurrence of a periodic duty),
+  ``task_reassign``, ``task_cancel``, ``tasks_mark_overdue``, and the heads' bulk actions;
+- ``duties.services.evidence``: the size and type limits of completion evidence.
+"""
+
+from duties.services.evaluation import rule_save, tasks_evaluate
+from duties.services.evidence import EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES, EVIDENCE_TYPES
+from duties.services.tasks import (
+    NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    BulkResult,
+    add_months,
+    task_bulk_reassign,
+    task_bulk_start,
+    task_cancel,
+    task_complete,
+    task_reassign,
+    task_start,
+    tasks_mark_overdue,
+)
+
+__all__ = [
+    "EVIDENCE_MAX_BYTES",
+    "EVIDENCE_MAX_FILES",
+    "EVIDENCE_TYPES",
+    "NOTE_MAX_LENGTH",
+    "REASON_MAX_LENGTH",
+    "BulkResult",
+    "add_months",
+    "rule_save",
+    "task_bulk_reassign",
+    "task_bulk_start",
+    "task_cancel",
+    "task_complete",
+    "task_reassign",
+    "task_start",
+    "tasks_evaluate",
+    "tasks_mark_overdue",
+]

@@ -1,0 +1,135 @@
+"""The engine with the real venue model, wired the way the venues app is meant to wire it: the venue registered
+as the subject type "venue" and a hook in ``VENUE_CHANGED_HOOKS`` that evaluates the rules inside the venue
+service's transaction. (The fixture does the wiring here; the venues app does it in its ``AppConfig.ready``.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import translation
+
+from crowdsafe.org.choices import DepartmentKind
+from duties import subjects
+from duties.choices import Basis, TaskStatus
+from duties.explain import explain
+from duties.models import Task
+from duties.services import tasks_evaluate
+from tests.factories import DepartmentFactory
+from venues.models import Venue
+from venues.services import venues as venue_services
+from venues.services.parts import special_equipment_create
+
+pytestmark = pytest.mark.django_db
+
+
+def venue_attributes(venue: Venue) -> dict:
+    dues = sorted(venue.special_equipment.values_list("next_inspection_due", flat=True))
+    return {
+        "kind": venue.kind,
+        "is_active": venue.is_active,
+        "has_special_equipment": bool(dues),
+        "special_equipment_next_inspection": dues[0] if dues else None,
+    }
+
+
+def evaluate_on_venue_change(*, venue, event, actor) -> None:
+    tasks_evaluate(subject=venue, event=event, actor=actor)
+
+
+@pytest.fixture
+def wired(db):
+    previous = subjects.registration_for_name("venue")
+    subjects.register_subject(
+        Venue,
+        subject_type="venue",
+        jurisdiction=lambda venue: venue.grid,
+        organisation=lambda venue: venue.operator,
+        attributes=venue_attributes,
+        label=lambda venue: venue.name,
+    )
+    venue_services.VENUE_CHANGED_HOOKS.append(evaluate_on_venue_change)
+    yield
+    venue_services.VENUE_CHANGED_HOOKS.remove(evaluate_on_venue_change)
+    subjects.unregister_subject("venue")
+    if previous is not None:
+        subjects.restore_subject(previous)
+
+
+def tasks_of(venue) -> dict[str, Task]:
+    return {t.basis: t for t in Task.objects.filter(subject_type="venue", subject_id=venue.pk)}
+
+
+def test_registering_a_scenic_area_puts_its_three_duties_on_the_right_parties(wired, linzhou):
+    venue = venue_services.venue_create(
+        actor=None, name="太行大峡谷景区", kind="scenic_area", grid=linzhou.village, operator=linzhou.operator
+    )
+    tasks = tasks_of(venue)
+    assert set(tasks) == {Basis.INDUSTRY, Basis.TERRITORIAL, Basis.VENUE_OPERATOR}
+    assert tasks[Basis.INDUSTRY].responsible_department == linzhou.culture
+    assert tasks[Basis.TERRITORIAL].responsible_department == linzhou.township_gov
+    assert tasks[Basis.VENUE_OPERATOR].responsible_organisation == linzhou.operator
+    assert all(
+        t.subject_label == "太行大峡谷景区" and t.jurisdiction_path == venue.jurisdiction_path for t in tasks.values()
+    )
+    with translation.override("en"):
+        assert explain(tasks[Basis.INDUSTRY].explanation_data).startswith(
+            "Assigned to 林州市文化广电和旅游局 by rule “旅游景区人员聚集活动安全管理” (The industry regulator "
+            "supervises safety), due"
+        )
+
+
+def test_a_real_ktv_and_a_real_hospital(wired, linzhou):
+    ktv = venue_services.venue_create(
+        actor=None, name="星光KTV", kind="entertainment", grid=linzhou.village, operator=linzhou.operator
+    )
+    hospital = venue_services.venue_create(
+        actor=None, name="林州市人民医院", kind="hospital", grid=linzhou.village, operator=linzhou.operator
+    )
+    ktv_departments = {t.responsible_department.kind for t in tasks_of(ktv).values() if t.responsible_department}
+    assert {DepartmentKind.FIRE_RESCUE, DepartmentKind.CULTURE_TOURISM} <= ktv_departments
+    hospital_departments = {
+        t.responsible_department for t in Task.objects.filter(subject_id=hospital.pk) if t.responsible_department
+    }
+    assert linzhou.health in hospital_departments
+
+
+def test_an_update_is_idempotent_and_a_new_kind_brings_its_duties(wired, linzhou):
+    venue = venue_services.venue_create(
+        actor=None, name="红旗渠广场", kind="square", grid=linzhou.village, operator=linzhou.operator
+    )
+    assert Task.objects.filter(subject_id=venue.pk).count() == 2  # operator and territorial
+    venue_services.venue_update(venue=venue, actor=None, data={"address": "林州市红旗渠大道"})
+    assert Task.objects.filter(subject_id=venue.pk).count() == 2
+    venue_services.venue_update(venue=venue, actor=None, data={"kind": "park"})
+    housing = Task.objects.filter(subject_id=venue.pk, rule__department_kind="housing")
+    assert housing.count() == 1 and housing.get().is_unassigned  # no housing bureau in the fixture
+
+
+def test_special_equipment_brings_the_market_regulation_duty_due_on_the_inspection_date(wired, linzhou):
+    market = DepartmentFactory(
+        name="林州市市场监督管理局", kind=DepartmentKind.MARKET_REGULATION, jurisdiction=linzhou.linzhou
+    )
+    venue = venue_services.venue_create(
+        actor=None, name="林州万达广场", kind="commercial", grid=linzhou.village, operator=linzhou.operator
+    )
+    special_equipment_create(
+        venue=venue,
+        actor=None,
+        kind="escalator",
+        name="1号自动扶梯",
+        registration_no="31104105812026000001",
+        next_inspection_due=dt.date(2027, 3, 15),
+    )
+    # Equipment services run no venue hook: the venues app calls the engine (or the hook) after them.
+    created = tasks_evaluate(subject=Venue.objects.get(pk=venue.pk), event="updated", actor=None)
+    assert [(t.responsible_department, t.due_date) for t in created] == [(market, dt.date(2027, 3, 15))]
+
+
+def test_deactivating_a_venue_cancels_its_outstanding_duties(wired, linzhou):
+    venue = venue_services.venue_create(
+        actor=None, name="太行大峡谷景区", kind="scenic_area", grid=linzhou.village, operator=linzhou.operator
+    )
+    venue_services.venue_deactivate(venue=venue, actor=None, reason="景区关闭")
+    statuses = set(Task.objects.filter(subject_id=venue.pk).values_list("status", flat=True))
+    assert statuses == {TaskStatus.CANCELLED}
