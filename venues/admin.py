@@ -191,4 +191,5 @@ class CapacitySettingAdmin(admin.ModelAdmin):
             services.capacity_setting_update(setting=obj, actor=request.user, data=data)
         except DomainError as exc:
             raise PermissionDenied(str(exc.message)) from exc
-        messages.info(request, _("Every venue's computed capacity is being recalculated with the new settings."))
+        if set(data) - {"source"}:
+            messages.info(request, _("Every venue's computed capacity is being recalculated with the new settings."))

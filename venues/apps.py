@@ -10,6 +10,18 @@ class VenuesConfig(AppConfig):
 
     def ready(self) -> None:
         from crowdsafe.audit.verbs import register
+        from crowdsafe.org.access import GOVERNMENT_ROLES
+        from crowdsafe.org.choices import Role
+        from crowdsafe.web.nav import register_nav_item
+
+        # Government users see the venues of their territory; venue operators keep their own.
+        register_nav_item(
+            "venues",
+            label=_("Venues"),
+            url="venues:venue_list",
+            order=30,
+            roles=GOVERNMENT_ROLES | {Role.VENUE_OPERATOR},
+        )
 
         register(
             {

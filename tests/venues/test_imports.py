@@ -74,6 +74,13 @@ def test_a_2000_row_spreadsheet_with_3_bad_rows_reports_those_rows_and_imports_n
     assert timeline_for(subject=job)[0].verb == "import_rejected"
 
 
+def test_a_2000_row_spreadsheet_of_valid_rows_is_imported_through_the_service(users, operator):
+    job = start(users.township_officer, [row(n) for n in range(1, 2001)])
+    assert (job.status, job.valid_rows, job.invalid_rows, job.imported_rows) == (ImportStatus.DONE, 2000, 0, 2000)
+    assert Venue.objects.filter(is_active=True).count() == 2000
+    assert timeline_for(subject=Venue.objects.get(name="场所2000"))[0].data["row"] == 2001
+
+
 def test_the_celery_task_runs_the_import_and_a_second_run_is_a_no_op(users, operator):
     job = services.venue_import_start(
         actor=users.township_officer, file=upload([row(n) for n in range(1, 6)]), language="en"

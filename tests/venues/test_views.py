@@ -224,3 +224,10 @@ def test_an_outsider_gets_an_empty_export(city, users):
     response = client_for(users.outsider).get(reverse("venues:venue_export"))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     assert sheet.max_row == 1
+
+
+def test_the_navigation_offers_venues_to_government_users_and_venue_operators(users, operator):
+    link = f'href="{reverse("venues:venue_list")}"'
+    assert link in client_for(users.township_officer).get(reverse("home")).content.decode()
+    assert link in client_for(operator.user).get(reverse("home")).content.decode()
+    assert link not in client_for(users.organizer).get(reverse("home")).content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -115,9 +116,9 @@ class VenueInputSerializer(serializers.Serializer):
     def validate_grid(self, value: str) -> Jurisdiction:
         grid = Jurisdiction.objects.filter(code=value.strip().upper()).first()
         if grid is None:
-            raise serializers.ValidationError("No grid or community has this code.")
+            raise serializers.ValidationError(_("No grid or community has this code."))
         if grid.level not in VENUE_LEVELS:
-            raise serializers.ValidationError("A venue is placed in a grid or a village/community.")
+            raise serializers.ValidationError(_("A venue is placed in a grid or a village/community."))
         return grid
 
     def validate_operator_credit_code(self, value: str | None) -> Organisation | None:
@@ -125,7 +126,7 @@ class VenueInputSerializer(serializers.Serializer):
             return None
         organisation = Organisation.objects.filter(credit_code=value.strip().upper()).first()
         if organisation is None:
-            raise serializers.ValidationError("No organisation is registered with this unified social credit code.")
+            raise serializers.ValidationError(_("No organisation is registered with this unified social credit code."))
         return organisation
 
     def service_data(self) -> dict:
