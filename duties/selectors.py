@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import BooleanField, Case, CharField, DateField, F, IntegerField, Q, QuerySet, Value, When
@@ -356,10 +356,9 @@ def rule_list(*, user=None, active_only: bool = False, subject_type: str = "") -
     return qs.order_by("subject_type", "name")
 
 
-@dataclass(frozen=True)
-class RuleGap:
-    """A rule that would find no department for subjects in ``jurisdiction``: no active department of its kind
-    at or above it (from the rule's level)."""
+class RuleGap(NamedTuple):
+    """A (rule, jurisdiction) pair: the rule would find no department for subjects in ``jurisdiction`` — no
+    active department of its kind at or above it (from the rule's level)."""
 
     rule: ResponsibilityRule
     jurisdiction: Jurisdiction

@@ -1,8 +1,8 @@
 """Fixtures of the responsibility engine's tests.
 
 ``linzhou``: 安阳市 → 林州市 (a county-level city, 410581) → 石板岩镇 → a village → grids, with 林州市's culture &
-tourism, fire and health departments, 石板岩镇's government, and a scenic-area operator. (Codes below the
-county are illustrative.)
+tourism, fire and health departments, 石板岩镇's government, and a scenic-area operator. Codes and names as in
+the demo city (``crowdsafe/org/demo_data.py``).
 
 ``venues``: a stand-in for the venue model, so that these tests do not depend on the venues app. Registration
 is a runtime call, so a test registers ``org.Jurisdiction`` under the subject type "venue": each stand-in venue
@@ -32,9 +32,9 @@ EVENT_DAY = dt.date(2026, 11, 27)  # a Friday
 def linzhou(city):
     anyang = city.anyang
     linzhou = JurisdictionFactory(code="410581", name="林州市", level=L.DISTRICT, parent=anyang)
-    town = JurisdictionFactory(code="410581107", name="石板岩镇", level=L.TOWNSHIP, parent=linzhou)
-    village = JurisdictionFactory(code="410581107201", name="石板岩村", level=L.COMMUNITY, parent=town)
-    town2 = JurisdictionFactory(code="410581108", name="任村镇", level=L.TOWNSHIP, parent=linzhou)
+    town = JurisdictionFactory(code="410581101", name="石板岩镇", level=L.TOWNSHIP, parent=linzhou)
+    village = JurisdictionFactory(code="410581101201", name="桃花洞村", level=L.COMMUNITY, parent=town)
+    town2 = JurisdictionFactory(code="410581100", name="任村镇", level=L.TOWNSHIP, parent=linzhou)
     ns = SimpleNamespace(anyang=anyang, linzhou=linzhou, town=town, village=village, town2=town2)
     ns.culture = DepartmentFactory(name="林州市文化广电和旅游局", kind=K.CULTURE_TOURISM, jurisdiction=linzhou)
     ns.city_culture = DepartmentFactory(name="安阳市文化广电和旅游局", kind=K.CULTURE_TOURISM, jurisdiction=anyang)

@@ -188,8 +188,8 @@ def test_an_operator_rule_without_an_operator_is_unassigned_not_skipped(linzhou,
 
 
 def test_territorial_duty_falls_on_the_township_itself_when_it_has_no_government_department(linzhou, venues):
-    village2 = JurisdictionFactory(code="410581108201", name="任村", level="community", parent=linzhou.town2)
-    venue = venues.make("任村广场", kind="square", under=village2, operator=None)
+    village2 = JurisdictionFactory(code="410581100201", name="盘阳村", level="community", parent=linzhou.town2)
+    venue = venues.make("盘阳村广场", kind="square", under=village2, operator=None)
 
     tasks = tasks_evaluate(subject=venue, event="created", actor=None, moment=EVENT_DAY)
 
