@@ -296,6 +296,7 @@ def seed_tasks() -> None:
 def bench_users() -> dict:
     """One user per measured page, made through the org services (idempotent)."""
     from django.contrib.auth import get_user_model
+    from django.db.models import Count
 
     from crowdsafe.org.models import Department, Jurisdiction
     from crowdsafe.org.services import membership_add
@@ -309,7 +310,15 @@ def bench_users() -> dict:
 
     culture = Department.objects.get(name="林州市文化广电和旅游局")
     township = Jurisdiction.objects.get(name="石板岩镇")
+    busiest = (
+        Department.objects.filter(tasks__status__in=["open", "in_progress", "overdue"])
+        .annotate(n=Count("tasks"))
+        .order_by("-n")
+        .first()
+    )
+    say(f"busiest department: {busiest.name}, {busiest.n:,} outstanding tasks")
     return {
+        "busiest_staff": user("bench_busiest_staff", "staff", department=busiest),
         "culture_staff": user("bench_culture_staff", "staff", department=culture),
         "culture_head": user("bench_culture_head", "head", department=culture),
         "township_officer": user("bench_township_officer", "township_officer", jurisdiction=township),
@@ -377,6 +386,7 @@ def main() -> None:
         ("department queue (county bureau staff)", "culture_staff", "/tasks/"),
         ("department queue (its head, bulk actions)", "culture_head", "/tasks/"),
         ("department queue, overdue filter", "culture_staff", "/tasks/?due=overdue"),
+        ("busiest department's queue", "busiest_staff", "/tasks/"),
         ("township officer's queue (territory)", "township_officer", "/tasks/"),
         ("responsibility overview (林州市 leader)", "county_leader", "/tasks/overview/"),
         ("responsibility overview (安阳市 leader)", "city_leader", "/tasks/overview/"),
@@ -388,7 +398,8 @@ def main() -> None:
         results.append((label, url, result))
         say(f"{label}: median {result['median']:.1f} ms")
     print()
-    print(f"PostgreSQL: {version}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"PostgreSQL: {version}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; load average {load}")
     print(f"Median server time over {ARGS.runs} runs after 5 warm-up runs (Django test client, whole request):")
     print()
     print(f"| page | URL | median ms | p90 ms | min ms | queries | target {TARGET_MS:.0f} ms |")
