@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/risk-points/new/", views.risk_point_form, name="risk_form"),
     path("<int:pk>/risk-points/<int:point_pk>/", views.risk_point_form, name="risk_form"),
     path("<int:pk>/risk-points/<int:point_pk>/delete/", views.risk_point_delete, name="risk_delete"),
+    path("<int:pk>/risk-points/<int:point_pk>/photo/", views.risk_point_photo, name="risk_photo"),
     path("<int:pk>/structures/new/", views.structure_form, name="structure_form"),
     path("<int:pk>/structures/<int:structure_pk>/", views.structure_form, name="structure_form"),
     path("<int:pk>/structures/<int:structure_pk>/delete/", views.structure_delete, name="structure_delete"),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -346,6 +346,22 @@ def risk_point_form(request, pk: int, point_pk: int | None = None):
     title = _("Edit risk point") if point else _("Add a risk point")
     delete_url = reverse("venues:risk_delete", args=[venue.pk, point.pk]) if point else ""
     return _part_page(request, venue, form, title=title, multipart=True, obj=point, delete_url=delete_url)
+
+
+@login_required
+def risk_point_photo(request, pk: int, point_pk: int):
+    """A risk point's photo, to those who may see the venue (media files are not served publicly)."""
+    venue = selectors.venue_get(user=request.user, pk=pk)
+    point = get_object_or_404(RiskPoint, pk=point_pk, venue=venue)
+    if not point.photo:
+        raise Http404
+    try:
+        handle = point.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, filename=point.photo.name.rsplit("/", 1)[-1])
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required

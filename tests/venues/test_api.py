@@ -237,3 +237,13 @@ def test_nested_bad_input_is_a_400(venue, users, city):
 def test_bad_filters_are_a_400(users):
     response = client_for(users.leader).get("/api/v1/venues/", {"kind": "castle"})
     assert response.status_code == 400 and "kind" in response.json()
+
+
+def test_risk_point_photos_are_linked_through_the_scoped_view(venue, users):
+    from tests.venues.test_services import photo
+    from venues import services
+
+    point = services.risk_point_create(venue=venue, actor=None, kind="ramp", notes="北坡", photo=photo())
+    body = client_for(users.township_officer).get(f"/api/v1/venues/{venue.pk}/").json()
+    [risk] = body["risk_points"]
+    assert risk["photo"] == f"http://testserver/venues/{venue.pk}/risk-points/{point.pk}/photo/"

@@ -247,6 +247,15 @@ def test_a_file_that_is_not_a_workbook_is_refused_at_upload(users, name, content
     assert not ImportJob.objects.exists()
 
 
+def test_a_spreadsheet_over_the_row_limit_is_refused_at_upload(users, monkeypatch):
+    from venues.services import imports
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    with pytest.raises(DomainError) as exc:
+        services.venue_import_start(actor=users.township_officer, file=upload([row(1), row(2), row(3)]))
+    assert exc.value.field == "file"
+
+
 def test_users_who_keep_no_register_cannot_import(users):
     with pytest.raises(PermissionDeniedError):
         services.venue_import_start(actor=users.grid_worker, file=upload([row(1)]))

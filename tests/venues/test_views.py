@@ -231,3 +231,17 @@ def test_the_navigation_offers_venues_to_government_users_and_venue_operators(us
     assert link in client_for(users.township_officer).get(reverse("home")).content.decode()
     assert link in client_for(operator.user).get(reverse("home")).content.decode()
     assert link not in client_for(users.organizer).get(reverse("home")).content.decode()
+
+
+def test_a_risk_point_photo_is_served_only_to_those_who_may_see_the_venue(venue, users, partner):
+    from tests.venues.test_services import photo
+    from venues import services
+
+    point = services.risk_point_create(venue=venue, actor=None, kind="steps", photo=photo())
+    url = reverse("venues:risk_photo", args=[venue.pk, point.pk])
+    assert (
+        url in client_for(users.township_officer).get(reverse("venues:venue_detail", args=[venue.pk])).content.decode()
+    )
+    assert_scoped_access(url, owner=users.township_officer, partner=partner, outsider=users.outsider)
+    response = client_for(users.township_officer).get(url)
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"  # a JPEG

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -233,11 +234,18 @@ class ExitOutputSerializer(serializers.ModelSerializer):
 class RiskPointOutputSerializer(serializers.ModelSerializer):
     kind = RiskPointKindField(choices=RiskPointKind.choices, read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    photo = serializers.ImageField(read_only=True, allow_null=True)
+    photo = serializers.SerializerMethodField(help_text="URL of the photo (served to those who may see the venue).")
 
     class Meta:
         model = RiskPoint
         fields = ["id", "kind", "kind_label", "notes", "photo", "created_at"]
+
+    def get_photo(self, obj: RiskPoint) -> str | None:
+        if not obj.photo:
+            return None
+        url = reverse("venues:risk_photo", args=[obj.venue_id, obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class TemporaryStructureOutputSerializer(serializers.ModelSerializer):

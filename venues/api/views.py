@@ -74,7 +74,8 @@ class VenueListApi(generics.ListAPIView):
         data = _validated(VenueInputSerializer, request.data).service_data()
         venue = services.venue_create(actor=request.user, **data)
         return Response(
-            VenueDetailOutputSerializer(_detail(request.user, venue.pk)).data, status=status.HTTP_201_CREATED
+            VenueDetailOutputSerializer(_detail(request.user, venue.pk), context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -83,7 +84,7 @@ class VenueDetailApi(APIView):
 
     @extend_schema(responses=VenueDetailOutputSerializer)
     def get(self, request, pk: int, **kwargs):
-        return Response(VenueDetailOutputSerializer(_detail(request.user, pk)).data)
+        return Response(VenueDetailOutputSerializer(_detail(request.user, pk), context={"request": request}).data)
 
     @extend_schema(request=VenueInputSerializer, responses=VenueDetailOutputSerializer)
     def put(self, request, pk: int, **kwargs):
@@ -97,7 +98,7 @@ class VenueDetailApi(APIView):
         venue = selectors.venue_get(user=request.user, pk=pk)
         data = _validated(VenueInputSerializer, request.data, partial=partial).service_data()
         services.venue_update(venue=venue, actor=request.user, data=data)
-        return Response(VenueDetailOutputSerializer(_detail(request.user, pk)).data)
+        return Response(VenueDetailOutputSerializer(_detail(request.user, pk), context={"request": request}).data)
 
 
 class VenueDeactivateApi(APIView):
@@ -108,7 +109,7 @@ class VenueDeactivateApi(APIView):
         venue = selectors.venue_get(user=request.user, pk=pk)
         reason = _validated(VenueDeactivateInputSerializer, request.data).validated_data["reason"]
         services.venue_deactivate(venue=venue, actor=request.user, reason=reason)
-        return Response(VenueDetailOutputSerializer(_detail(request.user, pk)).data)
+        return Response(VenueDetailOutputSerializer(_detail(request.user, pk), context={"request": request}).data)
 
 
 class ZoneListApi(APIView):

@@ -85,6 +85,11 @@ def venue_import_start(*, actor, file, valid_rows_only: bool = False, language: 
         estimated = spreadsheets.estimate_rows(file)
     except spreadsheets.SpreadsheetError as exc:
         raise DomainError(str(exc), field="file") from exc
+    if estimated > MAX_ROWS:
+        raise DomainError(
+            _("The spreadsheet has more than %(max)s rows: split it into smaller files.") % {"max": MAX_ROWS},
+            field="file",
+        )
     file.seek(0)
     with transaction.atomic():
         job = ImportJob(
