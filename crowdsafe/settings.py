@@ -225,3 +225,8 @@ LOGGING = {
 # working day (民法典 Art. 203: 期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日;
 # in judicial practice 法定休假日 covers weekends too). Set to "holidays" to extend only over statutory holidays.
 CALENDAR_PERIOD_EXTENDS_OVER = envstr("CALENDAR_PERIOD_EXTENDS_OVER", "rest_days")
+
+# Map tiles for venue and gathering maps. Empty: a plain gridded background with the markers, no network.
+# e.g. MAP_TILE_URL=https://tiles.example.gov.cn/{z}/{x}/{y}.png for the city's own tile server.
+MAP_TILE_URL = envstr("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "")
