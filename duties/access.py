@@ -4,7 +4,8 @@ services with ``can_work`` / ``can_manage`` (views use the same functions to sho
 - See: the holder's people (staff and heads of the responsible department, the responsible organisation's
   organizers/operators, the responsible person), everyone working the territory the subject lies in (grid
   workers, township officers, leaders, administrators: 属地), and departments the task was shared with.
-- Work (start, complete): the holder's people and the responsible person, and whoever may manage the task.
+- Work (start, complete): the holder's people (staff and heads of the department, the organisation's people, a
+  township's officers for what the township holds) and the responsible person.
 - Manage (reassign, cancel): heads of the responsible department, the leaders and administrators of the
   territory, and a township's officers for what the township holds (itself or through its township-government
   department) and for what nobody holds in the township.
@@ -85,10 +86,14 @@ def can_manage(scope: Scope, task: Task) -> bool:
 
 
 def can_work(scope: Scope, task: Task) -> bool:
+    """Start and complete: the holder's own people. Leaders oversee and reassign; they do not close a fire
+    brigade's inspection on its behalf."""
+    if scope.is_superuser:
+        return True
     if task.responsible_department_id and task.responsible_department_id in scope.department_ids:
         return True
     if task.responsible_organisation_id and task.responsible_organisation_id in scope.organisation_ids:
         return True
     if task.responsible_person_id and task.responsible_person_id == scope.user_id:
         return True
-    return can_manage(scope, task)
+    return _officer_of(scope, _township_path(task))

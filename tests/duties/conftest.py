@@ -17,6 +17,7 @@ import itertools
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel, OrganisationKind, Role
 from crowdsafe.org.models import Jurisdiction
@@ -26,6 +27,15 @@ from tests.factories import DepartmentFactory, JurisdictionFactory, Organisation
 L = JurisdictionLevel
 K = DepartmentKind
 EVENT_DAY = dt.date(2026, 11, 27)  # a Friday
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English msgids (pages, API errors, explanations); the zh-hans catalogue has its own
+    checks. The site language (stored explanations, requests without Accept-Language) is English here too."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

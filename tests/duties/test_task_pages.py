@@ -311,3 +311,15 @@ def test_the_home_page_shows_my_tasks_panel(scenic, linzhou_users):
     assert "旅游景区人员聚集活动安全管理" in body
     body = client_for(linzhou_users.leader).get(reverse("home")).content.decode()
     assert 'data-panel="duties_overview"' in body
+
+
+def test_the_pages_render_in_chinese_too(scenic, linzhou_users, users):
+    pages = [
+        (linzhou_users.culture_head, reverse("duties:queue")),
+        (linzhou_users.culture_head, reverse("duties:detail", args=[scenic.industry.pk])),
+        (linzhou_users.leader, reverse("duties:overview")),
+        (linzhou_users.leader, reverse("duties:rule_list")),
+        (users.admin, reverse("duties:rules_health")),
+    ]
+    for user, url in pages:
+        assert client_for(user).get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").status_code == 200, url

@@ -289,3 +289,10 @@ def test_the_celery_task_runs_the_scan(scenic):
     Task.objects.update(due_date=timezone.localdate() - dt.timedelta(days=1))
     assert mark_overdue.apply().get() == 3
     assert mark_overdue.apply().get() == 0
+
+
+def test_leaders_reassign_but_do_not_complete_a_departments_task(scenic, linzhou_users):
+    with pytest.raises(PermissionDeniedError):
+        task_complete(task=scenic.industry, actor=linzhou_users.leader, note="代为完成")
+    with pytest.raises(PermissionDeniedError):
+        task_start(task=scenic.industry, actor=linzhou_users.leader)

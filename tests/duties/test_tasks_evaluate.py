@@ -69,8 +69,16 @@ def test_each_task_explains_itself_in_one_sentence(linzhou, venues):
         "is responsible), due 2026-12-28"
     )
     # The stored sentence is the one rendered in the site language when the task was made.
+    assert tasks[Basis.INDUSTRY].explanation == industry
+
+
+def test_the_stored_explanation_is_in_the_site_language_whoever_triggered_it(linzhou, venues, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    venue = venues.make("太行大峡谷景区", kind="scenic_area", under=linzhou.village, operator=linzhou.operator)
+    with translation.override("en"):  # e.g. a request from a user who reads English
+        task = by_basis(tasks_evaluate(subject=venue, event="created", actor=None, moment=EVENT_DAY))[Basis.INDUSTRY]
     with translation.override("zh-hans"):
-        assert tasks[Basis.INDUSTRY].explanation == explain(tasks[Basis.INDUSTRY].explanation_data)
+        assert task.explanation == explain(task.explanation_data)
 
 
 def test_the_fire_inspection_counts_ten_working_days_and_says_whoever_approves_supervises(linzhou, venues):
