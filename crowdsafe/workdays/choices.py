@@ -5,10 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DayType(models.TextChoices):
+    """What a day is for counting deadlines."""
+
     WORKING = "working", _("working day")
     WEEKEND = "weekend", _("weekend")
     HOLIDAY = "holiday", _("statutory holiday")
     ADJUSTED_WORKING = "adjusted_working", _("adjusted working day")
+
+
+WORKING_DAY_TYPES = frozenset({DayType.WORKING, DayType.ADJUSTED_WORKING})
 
 
 class ExceptionKind(models.TextChoices):
@@ -26,3 +31,10 @@ class Source(models.TextChoices):
 class DeadlineUnit(models.TextChoices):
     WORKING_DAYS = "working", _("working day")
     CALENDAR_DAYS = "calendar", _("calendar days")
+
+
+class PeriodExtension(models.TextChoices):
+    """Values of the CALENDAR_PERIOD_EXTENDS_OVER setting: which end days push a calendar-day period on."""
+
+    REST_DAYS = "rest_days", _("weekends and statutory holidays")
+    HOLIDAYS = "holidays", _("statutory holidays only")

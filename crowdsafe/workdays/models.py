@@ -1,15 +1,30 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.workdays.choices import ExceptionKind, Source
+
+# The range an administrator may enter. The State Council has published a yearly schedule since 1999 (the
+# library starts at 2004); far-future years cannot have one yet, so a typo like 20277 is refused.
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+
+
+def _check_year(year: int, field: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationError(
+            {field: _("The year must be between %(min)d and %(max)d.") % {"min": MIN_YEAR, "max": MAX_YEAR}}
+        )
 
 
 class CalendarYear(models.Model):
     """A year whose State Council holiday schedule (国务院办公厅节假日安排) is in the table.
 
     Dates in a year without a row here are computed on weekends only, and every result says so.
+    ``source`` says who owns the year: the library sync keeps library years up to date and never touches a
+    year an administrator has added or edited.
     """
 
     year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
@@ -24,6 +39,10 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+    def clean(self) -> None:
+        if self.year is not None:
+            _check_year(self.year, "year")
 
 
 class CalendarDay(models.Model):
@@ -43,3 +62,13 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+    def clean(self) -> None:
+        if self.date is None:
+            return
+        _check_year(self.date.year, "date")
+        # Monday to Friday are working days already; an adjusted working day is always a weekend worked.
+        if self.kind == ExceptionKind.ADJUSTED_WORKING and self.date.weekday() < 5:
+            raise ValidationError(
+                {"kind": _("An adjusted working day must be a Saturday or a Sunday: weekdays are working days.")}
+            )

@@ -1,0 +1,284 @@
+"""Reading the working-day calendar: what a day is, and when a period counted in working or calendar days ends.
+
+These are pure functions of the calendar tables (the same for every user, so not scoped). Each computation
+reads the years it needs through ``crowdsafe.workdays.cache``: no query at all while the calendar is unchanged,
+at most two queries otherwise, never one per day.
+
+Rules:
+- A day in a covered year (``CalendarYear``) is a statutory holiday or an adjusted working day (调休上班日) if
+  the table says so, else a weekend (Saturday, Sunday) or a working day. A year not covered is computed on
+  weekends only and every result touching it says so (``covered=False``, ``uncovered_years``).
+- Working days: counting starts the day after ``start``; the n-th working day is the due date.
+- Calendar days: the period ends ``n`` days after ``start``; if that day is a rest day the period runs to the
+  next working day (民法典 Art. 203; ``settings.CALENDAR_PERIOD_EXTENDS_OVER``, see settings.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from crowdsafe.errors import DomainError
+from crowdsafe.workdays.cache import YearData, years_data
+from crowdsafe.workdays.choices import WORKING_DAY_TYPES, DayType, DeadlineUnit, ExceptionKind, PeriodExtension
+
+MAX_DAYS = 3650  # ten years: longer than any period in the regulations the platform encodes
+MAX_RANGE_DAYS = 366  # one leap year, the most one request for a list of days may ask for
+ONE_DAY = dt.timedelta(days=1)
+# Years read ahead when a computation runs past the ones it loaded, so a long count does not query per year.
+_READ_AHEAD_YEARS = 3
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    """One day as the calendar sees it. ``name`` is the holiday a holiday or adjusted working day belongs to
+    (e.g. 国庆节); ``covered`` is False when the day's year has no holiday schedule in the table."""
+
+    date: dt.date
+    type: DayType
+    name: str
+    covered: bool
+
+    @property
+    def is_working(self) -> bool:
+        return self.type in WORKING_DAY_TYPES
+
+    @property
+    def type_label(self) -> str:
+        return str(DayType(self.type).label)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The end of a period (期限) counted from ``start``: ``n`` working days or ``n`` calendar days.
+
+    ``covered`` is True when every year from ``start`` to ``due`` has its holiday schedule in the table;
+    otherwise ``uncovered_years`` lists the years computed on weekends only. For calendar days,
+    ``extended_from`` is the raw end day when it was a rest day and the period was carried to ``due``.
+    """
+
+    due: dt.date
+    start: dt.date
+    n: int
+    unit: DeadlineUnit
+    covered: bool
+    uncovered_years: tuple[int, ...] = ()
+    extended_from: dt.date | None = None
+
+    def sentence(self) -> str:
+        """What was counted and the result, in the active language."""
+        values = {
+            "n": self.n,
+            "start": self.start.isoformat(),
+            "due": self.due.isoformat(),
+            "end": self.extended_from.isoformat() if self.extended_from else "",
+        }
+        if self.unit == DeadlineUnit.WORKING_DAYS:
+            return (
+                ngettext(
+                    "%(n)d working day from %(start)s: due %(due)s.",
+                    "%(n)d working days from %(start)s: due %(due)s.",
+                    self.n,
+                )
+                % values
+            )
+        if self.extended_from is not None:
+            return (
+                ngettext(
+                    "%(n)d calendar day from %(start)s ends on %(end)s, a rest day, so the period runs to %(due)s.",
+                    "%(n)d calendar days from %(start)s end on %(end)s, a rest day, so the period runs to %(due)s.",
+                    self.n,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "%(n)d calendar day from %(start)s: due %(due)s.",
+                "%(n)d calendar days from %(start)s: due %(due)s.",
+                self.n,
+            )
+            % values
+        )
+
+    def warning(self) -> str:
+        """Empty when covered; else which years were computed on weekends only."""
+        if self.covered:
+            return ""
+        years = ", ".join(str(year) for year in self.uncovered_years)
+        return ngettext(
+            "The %(years)s holiday schedule has not been entered yet: only weekends were counted as rest days.",
+            "The %(years)s holiday schedules have not been entered yet: only weekends were counted as rest days.",
+            len(self.uncovered_years),
+        ) % {"years": years}
+
+    def explain(self) -> str:
+        """One sentence saying how the due date was reached, plus the warning when a year was not covered."""
+        return " ".join(part for part in (self.sentence(), self.warning()) if part)
+
+
+class _CalendarWindow:
+    """The calendar as one computation sees it: the years it loaded up front, plus any it runs into."""
+
+    def __init__(self, first_year: int, last_year: int) -> None:
+        self._years: dict[int, YearData] = years_data(range(first_year, min(last_year, dt.MAXYEAR) + 1))
+
+    def _year(self, year: int) -> YearData:
+        data = self._years.get(year)
+        if data is None:
+            self._years.update(years_data(range(year, min(year + _READ_AHEAD_YEARS, dt.MAXYEAR) + 1)))
+            data = self._years[year]
+        return data
+
+    def info(self, date: dt.date) -> DayInfo:
+        data = self._year(date.year)
+        exception = data.days.get(date)
+        if exception is not None:
+            kind, name = exception
+            day_type = DayType.HOLIDAY if kind == ExceptionKind.HOLIDAY else DayType.ADJUSTED_WORKING
+            return DayInfo(date=date, type=day_type, name=name, covered=True)
+        day_type = DayType.WEEKEND if date.weekday() >= 5 else DayType.WORKING
+        return DayInfo(date=date, type=day_type, name="", covered=data.covered)
+
+    def is_working(self, date: dt.date) -> bool:
+        return self.info(date).is_working
+
+    def uncovered_years(self, first: dt.date, last: dt.date) -> tuple[int, ...]:
+        return tuple(year for year in range(first.year, last.year + 1) if not self._year(year).covered)
+
+
+def _check_date(value: object, field: str) -> dt.date:
+    # A datetime is a date subclass but would never match a date key, and which local day it means is the
+    # caller's decision (timezone.localdate), so it is refused rather than guessed.
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise TypeError(f"{field} must be a datetime.date, not {type(value).__name__}")
+    return value
+
+
+def _check_n(n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise DomainError(_("The number of days must be a whole number."), field="n", code="invalid")
+    if not 0 <= n <= MAX_DAYS:
+        raise DomainError(
+            _("The number of days must be between 0 and %(max)d.") % {"max": MAX_DAYS}, field="n", code="out_of_range"
+        )
+    return n
+
+
+def _out_of_range() -> DomainError:
+    return DomainError(
+        _("The period runs past the last date the calendar can count to."), field="start", code="out_of_range"
+    )
+
+
+def _extends_over() -> str:
+    mode = getattr(settings, "CALENDAR_PERIOD_EXTENDS_OVER", PeriodExtension.REST_DAYS)
+    if mode not in PeriodExtension.values:
+        raise ImproperlyConfigured(
+            f"CALENDAR_PERIOD_EXTENDS_OVER must be one of {PeriodExtension.values}, not {mode!r}"
+        )
+    return mode
+
+
+def day_info(d: dt.date) -> DayInfo:
+    """Everything the calendar says about one day."""
+    d = _check_date(d, "d")
+    return _CalendarWindow(d.year, d.year).info(d)
+
+
+def day_type(d: dt.date) -> DayType:
+    """Working day, weekend, statutory holiday or adjusted working day."""
+    return day_info(d).type
+
+
+def is_working_day(d: dt.date) -> bool:
+    """Monday to Friday unless a statutory holiday, plus the adjusted working weekends (调休上班日)."""
+    return day_info(d).is_working
+
+
+def calendar_days(start: dt.date, end: dt.date) -> list[DayInfo]:
+    """Every day from ``start`` to ``end`` inclusive (at most ``MAX_RANGE_DAYS``), in order."""
+    start, end = _check_date(start, "start"), _check_date(end, "end")
+    if end < start:
+        raise DomainError(_("The end date must not be before the start date."), field="end")
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
+        raise DomainError(
+            _("A range may cover at most %(max)d days.") % {"max": MAX_RANGE_DAYS}, field="end", code="out_of_range"
+        )
+    window = _CalendarWindow(start.year, end.year)
+    return [window.info(start + dt.timedelta(days=i)) for i in range((end - start).days + 1)]
+
+
+def add_working_days(start: dt.date, n: int) -> Deadline:
+    """The n-th working day after ``start`` (``start`` itself is not counted; n=0 gives ``start``)."""
+    start, n = _check_date(start, "start"), _check_n(n)
+    # About 250 working days in 365: read enough years up front that a normal count needs no second read.
+    horizon = math.ceil(n * 1.6) + 30
+    try:
+        window = _CalendarWindow(start.year, (start + dt.timedelta(days=horizon)).year if n else start.year)
+    except OverflowError:
+        window = _CalendarWindow(start.year, dt.MAXYEAR)
+    due, counted = start, 0
+    try:
+        while counted < n:
+            due += ONE_DAY
+            if window.is_working(due):
+                counted += 1
+    except OverflowError as exc:
+        raise _out_of_range() from exc
+    uncovered = window.uncovered_years(start, due)
+    return Deadline(
+        due=due,
+        start=start,
+        n=n,
+        unit=DeadlineUnit.WORKING_DAYS,
+        covered=not uncovered,
+        uncovered_years=uncovered,
+    )
+
+
+def add_calendar_days(start: dt.date, n: int) -> Deadline:
+    """``start`` + n days; an end on a rest day (or only on a statutory holiday, by the setting) is carried to
+    the next day that is not one (民法典 Art. 203)."""
+    start, n = _check_date(start, "start"), _check_n(n)
+    mode = _extends_over()
+    try:
+        end = start + dt.timedelta(days=n)
+        # The longest run of rest days so far is ten (Spring Festival 2020, extended for the epidemic): reading
+        # two weeks past the end covers a carried end; a longer run just reads the next year when it gets there.
+        window = _CalendarWindow(start.year, (end + dt.timedelta(days=14)).year)
+        due = end
+        while True:
+            info = window.info(due)
+            carried = info.type == DayType.HOLIDAY if mode == PeriodExtension.HOLIDAYS else not info.is_working
+            if not carried:
+                break
+            due += ONE_DAY
+    except OverflowError as exc:
+        raise _out_of_range() from exc
+    uncovered = window.uncovered_years(start, due)
+    return Deadline(
+        due=due,
+        start=start,
+        n=n,
+        unit=DeadlineUnit.CALENDAR_DAYS,
+        covered=not uncovered,
+        uncovered_years=uncovered,
+        extended_from=end if due != end else None,
+    )
+
+
+def compute_deadline(start: dt.date, n: int, unit: str) -> Deadline:
+    """``add_working_days`` or ``add_calendar_days`` by ``unit`` (a ``DeadlineUnit`` value, as rules store it)."""
+    if unit == DeadlineUnit.WORKING_DAYS:
+        return add_working_days(start, n)
+    if unit == DeadlineUnit.CALENDAR_DAYS:
+        return add_calendar_days(start, n)
+    raise DomainError(
+        _("Unknown unit %(unit)r: use working or calendar days.") % {"unit": unit}, field="unit", code="invalid"
+    )
