@@ -119,7 +119,11 @@ class Deadline:
 
     def explain(self) -> str:
         """One sentence saying how the due date was reached, plus the warning when a year was not covered."""
-        return " ".join(part for part in (self.sentence(), self.warning()) if part)
+        sentence, warning = self.sentence(), self.warning()
+        if not warning:
+            return sentence
+        # Chinese sentences follow a full-width stop with no space; English ones take a space.
+        return sentence + ("" if sentence.endswith(("。", "！", "？")) else " ") + warning
 
 
 class _CalendarWindow:

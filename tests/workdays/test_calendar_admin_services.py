@@ -83,11 +83,10 @@ def test_a_day_in_an_uncovered_year_adds_the_year(users):
 
 
 def test_an_adjusted_working_day_on_a_weekday_is_refused(users):
-    with pytest.raises(DomainError) as exc_info:
+    with translation.override("en"), pytest.raises(DomainError) as exc_info:
         calendar_day_save(date=D(2026, 11, 23), kind=ExceptionKind.ADJUSTED_WORKING, name="", actor=users.admin)
     assert exc_info.value.field == "kind"
-    with translation.override("en"):
-        assert "Saturday or a Sunday" in str(exc_info.value.message)
+    assert "Saturday or a Sunday" in str(exc_info.value.message)
     assert not CalendarDay.objects.filter(date=D(2026, 11, 23)).exists()
     assert CalendarYear.objects.get(year=2026).source == Source.LIBRARY
 
