@@ -19,4 +19,9 @@ app.conf.beat_schedule = {
         "task": "crowdsafe.workdays.tasks.sync_calendar",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Marks tasks past their due date as overdue (lists also compute it live, so this only settles the status).
+    "duties-mark-overdue": {
+        "task": "duties.tasks.mark_overdue",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }

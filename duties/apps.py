@@ -23,3 +23,18 @@ class DutiesConfig(AppConfig):
         from duties.panels import register_panels
 
         register_panels()
+
+        from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES
+        from crowdsafe.web.nav import register_nav_item
+        from duties.selectors import can_see_overview
+
+        register_nav_item(
+            "tasks", label=_("Tasks"), url="duties:queue", order=25, roles=GOVERNMENT_ROLES | EXTERNAL_ROLES
+        )
+        register_nav_item(
+            "responsibility_overview",
+            label=_("Responsibility overview"),
+            url="duties:overview",
+            order=26,
+            visible=lambda user, scope: can_see_overview(user),
+        )

@@ -7,8 +7,8 @@ die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
 # Debian packages: WeasyPrint's Pango and HarfBuzz subsetting (without libharfbuzz-subset0 a Chinese PDF
 # takes ~40x longer), the CJK fonts documents name, Chromium for the browser tests, gettext for the
 # translation catalogue check, poppler-utils to turn PDFs into text and images in tests.
-RUN_DEB_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk"
-TEST_DEB_PACKAGES="$RUN_DEB_PACKAGES chromium gettext poppler-utils"
+RUN_DEB_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext"
+TEST_DEB_PACKAGES="$RUN_DEB_PACKAGES chromium poppler-utils"
 
 ensure_deb_packages() {
   local missing=() pkg
@@ -85,4 +85,9 @@ ensure_redis() {
   fi
   die "Redis does not answer on 127.0.0.1:6379. Start it, e.g.:
   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save \"\" --appendonly no"
+}
+
+# The zh_Hans catalogue is kept as .po in git; the .mo is built here (git-ignored).
+compile_messages() {
+  python manage.py compilemessages -v0 -l zh_Hans -i .venv -i node_modules
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from types import SimpleNamespace
 
@@ -11,6 +12,28 @@ from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel, Role
 from tests.factories import DepartmentFactory, JurisdictionFactory, OrganisationFactory, UserFactory, member
 
 L = JurisdictionLevel
+
+
+# Data migrations that seed reference rows. A transactional test (browser, real worker, concurrency) ends by
+# emptying every table, which wipes these rows for the transactional tests after it; they are put back here.
+SEEDING_MIGRATIONS = [
+    "crowdsafe.workdays.migrations.0002_seed_calendar_from_library",
+    "duties.migrations.0002_seed_rules",
+    "venues.migrations.0002_seed_capacity_settings",
+]
+
+
+@pytest.fixture(autouse=True)
+def _reseed_reference_data(request):
+    if not ({"transactional_db", "live_server"} & set(request.fixturenames)):
+        marker = request.node.get_closest_marker("django_db")
+        if not (marker and marker.kwargs.get("transaction")):
+            return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for module in SEEDING_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)  # each seed is idempotent (get_or_create)
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,9 @@ class VenuesConfig(AppConfig):
         from crowdsafe.org.access import GOVERNMENT_ROLES
         from crowdsafe.org.choices import Role
         from crowdsafe.web.nav import register_nav_item
+        from venues.duties import connect
+
+        connect()  # venues are subjects of the responsibility engine
 
         # Government users see the venues of their territory; venue operators keep their own.
         register_nav_item(

@@ -1,6 +1,6 @@
-"""The engine with the real venue model, wired the way the venues app is meant to wire it: the venue registered
-as the subject type "venue" and a hook in ``VENUE_CHANGED_HOOKS`` that evaluates the rules inside the venue
-service's transaction. (The fixture does the wiring here; the venues app does it in its ``AppConfig.ready``.)"""
+"""The engine with the real venue model, wired by the venues app (venues/duties.py, from ``AppConfig.ready``):
+the venue registered as the subject type "venue" and a hook in ``VENUE_CHANGED_HOOKS`` that evaluates the rules
+inside the venue service's transaction."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from duties.explain import explain
 from duties.models import Task
 from duties.services import tasks_evaluate
 from tests.factories import DepartmentFactory
+from venues.duties import evaluate_venue_duties
 from venues.models import Venue
 from venues.services import venues as venue_services
 from venues.services.parts import special_equipment_create
@@ -23,37 +24,12 @@ from venues.services.parts import special_equipment_create
 pytestmark = pytest.mark.django_db
 
 
-def venue_attributes(venue: Venue) -> dict:
-    dues = sorted(venue.special_equipment.values_list("next_inspection_due", flat=True))
-    return {
-        "kind": venue.kind,
-        "is_active": venue.is_active,
-        "has_special_equipment": bool(dues),
-        "special_equipment_next_inspection": dues[0] if dues else None,
-    }
-
-
-def evaluate_on_venue_change(*, venue, event, actor) -> None:
-    tasks_evaluate(subject=venue, event=event, actor=actor)
-
-
 @pytest.fixture
 def wired(db):
-    previous = subjects.registration_for_name("venue")
-    subjects.register_subject(
-        Venue,
-        subject_type="venue",
-        jurisdiction=lambda venue: venue.grid,
-        organisation=lambda venue: venue.operator,
-        attributes=venue_attributes,
-        label=lambda venue: venue.name,
-    )
-    venue_services.VENUE_CHANGED_HOOKS.append(evaluate_on_venue_change)
+    """The real wiring, made by ``VenuesConfig.ready`` (venues/duties.py): assert it is in place."""
+    assert subjects.registration_for_name("venue").model is Venue
+    assert evaluate_venue_duties in venue_services.VENUE_CHANGED_HOOKS
     yield
-    venue_services.VENUE_CHANGED_HOOKS.remove(evaluate_on_venue_change)
-    subjects.unregister_subject("venue")
-    if previous is not None:
-        subjects.restore_subject(previous)
 
 
 def tasks_of(venue) -> dict[str, Task]:
@@ -121,9 +97,10 @@ def test_special_equipment_brings_the_market_regulation_duty_due_on_the_inspecti
         registration_no="31104105812026000001",
         next_inspection_due=dt.date(2027, 3, 15),
     )
-    # Equipment services run no venue hook: the venues app calls the engine (or the hook) after them.
-    created = tasks_evaluate(subject=Venue.objects.get(pk=venue.pk), event="updated", actor=None)
-    assert [(t.responsible_department, t.due_date) for t in created] == [(market, dt.date(2027, 3, 15))]
+    # The equipment service re-evaluates the venue's rules in its own transaction.
+    duty = Task.objects.get(subject_type="venue", subject_id=venue.pk, responsible_department=market)
+    assert duty.due_date == dt.date(2027, 3, 15)
+    assert tasks_evaluate(subject=Venue.objects.get(pk=venue.pk), event="updated", actor=None) == []
 
 
 def test_deactivating_a_venue_cancels_its_outstanding_duties(wired, linzhou):

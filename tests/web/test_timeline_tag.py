@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from crowdsafe.audit import verbs
 from crowdsafe.org import services as org_services
@@ -13,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def render(obj, extra: str = "") -> str:
-    return Template("{% load audit_tags %}{% timeline obj" + extra + " %}").render(Context({"obj": obj}))
+    with translation.override("en"):
+        return Template("{% load audit_tags %}{% timeline obj" + extra + " %}").render(Context({"obj": obj}))
 
 
 def test_it_shows_time_actor_verb_states_and_reason_newest_first(city, users, monkeypatch):

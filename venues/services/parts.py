@@ -20,7 +20,7 @@ from crowdsafe.errors import DomainError
 from venues.choices import EquipmentKind, ExitKind, RiskPointKind, ZoneKind
 from venues.models import Exit, RiskPoint, SpecialEquipment, TemporaryStructure, Venue, Zone
 from venues.services.access import check_can_manage, display, full_clean
-from venues.services.venues import refresh_capacity
+from venues.services.venues import VENUE_UPDATED, _run_hooks, refresh_capacity
 from venues.validators import validate_photo
 
 
@@ -505,6 +505,8 @@ def special_equipment_create(
                 "next_inspection_due": equipment.next_inspection_due.isoformat(),
             },
         )
+        # The market-regulation duty depends on the venue having special equipment: re-evaluate its rules.
+        _run_hooks(venue=locked, event=VENUE_UPDATED, actor=actor)
     return equipment
 
 
@@ -529,6 +531,7 @@ def special_equipment_update(*, equipment: SpecialEquipment, actor, data: Mappin
             to_state=current.name,
             data={"equipment": current.pk, "changes": changes},
         )
+        _run_hooks(venue=locked, event=VENUE_UPDATED, actor=actor)
     return current
 
 
@@ -546,3 +549,4 @@ def special_equipment_delete(*, equipment: SpecialEquipment, actor) -> None:
             data={"equipment": current.pk},
         )
         current.delete()
+        _run_hooks(venue=locked, event=VENUE_UPDATED, actor=actor)
