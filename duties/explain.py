@@ -105,7 +105,8 @@ def explain(data: dict[str, Any]) -> str:
             )
             % values
         )
-    return sentence + "."
+    # The full stop is part of the translation: "。" in Chinese, "." in English.
+    return _("%(sentence)s.") % {"sentence": sentence}
 
 
 def explain_stored(data: dict[str, Any]) -> str:

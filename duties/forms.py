@@ -4,6 +4,7 @@ validated here for shape and by the services for meaning."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from duties.choices import SubjectKind, TaskStatus
@@ -86,7 +87,10 @@ class CompleteForm(forms.Form):
     files = MultipleFileField(
         label=_("Evidence files"),
         required=False,
-        help_text=_("Up to %(n)d files: PDF, JPG, PNG, DOCX or XLSX, at most 10 MB each.") % {"n": EVIDENCE_MAX_FILES},
+        # format_lazy: the text is translated when shown, in the reader's language, not once at import.
+        help_text=format_lazy(
+            _("Up to {n} files: PDF, JPG, PNG, DOCX or XLSX, at most 10 MB each."), n=EVIDENCE_MAX_FILES
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from crowdsafe.errors import DomainError
@@ -99,7 +100,8 @@ def bulk(request):
         messages.error(request, exc.message)
         return redirect(back)
     if result.done:
-        messages.success(request, _("%(n)d tasks done.") % {"n": len(result.done)})
+        done = len(result.done)
+        messages.success(request, ngettext("%(n)d task done.", "%(n)d tasks done.", done) % {"n": done})
     for task, reason in result.refused:
         messages.warning(request, f"{task.duty_name} · {task.subject_label}: {reason}")
     return redirect(back)

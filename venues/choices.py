@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crowdsafe.org.choices import JurisdictionLevel
 
@@ -43,7 +44,7 @@ class ZoneKind(models.TextChoices):
 class ExitKind(models.TextChoices):
     """An exit on the level or by stairs: crowds flow more slowly down stairs (Green Guide: ~66 vs ~82)."""
 
-    LEVEL = "level", _("Level")
+    LEVEL = "level", pgettext_lazy("exit kind", "Level")
     STAIRS = "stairs", _("Stairs")
 
 
@@ -64,7 +65,7 @@ class FireInspectionStatus(models.TextChoices):
     NOT_INSPECTED = "not_inspected", _("Not inspected")
     PASSED = "passed", _("Passed")
     RECTIFICATION = "rectification", _("Rectification required")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("fire inspection", "Failed")
 
 
 class EquipmentKind(models.TextChoices):
