@@ -60,14 +60,27 @@ PY
 }
 
 ensure_postgres() {
-  pg_answers && return 0
+  pg_answers && { ensure_database; return 0; }
   if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ] && [ "$(id -u)" = 0 ]; then
     say "starting PostgreSQL"
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
-    for _ in $(seq 1 20); do pg_answers && return 0; sleep 0.5; done
+    for _ in $(seq 1 20); do pg_answers && { ensure_database; return 0; }; sleep 0.5; done
   fi
   die "PostgreSQL does not answer on 127.0.0.1:5432 (user postgres, trust auth). Start it, e.g.:
   pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start"
+}
+
+# The database that manage.py commands of the test settings use (tests make their own test_… databases).
+ensure_database() { .venv/bin/python - <<'PY'
+import psycopg2
+conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+conn.autocommit = True
+with conn.cursor() as cursor:
+    cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'crowdsafe'")
+    if cursor.fetchone() is None:
+        cursor.execute("CREATE DATABASE crowdsafe")
+conn.close()
+PY
 }
 
 redis_answers() { .venv/bin/python - <<'PY' >/dev/null 2>&1

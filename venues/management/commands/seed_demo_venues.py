@@ -1,0 +1,130 @@
+"""Demo venues for the demo city (run after ``seed_demo``): a few crowded places with zones and exits, created
+through the venue services, so the responsibility engine puts their duties on departments, townships and
+operators as it would for real ones. Idempotent: a venue that exists (same name in the same grid) is skipped."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from crowdsafe.org.choices import JurisdictionLevel
+from crowdsafe.org.models import Jurisdiction, Organisation
+from venues.models import Venue
+from venues.services import exit_create, venue_create, zone_create
+
+D = Decimal
+
+# (township code, name, kind, operator credit code or None, lat, lon, address, zones, exits)
+# zones: (name, zone kind, usable m², seats); exits: (name, width m, exit kind, indexes of the zones served)
+DEMO_VENUES = [
+    (
+        "410502001",
+        "文峰塔广场",
+        "square",
+        None,
+        "36.0968",
+        "114.3523",
+        "安阳市文峰区东大街",
+        [("广场主区", "standing", "5000", None)],
+        [("东入口", "4", "level", [0]), ("西入口", "4", "level", [0]), ("南入口", "4", "level", [0])],
+    ),
+    (
+        "410502001",
+        "安阳市文峰体育中心体育场",
+        "stadium",
+        "91410502MA47R8C22Y",
+        "36.0841",
+        "114.3607",
+        "安阳市文峰区文明大道",
+        [("东看台", "seated", "3200", 6000), ("西看台", "seated", "3200", 6000), ("内场", "standing", "7000", None)],
+        [
+            ("1号出口", "3.5", "stairs", [0]),
+            ("2号出口", "3.5", "stairs", [0]),
+            ("3号出口", "3.5", "stairs", [1]),
+            ("4号出口", "3.5", "stairs", [1]),
+            ("内场通道", "6", "level", [2]),
+            ("南门", "6", "level", [2]),
+        ],
+    ),
+    (
+        "410502001",
+        "星光KTV（东大街店）",
+        "entertainment",
+        None,
+        "36.0975",
+        "114.3490",
+        "安阳市文峰区东大街88号",
+        [("包房区走廊", "walkway", "420", None)],
+        [("正门", "1.8", "level", [0]), ("消防通道", "1.4", "stairs", [0])],
+    ),
+    (
+        "410581101",
+        "太行大峡谷景区",
+        "scenic_area",
+        "91410581MA3TQ6N543",
+        "36.0162",
+        "113.7011",
+        "林州市石板岩镇",
+        [("游客中心广场", "standing", "3000", None), ("峡谷栈道", "narrow_passage", "1800", None)],
+        [("游客中心出口", "6", "level", [0]), ("北出口", "4", "level", [0]), ("栈道出口", "2.5", "stairs", [1])],
+    ),
+    (
+        "410581001",
+        "林州市人民医院门诊楼",
+        "hospital",
+        None,
+        "36.0832",
+        "113.8201",
+        "林州市开元街道",
+        [("门诊大厅", "standing", "1500", None)],
+        [("正门", "4", "level", [0]), ("东侧门", "2", "level", [0])],
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo venues into the demo city (idempotent). Run seed_demo first."
+
+    def handle(self, *args, **options):
+        created = 0
+        for township_code, name, kind, operator_code, lat, lon, address, zones, exits in DEMO_VENUES:
+            township = Jurisdiction.objects.filter(code=township_code).first()
+            if township is None:
+                raise CommandError(_("The demo city is not loaded: run seed_demo first."))
+            grid = (
+                Jurisdiction.objects.filter(path__startswith=township.path, level=JurisdictionLevel.GRID)
+                .order_by("code")
+                .first()
+            )
+            if grid is None or Venue.objects.filter(grid=grid, name=name).exists():
+                continue
+            operator = Organisation.objects.filter(credit_code=operator_code).first() if operator_code else None
+            with transaction.atomic():
+                venue = venue_create(
+                    actor=None,
+                    name=name,
+                    kind=kind,
+                    grid=grid,
+                    address=address,
+                    latitude=D(lat),
+                    longitude=D(lon),
+                    operator=operator,
+                )
+                made = [
+                    zone_create(venue=venue, actor=None, name=z, kind=k, usable_area_m2=D(a), seats=s)
+                    for z, k, a, s in zones
+                ]
+                for exit_name, width, exit_kind, served in exits:
+                    exit_create(
+                        venue=venue,
+                        actor=None,
+                        name=exit_name,
+                        clear_width_m=D(width),
+                        kind=exit_kind,
+                        zones=[made[i] for i in served],
+                    )
+            created += 1
+        self.stdout.write(_("Demo venues: %(n)d created.") % {"n": created})
