@@ -16,7 +16,7 @@ RUN pip install --no-cache-dir . \
  && DEBUG=true python manage.py compilemessages -v0 \
  && DEBUG=true STATIC_ROOT=/app/static-root python manage.py collectstatic --no-input -v0 \
  && useradd --system --uid 1000 crowdsafe && mkdir -p /app/var && chown crowdsafe /app/var
-ENV STATIC_ROOT=/app/static-root CROWDSAFE_VAR_DIR=/app/var
+ENV STATIC_ROOT=/app/static-root CROWDSAFE_VAR_DIR=/app/var DEBUG=false
 USER crowdsafe
 EXPOSE 8000
 CMD ["gunicorn", "crowdsafe.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -15,7 +15,8 @@ from crowdsafe.env import envbool, envint, envlist, envstr
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("CROWDSAFE_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = envbool("DEBUG", False)
+# As in healthchecks: the defaults run locally; production sets DEBUG=false (docker-compose.yml does).
+DEBUG = envbool("DEBUG", True)
 SECRET_KEY = envstr("SECRET_KEY") or ("insecure-local-development-key-" + "x" * 40 if DEBUG else "")
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured

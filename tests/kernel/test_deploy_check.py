@@ -41,6 +41,7 @@ def test_check_deploy_passes_with_production_values():
 def test_production_settings_refuse_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
     env["DJANGO_SETTINGS_MODULE"] = "crowdsafe.settings"
+    env["DEBUG"] = "false"
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
