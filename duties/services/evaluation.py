@@ -121,14 +121,14 @@ def tasks_evaluate(*, subject, event: str, actor, moment: dt.datetime | dt.date 
                 rule__in=matching, subject_type=registration.name, subject_id=subject.pk, period=1
             ).values_list("rule_id", flat=True)
         )
-        todo = [rule for rule in matching if rule.pk not in existing]
-        if not todo:
+        unmet_rules = [rule for rule in matching if rule.pk not in existing]
+        if not unmet_rules:
             return created
         jurisdiction = registration.jurisdiction(subject)
         organisation = registration.organisation(subject)
         label = str(registration.label(subject))[:255]
         place = SubjectPlace(jurisdiction)
-        for rule in todo:
+        for rule in unmet_rules:
             party = resolve_party(rule, place=place, organisation=organisation)
             anchor_kind, anchor = _anchor(rule, attributes, event_date)
             deadline = compute_deadline(anchor, rule.deadline_days, rule.deadline_unit)
