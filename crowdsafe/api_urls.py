@@ -10,4 +10,10 @@ urlpatterns = [
     path("calendar/", include("crowdsafe.workdays.api.urls")),
     path("", include("venues.api.urls")),
     path("", include("duties.api.urls")),
+    path("", include("events.api.urls")),
+    path("", include("permits.api.urls")),
+    path("", include("risk.api.urls")),
+    path("", include("drills.api.urls")),
+    path("", include("notices.api.urls")),
+    path("", include("notifications.api.urls")),
 ]

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "permits",
     "risk",
     "drills",
+    "notices",
+    "notifications",
 ]
 
 MIDDLEWARE = [

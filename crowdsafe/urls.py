@@ -16,5 +16,11 @@ urlpatterns = [
     path("org/", include("crowdsafe.org.urls")),
     path("venues/", include("venues.urls")),
     path("tasks/", include("duties.urls")),
+    path("gatherings/", include("events.urls")),
+    path("permits/", include("permits.urls")),
+    path("risk/", include("risk.urls")),
+    path("drills/", include("drills.urls")),
+    path("notices/", include("notices.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("crowdsafe.web.urls")),
 ]

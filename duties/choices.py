@@ -15,6 +15,13 @@ class SubjectKind(models.TextChoices):
     PERMIT_APPLICATION = "permit_application", _("Large-event permit application")
     HAZARD = "hazard", _("Hazard")
     DRILL = "drill", _("Drill")
+    RISK_ASSESSMENT = "risk_assessment", _("Risk assessment")
+    CAMPAIGN_TARGET = "campaign_target", _("Assessment campaign item")
+    PERMIT_CONDITION = "permit_condition", _("Permit condition")
+    SITE_INSPECTION = "site_inspection", _("Joint site inspection")
+    EMERGENCY_PLAN = "emergency_plan", _("Emergency plan")
+    AFTER_ACTION_ITEM = "after_action_item", _("Drill after-action item")
+    JURISDICTION = "jurisdiction", _("Jurisdiction")
 
 
 class TriggerEvent(models.TextChoices):
@@ -46,6 +53,9 @@ class PartyKind(models.TextChoices):
     TERRITORIAL = "territorial", _("The territorial township / street")
     ORGANIZER = "organizer", _("The organizer")
     VENUE_OPERATOR = "venue_operator", _("The venue operator")
+    # The subject names its own holder (a campaign's target unit, a drill's after-action item owner): the
+    # registration's ``assignee`` says who.
+    ASSIGNED = "assigned", _("The party named on the subject")
 
 
 class Basis(models.TextChoices):

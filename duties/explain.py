@@ -69,6 +69,8 @@ def _missing(data: dict[str, Any]) -> str:
         }
     if missing.get("what") == PartyKind.ORGANIZER:
         return _("no organizer recorded for %(subject)s") % {"subject": data.get("subject", "")}
+    if missing.get("what") == PartyKind.ASSIGNED:
+        return _("nobody named as responsible on %(subject)s") % {"subject": data.get("subject", "")}
     return _("no operator recorded for %(subject)s") % {"subject": data.get("subject", "")}
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -43,6 +43,18 @@ class ResponsibilityRule(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    # A stable handle for code (``permits.acceptance_review``): domain services settle the tasks of their own
+    # steps by key (``tasks_settle``), so an admin may rename a rule without breaking them. Empty for rules an
+    # admin adds by hand.
+    key = models.CharField(
+        _("key"),
+        max_length=80,
+        validators=[RegexValidator(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$", _("Use lower-case letters, digits, _ and dots."))],
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("A fixed identifier that the platform's own steps refer to; leave empty for your own rules."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     subject_type = models.CharField(_("subject type"), max_length=32, choices=SubjectKind.choices)
     event = models.CharField(_("event"), max_length=20, choices=TriggerEvent.choices, default=TriggerEvent.SAVED)

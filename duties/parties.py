@@ -79,8 +79,17 @@ class SubjectPlace:
         return self.jurisdiction
 
 
-def resolve_party(rule, *, place: SubjectPlace, organisation: Organisation | None) -> Party:
-    """The party ``rule`` puts the duty on for a subject at ``place`` with ``organisation``."""
+def resolve_party(rule, *, place: SubjectPlace, organisation: Organisation | None, assignee: Any = None) -> Party:
+    """The party ``rule`` puts the duty on for a subject at ``place`` with ``organisation`` (and, for an
+    "assigned" rule, the holder the subject names: ``assignee``)."""
+    if rule.party_kind == PartyKind.ASSIGNED:
+        if isinstance(assignee, Department):
+            return Party(department=assignee)
+        if isinstance(assignee, Organisation):
+            return Party(organisation=assignee)
+        if isinstance(assignee, Jurisdiction):
+            return Party(jurisdiction=assignee)
+        return Party(missing={"what": rule.party_kind})
     if rule.party_kind == PartyKind.DEPARTMENT:
         department = place.department(rule.department_kind, rule.department_level)
         if department is not None:

@@ -17,6 +17,8 @@ The engine knows nothing of venues, gatherings or permits. Each domain app regis
 - ``jurisdiction(obj)`` is the territory the subject lies in; departments are found from there upwards and
   the territorial township is its township-level ancestor. Tasks are scoped by it.
 - ``organisation(obj)`` is the party of rules whose party is the organizer or the venue operator.
+- ``assignee(obj)`` (optional) is the party of rules whose party is "assigned": the holder the subject names
+  itself (an after-action item's owner, a campaign's target unit) — a Department, Organisation or Jurisdiction.
 - ``attributes(obj)`` is the flat dict rule conditions are evaluated against (``duties.conditions``) and
   that deadlines counted from "a date of the subject" read (values of type ``date``/``datetime``).
   ``is_active`` (optional, default True) is read by the engine itself: a subject whose attributes say
@@ -57,6 +59,9 @@ class SubjectType:
     organisation: Callable[[Any], Any]
     attributes: Callable[[Any], dict[str, Any]]
     label: Callable[[Any], str]
+    # For rules whose party is "assigned": the holder the subject names itself (a Department, Organisation or
+    # Jurisdiction), or None while nobody is named.
+    assignee: Callable[[Any], Any] | None = None
 
     @property
     def verbose_name(self) -> str:
@@ -82,6 +87,7 @@ def register_subject(
     organisation: Callable[[Any], Any],
     attributes: Callable[[Any], dict[str, Any]],
     label: Callable[[Any], str] | None = None,
+    assignee: Callable[[Any], Any] | None = None,
 ) -> SubjectType:
     """Make ``model`` a subject of tasks under the name ``subject_type`` (a ``SubjectKind`` value).
 
@@ -98,6 +104,7 @@ def register_subject(
         organisation=organisation,
         attributes=attributes,
         label=label or str,
+        assignee=assignee,
     )
     _BY_NAME[subject_type] = registration
     _BY_MODEL[model] = registration

@@ -19,6 +19,7 @@ L = JurisdictionLevel
 SEEDING_MIGRATIONS = [
     "crowdsafe.workdays.migrations.0002_seed_calendar_from_library",
     "duties.migrations.0002_seed_rules",
+    "duties.migrations.0004_seed_rule_keys",
     "venues.migrations.0002_seed_capacity_settings",
 ]
 

@@ -6,7 +6,8 @@ the action log. HTML views, API views, admin actions, Celery tasks and other app
 
 - ``duties.services.evaluation``: ``rule_save``, ``tasks_evaluate`` (the entry point for other apps);
 - ``duties.services.tasks``: ``task_start``, ``task_complete`` (and the next occurrence of a periodic duty),
-  ``task_reassign``, ``task_cancel``, ``tasks_mark_overdue``, and the heads' bulk actions;
+  ``task_reassign``, ``task_cancel``, ``tasks_mark_overdue``, ``tasks_settle`` (a subject's workflow closes the
+  tasks of its finished steps, by rule key), and the heads' bulk actions;
 - ``duties.services.evidence``: the size and type limits of completion evidence.
 """
 
@@ -24,6 +25,7 @@ from duties.services.tasks import (
     task_reassign,
     task_start,
     tasks_mark_overdue,
+    tasks_settle,
 )
 
 __all__ = [
@@ -43,4 +45,5 @@ __all__ = [
     "task_start",
     "tasks_evaluate",
     "tasks_mark_overdue",
+    "tasks_settle",
 ]

@@ -126,10 +126,11 @@ def tasks_evaluate(*, subject, event: str, actor, moment: dt.datetime | dt.date 
             return created
         jurisdiction = registration.jurisdiction(subject)
         organisation = registration.organisation(subject)
+        assignee = registration.assignee(subject) if registration.assignee else None
         label = str(registration.label(subject))[:255]
         place = SubjectPlace(jurisdiction)
         for rule in unmet_rules:
-            party = resolve_party(rule, place=place, organisation=organisation)
+            party = resolve_party(rule, place=place, organisation=organisation, assignee=assignee)
             anchor_kind, anchor = _anchor(rule, attributes, event_date)
             deadline = compute_deadline(anchor, rule.deadline_days, rule.deadline_unit)
             data = {

@@ -20,6 +20,7 @@ from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Department, Membership
 from crowdsafe.workdays.selectors import add_calendar_days
 from duties.access import can_manage, can_work
+from duties.choices import OUTSTANDING as OUTSTANDING_STATUSES
 from duties.choices import TaskStatus
 from duties.explain import ANCHOR_COMPLETION, deadline_facts, explain_stored
 from duties.models import ResponsibilityRule, Task, TaskAttachment, TaskReassignment
@@ -393,3 +394,59 @@ def task_bulk_reassign(
         tasks,
         lambda task: task_reassign(task=task, actor=actor, reason=reason, department=department, person=person),
     )
+
+
+def tasks_settle(
+    *,
+    subject,
+    keys: Sequence[str],
+    actor,
+    outcome: str = TaskStatus.DONE,
+    note: str = "",
+    completed_on: dt.date | None = None,
+) -> list[Task]:
+    """Close the outstanding tasks of the rules with ``keys`` about ``subject``, because the step they ask for has
+    happened in the subject's own workflow (a permit accepted closes its acceptance review; a drill recorded
+    closes the drill that was due). The subject app's service calls this inside the transaction of that step and
+    has checked the actor's right to take it, so no task permission is checked here.
+
+    ``outcome`` "done" completes them (``note`` says what happened; a periodic duty gets its next occurrence,
+    counted from ``completed_on``, default today); "cancelled" withdraws them with ``note`` as the reason.
+    Idempotent: tasks already closed are left alone. Returns the tasks closed by this call.
+    """
+    from duties.subjects import registration_for
+
+    outcome = TaskStatus(outcome)
+    if outcome not in (TaskStatus.DONE, TaskStatus.CANCELLED):
+        raise ValueError("A task is settled as done or cancelled.")
+    note = (note or "").strip()[:NOTE_MAX_LENGTH] or _("Settled by the subject's workflow.")
+    registration = registration_for(subject)
+    closed: list[Task] = []
+    with transaction.atomic():
+        # Locked: a user completing the same task by hand at this moment waits, then this call finds it done.
+        tasks = (
+            Task.objects.select_for_update()
+            .filter(
+                subject_type=registration.name,
+                subject_id=subject.pk,
+                rule__key__in=list(keys),
+                status__in=[s.value for s in OUTSTANDING_STATUSES],
+            )
+            .order_by("pk")
+        )
+        for task in tasks:
+            if outcome == TaskStatus.CANCELLED:
+                set_cancelled(task, actor=actor, reason=note)
+            else:
+                previous = task.status
+                task.status = TaskStatus.DONE
+                task.completed_at = timezone.now()
+                task.completed_by = actor if getattr(actor, "pk", None) else None
+                task.completion_note = note
+                task.save(update_fields=["status", "completed_at", "completed_by", "completion_note", "updated_at"])
+                log_action(
+                    actor=actor, subject=task, verb="completed", from_state=previous, to_state=task.status, reason=note
+                )
+                _create_successor(task, completed_on=completed_on or timezone.localdate(), actor=actor)
+            closed.append(task)
+    return closed
