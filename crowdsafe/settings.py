@@ -233,3 +233,50 @@ CALENDAR_PERIOD_EXTENDS_OVER = envstr("CALENDAR_PERIOD_EXTENDS_OVER", "rest_days
 # e.g. MAP_TILE_URL=https://tiles.example.gov.cn/{z}/{x}/{y}.png for the city's own tile server.
 MAP_TILE_URL = envstr("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "")
+
+# --- Notifications: reminders, escalation, channels (notifications/conf.py reads and checks these) --------------
+# Reminders before a task's due date, in working days before it (0 = on the day itself), at a local time of day;
+# then every working day while the task is overdue. Escalation while overdue: the department head after N working
+# days, the jurisdiction's leader after M (urgent: past quiet hours and digests).
+NOTIFICATIONS_REMINDER_OFFSETS = [int(n) for n in envlist("NOTIFICATIONS_REMINDER_OFFSETS", ["3", "1", "0"])]
+NOTIFICATIONS_REMINDER_TIME = envstr("NOTIFICATIONS_REMINDER_TIME", "09:00")
+NOTIFICATIONS_OVERDUE_DAILY = envbool("NOTIFICATIONS_OVERDUE_DAILY", True)
+NOTIFICATIONS_ESCALATE_HEAD_AFTER = envint("NOTIFICATIONS_ESCALATE_HEAD_AFTER", 2)
+NOTIFICATIONS_ESCALATE_LEADER_AFTER = envint("NOTIFICATIONS_ESCALATE_LEADER_AFTER", 5)
+# The scan (crowdsafe/celery.py runs it every NOTIFICATIONS_SCAN_INTERVAL_SECONDS) claims due rows for a lease;
+# a claim whose worker died is taken again once the lease has expired.
+NOTIFICATIONS_SCAN_INTERVAL_SECONDS = envint("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", 60)
+NOTIFICATIONS_CLAIM_LEASE_SECONDS = envint("NOTIFICATIONS_CLAIM_LEASE_SECONDS", 300)
+NOTIFICATIONS_SEND_BATCH_SIZE = envint("NOTIFICATIONS_SEND_BATCH_SIZE", 200)
+NOTIFICATIONS_SCAN_MAX_CLAIMS = envint("NOTIFICATIONS_SCAN_MAX_CLAIMS", 20000)
+# Deliveries over email, SMS and group robots: transient failures are retried after base * 2^(n-1) seconds (at most
+# the maximum), up to the number of attempts; permanent failures are not retried.
+NOTIFICATIONS_DELIVERY_MAX_ATTEMPTS = envint("NOTIFICATIONS_DELIVERY_MAX_ATTEMPTS", 5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = envint("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
+NOTIFICATIONS_RETRY_MAX_SECONDS = envint("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600)
+NOTIFICATIONS_WEBHOOK_TIMEOUT_SECONDS = envint("NOTIFICATIONS_WEBHOOK_TIMEOUT_SECONDS", 10)
+# Hosts a group-robot webhook may point at (WeCom 企业微信 and DingTalk 钉钉); anything else is refused.
+NOTIFICATIONS_WEBHOOK_ALLOWED_HOSTS = envlist(
+    "NOTIFICATIONS_WEBHOOK_ALLOWED_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
+)
+NOTIFICATIONS_BELL_POLL_SECONDS = envint("NOTIFICATIONS_BELL_POLL_SECONDS", 30)
+
+# SMS: a backend class. The console and file backends are for development and never count as delivered; the
+# HTTP adapter posts to an SMS gateway (SMS_HTTP_URL, with SMS_HTTP_TOKEN as a bearer token).
+SMS_BACKEND = envstr("SMS_BACKEND", "notifications.channels.sms.ConsoleSmsBackend")
+SMS_FILE_PATH = envstr("SMS_FILE_PATH", str(VAR_DIR / "sms" / "outbox.log"))
+SMS_HTTP_URL = envstr("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = envstr("SMS_HTTP_TOKEN", "")
+SMS_SIGN_NAME = envstr("SMS_SIGN_NAME", "人员聚集安全管理平台")
+SMS_HTTP_TIMEOUT_SECONDS = envint("SMS_HTTP_TIMEOUT_SECONDS", 10)
+
+# Email over SMTP in production (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); the console backend
+# by default, whose messages count as logged, not delivered.
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+EMAIL_SUBJECT_PREFIX = envstr("EMAIL_SUBJECT_PREFIX", "[CrowdSafe] ")
