@@ -21,6 +21,7 @@ SEEDING_MIGRATIONS = [
     "duties.migrations.0002_seed_rules",
     "duties.migrations.0004_seed_rule_keys",
     "venues.migrations.0002_seed_capacity_settings",
+    "drills.migrations.0002_seed_rules",
 ]
 
 
