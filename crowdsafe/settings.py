@@ -280,3 +280,11 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 EMAIL_SUBJECT_PREFIX = envstr("EMAIL_SUBJECT_PREFIX", "[CrowdSafe] ")
+
+# Official documents (notices). The public verification page (/v/<code>) answers at most this many requests per
+# client IP (django-ratelimit, counted in the default cache: Redis in production and tests, the local memory
+# cache when running locally). Behind a proxy, set RATELIMIT_IP_META_KEY (e.g. HTTP_X_REAL_IP) so the limit
+# counts the visitor's address, not the proxy's. django_ratelimit is not in INSTALLED_APPS on purpose: its
+# system check refuses the local memory cache that the no-server local run uses.
+NOTICES_VERIFY_RATE = envstr("NOTICES_VERIFY_RATE", "30/m")
+RATELIMIT_IP_META_KEY = envstr("RATELIMIT_IP_META_KEY", "") or None

@@ -21,6 +21,8 @@ urlpatterns = [
     path("risk/", include("risk.urls")),
     path("drills/", include("drills.urls")),
     path("notices/", include("notices.urls")),
+    # The public verification page of official documents, short for the QR codes printed on them.
+    path("v/", include("notices.verify_urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("crowdsafe.web.urls")),
 ]
