@@ -18,6 +18,7 @@ from notices.choices import NoticeKind
 
 # Value types of context keys.
 STR = "str"
+TEXT = "text"  # may be empty
 INT = "int"
 DATE = "date"
 DATE_OR_NONE = "date_or_none"
@@ -154,9 +155,9 @@ SPECS: dict[str, KindSpec] = {
             "holder": STR,
             "due_date": DATE,
             "explanation": STR,
-            "description": STR,
+            "description": TEXT,
         },
-        optional={"note": STR, "contact": STR},
+        optional={"note": TEXT, "contact": TEXT},
     ),
     NoticeKind.DRILL_NOTICE: KindSpec(
         kind=NoticeKind.DRILL_NOTICE,
@@ -265,6 +266,7 @@ def _hazards(key: str, value: Any) -> list[dict[str, str]]:
 
 CHECKS: dict[str, Callable[[str, Any], Any]] = {
     STR: _text,
+    TEXT: lambda key, value: _text(key, "" if value is None else value, allow_blank=True),
     INT: _int,
     DATE: _date,
     DATE_OR_NONE: lambda key, value: None if value in (None, "") else _date(key, value),

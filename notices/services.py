@@ -304,6 +304,64 @@ def notice_revoke(*, notice: Notice, actor, reason: str) -> Notice:
     return notice
 
 
+# --- the task assignment sheet (任务交办单) ------------------------------------------------------------------
+
+
+def can_issue_task_sheet(*, actor, task) -> bool:
+    """A head of the department holding an outstanding task hands it on in writing (交办) to the unit or person
+    who will do it; the sheet is issued in the department's name."""
+    if not task.is_outstanding or not task.responsible_department_id:
+        return False
+    scope = get_scope(actor)
+    return scope.is_superuser or task.responsible_department_id in scope.head_of_department_ids
+
+
+def task_sheet_default_recipient(task) -> str:
+    person = task.responsible_person
+    return person.display_name if person is not None else task.holder_label
+
+
+def _task_sheet_context(task, *, recipient: str, note: str, contact: str) -> dict[str, Any]:
+    from duties.explain import explain_stored
+
+    explanation = explain_stored(task.explanation_data) if task.explanation_data else task.explanation
+    return {
+        "task_id": task.pk,
+        "duty_name": task.duty_name,
+        "subject_label": task.subject_label,
+        "holder": recipient,
+        "due_date": task.due_date,
+        "explanation": explanation or task.duty_name,
+        "description": task.duty_description or "",
+        "note": note or "",
+        "contact": contact or "",
+    }
+
+
+def task_sheet_draft(*, task, recipient: str, note: str = "", contact: str = "") -> dict[str, Any]:
+    """The arguments of ``notice_draft_html`` / ``notice_draft_pdf`` for the task's sheet."""
+    return {
+        "kind": NoticeKind.TASK_ASSIGNMENT,
+        "issuer": task.responsible_department,
+        "recipient": recipient,
+        "context": _task_sheet_context(task, recipient=recipient, note=note, contact=contact),
+    }
+
+
+def task_sheet_issue(*, task, actor, recipient: str, note: str = "", contact: str = "") -> Notice:
+    """Issue the task assignment sheet (任务交办单) of an outstanding task, by a head of its department."""
+    if not can_issue_task_sheet(actor=actor, task=task):
+        raise PermissionDeniedError(_("Only a head of the department holding the task issues its assignment sheet."))
+    return notice_issue(
+        kind=NoticeKind.TASK_ASSIGNMENT,
+        issuer=task.responsible_department,
+        subject=task,
+        recipient=recipient,
+        context=_task_sheet_context(task, recipient=recipient, note=note, contact=contact),
+        actor=actor,
+    )
+
+
 # --- drafts ------------------------------------------------------------------------------------------------
 
 
@@ -347,6 +405,7 @@ def notice_draft_pdf(**kwargs) -> bytes:
 
 __all__ = [
     "can_issue",
+    "can_issue_task_sheet",
     "can_revoke",
     "notice_draft_html",
     "notice_draft_pdf",
@@ -354,4 +413,6 @@ __all__ = [
     "notice_render",
     "notice_revoke",
     "seal_data_uri",
+    "task_sheet_draft",
+    "task_sheet_issue",
 ]
