@@ -21,7 +21,10 @@ SEEDING_MIGRATIONS = [
     "duties.migrations.0002_seed_rules",
     "duties.migrations.0004_seed_rule_keys",
     "venues.migrations.0002_seed_capacity_settings",
+    "permits.migrations.0002_seed_rules",
     "drills.migrations.0002_seed_rules",
+    "risk.migrations.0002_seed_bands_and_rules",
+    "events.migrations.0002_seed_rules_and_defaults",
 ]
 
 

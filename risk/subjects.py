@@ -1,0 +1,265 @@
+"""What a risk assessment or a hazard can be about: a venue, a gathering or a permit application — each read
+through its own app, depending only on the fields of the cross-app contracts (/work/brief/CONTRACTS.md):
+
+- venue: ``venues.models.Venue`` (``grid``, ``jurisdiction_path``, ``operator``), read with
+  ``venues.selectors.venue_get`` (404 outside the user's scope); safe capacity from ``venues.capacity``;
+- gathering: ``events.models.Gathering`` (``grid``, ``jurisdiction_path``, ``venue``,
+  ``estimated_attendance_min/max``, ``starts_at``), read with ``events.selectors.get_gathering_for``;
+- permit application: ``permits.models.PermitApplication`` (``organisation``, ``venue``, ``event_name``,
+  ``licensing_department``, ``first_session_start``); its expected attendance is the ``expected_attendance``
+  attribute of its duties registration. The permits contract names no scoped selector, so it is scoped here the
+  way the others are: the venue's territory, the applicant organisation, the licensing department.
+
+A kind whose app has not landed yet (no model) is simply unavailable: ``adapter_for`` raises ``Http404``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Model, Q
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+
+from risk.choices import AssessedSubject
+
+
+@dataclass
+class SubjectInfo:
+    """What the risk app needs to know about one subject."""
+
+    subject_type: str
+    obj: Any
+    label: str
+    jurisdiction: Any  # org.Jurisdiction (a grid or community)
+    jurisdiction_path: str
+    organisation: Any  # org.Organisation or None: the operator / organizer
+    venue: Any  # venues.Venue or None: where it happens
+    expected_attendance: int | None = None
+    starts_at: dt.datetime | None = None
+    licensing_department: Any = None
+
+    @property
+    def pk(self) -> int:
+        return self.obj.pk
+
+    @property
+    def url(self) -> str | None:
+        return subject_url(self.subject_type, self.obj)
+
+
+@dataclass(frozen=True)
+class Adapter:
+    subject_type: str
+    model_label: str
+    get_for: Callable[..., Any]  # (user, pk) -> obj, Http404 outside scope
+    info: Callable[[Any], SubjectInfo]
+    url_name: str
+    select_related: tuple[str, ...] = ()
+
+    @property
+    def model(self) -> type[Model] | None:
+        try:
+            return apps.get_model(self.model_label)
+        except (LookupError, ValueError):
+            return None
+
+    @property
+    def available(self) -> bool:
+        return self.model is not None
+
+    def get(self, pk) -> Any:
+        model = self.model
+        if model is None:
+            raise Http404
+        obj = model._default_manager.select_related(*self.select_related).filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        return obj
+
+
+# --- venues ----------------------------------------------------------------------------------------------
+
+
+def _venue_get_for(user, pk):
+    from venues.selectors import venue_get
+
+    return venue_get(user=user, pk=pk)
+
+
+def _venue_info(venue) -> SubjectInfo:
+    return SubjectInfo(
+        subject_type=AssessedSubject.VENUE,
+        obj=venue,
+        label=venue.name,
+        jurisdiction=venue.grid,
+        jurisdiction_path=venue.jurisdiction_path,
+        organisation=venue.operator,
+        venue=venue,
+    )
+
+
+# --- gatherings (events app) -------------------------------------------------------------------------------
+
+
+def _gathering_get_for(user, pk):
+    from events.selectors import get_gathering_for
+
+    return get_gathering_for(user=user, pk=pk)
+
+
+def _gathering_info(gathering) -> SubjectInfo:
+    attendance = getattr(gathering, "estimated_attendance_max", None) or getattr(
+        gathering, "estimated_attendance_min", None
+    )
+    return SubjectInfo(
+        subject_type=AssessedSubject.GATHERING,
+        obj=gathering,
+        label=str(gathering),
+        jurisdiction=gathering.grid,
+        jurisdiction_path=gathering.jurisdiction_path,
+        organisation=None,
+        venue=gathering.venue,
+        expected_attendance=attendance,
+        starts_at=getattr(gathering, "starts_at", None),
+    )
+
+
+# --- permit applications (permits app) ------------------------------------------------------------------
+
+
+def _permit_get_for(user, pk):
+    from crowdsafe.org.access import get_scope, get_scoped_or_404, in_q, path_q
+
+    model = ADAPTERS[AssessedSubject.PERMIT_APPLICATION].model
+    if model is None:
+        raise Http404
+    scope = get_scope(user)
+    qs = model._default_manager.select_related("venue__grid", "organisation", "licensing_department")
+    if not scope.is_superuser:
+        qs = qs.filter(
+            path_q(scope.territory_paths, field="venue__jurisdiction_path")
+            | in_q(scope.organisation_ids, field="organisation_id")
+            | in_q(scope.department_ids, field="licensing_department_id")
+        )
+    return get_scoped_or_404(qs, pk=pk)
+
+
+def _permit_attendance(application) -> int | None:
+    from duties.subjects import UnknownSubjectError, registration_for
+
+    try:
+        value = (registration_for(application).attributes(application) or {}).get("expected_attendance")
+    except UnknownSubjectError:
+        value = None
+    return int(value) if isinstance(value, int | float) and value else None
+
+
+def _permit_info(application) -> SubjectInfo:
+    venue = application.venue
+    return SubjectInfo(
+        subject_type=AssessedSubject.PERMIT_APPLICATION,
+        obj=application,
+        label=str(getattr(application, "event_name", "") or application),
+        jurisdiction=venue.grid,
+        jurisdiction_path=venue.jurisdiction_path,
+        organisation=application.organisation,
+        venue=venue,
+        expected_attendance=_permit_attendance(application),
+        starts_at=getattr(application, "first_session_start", None),
+        licensing_department=getattr(application, "licensing_department", None),
+    )
+
+
+ADAPTERS: dict[str, Adapter] = {
+    AssessedSubject.VENUE: Adapter(
+        AssessedSubject.VENUE,
+        "venues.Venue",
+        _venue_get_for,
+        _venue_info,
+        "venues:venue_detail",
+        select_related=("grid", "operator"),
+    ),
+    AssessedSubject.GATHERING: Adapter(
+        AssessedSubject.GATHERING,
+        "events.Gathering",
+        _gathering_get_for,
+        _gathering_info,
+        "events:gathering_detail",
+        select_related=("grid", "venue"),
+    ),
+    AssessedSubject.PERMIT_APPLICATION: Adapter(
+        AssessedSubject.PERMIT_APPLICATION,
+        "permits.PermitApplication",
+        _permit_get_for,
+        _permit_info,
+        "permits:application_detail",
+        select_related=("venue__grid", "organisation", "licensing_department"),
+    ),
+}
+
+
+def adapter_for(subject_type: str) -> Adapter:
+    adapter = ADAPTERS.get(subject_type)
+    if adapter is None or not adapter.available:
+        raise Http404
+    return adapter
+
+
+def available_subject_types() -> list[str]:
+    return [key for key, adapter in ADAPTERS.items() if adapter.available]
+
+
+def subject_for(*, user, subject_type: str, subject_id) -> SubjectInfo:
+    """The subject, read through its own app's scoped selector: 404 when the user may not see it."""
+    adapter = adapter_for(subject_type)
+    try:
+        pk = int(subject_id)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    return adapter.info(adapter.get_for(user, pk))
+
+
+def subject_info(subject_type: str, obj) -> SubjectInfo:
+    return adapter_for(subject_type).info(obj)
+
+
+def subject_load(subject_type: str, subject_id) -> SubjectInfo:
+    """The subject without a scope check (services that have checked it another way, the system)."""
+    adapter = adapter_for(subject_type)
+    return adapter.info(adapter.get(subject_id))
+
+
+def subject_url(subject_type: str, obj) -> str | None:
+    getter = getattr(obj, "get_absolute_url", None)
+    if callable(getter):
+        try:
+            return getter()
+        except NoReverseMatch:
+            return None
+    adapter = ADAPTERS.get(subject_type)
+    if adapter is None:
+        return None
+    try:
+        return reverse(adapter.url_name, args=[obj.pk])
+    except NoReverseMatch:
+        return None
+
+
+def subject_url_by_id(subject_type: str, subject_id: int) -> str | None:
+    """The subject's page without loading it (the venue and the known URL names take the pk)."""
+    adapter = ADAPTERS.get(subject_type)
+    if adapter is None:
+        return None
+    try:
+        return reverse(adapter.url_name, args=[subject_id])
+    except NoReverseMatch:
+        return None
+
+
+def subject_q(subject_type: str, subject_id: int) -> Q:
+    return Q(subject_type=subject_type, subject_id=subject_id)
