@@ -1,0 +1,83 @@
+"""Who may see and act on a permit application (DESIGN.md section 4).
+
+See:
+- the applicant organisation's organizers, always (drafts only they see);
+- the licensing department's staff and heads (what their jurisdiction licenses, Art. 12), once submitted;
+- the leaders and administrators of the territory the venue lies in (属地), once submitted;
+- a department asked to join the joint site inspection, through a django-guardian grant of
+  ``view_permitapplication`` to its group, made when the inspection is assigned and removed when the
+  department has recorded its inspection;
+- superusers.
+Anyone else gets 404.
+
+Act: the organizers edit, submit, withdraw, cancel, ask for changes and report conditions done; the licensing
+department's staff accept, return, refuse to accept, review, start the inspection, check conditions and
+supervise; only its heads decide (Art. 14) and decide change requests; each inspecting department records its
+own inspection.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from crowdsafe.org.access import Scope, in_q, path_q
+from crowdsafe.org.choices import Role
+from permits.choices import ApplicationState
+from permits.models import PermitApplication, PermitApplicationGroupObjectPermission, SiteInspection
+
+OVERSIGHT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
+VIEW_CODENAME = "view_permitapplication"
+
+
+def organizer_org_ids(scope: Scope) -> frozenset[int]:
+    """The organisations the user acts for as an organizer (主办/承办方)."""
+    return frozenset(m.organisation_id for m in scope.memberships if m.role == Role.ORGANIZER and m.organisation_id)
+
+
+def oversight_paths(scope: Scope) -> tuple[str, ...]:
+    return tuple(m.jurisdiction.path for m in scope.memberships if m.role in OVERSIGHT_ROLES and m.jurisdiction_id)
+
+
+def granted_application_ids(scope: Scope) -> list[int]:
+    """Applications opened to one of the user's departments for the joint inspection. Read as a list (grants
+    are few) so that the visibility filter stays a BitmapOr of index scans (see duties.access)."""
+    if not scope.department_group_ids:
+        return []
+    return list(
+        PermitApplicationGroupObjectPermission.objects.filter(
+            group_id__in=sorted(scope.department_group_ids), permission__codename=VIEW_CODENAME
+        ).values_list("content_object_id", flat=True)
+    )
+
+
+def visible_q(scope: Scope) -> Q:
+    """Applications the user may see (the caller lets superusers see everything)."""
+    government = (
+        in_q(scope.department_ids, field="licensing_department_id")
+        | path_q(oversight_paths(scope), field="jurisdiction_path")
+        | in_q(granted_application_ids(scope), field="pk")
+    )
+    return in_q(organizer_org_ids(scope), field="organisation_id") | (government & ~Q(state=ApplicationState.DRAFT))
+
+
+def is_organizer(scope: Scope, application: PermitApplication) -> bool:
+    return scope.is_superuser or application.organisation_id in organizer_org_ids(scope)
+
+
+def is_reviewer(scope: Scope, application: PermitApplication) -> bool:
+    """Staff or head of the licensing department."""
+    return scope.is_superuser or (
+        application.licensing_department_id is not None and application.licensing_department_id in scope.department_ids
+    )
+
+
+def is_head(scope: Scope, application: PermitApplication) -> bool:
+    """Head of the licensing department: the one who signs the decision (Art. 14)."""
+    return scope.is_superuser or (
+        application.licensing_department_id is not None
+        and application.licensing_department_id in scope.head_of_department_ids
+    )
+
+
+def is_inspector(scope: Scope, inspection: SiteInspection) -> bool:
+    return scope.is_superuser or inspection.department_id in scope.department_ids
