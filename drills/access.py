@@ -111,9 +111,7 @@ def is_owner_person(scope: Scope, *, department_id=None, organisation_id=None, j
     if organisation_id and organisation_id in scope.organisation_ids:
         return True
     if jurisdiction_id:
-        return any(
-            m.role in COORDINATOR_ROLES and m.jurisdiction_id == jurisdiction_id for m in scope.memberships
-        )
+        return any(m.role in COORDINATOR_ROLES and m.jurisdiction_id == jurisdiction_id for m in scope.memberships)
     return False
 
 
@@ -160,6 +158,4 @@ def can_create_plans(actor) -> bool:
     if actor is None:
         return True
     scope = get_scope(actor)
-    return scope.is_superuser or bool(
-        scope.department_ids or scope.organisation_ids or coordinator_paths(scope)
-    )
+    return scope.is_superuser or bool(scope.department_ids or scope.organisation_ids or coordinator_paths(scope))

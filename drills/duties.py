@@ -14,8 +14,8 @@ from typing import Any
 
 from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel
 from crowdsafe.org.models import Department, Jurisdiction
-from duties.subjects import register_subject
 from drills.models import AfterActionItem, EmergencyPlan
+from duties.subjects import register_subject
 
 VENUE_DRILL = "drills.venue_drill"
 ON_SITE_PLAN_DRILL = "drills.on_site_plan_drill"
@@ -48,9 +48,7 @@ def government_holder(jurisdiction: Jurisdiction):
         if jurisdiction.level == JurisdictionLevel.TOWNSHIP
         else DepartmentKind.EMERGENCY
     )
-    department = (
-        Department.objects.filter(jurisdiction=jurisdiction, kind=kind, is_active=True).order_by("pk").first()
-    )
+    department = Department.objects.filter(jurisdiction=jurisdiction, kind=kind, is_active=True).order_by("pk").first()
     return department or jurisdiction
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from drills.choices import (
     ScopeKind,
     VersionSource,
 )
+from duties.services.tasks import add_months
 from venues.validators import validate_photo
 
 MINUTES = [MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1440"))]
@@ -174,6 +176,20 @@ class EmergencyPlan(models.Model):
         return self.owner_department or self.owner_jurisdiction or self.owner_organisation
 
     @property
+    def next_drill_due(self) -> datetime.date | None:
+        """The last drill plus the interval; None when never drilled or drilled once before an event."""
+        if self.drill_interval_months is None or self.last_drilled_on is None:
+            return None
+        return add_months(self.last_drilled_on, self.drill_interval_months)
+
+    def drilled_in_time(self, today: datetime.date) -> bool:
+        """Drilled within its interval as of ``today`` (an event plan: drilled at all)."""
+        if self.last_drilled_on is None:
+            return False
+        due = self.next_drill_due
+        return due is None or due >= today
+
+    @property
     def scope_label(self) -> str:
         if self.scope_kind == ScopeKind.VENUE and self.venue_id:
             return str(self.venue)
@@ -314,7 +330,9 @@ class Drill(models.Model):
         verbose_name_plural = _("drills")
         ordering = ["-on_date", "-id"]
         indexes = [
-            models.Index(fields=["jurisdiction_path"], name="drills_drill_path_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["jurisdiction_path"], name="drills_drill_path_like", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["on_date", "id"], name="drills_drill_date_idx"),
             models.Index(fields=["plan", "status", "held_on"], name="drills_drill_plan_held_idx"),
         ]
@@ -383,7 +401,12 @@ class AfterActionItem(models.Model):
     )
     description = models.TextField(_("what must be done"))
     owner_department = models.ForeignKey(
-        "org.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     owner_organisation = models.ForeignKey(
         "org.Organisation",
@@ -433,8 +456,12 @@ class AfterActionItem(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(owner_department__isnull=False, owner_organisation__isnull=True, owner_jurisdiction__isnull=True)
-                    | Q(owner_department__isnull=True, owner_organisation__isnull=False, owner_jurisdiction__isnull=True)
-                    | Q(owner_department__isnull=True, owner_organisation__isnull=True, owner_jurisdiction__isnull=False)
+                    | Q(
+                        owner_department__isnull=True, owner_organisation__isnull=False, owner_jurisdiction__isnull=True
+                    )
+                    | Q(
+                        owner_department__isnull=True, owner_organisation__isnull=True, owner_jurisdiction__isnull=False
+                    )
                 ),
                 name="drills_item_one_holder",
             ),

@@ -230,7 +230,9 @@ def drill_cancel(*, drill: Drill, actor, reason: str) -> Drill:
         locked.status = DrillStatus.CANCELLED
         locked.cancel_reason = reason
         locked.save(update_fields=["status", "cancel_reason", "updated_at"])
-        log_action(actor=actor, subject=locked, verb="cancelled", from_state=previous, to_state=locked.status, reason=reason)
+        log_action(
+            actor=actor, subject=locked, verb="cancelled", from_state=previous, to_state=locked.status, reason=reason
+        )
     return locked
 
 
@@ -266,9 +268,7 @@ def _check_photos(photos: Sequence[Any], *, existing: int = 0) -> list[Any]:
         try:
             validate_photo(photo)
         except ValidationError as exc:
-            raise DomainError(
-                f"“{getattr(photo, 'name', '')}”: {exc.messages[0]}", field="photos"
-            ) from exc
+            raise DomainError(f"“{getattr(photo, 'name', '')}”: {exc.messages[0]}", field="photos") from exc
     return list(photos)
 
 
@@ -315,9 +315,12 @@ def government_of(plan: EmergencyPlan) -> Jurisdiction | None:
     if plan.owner_kind == OwnerKind.TOWNSHIP:
         return plan.owner_jurisdiction
     department = plan.owner_department
-    if department is not None and department.kind in (DepartmentKind.TOWNSHIP_GOVERNMENT, DepartmentKind.EMERGENCY):
-        if department.jurisdiction.level in GOVERNMENT_LEVELS:
-            return department.jurisdiction
+    if (
+        department is not None
+        and department.kind in (DepartmentKind.TOWNSHIP_GOVERNMENT, DepartmentKind.EMERGENCY)
+        and department.jurisdiction.level in GOVERNMENT_LEVELS
+    ):
+        return department.jurisdiction
     return None
 
 
@@ -423,7 +426,8 @@ def drill_record(
             check_manage_plan(actor, plan_locked)
             if not drill.can_record():
                 raise DomainError(
-                    _("This drill is %(status)s and cannot be recorded again.") % {"status": drill.get_status_display()},
+                    _("This drill is %(status)s and cannot be recorded again.")
+                    % {"status": drill.get_status_display()},
                     code="invalid_state",
                 )
         else:
@@ -545,11 +549,7 @@ def item_close(
     note = _text(note, field="note", required=True)
     with transaction.atomic():
         # The lock closes the item once; a second submission waits and then finds it closed.
-        locked = (
-            AfterActionItem.objects.select_for_update(of=("self",))
-            .select_related("plan", "drill")
-            .get(pk=item.pk)
-        )
+        locked = AfterActionItem.objects.select_for_update(of=("self",)).select_related("plan", "drill").get(pk=item.pk)
         if not can_close_item(actor, locked):
             raise PermissionDeniedError(_("You may see this item but not close it."))
         if not locked.can_close():
@@ -602,9 +602,7 @@ def government_drill_duties_sync(*, actor=None, limit: int | None = None) -> int
     task of it yet, so that each owes a drill at least every two years. Idempotent (the engine's dedupe key);
     run daily from the beat schedule and by the demo data. Returns how many jurisdictions were evaluated."""
     done = Task.objects.filter(rule__key=GOVERNMENT_DRILL, subject_type="jurisdiction").values("subject_id")
-    pending = (
-        Jurisdiction.objects.filter(level__in=list(GOVERNMENT_LEVELS)).exclude(pk__in=done).order_by("path")
-    )
+    pending = Jurisdiction.objects.filter(level__in=list(GOVERNMENT_LEVELS)).exclude(pk__in=done).order_by("path")
     if limit is not None:
         pending = pending[:limit]
     count = 0

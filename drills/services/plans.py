@@ -127,9 +127,7 @@ def clean_measures(measures: Iterable[Mapping[str, Any]]) -> list[PlanMeasure]:
         action = (raw.get("action") or "").strip()
         responsible = (raw.get("responsible") or "").strip()
         if not action or not responsible:
-            raise DomainError(
-                _("Measure %(n)d: say what is done and who does it.") % {"n": i + 1}, field="measures"
-            )
+            raise DomainError(_("Measure %(n)d: say what is done and who does it.") % {"n": i + 1}, field="measures")
         rows.append(
             PlanMeasure(
                 alert_level=level,
@@ -171,9 +169,7 @@ def _owner_fields(owner_kind: str, owner) -> dict[str, Any]:
         return {"owner_department": owner}
     if owner_kind == OwnerKind.TOWNSHIP and isinstance(owner, Jurisdiction):
         if owner.level != JurisdictionLevel.TOWNSHIP:
-            raise DomainError(
-                _("%(name)s is not a township or street.") % {"name": owner.name}, field="owner"
-            )
+            raise DomainError(_("%(name)s is not a township or street.") % {"name": owner.name}, field="owner")
         return {"owner_jurisdiction": owner}
     if owner_kind in (OwnerKind.VENUE_OPERATOR, OwnerKind.ORGANIZER) and isinstance(owner, Organisation):
         return {"owner_organisation": owner}
@@ -309,9 +305,10 @@ def plan_create(
     contact_rows = clean_contacts(contacts)
     checked = check_plan_file(file) if file is not None else None
     with transaction.atomic():
-        if scope_kind == ScopeKind.EVENT and EmergencyPlan.objects.filter(
-            application_id=plan.application_id, is_active=True
-        ).exists():
+        if (
+            scope_kind == ScopeKind.EVENT
+            and EmergencyPlan.objects.filter(application_id=plan.application_id, is_active=True).exists()
+        ):
             raise DomainError(
                 _("This event already has a plan in force: add a new version to it instead."), field="application"
             )
@@ -433,7 +430,9 @@ def plan_withdraw(*, plan: EmergencyPlan, actor, reason: str) -> EmergencyPlan:
             raise DomainError(_("This plan has already been withdrawn."), code="invalid_state")
         locked.is_active = False
         locked.save(update_fields=["is_active", "updated_at"])
-        log_action(actor=actor, subject=locked, verb="withdrawn", from_state="active", to_state="withdrawn", reason=reason)
+        log_action(
+            actor=actor, subject=locked, verb="withdrawn", from_state="active", to_state="withdrawn", reason=reason
+        )
         tasks_evaluate(subject=locked, event="updated", actor=actor)
     return locked
 
@@ -572,4 +571,3 @@ def plan_import_from_application(*, application, actor) -> EmergencyPlan:
                 data={"application": application.pk, "material": material.pk},
             )
     return locked
-

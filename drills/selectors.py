@@ -1,0 +1,395 @@
+"""Reads of plans, drills and after-action items, already scoped to the user (``drills.access``) and joined for
+the pages that show them; the drill calendar; overdue drills; and the pre-event drill gaps of approved events."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from crowdsafe.org.access import get_scope, get_scoped_or_404, in_q, path_q
+from crowdsafe.org.models import Jurisdiction
+from drills import permits
+from drills.access import plan_scope_q
+from drills.choices import DrillStatus, ItemStatus
+from drills.duties import DRILL_DUE_KEYS, PRE_EVENT_DRILL
+from drills.models import AfterActionItem, Drill, EmergencyPlan, PlanVersion
+from duties.choices import OUTSTANDING_VALUES
+from duties.models import Task
+from duties.services.tasks import add_months
+
+PLAN_RELATED = ("owner_department", "owner_jurisdiction", "owner_organisation", "venue", "jurisdiction")
+
+
+def _path_for(code: str) -> str | None:
+    code = (code or "").strip()
+    if not code:
+        return ""
+    return Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first()
+
+
+# --- plans -----------------------------------------------------------------------------------------------
+
+
+def plan_visible(*, user) -> QuerySet[EmergencyPlan]:
+    qs = EmergencyPlan.objects.all()
+    q = plan_scope_q(get_scope(user))
+    if q is not None:
+        qs = qs.filter(q)
+    return qs.select_related(*PLAN_RELATED)
+
+
+class PlanDrillFilter:
+    OVERDUE = "overdue"  # never drilled, or the last drill is older than the interval
+    IN_TIME = "in_time"
+
+
+def plan_list(*, user, filters: Mapping[str, Any] | None = None, today: dt.date | None = None):
+    """Plans in force (``include_withdrawn`` for all), filtered by ``kind``, ``owner_kind``, ``scope_kind``,
+    ``jurisdiction`` (a division code: the subtree), ``venue`` (id), ``search`` (title) and ``drill`` ("overdue":
+    never drilled or not within the interval; "in_time")."""
+    filters = filters or {}
+    today = today or timezone.localdate()
+    qs = plan_visible(user=user)
+    if not filters.get("include_withdrawn"):
+        qs = qs.filter(is_active=True)
+    for name in ("kind", "owner_kind", "scope_kind"):
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if filters.get("venue"):
+        qs = qs.filter(venue_id=filters["venue"])
+    path = _path_for(filters.get("jurisdiction") or "")
+    if path is None:
+        return qs.none()
+    if path:
+        qs = qs.filter(jurisdiction_path__startswith=path)
+    search = (filters.get("search") or "").strip()
+    if search:
+        qs = qs.filter(title__icontains=search)
+    drill = filters.get("drill")
+    if drill in (PlanDrillFilter.OVERDUE, PlanDrillFilter.IN_TIME):
+        qs = (
+            qs.filter(_drilled_in_time_q(today))
+            if drill == PlanDrillFilter.IN_TIME
+            else qs.exclude(_drilled_in_time_q(today))
+        )
+    return qs.order_by("title", "id")
+
+
+def _drilled_in_time_q(today: dt.date) -> Q:
+    """Plans drilled within their interval as of ``today``: the last drill on or after today minus the interval
+    (one condition per interval in use), or — for event plans — drilled at all."""
+    intervals = (
+        EmergencyPlan.objects.exclude(drill_interval_months=None)
+        .values_list("drill_interval_months", flat=True)
+        .distinct()
+    )
+    q = Q(drill_interval_months=None, last_drilled_on__isnull=False)
+    for months in intervals:
+        q |= Q(drill_interval_months=months, last_drilled_on__gte=add_months(today, -months))
+    return q
+
+
+def plan_detail(*, user, pk) -> EmergencyPlan:
+    qs = plan_visible(user=user).prefetch_related(
+        Prefetch("versions", queryset=PlanVersion.objects.select_related("uploaded_by").order_by("-number")),
+        "measures",
+        "contacts",
+    )
+    return get_scoped_or_404(qs, pk=pk)
+
+
+def plan_get(*, user, pk) -> EmergencyPlan:
+    return get_scoped_or_404(plan_visible(user=user), pk=pk)
+
+
+# --- drills ----------------------------------------------------------------------------------------------
+
+
+def drill_visible(*, user) -> QuerySet[Drill]:
+    qs = Drill.objects.all()
+    q = plan_scope_q(get_scope(user), prefix="plan__")
+    if q is not None:
+        qs = qs.filter(q)
+    return qs.select_related("plan", "plan__jurisdiction", "plan__venue")
+
+
+def drill_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Drill]:
+    """Drills, newest first, filtered by ``status``, ``plan`` (id), ``jurisdiction`` (code), ``date_from`` and
+    ``date_to``."""
+    filters = filters or {}
+    qs = drill_visible(user=user)
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("plan"):
+        qs = qs.filter(plan_id=filters["plan"])
+    path = _path_for(filters.get("jurisdiction") or "")
+    if path is None:
+        return qs.none()
+    if path:
+        qs = qs.filter(jurisdiction_path__startswith=path)
+    if filters.get("date_from"):
+        qs = qs.filter(on_date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(on_date__lte=filters["date_to"])
+    return qs.order_by("-on_date", "-id")
+
+
+def drill_detail(*, user, pk) -> Drill:
+    qs = drill_visible(user=user).prefetch_related(
+        "departments",
+        "units",
+        "photos",
+        Prefetch(
+            "items",
+            queryset=AfterActionItem.objects.select_related(
+                "owner_department", "owner_organisation", "owner_jurisdiction", "resolved_by_version"
+            ),
+        ),
+    )
+    return get_scoped_or_404(qs, pk=pk)
+
+
+def drill_get(*, user, pk) -> Drill:
+    return get_scoped_or_404(drill_visible(user=user), pk=pk)
+
+
+# --- after-action items ----------------------------------------------------------------------------------
+
+
+def item_visible(*, user) -> QuerySet[AfterActionItem]:
+    scope = get_scope(user)
+    qs = AfterActionItem.objects.all()
+    if not scope.is_superuser:
+        # The plan's readers, and the item's own holder (a department asked to fix something of another's plan).
+        qs = qs.filter(
+            plan_scope_q(scope, prefix="plan__")
+            | in_q(scope.department_ids, field="owner_department_id")
+            | in_q(scope.organisation_ids, field="owner_organisation_id")
+        )
+    return qs.select_related(
+        "plan", "drill", "owner_department", "owner_organisation", "owner_jurisdiction", "resolved_by_version"
+    )
+
+
+def item_list(*, user, filters: Mapping[str, Any] | None = None, today: dt.date | None = None):
+    """After-action items, open first by due date; ``status`` (open/closed), ``overdue`` (open and past due),
+    ``plan`` (id)."""
+    filters = filters or {}
+    today = today or timezone.localdate()
+    qs = item_visible(user=user)
+    status = filters.get("status") or ItemStatus.OPEN
+    if status in ItemStatus.values:
+        qs = qs.filter(status=status)
+    if filters.get("overdue"):
+        qs = qs.filter(status=ItemStatus.OPEN, due_date__lt=today)
+    if filters.get("plan"):
+        qs = qs.filter(plan_id=filters["plan"])
+    return qs.order_by("due_date", "id")
+
+
+def item_get(*, user, pk) -> AfterActionItem:
+    return get_scoped_or_404(item_visible(user=user), pk=pk)
+
+
+# --- overdue drills --------------------------------------------------------------------------------------
+
+
+def drill_task_scope_q(user) -> Q | None:
+    """Drill-due tasks a user oversees: those about subjects in their territory (属地, departments included:
+    drill duties are supervised territorially) and those their department or organisation holds."""
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return None
+    return (
+        path_q(scope.territory_paths, field="jurisdiction_path")
+        | in_q(scope.department_ids, field="responsible_department_id")
+        | in_q(scope.organisation_ids, field="responsible_organisation_id")
+    )
+
+
+def drill_tasks(*, user) -> QuerySet[Task]:
+    """Outstanding drill-due tasks (venue, on-site plan, pre-event, government) the user oversees."""
+    qs = Task.objects.filter(rule__key__in=DRILL_DUE_KEYS, status__in=OUTSTANDING_VALUES)
+    q = drill_task_scope_q(user)
+    if q is not None:
+        qs = qs.filter(q)
+    return qs.select_related("responsible_department", "responsible_organisation", "responsible_jurisdiction")
+
+
+def overdue_drills(*, user, today: dt.date | None = None) -> QuerySet[Task]:
+    """Drills that are due and not held: outstanding drill-due tasks past their due date, oldest first."""
+    today = today or timezone.localdate()
+    return drill_tasks(user=user).filter(due_date__lt=today).order_by("due_date", "id")
+
+
+# --- calendar --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarCell:
+    date: dt.date
+    in_month: bool
+    is_today: bool
+    drills: list[Drill] = field(default_factory=list)
+    due: list[Task] = field(default_factory=list)
+
+
+@dataclass
+class CalendarMonth:
+    month: dt.date  # the first day
+    weeks: list[list[CalendarCell]]
+    drills: list[Drill]  # in date order: the agenda shown under the grid (and alone on phones)
+    due: list[Task]
+
+    @property
+    def prev_month(self) -> dt.date:
+        return add_months(self.month, -1)
+
+    @property
+    def next_month(self) -> dt.date:
+        return add_months(self.month, 1)
+
+
+def drill_calendar(*, user, month: dt.date, today: dt.date | None = None, filters=None) -> CalendarMonth:
+    """The month grid (weeks from Monday) with the drills planned or held on each day and the drill-due dates of
+    the user's drill duties: two queries whatever the number of drills."""
+    today = today or timezone.localdate()
+    first = month.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    start = first - dt.timedelta(days=first.weekday())
+    end = last + dt.timedelta(days=6 - last.weekday())
+    drills = list(
+        drill_list(user=user, filters={**(filters or {}), "date_from": start, "date_to": end}).order_by(
+            "on_date", "scheduled_for", "id"
+        )
+    )
+    due = list(drill_tasks(user=user).filter(due_date__range=(start, end)).order_by("due_date", "id"))
+    by_day: dict[dt.date, list[Drill]] = defaultdict(list)
+    for drill in drills:
+        by_day[drill.on_date].append(drill)
+    due_by_day: dict[dt.date, list[Task]] = defaultdict(list)
+    for task in due:
+        due_by_day[task.due_date].append(task)
+    weeks, day = [], start
+    while day <= end:
+        week = []
+        for _i in range(7):
+            week.append(
+                CalendarCell(
+                    date=day,
+                    in_month=day.month == first.month,
+                    is_today=day == today,
+                    drills=by_day.get(day, []),
+                    due=due_by_day.get(day, []),
+                )
+            )
+            day += dt.timedelta(days=1)
+        weeks.append(week)
+    in_month = [d for d in drills if first <= d.on_date <= last]
+    due_in_month = [t for t in due if first <= t.due_date <= last]
+    return CalendarMonth(month=first, weeks=weeks, drills=in_month, due=due_in_month)
+
+
+# --- pre-event drills (permits ↔ drills contract) ---------------------------------------------------------
+
+
+@dataclass
+class PreEventGap:
+    """An approved event whose emergency plan has not been drilled before the event (yet)."""
+
+    application: Any
+    plan: EmergencyPlan | None
+    first_session: dt.date | None
+    planned: Drill | None  # the next planned drill of its plan, if any
+    task: Task | None  # the organizer's pre-event drill task
+
+    @property
+    def due(self) -> dt.date | None:
+        if self.task is not None:
+            return self.task.due_date
+        return self.first_session - dt.timedelta(days=1) if self.first_session else None
+
+    def overdue_on(self, today: dt.date) -> bool:
+        return self.due is not None and self.due < today
+
+
+def pre_event_drill_status(application) -> dict[str, Any]:
+    """For one application (the permit page's panel): its plan in force, the drills of it, and whether one was
+    held before the first session."""
+    plan = (
+        EmergencyPlan.objects.filter(application_id=application.pk, is_active=True)
+        .select_related(*PLAN_RELATED)
+        .first()
+    )
+    first = permits.first_session_date(application)
+    drills = list(plan.drills.order_by("on_date", "id")) if plan else []
+    held_before = [d for d in drills if d.status == DrillStatus.HELD and (first is None or d.held_on <= first)]
+    planned = [d for d in drills if d.status == DrillStatus.PLANNED]
+    task = (
+        Task.objects.filter(subject_type="permit_application", subject_id=application.pk, rule__key=PRE_EVENT_DRILL)
+        .order_by("-period", "-pk")
+        .first()
+    )
+    return {
+        "plan": plan,
+        "first_session": first,
+        "drills": drills,
+        "held_before": held_before,
+        "planned": planned,
+        "task": task,
+        "gap": not held_before,
+        "material": permits.emergency_plan_material(application),
+    }
+
+
+def pre_event_drill_gaps(*, user, today: dt.date | None = None) -> list[PreEventGap]:
+    """Approved applications in the user's scope whose emergency plan has no drill held before the event: the
+    approving department's list (and the organizer's). Whole list in four queries; earliest event first."""
+    scope = get_scope(user)
+    applications_qs = permits.approved_applications(scope)
+    if applications_qs is None:
+        return []
+    applications = list(applications_qs)
+    if not applications:
+        return []
+    ids = [a.pk for a in applications]
+    plans = {
+        p.application_id: p
+        for p in EmergencyPlan.objects.filter(application_id__in=ids, is_active=True).select_related(*PLAN_RELATED)
+    }
+    drills_by_plan: dict[int, list[Drill]] = defaultdict(list)
+    for drill in (
+        Drill.objects.filter(plan__in=list(plans.values()))
+        .exclude(status=DrillStatus.CANCELLED)
+        .order_by("on_date", "id")
+    ):
+        drills_by_plan[drill.plan_id].append(drill)
+    tasks = {
+        t.subject_id: t
+        for t in Task.objects.filter(
+            subject_type="permit_application", subject_id__in=ids, rule__key=PRE_EVENT_DRILL
+        ).order_by("period", "pk")
+    }
+    gaps = []
+    for application in applications:
+        plan = plans.get(application.pk)
+        first = permits.first_session_date(application)
+        drills = drills_by_plan.get(plan.pk, []) if plan else []
+        held = [d for d in drills if d.status == DrillStatus.HELD and (first is None or d.held_on <= first)]
+        if held:
+            continue
+        planned = next((d for d in drills if d.status == DrillStatus.PLANNED), None)
+        gaps.append(
+            PreEventGap(
+                application=application, plan=plan, first_session=first, planned=planned, task=tasks.get(application.pk)
+            )
+        )
+    gaps.sort(key=lambda g: (g.first_session or dt.date.max, g.application.pk))
+    return gaps
