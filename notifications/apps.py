@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
@@ -6,3 +7,26 @@ class NotificationsConfig(AppConfig):
     in-app notification centre, email, group robots and SMS, with a delivery log."""
 
     name = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from crowdsafe.audit.verbs import register
+        from crowdsafe.web.nav import register_nav_item
+        from notifications.selectors import can_see_delivery_log
+
+        register(
+            {
+                "escalated": _("escalated"),
+                "sent": _("sent"),
+                "settings_changed": _("notification settings changed"),
+                "test_sent": _("test message sent"),
+            }
+        )
+        register_nav_item("notifications", label=_("Notifications"), url="notifications:inbox", order=76)
+        register_nav_item(
+            "delivery_log",
+            label=_("Delivery log"),
+            url="notifications:delivery_list",
+            order=77,
+            visible=lambda user, scope: can_see_delivery_log(user),
+        )

@@ -1,0 +1,146 @@
+"""Admin: departments' group robots (configured, validated and logged through ``webhook_save``, with a "send a test
+message" action); reminders, messages and deliveries read-only, for support."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from crowdsafe.errors import DomainError
+from notifications.channels.webhooks import check_url
+from notifications.choices import WebhookProvider
+from notifications.models import (
+    Delivery,
+    DeliveryAttempt,
+    DepartmentWebhook,
+    Message,
+    Notification,
+    NotificationPreference,
+    Reminder,
+)
+from notifications.services import webhook_save, webhook_send_test
+
+
+class WebhookForm(forms.ModelForm):
+    # The secret is never shown again; leaving the field empty keeps the one on record.
+    secret = forms.CharField(
+        label=_("signing secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("DingTalk only, when the robot uses signing (加签). Leave empty to keep the current secret."),
+    )
+
+    class Meta:
+        model = DepartmentWebhook
+        fields = ["department", "name", "provider", "url", "secret", "keyword", "scope", "is_active"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        problem = check_url(url)
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
+
+    def clean(self):
+        data = super().clean()
+        secret = data.get("secret") or (self.instance.secret if self.instance.pk else "")
+        data["secret"] = secret
+        if data.get("provider") == WebhookProvider.WECOM:
+            if self.cleaned_data.get("keyword"):
+                self.add_error("keyword", _("Only DingTalk robots use a keyword."))
+            data["secret"] = ""
+        return data
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DepartmentWebhook)
+class DepartmentWebhookAdmin(admin.ModelAdmin):
+    form = WebhookForm
+    list_display = ["name", "department", "provider", "scope", "is_active", "has_secret", "updated_at"]
+    list_filter = ["provider", "scope", "is_active"]
+    search_fields = ["name", "department__name"]
+    autocomplete_fields = ["department"]
+    actions = ["send_test"]
+
+    @admin.display(boolean=True, description=_("signed"))
+    def has_secret(self, obj: DepartmentWebhook) -> bool:
+        return bool(obj.secret)
+
+    def save_model(self, request, obj, form, change):
+        obj.secret = form.cleaned_data.get("secret", obj.secret)
+        try:
+            webhook_save(webhook=obj, actor=request.user, changed=form.changed_data if change else ())
+        except DomainError as exc:
+            self.message_user(request, str(exc.message), level=messages.ERROR)
+
+    @admin.action(description=_("Send a test message"))
+    def send_test(self, request, queryset):
+        for hook in queryset.select_related("department"):
+            try:
+                webhook_send_test(webhook=hook, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{hook}: {exc.message}", level=messages.ERROR)
+        self.message_user(request, _("Test messages queued; the delivery log shows whether they arrived."))
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["id", "task", "kind", "due_at", "status", "claims", "sent_at", "recipient_count", "note"]
+    list_filter = ["kind", "status"]
+    raw_id_fields = ["task"]
+    date_hierarchy = "due_at"
+
+
+class NotificationInline(admin.TabularInline):
+    model = Notification
+    fk_name = "message"
+    extra = 0
+    can_delete = False
+    fields = ["recipient", "created_at", "read_at", "digest_state"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "urgent", "department", "created_at"]
+    list_filter = ["kind", "urgent"]
+    search_fields = ["title", "subject_label"]
+    raw_id_fields = ["reminder", "department", "actor"]
+    inlines = [NotificationInline]
+
+
+class AttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    fields = ["number", "started_at", "outcome", "response", "error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["id", "channel", "recipient_label", "status", "attempts", "next_attempt_at", "created_at"]
+    list_filter = ["channel", "status", "urgent"]
+    search_fields = ["recipient_label", "address", "message__title"]
+    raw_id_fields = ["message", "recipient", "webhook", "department"]
+    inlines = [AttemptInline]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "email_enabled", "sms_enabled", "quiet_start", "quiet_end", "digest", "digest_time"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,102 @@
+"""API serializers of the notifications app: inputs apart from outputs (HackSoft style)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from notifications.models import Delivery, DeliveryAttempt, Message, Notification, NotificationPreference
+
+
+class MessageOutputSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "kind", "kind_label", "title", "body", "url", "urgent", "subject_label", "created_at"]
+
+
+class NotificationOutputSerializer(serializers.ModelSerializer):
+    message = MessageOutputSerializer(read_only=True)
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "message", "created_at", "read_at", "is_read", "digest_state"]
+
+
+class NotificationFilterSerializer(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, default=False, help_text="Only unread notifications.")
+    urgent = serializers.BooleanField(required=False, default=False, help_text="Only urgent notifications.")
+
+
+class UnreadCountOutputSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
+
+
+class MarkedOutputSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+class PreferenceSerializer(serializers.ModelSerializer):
+    """Input and output of a person's settings (the same fields both ways)."""
+
+    quiet_start = serializers.TimeField(allow_null=True, required=False, format="%H:%M")
+    quiet_end = serializers.TimeField(allow_null=True, required=False, format="%H:%M")
+    digest_time = serializers.TimeField(required=False, format="%H:%M")
+
+    class Meta:
+        model = NotificationPreference
+        fields = ["email_enabled", "sms_enabled", "quiet_start", "quiet_end", "digest", "digest_time"]
+
+
+class AttemptOutputSerializer(serializers.ModelSerializer):
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+
+    class Meta:
+        model = DeliveryAttempt
+        fields = ["number", "started_at", "finished_at", "outcome", "outcome_label", "response", "error"]
+
+
+class DeliveryOutputSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="message.title", read_only=True)
+    message_kind = serializers.CharField(source="message.kind", read_only=True)
+    channel_label = serializers.CharField(source="get_channel_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, default="")
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "title",
+            "message_kind",
+            "channel",
+            "channel_label",
+            "recipient_label",
+            "address",
+            "department",
+            "department_name",
+            "urgent",
+            "status",
+            "status_label",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "delivered_at",
+            "created_at",
+        ]
+
+
+class DeliveryDetailOutputSerializer(DeliveryOutputSerializer):
+    attempt_log = AttemptOutputSerializer(many=True, read_only=True)
+    message = MessageOutputSerializer(read_only=True)
+
+    class Meta(DeliveryOutputSerializer.Meta):
+        fields = [*DeliveryOutputSerializer.Meta.fields, "message", "attempt_log"]
+
+
+class DeliveryFilterSerializer(serializers.Serializer):
+    channel = serializers.CharField(required=False, help_text="in_app, email, sms, wecom or dingtalk.")
+    status = serializers.CharField(required=False, help_text="pending, claimed, delivered, logged, failed or skipped.")
+    department = serializers.IntegerField(required=False)
+    q = serializers.CharField(required=False, max_length=100)

@@ -1,0 +1,115 @@
+"""Reads of the notifications app, scoped to who asks.
+
+- A person's own notifications (inbox) and unread count (the bell): only their own, ever.
+- The delivery log: heads see the deliveries of their departments' messages (what was sent to whom about their
+  department's tasks, and whether it arrived); leaders and administrators those of the departments in their
+  territory; superusers all; everyone their own deliveries. Nothing else — an outsider's list is empty and any
+  other delivery is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from crowdsafe.org.access import get_scope, in_q, path_q
+from crowdsafe.org.choices import Role
+from crowdsafe.org.models import Department
+from duties.access import OVERSIGHT_ROLES, role_paths
+from notifications.choices import Channel, DeliveryStatus
+from notifications.models import Delivery, DeliveryAttempt, DepartmentWebhook, Notification
+
+
+def inbox(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Notification]:
+    """The user's notifications, newest first; ``unread`` (bool) and ``urgent`` (bool) filters."""
+    filters = filters or {}
+    qs = Notification.objects.filter(recipient_id=user.pk).select_related("message")
+    if filters.get("unread"):
+        qs = qs.filter(read_at__isnull=True)
+    if filters.get("urgent"):
+        qs = qs.filter(message__urgent=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def unread_count(*, user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def notification_get(*, user, pk: int) -> Notification:
+    from crowdsafe.org.access import get_scoped_or_404
+
+    return get_scoped_or_404(inbox(user=user), pk=pk)
+
+
+def _log_departments_q(scope) -> Q:
+    """The departments whose deliveries the user may read in the log."""
+    q = in_q(scope.head_of_department_ids, field="department_id")
+    oversight = role_paths(scope, OVERSIGHT_ROLES)
+    if oversight:
+        q |= path_q(oversight, field="department__jurisdiction__path")
+    return q
+
+
+def can_see_delivery_log(user) -> bool:
+    """Heads, leaders, administrators and superusers: those with a department's log to read."""
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(Role.HEAD, *OVERSIGHT_ROLES)
+
+
+def delivery_log(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Delivery]:
+    """Deliveries the user may read, newest first, joined for the list. Filters: ``channel``, ``status``,
+    ``department`` (id), ``q`` (title or recipient contains)."""
+    filters = filters or {}
+    scope = get_scope(user)
+    qs = Delivery.objects.all()
+    if not scope.is_superuser:
+        if scope.user_id is None:
+            return qs.none()
+        qs = qs.filter(_log_departments_q(scope) | Q(recipient_id=scope.user_id))
+    if filters.get("channel") in Channel.values:
+        qs = qs.filter(channel=filters["channel"])
+    if filters.get("status") in DeliveryStatus.values:
+        qs = qs.filter(status=filters["status"])
+    if filters.get("department"):
+        qs = qs.filter(department_id=_pk(filters["department"]))
+    if filters.get("q"):
+        qs = qs.filter(Q(message__title__icontains=filters["q"]) | Q(recipient_label__icontains=filters["q"]))
+    return qs.select_related("message", "department", "webhook").order_by("-created_at", "-id")
+
+
+def delivery_get(*, user, pk: int) -> Delivery:
+    from crowdsafe.org.access import get_scoped_or_404
+
+    qs = delivery_log(user=user).prefetch_related(
+        Prefetch("attempt_log", queryset=DeliveryAttempt.objects.order_by("number"))
+    )
+    return get_scoped_or_404(qs, pk=pk)
+
+
+def log_departments(*, user) -> QuerySet[Department]:
+    """The departments the log can be filtered by."""
+    scope = get_scope(user)
+    qs = Department.objects.filter(is_active=True).select_related("jurisdiction")
+    if scope.is_superuser:
+        return qs.order_by("jurisdiction__path", "name")
+    q = in_q(scope.head_of_department_ids, field="pk")
+    oversight = role_paths(scope, OVERSIGHT_ROLES)
+    if oversight:
+        q |= path_q(oversight)
+    return qs.filter(q).order_by("jurisdiction__path", "name")
+
+
+def webhooks_for(*, user) -> QuerySet[DepartmentWebhook]:
+    """Group robots of the departments whose log the user may read."""
+    scope = get_scope(user)
+    qs = DepartmentWebhook.objects.select_related("department")
+    if scope.is_superuser:
+        return qs
+    return qs.filter(department__in=log_departments(user=user))
+
+
+def _pk(value) -> int:
+    return value.pk if hasattr(value, "pk") else int(value)
