@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 from celery import Celery
 from celery.schedules import crontab
+
+from crowdsafe.env import envint
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crowdsafe.settings")
 
@@ -23,5 +26,13 @@ app.conf.beat_schedule = {
     "duties-mark-overdue": {
         "task": "duties.tasks.mark_overdue",
         "schedule": crontab(hour=0, minute=5),
+    },
+    # Reminders, escalations, delivery retries and digests: a scan over rows that say what is due, claimed with
+    # SKIP LOCKED (notifications/services/scan.py). A scan left in the queue while the workers were down expires
+    # instead of running many times over.
+    "notifications-scan": {
+        "task": "notifications.tasks.scan",
+        "schedule": dt.timedelta(seconds=envint("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", 60)),
+        "options": {"expires": max(5, envint("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", 60))},
     },
 }
