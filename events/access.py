@@ -1,0 +1,148 @@
+"""Who may see and do what with spontaneous gatherings (DESIGN.md section 4, issue 4 point 8).
+
+See (``visible_q``, used by ``events.selectors``):
+- people who work a territory — grid workers their grids, township officers their township, leaders and
+  administrators their jurisdiction — the gatherings in it (属地: one indexed prefix match per subtree);
+- departments (staff, heads) and outside organisations (venue operators), the gatherings on which the
+  responsibility engine gave them a task, and those shared with the department (django-guardian);
+- whoever reported a gathering, that gathering.
+
+Do:
+- log (``can_report_at``): the territory people of the grid, department staff of a department whose
+  jurisdiction covers it (a gathering learned of from 110 or a department's own patrol), a venue operator at
+  their own venue;
+- field work — headcounts, measures, photos, ending (``can_work``): the territory people, and the departments
+  and organisations holding a task on it;
+- manage — verify, confirm or dismiss, override the risk level, decide (suspend, cancel, postpone), merge,
+  edit (``can_manage``): township officers, leaders and administrators of the territory, and public security
+  (the bureau of the territory, or one holding a task on it). Grid workers report and count; they do not
+  verify their own reports.
+``actor=None`` is the platform itself (the key-date scan, data migrations, demo data).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from crowdsafe.org.access import NOTHING, Scope, get_scope, granted_q, in_q, minimal_prefixes, path_q
+from crowdsafe.org.choices import DepartmentKind, Role
+from duties.models import Task
+
+TERRITORY_ROLES = frozenset({Role.GRID_WORKER, Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN})
+MANAGER_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN})
+DEPARTMENT_ROLES = frozenset({Role.STAFF, Role.HEAD})
+SUBJECT_TYPE = "gathering"
+
+
+def territory_paths(scope: Scope, roles=TERRITORY_ROLES) -> tuple[str, ...]:
+    """The subtrees the user works through jurisdiction memberships in one of ``roles``."""
+    return minimal_prefixes(m.jurisdiction.path for m in scope.memberships if m.role in roles and m.jurisdiction_id)
+
+
+def department_paths(scope: Scope, *, kind: str | None = None) -> tuple[str, ...]:
+    """The jurisdictions of the user's active departments (of ``kind`` when given)."""
+    return minimal_prefixes(
+        m.department.jurisdiction.path
+        for m in scope.memberships
+        if m.role in DEPARTMENT_ROLES
+        and m.department_id
+        and m.department.is_active
+        and (kind is None or m.department.kind == kind)
+    )
+
+
+def operated_organisation_ids(scope: Scope) -> frozenset[int]:
+    return frozenset(m.organisation_id for m in scope.memberships if m.role == Role.VENUE_OPERATOR)
+
+
+def task_holder_q(scope: Scope) -> Q:
+    """Tasks held by one of the user's departments or organisations."""
+    return in_q(scope.department_ids, field="responsible_department_id") | in_q(
+        scope.organisation_ids, field="responsible_organisation_id"
+    )
+
+
+def assigned_gathering_ids_q(scope: Scope) -> Q:
+    """Gatherings on which one of the user's departments or organisations holds a task (a subquery)."""
+    if not scope.department_ids and not scope.organisation_ids:
+        return NOTHING
+    subjects = Task.objects.filter(subject_type=SUBJECT_TYPE).filter(task_holder_q(scope)).values("subject_id")
+    return Q(pk__in=subjects)
+
+
+def visible_q(scope: Scope) -> Q:
+    """Gatherings the user may see (the caller handles superusers, who see everything)."""
+    from events.models import Gathering
+
+    return (
+        path_q(territory_paths(scope), field="jurisdiction_path")
+        | (Q(reported_by_id=scope.user_id) if scope.user_id else NOTHING)
+        | assigned_gathering_ids_q(scope)
+        | granted_q(scope, Gathering, "view_gathering")
+    )
+
+
+def _covers(paths, path: str) -> bool:
+    return any(path.startswith(p) for p in paths)
+
+
+def holds_task(scope: Scope, gathering) -> bool:
+    if not scope.department_ids and not scope.organisation_ids:
+        return False
+    return Task.objects.filter(subject_type=SUBJECT_TYPE, subject_id=gathering.pk).filter(task_holder_q(scope)).exists()
+
+
+def can_report_at(*, actor, grid, venue=None) -> bool:
+    if actor is None:
+        return True
+    scope = get_scope(actor)
+    if scope.is_superuser:
+        return True
+    if _covers(territory_paths(scope), grid.path) or _covers(department_paths(scope), grid.path):
+        return True
+    return venue is not None and venue.operator_id is not None and venue.operator_id in operated_organisation_ids(scope)
+
+
+def can_report(*, actor) -> bool:
+    """May ``actor`` log gatherings anywhere at all (to show the button)?"""
+    if actor is None:
+        return True
+    scope = get_scope(actor)
+    return (
+        scope.is_superuser
+        or bool(territory_paths(scope))
+        or bool(department_paths(scope))
+        or bool(operated_organisation_ids(scope))
+    )
+
+
+def can_work(*, actor, gathering) -> bool:
+    if actor is None:
+        return True
+    scope = get_scope(actor)
+    if scope.is_superuser or _covers(territory_paths(scope), gathering.jurisdiction_path):
+        return True
+    return holds_task(scope, gathering)
+
+
+def can_manage(*, actor, gathering) -> bool:
+    if actor is None:
+        return True
+    scope = get_scope(actor)
+    if scope.is_superuser or _covers(territory_paths(scope, MANAGER_ROLES), gathering.jurisdiction_path):
+        return True
+    police = department_paths(scope, kind=DepartmentKind.PUBLIC_SECURITY)
+    if not police:
+        return False
+    if _covers(police, gathering.jurisdiction_path):
+        return True
+    return holds_task(scope, gathering)
+
+
+def can_edit(*, actor, gathering) -> bool:
+    """The reporter corrects their own report until it is verified; managers edit an open record."""
+    if gathering.is_terminal:
+        return False
+    if actor is not None and gathering.reported_by_id == actor.pk and gathering.status == "reported":
+        return True
+    return can_manage(actor=actor, gathering=gathering)

@@ -1,0 +1,206 @@
+"""Reads of gatherings, already scoped to what the user may see (``events.access.visible_q``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from crowdsafe.org.access import get_scope, get_scoped_or_404
+from crowdsafe.org.choices import JurisdictionLevel
+from crowdsafe.org.models import Jurisdiction
+from events.access import territory_paths, visible_q
+from events.choices import ESCALATED_LEVELS, OPEN_STATUSES, TERMINAL_STATUSES
+from events.models import Gathering, GatheringImportJob, HeadcountUpdate, KeyDate, Measure
+from venues.choices import VENUE_LEVELS
+from venues.models import Venue
+
+# The map shows gatherings under way or starting within this many days, at most this many.
+MAP_AHEAD_DAYS = 14
+MAP_LIMIT = 500
+ATTENTION_LIMIT = 200
+
+
+def gathering_scope_q(user) -> Q | None:
+    """The gatherings ``user`` may see, as a Q; None means all of them (a superuser)."""
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return None
+    return visible_q(scope)
+
+
+def gathering_visible(*, user) -> QuerySet[Gathering]:
+    """Every gathering the user may see, with its venue and grid joined."""
+    qs = Gathering.objects.all()
+    q = gathering_scope_q(user)
+    if q is not None:
+        qs = qs.filter(q)
+    return qs.select_related("venue", "grid")
+
+
+def _aware_day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def gathering_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Gathering]:
+    """The list (清单), scoped and filtered, newest start first. ``filters`` (all optional):
+
+    - ``jurisdiction``: a division code: gatherings in that territory's subtree;
+    - ``date_from`` / ``date_to``: dates; gatherings starting on or after / on or before them;
+    - ``status``: a status, or a list of them; ``open`` for every status not closed;
+    - ``risk_level``: a level, or a list of them;
+    - ``source``, ``kind``: a value;
+    - ``escalated``: True for orange and red gatherings that are not closed;
+    - ``search``: part of the name or the place.
+    """
+    filters = filters or {}
+    qs = gathering_visible(user=user)
+    code = (filters.get("jurisdiction") or "").strip()
+    if code:
+        path = Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first()
+        if path is None:
+            return qs.none()
+        qs = qs.filter(jurisdiction_path__startswith=path)
+    if filters.get("date_from"):
+        qs = qs.filter(starts_at__gte=_aware_day_start(filters["date_from"]))
+    if filters.get("date_to"):
+        qs = qs.filter(starts_at__lt=_aware_day_start(filters["date_to"] + dt.timedelta(days=1)))
+    status = filters.get("status")
+    if status == "open":
+        qs = qs.exclude(status__in=[s.value for s in TERMINAL_STATUSES])
+    elif status:
+        qs = qs.filter(status__in=status if isinstance(status, list | tuple) else [status])
+    level = filters.get("risk_level")
+    if level:
+        qs = qs.filter(risk_level__in=level if isinstance(level, list | tuple) else [level])
+    if filters.get("source"):
+        qs = qs.filter(source=filters["source"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("escalated"):
+        qs = qs.filter(risk_level__in=ESCALATED_LEVELS).exclude(status__in=[s.value for s in TERMINAL_STATUSES])
+    search = (filters.get("search") or "").strip()
+    if search:
+        qs = qs.filter(
+            Q(title__icontains=search) | Q(location_name__icontains=search) | Q(venue__name__icontains=search)
+        )
+    return qs.order_by("-starts_at", "-id")
+
+
+def get_gathering_for(*, user, pk) -> Gathering:
+    """One gathering, or 404 when the user may not see it (contract events ↔ risk)."""
+    return get_scoped_or_404(gathering_visible(user=user).select_related("organizer", "merged_into"), pk=pk)
+
+
+def gathering_detail(*, user, pk) -> Gathering:
+    """One gathering with everything its page shows, or 404."""
+    qs = (
+        gathering_visible(user=user)
+        .select_related(
+            "organizer",
+            "merged_into",
+            "key_date",
+            "expected_from",
+            "reported_by",
+            "verified_by",
+            "risk_set_by",
+            "venue__operator",
+        )
+        .prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.select_related("applied_by").order_by("-applied_at", "-id")),
+            Prefetch(
+                "headcounts",
+                queryset=HeadcountUpdate.objects.select_related("reported_by").order_by("observed_at", "id"),
+            ),
+            "photos",
+            "decisions",
+        )
+    )
+    return get_scoped_or_404(qs, pk=pk)
+
+
+def attention_list(*, user) -> QuerySet[Gathering]:
+    """Orange and red gatherings that are not closed, in the user's scope: red first, then by start."""
+    return (
+        gathering_visible(user=user)
+        .filter(risk_level__in=ESCALATED_LEVELS)
+        .exclude(status__in=[s.value for s in TERMINAL_STATUSES])
+        .annotate(risk_rank=Case(When(risk_level="red", then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("risk_rank", "starts_at", "id")
+    )
+
+
+def map_gatherings(
+    *, user, filters: Mapping[str, Any] | None = None, now: dt.datetime | None = None
+) -> list[Gathering]:
+    """Current and upcoming gatherings (open, under way or starting within ``MAP_AHEAD_DAYS``) that have a
+    position (their own, or their venue's), for the map: at most ``MAP_LIMIT``, the most urgent first."""
+    now = now or timezone.now()
+    qs = (
+        gathering_visible(user=user)
+        .filter(status__in=OPEN_STATUSES, starts_at__lt=now + dt.timedelta(days=MAP_AHEAD_DAYS))
+        .filter(Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now - dt.timedelta(hours=12)))
+        .filter(Q(latitude__isnull=False) | Q(venue__latitude__isnull=False))
+    )
+    code = ((filters or {}).get("jurisdiction") or "").strip()
+    if code:
+        path = Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first()
+        qs = qs.filter(jurisdiction_path__startswith=path) if path else qs.none()
+    rank = Case(
+        When(risk_level="red", then=Value(0)),
+        When(risk_level="orange", then=Value(1)),
+        When(risk_level="yellow", then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return list(qs.annotate(rank=rank).order_by("rank", "starts_at", "id")[:MAP_LIMIT])
+
+
+def report_grid_choices(*, user, limit: int = 500) -> list[Jurisdiction]:
+    """Grids and communities where the user may log a gathering: their territory's (a grid worker's own grids)."""
+    from crowdsafe.org.selectors import jurisdiction_list
+
+    return list(jurisdiction_list(user=user).filter(level__in=sorted(VENUE_LEVELS)).order_by("path")[:limit])
+
+
+def report_venue_choices(*, user, grid_paths: list[str] | None = None, limit: int = 300) -> list[Venue]:
+    """Active venues where the user may log a gathering (in their territory or run by their organisation)."""
+    from venues.selectors import venue_visible
+
+    qs = venue_visible(user=user).filter(is_active=True)
+    if grid_paths is not None:
+        q = Q(pk__in=[])
+        for path in grid_paths:
+            q |= Q(jurisdiction_path__startswith=path)
+        qs = qs.filter(q)
+    return list(qs.order_by("jurisdiction_path", "name")[:limit])
+
+
+def own_grids(*, user) -> list[Jurisdiction]:
+    """The grids a grid worker works (their membership's jurisdictions at grid or community level)."""
+    scope = get_scope(user)
+    return [
+        m.jurisdiction
+        for m in scope.memberships
+        if m.jurisdiction_id and m.jurisdiction.level in (JurisdictionLevel.GRID, JurisdictionLevel.COMMUNITY)
+    ]
+
+
+def territory_of(*, user) -> tuple[str, ...]:
+    return territory_paths(get_scope(user))
+
+
+def key_date_list() -> QuerySet[KeyDate]:
+    return KeyDate.objects.select_related("jurisdiction").prefetch_related("dates").order_by("name")
+
+
+def import_job_list(*, user) -> QuerySet[GatheringImportJob]:
+    """A user's own imports (a superuser sees all)."""
+    scope = get_scope(user)
+    qs = GatheringImportJob.objects.select_related("created_by")
+    if not scope.is_superuser:
+        qs = qs.filter(created_by_id=scope.user_id) if scope.user_id else qs.none()
+    return qs.order_by("-created_at", "-id")
