@@ -1,0 +1,338 @@
+"""Forms of the permit pages. They parse input only; every rule is checked by the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from permits.choices import (
+    ApplicationState,
+    ChangeKind,
+    CommentSection,
+    DecisionOutcome,
+    EventKind,
+    MaterialKind,
+    PlanMode,
+    PlanSection,
+    SupervisionKind,
+)
+from permits.rules import art_6_item
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+LINES_HELP = _("One per line.")
+
+
+class VenueChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, venue):
+        return f"{venue.name}（{venue.get_kind_display()}，{venue.grid.name}）"
+
+
+class ApplicationForm(forms.Form):
+    """The event, its venue and its safety-responsible person (Art. 2, 13)."""
+
+    event_name = forms.CharField(label=_("Event name"), max_length=128)
+    event_kind = forms.ChoiceField(
+        label=_("Kind of event (Order 505 Art. 2)"), choices=[("", "—")] + EventKind.choices, required=False
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What happens, who performs or takes part, how the audience comes and goes."),
+    )
+    venue = VenueChoiceField(label=_("Venue"), queryset=None, required=False, empty_label="—")
+    organized_by_government = forms.BooleanField(
+        label=_("Run directly by a people's government at county level or above"), required=False
+    )
+    regular_business = forms.BooleanField(
+        label=_("Part of the venue's regular business (e.g. a theatre's regular performances)"), required=False
+    )
+    across_provinces = forms.BooleanField(label=_("Held across provinces"), required=False)
+    safety_person_name = forms.CharField(label=_("Safety-responsible person"), max_length=64, required=False)
+    safety_person_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    safety_person_id_number = forms.CharField(label=_("Resident ID number"), max_length=18, required=False)
+
+    def __init__(self, *args, venues=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = venues
+
+    @staticmethod
+    def initial_for(application) -> dict:
+        return {
+            "event_name": application.event_name,
+            "event_kind": application.event_kind,
+            "description": application.description,
+            "venue": application.venue_id,
+            "organized_by_government": application.organized_by_government,
+            "regular_business": application.regular_business,
+            "across_provinces": application.across_provinces,
+            "safety_person_name": application.safety_person_name,
+            "safety_person_phone": application.safety_person_phone,
+            "safety_person_id_number": application.safety_person_id_number,
+        }
+
+
+class NewApplicationForm(ApplicationForm):
+    organisation = forms.ModelChoiceField(label=_("Applicant"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.order_fields(["organisation"])
+
+
+class SessionForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DATETIME)
+    expected_attendance = forms.IntegerField(label=_("Expected attendance"), min_value=1, max_value=10_000_000)
+
+
+class UndertakerForm(forms.Form):
+    name = forms.CharField(label=_("Undertaker"), max_length=128)
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=64, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+
+
+class TicketsForm(forms.Form):
+    """One field per zone of the venue: the tickets planned there (empty: the zone is not used)."""
+
+    def __init__(self, *args, zones=(), capacities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        capacities = capacities or {}
+        self.zone_fields = []
+        for zone in zones:
+            name = f"zone_{zone.pk}"
+            capacity = capacities.get(zone.pk)
+            self.fields[name] = forms.IntegerField(
+                label=zone.name,
+                required=False,
+                min_value=0,
+                help_text=(_("safe capacity %(n)s") % {"n": f"{capacity:,}"}) if capacity is not None else "",
+            )
+            self.zone_fields.append((zone, name))
+
+    def tickets(self) -> dict[int, int | None]:
+        return {zone.pk: self.cleaned_data.get(name) for zone, name in self.zone_fields}
+
+
+class MaterialForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=MaterialKind.choices)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG or PNG images, or Word, Excel or PowerPoint files."))
+
+
+class PlanForm(forms.Form):
+    """The security plan: each Art. 6 section written here, or the page where it starts in the uploaded file."""
+
+    plan_mode = forms.ChoiceField(
+        label=_("How is the security plan given?"), choices=PlanMode.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = []
+        for section in PlanSection:
+            text_name, page_name = f"text_{section.value}", f"page_{section.value}"
+            self.fields[text_name] = forms.CharField(
+                label=section.label, required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
+            )
+            self.fields[page_name] = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=9999)
+            self.sections.append((section, art_6_item(section.value), text_name, page_name))
+
+    @staticmethod
+    def initial_for(application) -> dict:
+        initial = {"plan_mode": application.plan_mode}
+        for row in application.plan_sections.all():
+            initial[f"text_{row.section}"] = row.text
+            initial[f"page_{row.section}"] = row.page
+        return initial
+
+    def service_sections(self) -> dict:
+        return {
+            section.value: {"text": self.cleaned_data.get(text), "page": self.cleaned_data.get(page)}
+            for section, _article, text, page in self.sections
+        }
+
+    def bound_sections(self):
+        return [(section, article, self[text], self[page]) for section, article, text, page in self.sections]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
+class CorrectionForm(forms.Form):
+    items = forms.CharField(
+        label=_("Everything to correct"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One item per line; name them all at once (Administrative Licensing Law Art. 32)."),
+    )
+    correction_due = forms.DateField(label=_("Correct by"), required=False, widget=DATE)
+
+
+class ReasonsForm(forms.Form):
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}), help_text=LINES_HELP)
+
+
+class DecisionForm(forms.Form):
+    """The head's decision (Art. 14): approve with the approved capacity, tickets per zone and conditions, or
+    refuse with written reasons."""
+
+    outcome = forms.ChoiceField(label=_("Decision"), choices=DecisionOutcome.choices, widget=forms.RadioSelect)
+    approved_capacity = forms.IntegerField(label=_("Approved capacity"), required=False, min_value=1)
+    conditions = forms.CharField(
+        label=_("Required measures (conditions)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One per line; each is tracked until the organizer has done it and your department has checked it."
+        ),
+    )
+    reasons = forms.CharField(
+        label=_("Reasons for refusal"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line; the refusal states them in writing (Order 505 Art. 14)."),
+    )
+
+    def __init__(self, *args, plans=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan_fields = []
+        for plan in plans:
+            name = f"tickets_{plan.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=plan.zone.name, required=False, min_value=0, initial=plan.tickets
+            )
+            self.plan_fields.append((plan, name))
+
+    def bound_plan_fields(self):
+        return [self[name] for _plan, name in self.plan_fields]
+
+    def tickets(self) -> dict[int, int]:
+        return {
+            plan.pk: self.cleaned_data[name]
+            for plan, name in self.plan_fields
+            if self.cleaned_data.get(name) is not None
+        }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class InspectionForm(forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("Result"),
+        choices=[
+            ("1", pgettext_lazy("inspection result", "Passed")),
+            ("0", pgettext_lazy("inspection result", "Failed")),
+        ],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5}))
+    inspected_on = forms.DateField(label=_("Inspected on"), required=False, widget=DATE)
+    photos = MultipleFileField(label=_("Photos"), required=False, help_text=_("JPEG or PNG, up to 20."))
+
+
+class CommentForm(forms.Form):
+    section = forms.ChoiceField(label=_("About"), choices=CommentSection.choices)
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    visible_to_organizer = forms.BooleanField(label=_("Show to the organizer"), required=False)
+
+
+class ConditionReportForm(forms.Form):
+    note = forms.CharField(label=_("How it was done"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+
+class ConditionCheckForm(forms.Form):
+    done = forms.TypedChoiceField(
+        label=_("Check"),
+        choices=[("1", _("Done")), ("0", _("Not done"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False)
+
+
+class SupervisionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Supervision"), choices=SupervisionKind.choices)
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+    passed = forms.BooleanField(label=_("No problems found"), required=False, initial=True)
+
+
+class ChangeRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Change of"), choices=ChangeKind.choices)
+    session = forms.ModelChoiceField(label=_("Session"), queryset=None, required=False)
+    new_starts_at = forms.DateTimeField(label=_("New start"), widget=DATETIME, required=False)
+    new_ends_at = forms.DateTimeField(label=_("New end"), widget=DATETIME, required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, sessions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+
+
+class ChangeDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", pgettext_lazy("change request", "Approve")), ("0", pgettext_lazy("change request", "Refuse"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+
+class ApplicationFilterForm(forms.Form):
+    search = forms.CharField(label=_("Search"), required=False, max_length=64)
+    state = forms.ChoiceField(label=_("State"), choices=[("", _("Any"))] + ApplicationState.choices, required=False)
+    event_kind = forms.ChoiceField(
+        label=_("Kind of event"), choices=[("", _("Any"))] + EventKind.choices, required=False
+    )
+
+    def selector_filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Step"),
+        required=False,
+        choices=[("", _("Any"))]
+        + [
+            (s.value, s.label)
+            for s in (
+                ApplicationState.SUBMITTED,
+                ApplicationState.ACCEPTED,
+                ApplicationState.UNDER_REVIEW,
+                ApplicationState.INSPECTION,
+            )
+        ],
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def selector_filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}
