@@ -58,7 +58,8 @@ def operator(city):
 
 @pytest.fixture
 def venue(city, operator):
-    """人民广场: a 5,000 m² standing square with three 4 m exits (safe capacity 5,904 by its exits)."""
+    """人民广场: a 5,000 m² standing square with three 4 m exits (safe capacity 5,248: its exits, the widest
+    discounted)."""
     venue = make_venue(city.grid, operator=operator.organisation)
     add_square_zone_and_exits(venue)
     return venue
