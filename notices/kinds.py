@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from crowdsafe.errors import DomainError
 from crowdsafe.org.choices import DepartmentKind
 from notices.choices import NoticeKind
+from notices.fonts import unprintable
 
 # Value types of context keys.
 STR = "str"
@@ -195,7 +196,21 @@ def _bad(key: str, what: str) -> DomainError:
 def _text(key: str, value: Any, *, allow_blank: bool = False) -> str:
     if not isinstance(value, str) or (not allow_blank and not value.strip()):
         raise _bad(key, _("a non-empty text"))
+    check_printable(key, value)
     return value.strip()
+
+
+def check_printable(key: str, value: str) -> None:
+    """Refuse a character the document font cannot print, rather than print a blank box in a legal document."""
+    missing = unprintable(value)
+    if missing:
+        shown = "、".join(f"{ch} (U+{ord(ch):04X})" for ch in missing[:5])
+        raise DomainError(
+            _("The document's %(key)s contains characters its font cannot print: %(chars)s. Write them another way.")
+            % {"key": key, "chars": shown},
+            field=key,
+            code="unprintable",
+        )
 
 
 def _date(key: str, value: Any) -> str:

@@ -27,7 +27,7 @@ from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Department, Organisation
 from notices.choices import NoticeKind, NoticeStatus
-from notices.kinds import normalise_context, spec_for
+from notices.kinds import check_printable, normalise_context, spec_for
 from notices.models import VERIFY_ALPHABET, VERIFY_CODE_LENGTH, Notice
 from notices.numbering import format_number, next_level_public_security, prefix_for, take_serial
 from notices.rendering import DocumentData, document_html, render_document, seal_data_uri
@@ -94,6 +94,8 @@ def _clean_list(name: str, values) -> list[str]:
     if isinstance(values, str) or not all(isinstance(v, str) for v in values):
         raise DomainError(_("%(name)s must be a list of texts.") % {"name": name}, field=name)
     cleaned = [v.strip() for v in values if v and v.strip()]
+    for value in cleaned:
+        check_printable(name, value)
     if len(cleaned) > MAX_LIST_ITEMS:
         raise DomainError(_("At most %(n)d entries in %(name)s.") % {"n": MAX_LIST_ITEMS, "name": name}, field=name)
     return cleaned
@@ -137,6 +139,7 @@ def notice_issue(
         raise DomainError(_("Say to whom the document is addressed."), field="recipient")
     if len(recipient) > 255:
         raise DomainError(_("The addressee is too long (at most 255 characters)."), field="recipient")
+    check_printable("recipient", recipient)
     if issuer is None or not issuer.is_active:
         raise DomainError(_("The issuing department is not active."), field="issuer")
     if spec.issuer_kinds is not None and issuer.kind not in spec.issuer_kinds:
