@@ -27,6 +27,5 @@ class DrillsConfig(AppConfig):
                 "item_raised": _("after-action item raised"),
                 "closed": _("closed"),
                 "imported": _("imported from the permit application"),
-                "notice_issued": _("drill notice issued"),
             }
         )

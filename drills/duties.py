@@ -14,7 +14,7 @@ from typing import Any
 
 from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel
 from crowdsafe.org.models import Department, Jurisdiction
-from drills.models import AfterActionItem, EmergencyPlan
+from drills.models import AfterActionItem, Drill, EmergencyPlan
 from duties.subjects import register_subject
 
 VENUE_DRILL = "drills.venue_drill"
@@ -61,6 +61,15 @@ def connect() -> None:
         attributes=plan_attributes,
         label=lambda plan: plan.title,
         assignee=lambda plan: plan.owner,
+    )
+    register_subject(
+        Drill,
+        subject_type="drill",
+        jurisdiction=lambda drill: drill.plan.jurisdiction,
+        organisation=lambda drill: drill.plan.owner_organisation,
+        attributes=lambda drill: {"status": drill.status, "form": drill.form, "on_date": drill.on_date},
+        label=lambda drill: f"{drill.plan.title} · {drill.on_date:%Y-%m-%d}",
+        assignee=lambda drill: drill.plan.owner,
     )
     register_subject(
         AfterActionItem,

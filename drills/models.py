@@ -345,6 +345,11 @@ class Drill(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} · {self.on_date:%Y-%m-%d}"
 
+    @property
+    def jurisdiction(self):
+        """The plan's territory (notices and other readers look for ``jurisdiction``)."""
+        return self.plan.jurisdiction
+
     # Guards, checked by the services under the row lock.
     def can_record(self) -> bool:
         return self.status == DrillStatus.PLANNED

@@ -14,7 +14,7 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
-from crowdsafe.org.access import Scope, in_q, path_q
+from crowdsafe.org.access import Scope, get_scope, in_q, path_q
 
 APPROVED = "approved"
 EMERGENCY_PLAN_MATERIAL = "emergency_plan"
@@ -78,13 +78,37 @@ def application_scope_q(scope: Scope) -> Q | None:
     )
 
 
-def approved_applications(scope: Scope) -> QuerySet | None:
-    """Approved applications in the scope, with the venue, organizer and licensing department joined."""
+def visible_applications(*, user) -> QuerySet | None:
+    """The applications ``user`` may see: the permits app's own scoped read when it has one
+    (``permits.selectors.application_visible``), else the contract's fields (``application_scope_q``)."""
     model = application_model()
     if model is None:
         return None
-    qs = model._default_manager.filter(state=APPROVED)
-    q = application_scope_q(scope)
-    if q is not None:
-        qs = qs.filter(q)
-    return qs.select_related("venue", "organisation", "licensing_department")
+    try:
+        from permits.selectors import application_visible
+    except ImportError:
+        application_visible = None
+    if application_visible is not None:
+        return application_visible(user=user)
+    qs = model._default_manager.all()
+    q = application_scope_q(get_scope(user))
+    return qs.filter(q) if q is not None else qs
+
+
+def approved_applications(*, user) -> QuerySet | None:
+    """Approved applications the user may see, with the venue, organizer and licensing department joined."""
+    qs = visible_applications(user=user)
+    if qs is None:
+        return None
+    return qs.filter(state=APPROVED).select_related("venue", "organisation", "licensing_department")
+
+
+def get_visible_application(*, user, pk):
+    """One application the user may see, or None (outside their scope, or no such application)."""
+    qs = visible_applications(user=user)
+    if qs is None:
+        return None
+    try:
+        return qs.select_related("venue", "organisation", "licensing_department").filter(pk=pk).first()
+    except (ValueError, TypeError):
+        return None

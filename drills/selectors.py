@@ -352,8 +352,7 @@ def pre_event_drill_status(application) -> dict[str, Any]:
 def pre_event_drill_gaps(*, user, today: dt.date | None = None) -> list[PreEventGap]:
     """Approved applications in the user's scope whose emergency plan has no drill held before the event: the
     approving department's list (and the organizer's). Whole list in four queries; earliest event first."""
-    scope = get_scope(user)
-    applications_qs = permits.approved_applications(scope)
+    applications_qs = permits.approved_applications(user=user)
     if applications_qs is None:
         return []
     applications = list(applications_qs)
@@ -393,3 +392,116 @@ def pre_event_drill_gaps(*, user, today: dt.date | None = None) -> list[PreEvent
         )
     gaps.sort(key=lambda g: (g.first_session or dt.date.max, g.application.pk))
     return gaps
+
+
+# --- choices for the forms -------------------------------------------------------------------------------
+
+CHOICE_LIMIT = 300
+
+
+def owner_options(*, user) -> list[tuple[str, list]]:
+    """Who may own a plan the user adds: their own departments, township and organisation first, then — for
+    the territory's coordinators — the departments, townships and venue operators of their territory."""
+    from django.utils.translation import gettext as _
+
+    from crowdsafe.org.choices import JurisdictionLevel, Role
+    from crowdsafe.org.models import Department, Organisation
+    from drills.access import coordinator_paths
+
+    scope = get_scope(user)
+    own_departments = Department.objects.filter(pk__in=sorted(scope.department_ids), is_active=True)
+    own_townships = [
+        m.jurisdiction
+        for m in scope.memberships
+        if m.role == Role.TOWNSHIP_OFFICER and m.jurisdiction_id and m.jurisdiction.level == JurisdictionLevel.TOWNSHIP
+    ]
+    own_organisations = Organisation.objects.filter(pk__in=sorted(scope.organisation_ids))
+    groups = [
+        (_("Your departments"), list(own_departments)),
+        (_("Your township or street"), own_townships),
+        (_("Your organisation"), list(own_organisations)),
+    ]
+    paths = coordinator_paths(scope)
+    if scope.is_superuser or paths:
+        departments = Department.objects.filter(is_active=True).select_related("jurisdiction")
+        townships = Jurisdiction.objects.filter(level=JurisdictionLevel.TOWNSHIP)
+        operators = Organisation.objects.filter(venues__isnull=False)
+        if not scope.is_superuser:
+            departments = departments.filter(path_q(paths))
+            townships = townships.filter(path_q(paths, field="path"))
+            operators = operators.filter(path_q(paths, field="venues__jurisdiction_path"))
+        groups += [
+            (
+                _("Departments in your territory"),
+                list(departments.order_by("jurisdiction__path", "name")[:CHOICE_LIMIT]),
+            ),
+            (_("Townships and streets in your territory"), list(townships.order_by("path")[:CHOICE_LIMIT])),
+            (_("Venue operators in your territory"), list(operators.distinct().order_by("name")[:CHOICE_LIMIT])),
+        ]
+    return groups
+
+
+def venue_options(*, user, limit: int = 500):
+    from venues.selectors import venue_visible
+
+    return venue_visible(user=user).filter(is_active=True).order_by("name", "id")[:limit]
+
+
+def territory_options(*, user, limit: int = CHOICE_LIMIT):
+    from crowdsafe.org.selectors import jurisdiction_list
+
+    return jurisdiction_list(user=user).exclude(level="grid").order_by("path")[:limit]
+
+
+def _city_path(plan: EmergencyPlan) -> str:
+    return plan.jurisdiction_path.split("/", 1)[0] + "/"
+
+
+def participant_departments(*, plan: EmergencyPlan):
+    """Departments of the plan's city (any may join a drill)."""
+    from crowdsafe.org.models import Department
+
+    return (
+        Department.objects.filter(is_active=True, jurisdiction__path__startswith=_city_path(plan))
+        .select_related("jurisdiction")
+        .order_by("jurisdiction__path", "kind", "name")
+    )
+
+
+def participant_units(*, plan: EmergencyPlan):
+    """Organisations registered in the plan's city, and the plan's own organisation wherever it is."""
+    from crowdsafe.org.models import Organisation
+
+    q = Q(jurisdiction__path__startswith=_city_path(plan))
+    if plan.owner_organisation_id:
+        q |= Q(pk=plan.owner_organisation_id)
+    return Organisation.objects.filter(q).order_by("name")
+
+
+def item_owner_options(*, plan: EmergencyPlan, drill: Drill | None = None) -> list[tuple[str, list]]:
+    """Who may be given an after-action item: the plan's owner, the venue's operator, the drill's participants,
+    the departments of the plan's territory and those above it, and its township/street."""
+    from django.utils.translation import gettext as _
+
+    from crowdsafe.org.access import ancestor_paths
+    from crowdsafe.org.choices import JurisdictionLevel
+    from crowdsafe.org.models import Department
+
+    first = [plan.owner]
+    if plan.venue_id and plan.venue.operator_id:
+        first.append(plan.venue.operator)
+    participants = []
+    if drill is not None and drill.pk:
+        participants = [*drill.departments.all(), *drill.units.all()]
+    paths = [*ancestor_paths(plan.jurisdiction_path), plan.jurisdiction_path]
+    chain = list(Jurisdiction.objects.filter(path__in=paths).order_by("-depth"))
+    departments = list(
+        Department.objects.filter(is_active=True, jurisdiction__path__in=paths).order_by("-jurisdiction__depth", "name")
+    )
+    townships = [j for j in chain if j.level in (JurisdictionLevel.TOWNSHIP, JurisdictionLevel.DISTRICT)]
+    return [
+        (_("Plan owner"), first),
+        (_("Took part in the drill"), participants),
+        (_("Departments of the territory"), departments),
+        (_("Township, street or district"), townships),
+    ]

@@ -20,6 +20,7 @@ from drills.services.drills import (
     item_add,
     item_close,
 )
+from drills.services.notices import drill_notice_issue, drill_participants
 from drills.services.plans import (
     default_drill_interval,
     plan_create,
@@ -35,6 +36,8 @@ __all__ = [
     "ItemSpec",
     "default_drill_interval",
     "drill_cancel",
+    "drill_notice_issue",
+    "drill_participants",
     "drill_photos_add",
     "drill_record",
     "drill_schedule",
