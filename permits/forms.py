@@ -34,7 +34,7 @@ class ApplicationForm(forms.Form):
 
     event_name = forms.CharField(label=_("Event name"), max_length=128)
     event_kind = forms.ChoiceField(
-        label=_("Kind of event (Order 505 Art. 2)"), choices=[("", "—")] + EventKind.choices, required=False
+        label=_("Kind of event (Order 505 Art. 2)"), choices=[("", "—"), *EventKind.choices], required=False
     )
     description = forms.CharField(
         label=_("Description"),
@@ -304,9 +304,9 @@ class ChangeDecisionForm(forms.Form):
 
 class ApplicationFilterForm(forms.Form):
     search = forms.CharField(label=_("Search"), required=False, max_length=64)
-    state = forms.ChoiceField(label=_("State"), choices=[("", _("Any"))] + ApplicationState.choices, required=False)
+    state = forms.ChoiceField(label=_("State"), choices=[("", _("Any")), *ApplicationState.choices], required=False)
     event_kind = forms.ChoiceField(
-        label=_("Kind of event"), choices=[("", _("Any"))] + EventKind.choices, required=False
+        label=_("Kind of event"), choices=[("", _("Any")), *EventKind.choices], required=False
     )
 
     def selector_filters(self) -> dict:

@@ -65,7 +65,9 @@ def permit_city(city, users):
         credit_code="91410503MA00000077",
         jurisdiction=city.beiguan,
     )
-    ns.other_organizer = member(UserFactory(username="p_other_org"), role=Role.ORGANIZER, organisation=ns.other_org).user
+    ns.other_organizer = member(
+        UserFactory(username="p_other_org"), role=Role.ORGANIZER, organisation=ns.other_org
+    ).user
     return ns
 
 
@@ -91,7 +93,12 @@ def stadium(city):
     )
     for i, zone in enumerate([east, east, west, west, infield, infield]):
         venue_services.exit_create(
-            venue=venue, actor=None, name=f"{i + 1}号出口", kind=ExitKind.LEVEL, clear_width_m=Decimal("4"), zones=[zone]
+            venue=venue,
+            actor=None,
+            name=f"{i + 1}号出口",
+            kind=ExitKind.LEVEL,
+            clear_width_m=Decimal("4"),
+            zones=[zone],
         )
     venue.refresh_from_db()
     return SimpleNamespace(venue=venue, east=east, west=west, infield=infield)
@@ -136,6 +143,7 @@ def build_application(
             expected_attendance=people,
         )
     if not complete:
+        application.refresh_from_db()
         return application
     zones = list(venue.zones.order_by("name"))
     plan = tickets if tickets is not None else {zones[0].pk: min(max(attendances), 2000)}
