@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -156,7 +158,11 @@ class PlanForm(forms.Form):
     )
     summary = forms.CharField(label=_("Purpose and scope"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     evacuation_target_minutes = forms.DecimalField(
-        label=_("Evacuation-time target (minutes)"), required=False, min_value=0.1, max_value=1440, decimal_places=1
+        label=_("Evacuation-time target (minutes)"),
+        required=False,
+        min_value=Decimal("0.1"),
+        max_value=Decimal("1440"),
+        decimal_places=1,
     )
     review_due = forms.DateField(label=_("Next review"), required=False, widget=DateInput())
     drill_interval_months = forms.IntegerField(
@@ -333,7 +339,11 @@ class DrillRecordForm(ParticipantsMixin):
         label=_("Who took part"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     evacuation_minutes = forms.DecimalField(
-        label=_("Measured evacuation time (minutes)"), required=False, min_value=0.1, max_value=1440, decimal_places=1
+        label=_("Measured evacuation time (minutes)"),
+        required=False,
+        min_value=Decimal("0.1"),
+        max_value=Decimal("1440"),
+        decimal_places=1,
     )
     evacuated_people = forms.IntegerField(label=_("People evacuated"), required=False, min_value=0)
     problems = forms.CharField(label=_("Problems found"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

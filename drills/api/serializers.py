@@ -1,0 +1,468 @@
+"""API serializers of plans, drills and after-action items: filters, inputs and outputs kept apart (HackSoft).
+Inputs parse and look up ids; the services check the domain rules."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from crowdsafe.org.models import Department, Jurisdiction, Organisation
+from drills.choices import (
+    AlertLevel,
+    DrillForm,
+    DrillStatus,
+    GatheringKind,
+    ItemStatus,
+    MeasureKind,
+    OwnerKind,
+    PlanKind,
+    ScopeKind,
+    VersionSource,
+)
+from drills.models import AfterActionItem, Drill, EmergencyPlan, PlanContact, PlanMeasure, PlanVersion
+
+# Each choice set is its own named schema component: several sit in fields called "kind" or "status".
+
+
+def _choice_field(choices, component: str) -> type[serializers.ChoiceField]:
+    schema = {
+        "type": "string",
+        "enum": list(choices.values),
+        "description": "\n".join(f"* `{value}` - {label}" for value, label in choices.choices),
+    }
+    field = type(f"{component}Field", (serializers.ChoiceField,), {"__doc__": f"A {component} value."})
+    return extend_schema_field(schema, component_name=component)(field)
+
+
+PlanKindField = _choice_field(PlanKind, "PlanKind")
+OwnerKindField = _choice_field(OwnerKind, "PlanOwnerKind")
+ScopeKindField = _choice_field(ScopeKind, "PlanScopeKind")
+GatheringKindField = _choice_field(GatheringKind, "PlanGatheringKind")
+AlertLevelField = _choice_field(AlertLevel, "AlertLevel")
+MeasureKindField = _choice_field(MeasureKind, "MeasureKind")
+DrillFormField = _choice_field(DrillForm, "DrillForm")
+DrillStatusField = _choice_field(DrillStatus, "DrillStatus")
+ItemStatusField = _choice_field(ItemStatus, "AfterActionItemStatus")
+VersionSourceField = _choice_field(VersionSource, "PlanVersionSource")
+
+PARTY_TYPES = ("department", "organisation", "jurisdiction")
+
+
+class PartyInputSerializer(serializers.Serializer):
+    """A party by type and id: a department, an organisation, or a jurisdiction (a township/street)."""
+
+    type = serializers.ChoiceField(choices=PARTY_TYPES)
+    id = serializers.IntegerField(min_value=1)
+
+    def validate(self, attrs):
+        model = {"department": Department, "organisation": Organisation, "jurisdiction": Jurisdiction}[attrs["type"]]
+        party = model.objects.filter(pk=attrs["id"]).first()
+        if party is None:
+            raise serializers.ValidationError({"id": _("No such %(type)s.") % {"type": attrs["type"]}})
+        return party
+
+
+class PartyOutputSerializer(serializers.Serializer):
+    type = serializers.SerializerMethodField()
+    id = serializers.IntegerField(source="pk")
+    name = serializers.SerializerMethodField()
+
+    def get_type(self, obj) -> str:
+        if isinstance(obj, Department):
+            return "department"
+        if isinstance(obj, Organisation):
+            return "organisation"
+        return "jurisdiction"
+
+    def get_name(self, obj) -> str:
+        return str(obj)
+
+
+# --- filters ----------------------------------------------------------------------------------------------
+
+
+class PlanFilterSerializer(serializers.Serializer):
+    kind = PlanKindField(choices=PlanKind.choices, required=False)
+    scope_kind = ScopeKindField(choices=ScopeKind.choices, required=False)
+    owner_kind = OwnerKindField(choices=OwnerKind.choices, required=False)
+    jurisdiction = serializers.CharField(
+        required=False, max_length=20, help_text="Division code: plans in its subtree."
+    )
+    venue = serializers.IntegerField(required=False, min_value=1)
+    search = serializers.CharField(required=False, max_length=64, help_text="Part of the title.")
+    drill = serializers.ChoiceField(
+        choices=["overdue", "in_time"],
+        required=False,
+        help_text="overdue: never drilled or not within the interval; in_time: drilled within it.",
+    )
+    include_withdrawn = serializers.BooleanField(required=False)
+
+
+class DrillFilterSerializer(serializers.Serializer):
+    status = DrillStatusField(choices=DrillStatus.choices, required=False)
+    plan = serializers.IntegerField(required=False, min_value=1)
+    jurisdiction = serializers.CharField(required=False, max_length=20)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+
+class ItemFilterSerializer(serializers.Serializer):
+    status = ItemStatusField(choices=ItemStatus.choices, required=False)
+    overdue = serializers.BooleanField(required=False)
+    plan = serializers.IntegerField(required=False, min_value=1)
+
+
+# --- inputs -----------------------------------------------------------------------------------------------
+
+
+class MeasureInputSerializer(serializers.Serializer):
+    alert_level = AlertLevelField(choices=AlertLevel.choices)
+    kind = MeasureKindField(choices=MeasureKind.choices)
+    trigger = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    action = serializers.CharField(max_length=5000)
+    responsible = serializers.CharField(max_length=200)
+
+
+class ContactInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=64)
+    role = serializers.CharField(max_length=100)
+    phone = serializers.CharField(max_length=20)
+    duty_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+
+
+class PlanInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    kind = PlanKindField(choices=PlanKind.choices)
+    owner = PartyInputSerializer()
+    scope_kind = ScopeKindField(choices=ScopeKind.choices)
+    venue = serializers.IntegerField(required=False, min_value=1, allow_null=True)
+    application = serializers.IntegerField(required=False, min_value=1, allow_null=True)
+    gathering_kind = GatheringKindField(choices=GatheringKind.choices, required=False, allow_blank=True)
+    territory = serializers.CharField(required=False, max_length=20, allow_blank=True, help_text="Division code.")
+    summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    evacuation_target_minutes = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        required=False,
+        allow_null=True,
+        min_value=Decimal("0.1"),
+        max_value=Decimal("1440"),
+    )
+    review_due = serializers.DateField(required=False, allow_null=True)
+    drill_interval_months = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=120)
+    measures = MeasureInputSerializer(many=True, required=False)
+    contacts = ContactInputSerializer(many=True, required=False)
+
+
+class PlanUpdateInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    kind = PlanKindField(choices=PlanKind.choices, required=False)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    evacuation_target_minutes = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        required=False,
+        allow_null=True,
+        min_value=Decimal("0.1"),
+        max_value=Decimal("1440"),
+    )
+    review_due = serializers.DateField(required=False, allow_null=True)
+    drill_interval_months = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=120)
+    measures = MeasureInputSerializer(many=True, required=False)
+    contacts = ContactInputSerializer(many=True, required=False)
+
+
+class VersionInputSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF, Word (.docx, .doc) or WPS, at most 20 MB.")
+    summary_of_changes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class DrillScheduleInputSerializer(serializers.Serializer):
+    plan = serializers.IntegerField(min_value=1)
+    scheduled_for = serializers.DateTimeField()
+    scenario = serializers.CharField(max_length=5000)
+    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    form = DrillFormField(choices=DrillForm.choices, required=False, default=DrillForm.FUNCTIONAL)
+    departments = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    units = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    other_units = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+    public_participation = serializers.BooleanField(required=False, default=False)
+    public_participants = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+
+class ItemInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=5000)
+    owner = PartyInputSerializer()
+    due_date = serializers.DateField()
+    requires_plan_revision = serializers.BooleanField(required=False, default=False)
+
+
+class DrillRecordInputSerializer(serializers.Serializer):
+    held_on = serializers.DateField()
+    narrative = serializers.CharField(max_length=5000)
+    scenario = serializers.CharField(required=False, max_length=5000, help_text="Required for a drill not planned.")
+    form = DrillFormField(choices=DrillForm.choices, required=False)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1440)
+    participants_count = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    participants_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    departments = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+    units = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+    other_units = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    public_participation = serializers.BooleanField(required=False)
+    public_participants = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    evacuation_minutes = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        required=False,
+        allow_null=True,
+        min_value=Decimal("0.1"),
+        max_value=Decimal("1440"),
+    )
+    evacuated_people = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    problems = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    items = ItemInputSerializer(many=True, required=False, default=list)
+
+
+class PhotosInputSerializer(serializers.Serializer):
+    photos = serializers.ListField(child=serializers.ImageField(), min_length=1, max_length=12)
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ItemCloseInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000)
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="For an item requiring a revision: the plan's revised version number."
+    )
+    file = serializers.FileField(required=False, help_text="Or upload the revised plan here (a new version).")
+    summary_of_changes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+# --- outputs ----------------------------------------------------------------------------------------------
+
+
+class JurisdictionRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MeasureOutputSerializer(serializers.ModelSerializer):
+    alert_level = AlertLevelField(choices=AlertLevel.choices)
+    kind = MeasureKindField(choices=MeasureKind.choices)
+
+    class Meta:
+        model = PlanMeasure
+        fields = ["alert_level", "kind", "trigger", "action", "responsible"]
+
+
+class ContactOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanContact
+        fields = ["name", "role", "phone", "duty_phone"]
+
+
+class VersionOutputSerializer(serializers.ModelSerializer):
+    source = VersionSourceField(choices=VersionSource.choices)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlanVersion
+        fields = [
+            "number",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "summary_of_changes",
+            "source",
+            "uploaded_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, obj) -> str:
+        return reverse("drills:version_download", args=[obj.plan_id, obj.number])
+
+
+class PlanOutputSerializer(serializers.ModelSerializer):
+    kind = PlanKindField(choices=PlanKind.choices)
+    owner_kind = OwnerKindField(choices=OwnerKind.choices)
+    owner = serializers.SerializerMethodField()
+    scope_kind = ScopeKindField(choices=ScopeKind.choices)
+    venue = serializers.SerializerMethodField()
+    territory = JurisdictionRefSerializer(source="jurisdiction")
+    next_drill_due = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = EmergencyPlan
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "owner_kind",
+            "owner",
+            "scope_kind",
+            "venue",
+            "application_id",
+            "gathering_kind",
+            "territory",
+            "summary",
+            "evacuation_target_minutes",
+            "review_due",
+            "drill_interval_months",
+            "is_active",
+            "current_version",
+            "last_drilled_on",
+            "next_drill_due",
+        ]
+
+    @extend_schema_field(PartyOutputSerializer)
+    def get_owner(self, obj):
+        return PartyOutputSerializer(obj.owner).data
+
+    @extend_schema_field(
+        {"type": "object", "nullable": True, "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+    )
+    def get_venue(self, obj):
+        return {"id": obj.venue_id, "name": obj.venue.name} if obj.venue_id else None
+
+
+class PlanDetailOutputSerializer(PlanOutputSerializer):
+    measures = MeasureOutputSerializer(many=True)
+    contacts = ContactOutputSerializer(many=True)
+    versions = VersionOutputSerializer(many=True)
+
+    class Meta(PlanOutputSerializer.Meta):
+        fields = [*PlanOutputSerializer.Meta.fields, "measures", "contacts", "versions"]
+
+
+class ItemOutputSerializer(serializers.ModelSerializer):
+    status = ItemStatusField(choices=ItemStatus.choices)
+    owner = serializers.SerializerMethodField()
+    resolved_by_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AfterActionItem
+        fields = [
+            "id",
+            "drill_id",
+            "plan_id",
+            "description",
+            "owner",
+            "due_date",
+            "requires_plan_revision",
+            "status",
+            "closing_note",
+            "closed_at",
+            "resolved_by_version",
+        ]
+
+    @extend_schema_field(PartyOutputSerializer)
+    def get_owner(self, obj):
+        return PartyOutputSerializer(obj.owner).data
+
+    def get_resolved_by_version(self, obj) -> int | None:
+        return obj.resolved_by_version.number if obj.resolved_by_version_id else None
+
+
+class DrillOutputSerializer(serializers.ModelSerializer):
+    status = DrillStatusField(choices=DrillStatus.choices)
+    form = DrillFormField(choices=DrillForm.choices)
+    plan_title = serializers.CharField(source="plan.title")
+    evacuation_met = serializers.BooleanField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Drill
+        fields = [
+            "id",
+            "plan_id",
+            "plan_title",
+            "status",
+            "form",
+            "scenario",
+            "place",
+            "scheduled_for",
+            "on_date",
+            "held_on",
+            "duration_minutes",
+            "evacuation_minutes",
+            "evacuation_target_minutes",
+            "evacuation_met",
+            "participants_count",
+            "public_participation",
+            "public_participants",
+        ]
+
+
+class DrillDetailOutputSerializer(DrillOutputSerializer):
+    departments = serializers.SerializerMethodField()
+    units = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
+    items = ItemOutputSerializer(many=True)
+
+    class Meta(DrillOutputSerializer.Meta):
+        fields = [
+            *DrillOutputSerializer.Meta.fields,
+            "narrative",
+            "participants_note",
+            "other_units",
+            "evacuated_people",
+            "problems",
+            "plan_version",
+            "cancel_reason",
+            "departments",
+            "units",
+            "photos",
+            "items",
+        ]
+
+    @extend_schema_field(PartyOutputSerializer(many=True))
+    def get_departments(self, obj):
+        return PartyOutputSerializer(obj.departments.all(), many=True).data
+
+    @extend_schema_field(PartyOutputSerializer(many=True))
+    def get_units(self, obj):
+        return PartyOutputSerializer(obj.units.all(), many=True).data
+
+    def get_photos(self, obj) -> list[str]:
+        return [reverse("drills:drill_photo", args=[obj.pk, photo.pk]) for photo in obj.photos.all()]
+
+
+class ComplianceRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    plans = serializers.IntegerField()
+    drilled = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True)
+    overdue_drills = serializers.IntegerField()
+    open_items = serializers.IntegerField()
+    overdue_items = serializers.IntegerField()
+
+
+class ComplianceOutputSerializer(serializers.Serializer):
+    today = serializers.DateField()
+    totals = ComplianceRowSerializer()
+    by_department = ComplianceRowSerializer(many=True)
+    by_township = ComplianceRowSerializer(many=True)
+    by_venue_kind = ComplianceRowSerializer(many=True)
+
+
+class PreEventGapOutputSerializer(serializers.Serializer):
+    application_id = serializers.IntegerField(source="application.pk")
+    event_name = serializers.CharField(source="application.event_name")
+    first_session = serializers.DateField(allow_null=True)
+    due = serializers.DateField(allow_null=True)
+    plan_id = serializers.SerializerMethodField()
+    planned_drill_id = serializers.SerializerMethodField()
+
+    def get_plan_id(self, obj) -> int | None:
+        return obj.plan.pk if obj.plan else None
+
+    def get_planned_drill_id(self, obj) -> int | None:
+        return obj.planned.pk if obj.planned else None

@@ -1,0 +1,324 @@
+"""The plans and drills API. Scoped like the pages: a plan or drill outside the caller's scope is a 404; one they
+may see but not change is a 403 on writes. Writes go through ``drills.services``; a domain error is a 400 naming
+its field."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crowdsafe.errors import DomainError
+from crowdsafe.org.models import Department, Organisation
+from drills import permits, selectors, services
+from drills.access import can_close_item
+from drills.api.serializers import (
+    ComplianceOutputSerializer,
+    DrillDetailOutputSerializer,
+    DrillFilterSerializer,
+    DrillOutputSerializer,
+    DrillRecordInputSerializer,
+    DrillScheduleInputSerializer,
+    ItemCloseInputSerializer,
+    ItemFilterSerializer,
+    ItemOutputSerializer,
+    PhotosInputSerializer,
+    PlanDetailOutputSerializer,
+    PlanFilterSerializer,
+    PlanInputSerializer,
+    PlanOutputSerializer,
+    PlanUpdateInputSerializer,
+    PreEventGapOutputSerializer,
+    ReasonInputSerializer,
+    VersionInputSerializer,
+    VersionOutputSerializer,
+)
+from drills.compliance import drill_compliance, territory_for
+from drills.models import AfterActionItem, Drill, EmergencyPlan, PlanVersion
+from drills.services.plans import PLAN_FIELDS
+
+
+def _valid(serializer_class, data, **kwargs):
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _plan(user, pk) -> EmergencyPlan:
+    return selectors.plan_detail(user=user, pk=pk)
+
+
+def _drill(user, pk) -> Drill:
+    return selectors.drill_detail(user=user, pk=pk)
+
+
+def _parties(model, ids):
+    if ids is None:
+        return None
+    found = list(model.objects.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise DomainError(
+            _("Unknown department or organisation id."), field="departments" if model is Department else "units"
+        )
+    return found
+
+
+class PlanListApi(generics.ListAPIView):
+    """Emergency plans the caller may see."""
+
+    serializer_class = PlanOutputSerializer
+
+    @extend_schema(parameters=[PlanFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return EmergencyPlan.objects.none()
+        filters = _valid(PlanFilterSerializer, self.request.query_params)
+        return selectors.plan_list(user=self.request.user, filters=filters)
+
+    @extend_schema(request=PlanInputSerializer, responses={201: PlanDetailOutputSerializer})
+    def post(self, request, *args, **kwargs):
+        data = dict(_valid(PlanInputSerializer, request.data))
+        owner = data.pop("owner")
+        scope = {"venue": None, "application": None, "territory": None}
+        if data.get("venue"):
+            from venues.selectors import venue_visible
+
+            scope["venue"] = venue_visible(user=request.user).filter(pk=data["venue"]).first()
+            if scope["venue"] is None:
+                raise DomainError(_("No such venue is open to you."), field="venue")
+        if data.get("application"):
+            scope["application"] = permits.get_visible_application(user=request.user, pk=data["application"])
+            if scope["application"] is None:
+                raise DomainError(_("No such permit application is open to you."), field="application")
+        if data.get("territory"):
+            scope["territory"] = territory_for(data["territory"]) or None
+            if scope["territory"] is None:
+                raise DomainError(_("Unknown division code."), field="territory")
+        kind_of_owner = {
+            Department: "department",
+            Organisation: "venue_operator" if data["scope_kind"] == "venue" else "organizer",
+        }.get(type(owner), "township")
+        plan = services.plan_create(
+            actor=request.user,
+            title=data["title"],
+            kind=data["kind"],
+            owner_kind=kind_of_owner,
+            owner=owner,
+            scope_kind=data["scope_kind"],
+            gathering_kind=data.get("gathering_kind") or "",
+            summary=data.get("summary", ""),
+            evacuation_target_minutes=data.get("evacuation_target_minutes"),
+            review_due=data.get("review_due"),
+            drill_interval_months=data.get("drill_interval_months"),
+            measures=data.get("measures", []),
+            contacts=data.get("contacts", []),
+            **scope,
+        )
+        return Response(PlanDetailOutputSerializer(_plan(request.user, plan.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class PlanDetailApi(APIView):
+    """One plan with its measures by alert level, contacts and versions."""
+
+    @extend_schema(responses=PlanDetailOutputSerializer)
+    def get(self, request, pk: int, **kwargs):
+        return Response(PlanDetailOutputSerializer(_plan(request.user, pk)).data)
+
+    @extend_schema(request=PlanUpdateInputSerializer, responses=PlanDetailOutputSerializer)
+    def patch(self, request, pk: int, **kwargs):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        data = dict(_valid(PlanUpdateInputSerializer, request.data, partial=True))
+        measures = data.pop("measures", None)
+        contacts = data.pop("contacts", None)
+        services.plan_update(
+            plan=plan,
+            actor=request.user,
+            data={k: v for k, v in data.items() if k in PLAN_FIELDS},
+            measures=measures,
+            contacts=contacts,
+        )
+        return Response(PlanDetailOutputSerializer(_plan(request.user, pk)).data)
+
+
+class PlanVersionApi(APIView):
+    """Upload a new version of the plan's document (multipart)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": VersionInputSerializer}, responses={201: VersionOutputSerializer})
+    def post(self, request, pk: int, **kwargs):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        data = _valid(VersionInputSerializer, request.data)
+        version = services.plan_version_add(
+            plan=plan, actor=request.user, file=data["file"], summary_of_changes=data["summary_of_changes"]
+        )
+        return Response(VersionOutputSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+def _record(request, *, plan=None, drill=None):
+    data = dict(_valid(DrillRecordInputSerializer, request.data))
+    items = [
+        services.ItemSpec(
+            description=item["description"],
+            owner=item["owner"],
+            due_date=item["due_date"],
+            requires_plan_revision=item["requires_plan_revision"],
+        )
+        for item in data.pop("items", [])
+    ]
+    departments = _parties(Department, data.pop("departments", None))
+    units = _parties(Organisation, data.pop("units", None))
+    recorded = services.drill_record(
+        actor=request.user, plan=plan, drill=drill, items=items, departments=departments, units=units, **data
+    )
+    return Response(DrillDetailOutputSerializer(_drill(request.user, recorded.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class PlanRecordApi(APIView):
+    """Record a drill of the plan that was held without being planned."""
+
+    @extend_schema(request=DrillRecordInputSerializer, responses={201: DrillDetailOutputSerializer})
+    def post(self, request, pk: int, **kwargs):
+        return _record(request, plan=selectors.plan_get(user=request.user, pk=pk))
+
+
+class DrillListApi(generics.ListAPIView):
+    """Drills (planned, held, cancelled) of the plans the caller may see, newest first; POST plans one."""
+
+    serializer_class = DrillOutputSerializer
+
+    @extend_schema(parameters=[DrillFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Drill.objects.none()
+        filters = _valid(DrillFilterSerializer, self.request.query_params)
+        return selectors.drill_list(user=self.request.user, filters=filters)
+
+    @extend_schema(request=DrillScheduleInputSerializer, responses={201: DrillDetailOutputSerializer})
+    def post(self, request, *args, **kwargs):
+        data = dict(_valid(DrillScheduleInputSerializer, request.data))
+        plan = selectors.plan_get(user=request.user, pk=data.pop("plan"))
+        data["departments"] = _parties(Department, data["departments"])
+        data["units"] = _parties(Organisation, data["units"])
+        drill = services.drill_schedule(plan=plan, actor=request.user, **data)
+        return Response(
+            DrillDetailOutputSerializer(_drill(request.user, drill.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class DrillDetailApi(APIView):
+    """One drill with its record, participants, photos and after-action items."""
+
+    @extend_schema(responses=DrillDetailOutputSerializer)
+    def get(self, request, pk: int, **kwargs):
+        return Response(DrillDetailOutputSerializer(_drill(request.user, pk)).data)
+
+
+class DrillRecordApi(APIView):
+    """Record a planned drill as held (settles the drill-due duties; each item becomes a task)."""
+
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=DrillRecordInputSerializer, responses={201: DrillDetailOutputSerializer})
+    def post(self, request, pk: int, **kwargs):
+        return _record(request, drill=selectors.drill_get(user=request.user, pk=pk))
+
+
+class DrillCancelApi(APIView):
+    @extend_schema(request=ReasonInputSerializer, responses=DrillDetailOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        drill = selectors.drill_get(user=request.user, pk=pk)
+        services.drill_cancel(
+            drill=drill, actor=request.user, reason=_valid(ReasonInputSerializer, request.data)["reason"]
+        )
+        return Response(DrillDetailOutputSerializer(_drill(request.user, pk)).data)
+
+
+class DrillPhotosApi(APIView):
+    """Add photos to a drill (multipart, field ``photos``, several)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": PhotosInputSerializer}, responses={201: DrillDetailOutputSerializer})
+    def post(self, request, pk: int, **kwargs):
+        drill = selectors.drill_get(user=request.user, pk=pk)
+        photos = request.FILES.getlist("photos")
+        if not photos:
+            raise DomainError(_("Choose at least one photo."), field="photos")
+        services.drill_photos_add(drill=drill, actor=request.user, photos=photos)
+        return Response(DrillDetailOutputSerializer(_drill(request.user, pk)).data, status=status.HTTP_201_CREATED)
+
+
+class ItemListApi(generics.ListAPIView):
+    """After-action items the caller may see: open ones by default, by due date."""
+
+    serializer_class = ItemOutputSerializer
+
+    @extend_schema(parameters=[ItemFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AfterActionItem.objects.none()
+        filters = _valid(ItemFilterSerializer, self.request.query_params)
+        return selectors.item_list(user=self.request.user, filters=filters)
+
+
+class ItemCloseApi(APIView):
+    """Close an item; one requiring a revision of the plan needs a newer plan version (``version``) or the
+    revised plan uploaded here (``file``)."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(request=ItemCloseInputSerializer, responses=ItemOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        item = selectors.item_get(user=request.user, pk=pk)
+        if not can_close_item(request.user, item):
+            raise PermissionDenied
+        data = _valid(ItemCloseInputSerializer, request.data)
+        version = None
+        if data.get("version"):
+            version = get_object_or_404(PlanVersion, plan_id=item.plan_id, number=data["version"])
+        closed = services.item_close(
+            item=item,
+            actor=request.user,
+            note=data["note"],
+            version=version,
+            file=data.get("file"),
+            summary_of_changes=data.get("summary_of_changes", ""),
+        )
+        return Response(ItemOutputSerializer(selectors.item_get(user=request.user, pk=closed.pk)).data)
+
+
+class ComplianceApi(APIView):
+    """Per department, township/street and venue kind: plans drilled within their interval, overdue drills, open
+    after-action items (``?jurisdiction=`` a division code to narrow it)."""
+
+    @extend_schema(responses=ComplianceOutputSerializer)
+    def get(self, request, **kwargs):
+        territory = territory_for(request.query_params.get("jurisdiction", ""))
+        if territory is False:
+            raise DomainError(_("Unknown division code."), field="jurisdiction")
+        return Response(ComplianceOutputSerializer(drill_compliance(user=request.user, territory=territory)).data)
+
+
+class PreEventGapsApi(APIView):
+    """Approved events in the caller's scope whose emergency plan has no drill held before the event."""
+
+    @extend_schema(responses=PreEventGapOutputSerializer(many=True))
+    def get(self, request, **kwargs):
+        gaps = selectors.pre_event_drill_gaps(user=request.user, today=timezone.localdate())
+        return Response(PreEventGapOutputSerializer(gaps, many=True).data)
