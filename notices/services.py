@@ -88,6 +88,15 @@ def _subject_facts(subject: models.Model, issuer: Department) -> tuple[str, str,
     return str(label)[:255], path, organisation
 
 
+def _check_issuer_kind(spec, issuer: Department) -> None:
+    if spec.issuer_kinds is not None and issuer.kind not in spec.issuer_kinds:
+        raise DomainError(
+            _("A %(kind)s is issued by a public security organ, not by %(issuer)s.")
+            % {"kind": NoticeKind(spec.kind).label, "issuer": issuer.name},
+            field="issuer",
+        )
+
+
 def _clean_list(name: str, values) -> list[str]:
     if values is None:
         return []
@@ -142,12 +151,7 @@ def notice_issue(
     check_printable("recipient", recipient)
     if issuer is None or not issuer.is_active:
         raise DomainError(_("The issuing department is not active."), field="issuer")
-    if spec.issuer_kinds is not None and issuer.kind not in spec.issuer_kinds:
-        raise DomainError(
-            _("A %(kind)s is issued by a public security organ, not by %(issuer)s.")
-            % {"kind": NoticeKind(kind).label, "issuer": issuer.name},
-            field="issuer",
-        )
+    _check_issuer_kind(spec, issuer)
     if not can_issue(actor=actor, issuer=issuer):
         raise PermissionDeniedError(
             _("Only the staff of %(issuer)s may issue its documents.") % {"issuer": issuer.name}
@@ -378,6 +382,7 @@ def _draft_data(
     attachments: list[str] | None = None,
 ) -> DocumentData:
     spec = spec_for(kind)
+    _check_issuer_kind(spec, issuer)
     normalised = normalise_context(kind, context)
     copy_list = _clean_list("copy_to", copy_to)
     if spec.copy_to_next_public_security:
