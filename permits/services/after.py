@@ -45,7 +45,7 @@ def _locked_condition(condition: PermitCondition) -> PermitCondition:
 def _check_live(application: PermitApplication) -> None:
     if application.state not in (S.APPROVED, S.HELD):
         refuse(
-            _("Conditions are tracked only for an approved event; this one is %(state)s.")
+            _("Conditions are tracked only for an approved event; this one is “%(state)s”.")
             % {"state": state_label(application.state)}
         )
 
@@ -121,7 +121,7 @@ def supervision_record(
         check_reviewer(actor, application)
         if application.state not in (S.APPROVED, S.HELD):
             refuse(
-                _("Supervision is recorded for an approved event; this one is %(state)s.")
+                _("Supervision is recorded for an approved event; this one is “%(state)s”.")
                 % {"state": state_label(application.state)}
             )
         try:
@@ -186,7 +186,7 @@ def application_cancel(*, application: PermitApplication, actor, reason: str) ->
         check_organizer(actor, application)
         if application.state != S.APPROVED:
             refuse(
-                _("Only an approved event can be cancelled; this one is %(state)s.")
+                _("Only an approved event can be cancelled; this one is “%(state)s”.")
                 % {"state": state_label(application.state)}
             )
         if not application.can_cancel():
@@ -247,7 +247,7 @@ def change_request_submit(
             raise DomainError(_("That session is not part of this application."), field="session")
         if application.state != S.APPROVED:
             refuse(
-                _("Only an approved event can be changed; this one is %(state)s.")
+                _("Only an approved event can be changed; this one is “%(state)s”.")
                 % {"state": state_label(application.state)}
             )
         if not application.can_request_change():
@@ -296,7 +296,7 @@ def change_request_decide(*, change: ChangeRequest, actor, approve: bool, note: 
             refuse(_("This change request has already been decided."))
         if approve and application.state != S.APPROVED:
             refuse(
-                _("Only an approved event can be changed; this one is %(state)s.")
+                _("Only an approved event can be changed; this one is “%(state)s”.")
                 % {"state": state_label(application.state)}
             )
         change.status = ChangeStatus.APPROVED if approve else ChangeStatus.REFUSED

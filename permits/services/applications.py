@@ -468,7 +468,7 @@ def application_submit(*, application: PermitApplication, actor) -> PermitApplic
         check_organizer(actor, application)
         if not application.can_submit():
             refuse(
-                _("Only a draft or an application returned for correction can be submitted; this one is %(state)s.")
+                _("Only a draft or an application returned for correction can be submitted; this one is “%(state)s”.")
                 % {"state": state_label(application.state)}
             )
         save_changed(application, refresh_derived(application))
@@ -516,7 +516,8 @@ def application_withdraw(*, application: PermitApplication, actor, reason: str =
         check_organizer(actor, application)
         if not application.can_withdraw():
             refuse(
-                _("An application that is %(state)s cannot be withdrawn.") % {"state": state_label(application.state)}
+                _("An application in the state “%(state)s” cannot be withdrawn.")
+                % {"state": state_label(application.state)}
             )
         application.end_reason = reason
         application.review_due = None

@@ -60,7 +60,7 @@ def check_editable(application: PermitApplication) -> None:
     if not application.is_editable:
         refuse(
             _(
-                "The application can no longer be changed: it is %(state)s. After approval, a change of time is "
+                "The application can no longer be changed: it is “%(state)s”. After approval, a change of time is "
                 "asked for with a change request; a change of place or content or a larger scale needs a new "
                 "application (Order 505 Art. 15)."
             )

@@ -47,7 +47,7 @@ MAX_CONDITIONS = 50
 
 def _not_in(application: PermitApplication, wanted: str) -> None:
     refuse(
-        _("This can only be done to an application that is %(wanted)s; this one is %(state)s.")
+        _("This can only be done to an application in the state “%(wanted)s”; this one is “%(state)s”.")
         % {"wanted": state_label(wanted), "state": state_label(application.state)}
     )
 
