@@ -42,20 +42,24 @@ PlanKindField = _choice_field(PlanKind, "PlanKind")
 OwnerKindField = _choice_field(OwnerKind, "PlanOwnerKind")
 ScopeKindField = _choice_field(ScopeKind, "PlanScopeKind")
 GatheringKindField = _choice_field(GatheringKind, "PlanGatheringKind")
-AlertLevelField = _choice_field(AlertLevel, "AlertLevel")
-MeasureKindField = _choice_field(MeasureKind, "MeasureKind")
+AlertLevelField = _choice_field(AlertLevel, "PlanAlertLevel")
+MeasureKindField = _choice_field(MeasureKind, "PlanMeasureKind")
 DrillFormField = _choice_field(DrillForm, "DrillForm")
 DrillStatusField = _choice_field(DrillStatus, "DrillStatus")
 ItemStatusField = _choice_field(ItemStatus, "AfterActionItemStatus")
 VersionSourceField = _choice_field(VersionSource, "PlanVersionSource")
 
 PARTY_TYPES = ("department", "organisation", "jurisdiction")
+PartyTypeField = extend_schema_field(
+    {"type": "string", "enum": list(PARTY_TYPES), "description": "department, organisation or jurisdiction"},
+    component_name="DrillPartyType",
+)(type("PartyTypeField", (serializers.ChoiceField,), {}))
 
 
-class PartyInputSerializer(serializers.Serializer):
+class DrillPartyInputSerializer(serializers.Serializer):
     """A party by type and id: a department, an organisation, or a jurisdiction (a township/street)."""
 
-    type = serializers.ChoiceField(choices=PARTY_TYPES)
+    type = PartyTypeField(choices=PARTY_TYPES)
     id = serializers.IntegerField(min_value=1)
 
     def validate(self, attrs):
@@ -66,7 +70,7 @@ class PartyInputSerializer(serializers.Serializer):
         return party
 
 
-class PartyOutputSerializer(serializers.Serializer):
+class DrillPartyOutputSerializer(serializers.Serializer):
     type = serializers.SerializerMethodField()
     id = serializers.IntegerField(source="pk")
     name = serializers.SerializerMethodField()
@@ -82,10 +86,15 @@ class PartyOutputSerializer(serializers.Serializer):
         return str(obj)
 
 
+PlanDrillStateField = extend_schema_field(
+    {"type": "string", "enum": ["overdue", "in_time"]}, component_name="PlanDrillState"
+)(type("PlanDrillStateField", (serializers.ChoiceField,), {}))
+
+
 # --- filters ----------------------------------------------------------------------------------------------
 
 
-class PlanFilterSerializer(serializers.Serializer):
+class EmergencyPlanFilterSerializer(serializers.Serializer):
     kind = PlanKindField(choices=PlanKind.choices, required=False)
     scope_kind = ScopeKindField(choices=ScopeKind.choices, required=False)
     owner_kind = OwnerKindField(choices=OwnerKind.choices, required=False)
@@ -94,7 +103,7 @@ class PlanFilterSerializer(serializers.Serializer):
     )
     venue = serializers.IntegerField(required=False, min_value=1)
     search = serializers.CharField(required=False, max_length=64, help_text="Part of the title.")
-    drill = serializers.ChoiceField(
+    drill = PlanDrillStateField(
         choices=["overdue", "in_time"],
         required=False,
         help_text="overdue: never drilled or not within the interval; in_time: drilled within it.",
@@ -110,7 +119,7 @@ class DrillFilterSerializer(serializers.Serializer):
     date_to = serializers.DateField(required=False)
 
 
-class ItemFilterSerializer(serializers.Serializer):
+class AfterActionItemFilterSerializer(serializers.Serializer):
     status = ItemStatusField(choices=ItemStatus.choices, required=False)
     overdue = serializers.BooleanField(required=False)
     plan = serializers.IntegerField(required=False, min_value=1)
@@ -119,7 +128,7 @@ class ItemFilterSerializer(serializers.Serializer):
 # --- inputs -----------------------------------------------------------------------------------------------
 
 
-class MeasureInputSerializer(serializers.Serializer):
+class PlanMeasureInputSerializer(serializers.Serializer):
     alert_level = AlertLevelField(choices=AlertLevel.choices)
     kind = MeasureKindField(choices=MeasureKind.choices)
     trigger = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
@@ -127,17 +136,17 @@ class MeasureInputSerializer(serializers.Serializer):
     responsible = serializers.CharField(max_length=200)
 
 
-class ContactInputSerializer(serializers.Serializer):
+class PlanContactInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=64)
     role = serializers.CharField(max_length=100)
     phone = serializers.CharField(max_length=20)
     duty_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
 
-class PlanInputSerializer(serializers.Serializer):
+class EmergencyPlanInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     kind = PlanKindField(choices=PlanKind.choices)
-    owner = PartyInputSerializer()
+    owner = DrillPartyInputSerializer()
     scope_kind = ScopeKindField(choices=ScopeKind.choices)
     venue = serializers.IntegerField(required=False, min_value=1, allow_null=True)
     application = serializers.IntegerField(required=False, min_value=1, allow_null=True)
@@ -154,11 +163,11 @@ class PlanInputSerializer(serializers.Serializer):
     )
     review_due = serializers.DateField(required=False, allow_null=True)
     drill_interval_months = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=120)
-    measures = MeasureInputSerializer(many=True, required=False)
-    contacts = ContactInputSerializer(many=True, required=False)
+    measures = PlanMeasureInputSerializer(many=True, required=False)
+    contacts = PlanContactInputSerializer(many=True, required=False)
 
 
-class PlanUpdateInputSerializer(serializers.Serializer):
+class EmergencyPlanUpdateInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     kind = PlanKindField(choices=PlanKind.choices, required=False)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -172,11 +181,11 @@ class PlanUpdateInputSerializer(serializers.Serializer):
     )
     review_due = serializers.DateField(required=False, allow_null=True)
     drill_interval_months = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=120)
-    measures = MeasureInputSerializer(many=True, required=False)
-    contacts = ContactInputSerializer(many=True, required=False)
+    measures = PlanMeasureInputSerializer(many=True, required=False)
+    contacts = PlanContactInputSerializer(many=True, required=False)
 
 
-class VersionInputSerializer(serializers.Serializer):
+class PlanVersionInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, Word (.docx, .doc) or WPS, at most 20 MB.")
     summary_of_changes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
@@ -194,9 +203,9 @@ class DrillScheduleInputSerializer(serializers.Serializer):
     public_participants = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 
 
-class ItemInputSerializer(serializers.Serializer):
+class AfterActionItemInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=5000)
-    owner = PartyInputSerializer()
+    owner = DrillPartyInputSerializer()
     due_date = serializers.DateField()
     requires_plan_revision = serializers.BooleanField(required=False, default=False)
 
@@ -225,18 +234,18 @@ class DrillRecordInputSerializer(serializers.Serializer):
     )
     evacuated_people = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     problems = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    items = ItemInputSerializer(many=True, required=False, default=list)
+    items = AfterActionItemInputSerializer(many=True, required=False, default=list)
 
 
-class PhotosInputSerializer(serializers.Serializer):
+class DrillPhotosInputSerializer(serializers.Serializer):
     photos = serializers.ListField(child=serializers.ImageField(), min_length=1, max_length=12)
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class DrillCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class ItemCloseInputSerializer(serializers.Serializer):
+class AfterActionItemCloseInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="For an item requiring a revision: the plan's revised version number."
@@ -248,12 +257,12 @@ class ItemCloseInputSerializer(serializers.Serializer):
 # --- outputs ----------------------------------------------------------------------------------------------
 
 
-class JurisdictionRefSerializer(serializers.Serializer):
+class PlanTerritorySerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class MeasureOutputSerializer(serializers.ModelSerializer):
+class PlanMeasureOutputSerializer(serializers.ModelSerializer):
     alert_level = AlertLevelField(choices=AlertLevel.choices)
     kind = MeasureKindField(choices=MeasureKind.choices)
 
@@ -262,13 +271,13 @@ class MeasureOutputSerializer(serializers.ModelSerializer):
         fields = ["alert_level", "kind", "trigger", "action", "responsible"]
 
 
-class ContactOutputSerializer(serializers.ModelSerializer):
+class PlanContactOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanContact
         fields = ["name", "role", "phone", "duty_phone"]
 
 
-class VersionOutputSerializer(serializers.ModelSerializer):
+class PlanVersionOutputSerializer(serializers.ModelSerializer):
     source = VersionSourceField(choices=VersionSource.choices)
     download_url = serializers.SerializerMethodField()
 
@@ -290,13 +299,14 @@ class VersionOutputSerializer(serializers.ModelSerializer):
         return reverse("drills:version_download", args=[obj.plan_id, obj.number])
 
 
-class PlanOutputSerializer(serializers.ModelSerializer):
+class EmergencyPlanOutputSerializer(serializers.ModelSerializer):
     kind = PlanKindField(choices=PlanKind.choices)
     owner_kind = OwnerKindField(choices=OwnerKind.choices)
     owner = serializers.SerializerMethodField()
     scope_kind = ScopeKindField(choices=ScopeKind.choices)
+    gathering_kind = GatheringKindField(choices=GatheringKind.choices, allow_blank=True)
     venue = serializers.SerializerMethodField()
-    territory = JurisdictionRefSerializer(source="jurisdiction")
+    territory = PlanTerritorySerializer(source="jurisdiction")
     next_drill_due = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
@@ -322,9 +332,9 @@ class PlanOutputSerializer(serializers.ModelSerializer):
             "next_drill_due",
         ]
 
-    @extend_schema_field(PartyOutputSerializer)
+    @extend_schema_field(DrillPartyOutputSerializer)
     def get_owner(self, obj):
-        return PartyOutputSerializer(obj.owner).data
+        return DrillPartyOutputSerializer(obj.owner).data
 
     @extend_schema_field(
         {"type": "object", "nullable": True, "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
@@ -333,16 +343,16 @@ class PlanOutputSerializer(serializers.ModelSerializer):
         return {"id": obj.venue_id, "name": obj.venue.name} if obj.venue_id else None
 
 
-class PlanDetailOutputSerializer(PlanOutputSerializer):
-    measures = MeasureOutputSerializer(many=True)
-    contacts = ContactOutputSerializer(many=True)
-    versions = VersionOutputSerializer(many=True)
+class EmergencyPlanDetailOutputSerializer(EmergencyPlanOutputSerializer):
+    measures = PlanMeasureOutputSerializer(many=True)
+    contacts = PlanContactOutputSerializer(many=True)
+    versions = PlanVersionOutputSerializer(many=True)
 
-    class Meta(PlanOutputSerializer.Meta):
-        fields = [*PlanOutputSerializer.Meta.fields, "measures", "contacts", "versions"]
+    class Meta(EmergencyPlanOutputSerializer.Meta):
+        fields = [*EmergencyPlanOutputSerializer.Meta.fields, "measures", "contacts", "versions"]
 
 
-class ItemOutputSerializer(serializers.ModelSerializer):
+class AfterActionItemOutputSerializer(serializers.ModelSerializer):
     status = ItemStatusField(choices=ItemStatus.choices)
     owner = serializers.SerializerMethodField()
     resolved_by_version = serializers.SerializerMethodField()
@@ -363,9 +373,9 @@ class ItemOutputSerializer(serializers.ModelSerializer):
             "resolved_by_version",
         ]
 
-    @extend_schema_field(PartyOutputSerializer)
+    @extend_schema_field(DrillPartyOutputSerializer)
     def get_owner(self, obj):
-        return PartyOutputSerializer(obj.owner).data
+        return DrillPartyOutputSerializer(obj.owner).data
 
     def get_resolved_by_version(self, obj) -> int | None:
         return obj.resolved_by_version.number if obj.resolved_by_version_id else None
@@ -404,7 +414,7 @@ class DrillDetailOutputSerializer(DrillOutputSerializer):
     departments = serializers.SerializerMethodField()
     units = serializers.SerializerMethodField()
     photos = serializers.SerializerMethodField()
-    items = ItemOutputSerializer(many=True)
+    items = AfterActionItemOutputSerializer(many=True)
 
     class Meta(DrillOutputSerializer.Meta):
         fields = [
@@ -422,19 +432,19 @@ class DrillDetailOutputSerializer(DrillOutputSerializer):
             "items",
         ]
 
-    @extend_schema_field(PartyOutputSerializer(many=True))
+    @extend_schema_field(DrillPartyOutputSerializer(many=True))
     def get_departments(self, obj):
-        return PartyOutputSerializer(obj.departments.all(), many=True).data
+        return DrillPartyOutputSerializer(obj.departments.all(), many=True).data
 
-    @extend_schema_field(PartyOutputSerializer(many=True))
+    @extend_schema_field(DrillPartyOutputSerializer(many=True))
     def get_units(self, obj):
-        return PartyOutputSerializer(obj.units.all(), many=True).data
+        return DrillPartyOutputSerializer(obj.units.all(), many=True).data
 
     def get_photos(self, obj) -> list[str]:
         return [reverse("drills:drill_photo", args=[obj.pk, photo.pk]) for photo in obj.photos.all()]
 
 
-class ComplianceRowSerializer(serializers.Serializer):
+class DrillComplianceRowSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     plans = serializers.IntegerField()
@@ -445,15 +455,15 @@ class ComplianceRowSerializer(serializers.Serializer):
     overdue_items = serializers.IntegerField()
 
 
-class ComplianceOutputSerializer(serializers.Serializer):
+class DrillComplianceOutputSerializer(serializers.Serializer):
     today = serializers.DateField()
-    totals = ComplianceRowSerializer()
-    by_department = ComplianceRowSerializer(many=True)
-    by_township = ComplianceRowSerializer(many=True)
-    by_venue_kind = ComplianceRowSerializer(many=True)
+    totals = DrillComplianceRowSerializer()
+    by_department = DrillComplianceRowSerializer(many=True)
+    by_township = DrillComplianceRowSerializer(many=True)
+    by_venue_kind = DrillComplianceRowSerializer(many=True)
 
 
-class PreEventGapOutputSerializer(serializers.Serializer):
+class PreEventDrillGapOutputSerializer(serializers.Serializer):
     application_id = serializers.IntegerField(source="application.pk")
     event_name = serializers.CharField(source="application.event_name")
     first_session = serializers.DateField(allow_null=True)

@@ -19,25 +19,25 @@ from crowdsafe.org.models import Department, Organisation
 from drills import permits, selectors, services
 from drills.access import can_close_item
 from drills.api.serializers import (
-    ComplianceOutputSerializer,
+    AfterActionItemCloseInputSerializer,
+    AfterActionItemFilterSerializer,
+    AfterActionItemOutputSerializer,
+    DrillCancelInputSerializer,
+    DrillComplianceOutputSerializer,
     DrillDetailOutputSerializer,
     DrillFilterSerializer,
     DrillOutputSerializer,
+    DrillPhotosInputSerializer,
     DrillRecordInputSerializer,
     DrillScheduleInputSerializer,
-    ItemCloseInputSerializer,
-    ItemFilterSerializer,
-    ItemOutputSerializer,
-    PhotosInputSerializer,
-    PlanDetailOutputSerializer,
-    PlanFilterSerializer,
-    PlanInputSerializer,
-    PlanOutputSerializer,
-    PlanUpdateInputSerializer,
-    PreEventGapOutputSerializer,
-    ReasonInputSerializer,
-    VersionInputSerializer,
-    VersionOutputSerializer,
+    EmergencyPlanDetailOutputSerializer,
+    EmergencyPlanFilterSerializer,
+    EmergencyPlanInputSerializer,
+    EmergencyPlanOutputSerializer,
+    EmergencyPlanUpdateInputSerializer,
+    PlanVersionInputSerializer,
+    PlanVersionOutputSerializer,
+    PreEventDrillGapOutputSerializer,
 )
 from drills.compliance import drill_compliance, territory_for
 from drills.models import AfterActionItem, Drill, EmergencyPlan, PlanVersion
@@ -72,21 +72,21 @@ def _parties(model, ids):
 class PlanListApi(generics.ListAPIView):
     """Emergency plans the caller may see."""
 
-    serializer_class = PlanOutputSerializer
+    serializer_class = EmergencyPlanOutputSerializer
 
-    @extend_schema(parameters=[PlanFilterSerializer])
+    @extend_schema(parameters=[EmergencyPlanFilterSerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return EmergencyPlan.objects.none()
-        filters = _valid(PlanFilterSerializer, self.request.query_params)
+        filters = _valid(EmergencyPlanFilterSerializer, self.request.query_params)
         return selectors.plan_list(user=self.request.user, filters=filters)
 
-    @extend_schema(request=PlanInputSerializer, responses={201: PlanDetailOutputSerializer})
+    @extend_schema(request=EmergencyPlanInputSerializer, responses={201: EmergencyPlanDetailOutputSerializer})
     def post(self, request, *args, **kwargs):
-        data = dict(_valid(PlanInputSerializer, request.data))
+        data = dict(_valid(EmergencyPlanInputSerializer, request.data))
         owner = data.pop("owner")
         scope = {"venue": None, "application": None, "territory": None}
         if data.get("venue"):
@@ -123,20 +123,22 @@ class PlanListApi(generics.ListAPIView):
             contacts=data.get("contacts", []),
             **scope,
         )
-        return Response(PlanDetailOutputSerializer(_plan(request.user, plan.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            EmergencyPlanDetailOutputSerializer(_plan(request.user, plan.pk)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class PlanDetailApi(APIView):
     """One plan with its measures by alert level, contacts and versions."""
 
-    @extend_schema(responses=PlanDetailOutputSerializer)
+    @extend_schema(responses=EmergencyPlanDetailOutputSerializer)
     def get(self, request, pk: int, **kwargs):
-        return Response(PlanDetailOutputSerializer(_plan(request.user, pk)).data)
+        return Response(EmergencyPlanDetailOutputSerializer(_plan(request.user, pk)).data)
 
-    @extend_schema(request=PlanUpdateInputSerializer, responses=PlanDetailOutputSerializer)
+    @extend_schema(request=EmergencyPlanUpdateInputSerializer, responses=EmergencyPlanDetailOutputSerializer)
     def patch(self, request, pk: int, **kwargs):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        data = dict(_valid(PlanUpdateInputSerializer, request.data, partial=True))
+        data = dict(_valid(EmergencyPlanUpdateInputSerializer, request.data, partial=True))
         measures = data.pop("measures", None)
         contacts = data.pop("contacts", None)
         services.plan_update(
@@ -146,7 +148,7 @@ class PlanDetailApi(APIView):
             measures=measures,
             contacts=contacts,
         )
-        return Response(PlanDetailOutputSerializer(_plan(request.user, pk)).data)
+        return Response(EmergencyPlanDetailOutputSerializer(_plan(request.user, pk)).data)
 
 
 class PlanVersionApi(APIView):
@@ -154,14 +156,16 @@ class PlanVersionApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": VersionInputSerializer}, responses={201: VersionOutputSerializer})
+    @extend_schema(
+        request={"multipart/form-data": PlanVersionInputSerializer}, responses={201: PlanVersionOutputSerializer}
+    )
     def post(self, request, pk: int, **kwargs):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        data = _valid(VersionInputSerializer, request.data)
+        data = _valid(PlanVersionInputSerializer, request.data)
         version = services.plan_version_add(
             plan=plan, actor=request.user, file=data["file"], summary_of_changes=data["summary_of_changes"]
         )
-        return Response(VersionOutputSerializer(version).data, status=status.HTTP_201_CREATED)
+        return Response(PlanVersionOutputSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
 def _record(request, *, plan=None, drill=None):
@@ -237,11 +241,11 @@ class DrillRecordApi(APIView):
 
 
 class DrillCancelApi(APIView):
-    @extend_schema(request=ReasonInputSerializer, responses=DrillDetailOutputSerializer)
+    @extend_schema(request=DrillCancelInputSerializer, responses=DrillDetailOutputSerializer)
     def post(self, request, pk: int, **kwargs):
         drill = selectors.drill_get(user=request.user, pk=pk)
         services.drill_cancel(
-            drill=drill, actor=request.user, reason=_valid(ReasonInputSerializer, request.data)["reason"]
+            drill=drill, actor=request.user, reason=_valid(DrillCancelInputSerializer, request.data)["reason"]
         )
         return Response(DrillDetailOutputSerializer(_drill(request.user, pk)).data)
 
@@ -251,7 +255,9 @@ class DrillPhotosApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": PhotosInputSerializer}, responses={201: DrillDetailOutputSerializer})
+    @extend_schema(
+        request={"multipart/form-data": DrillPhotosInputSerializer}, responses={201: DrillDetailOutputSerializer}
+    )
     def post(self, request, pk: int, **kwargs):
         drill = selectors.drill_get(user=request.user, pk=pk)
         photos = request.FILES.getlist("photos")
@@ -264,16 +270,16 @@ class DrillPhotosApi(APIView):
 class ItemListApi(generics.ListAPIView):
     """After-action items the caller may see: open ones by default, by due date."""
 
-    serializer_class = ItemOutputSerializer
+    serializer_class = AfterActionItemOutputSerializer
 
-    @extend_schema(parameters=[ItemFilterSerializer])
+    @extend_schema(parameters=[AfterActionItemFilterSerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AfterActionItem.objects.none()
-        filters = _valid(ItemFilterSerializer, self.request.query_params)
+        filters = _valid(AfterActionItemFilterSerializer, self.request.query_params)
         return selectors.item_list(user=self.request.user, filters=filters)
 
 
@@ -283,12 +289,12 @@ class ItemCloseApi(APIView):
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(request=ItemCloseInputSerializer, responses=ItemOutputSerializer)
+    @extend_schema(request=AfterActionItemCloseInputSerializer, responses=AfterActionItemOutputSerializer)
     def post(self, request, pk: int, **kwargs):
         item = selectors.item_get(user=request.user, pk=pk)
         if not can_close_item(request.user, item):
             raise PermissionDenied
-        data = _valid(ItemCloseInputSerializer, request.data)
+        data = _valid(AfterActionItemCloseInputSerializer, request.data)
         version = None
         if data.get("version"):
             version = get_object_or_404(PlanVersion, plan_id=item.plan_id, number=data["version"])
@@ -300,25 +306,25 @@ class ItemCloseApi(APIView):
             file=data.get("file"),
             summary_of_changes=data.get("summary_of_changes", ""),
         )
-        return Response(ItemOutputSerializer(selectors.item_get(user=request.user, pk=closed.pk)).data)
+        return Response(AfterActionItemOutputSerializer(selectors.item_get(user=request.user, pk=closed.pk)).data)
 
 
 class ComplianceApi(APIView):
     """Per department, township/street and venue kind: plans drilled within their interval, overdue drills, open
     after-action items (``?jurisdiction=`` a division code to narrow it)."""
 
-    @extend_schema(responses=ComplianceOutputSerializer)
+    @extend_schema(responses=DrillComplianceOutputSerializer)
     def get(self, request, **kwargs):
         territory = territory_for(request.query_params.get("jurisdiction", ""))
         if territory is False:
             raise DomainError(_("Unknown division code."), field="jurisdiction")
-        return Response(ComplianceOutputSerializer(drill_compliance(user=request.user, territory=territory)).data)
+        return Response(DrillComplianceOutputSerializer(drill_compliance(user=request.user, territory=territory)).data)
 
 
 class PreEventGapsApi(APIView):
     """Approved events in the caller's scope whose emergency plan has no drill held before the event."""
 
-    @extend_schema(responses=PreEventGapOutputSerializer(many=True))
+    @extend_schema(responses=PreEventDrillGapOutputSerializer(many=True))
     def get(self, request, **kwargs):
         gaps = selectors.pre_event_drill_gaps(user=request.user, today=timezone.localdate())
-        return Response(PreEventGapOutputSerializer(gaps, many=True).data)
+        return Response(PreEventDrillGapOutputSerializer(gaps, many=True).data)
