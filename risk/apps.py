@@ -41,3 +41,11 @@ class RiskConfig(AppConfig):
         from risk.panels import register_panels
 
         register_panels()
+
+        from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES
+        from crowdsafe.web.nav import register_nav_item
+
+        # Translators: main menu, 风险隐患
+        register_nav_item(
+            "risk", label=_("Risk and hazards"), url="risk:register", order=45, roles=GOVERNMENT_ROLES | EXTERNAL_ROLES
+        )

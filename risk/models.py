@@ -260,6 +260,9 @@ class SubjectRiskLevel(SubjectFields):
     )
     assessed_on = models.DateField(_("assessment date"))
     since = models.DateTimeField(_("level since"))
+    # Where the subject is, as of the sign-off (for the map): a gathering's own position, else its venue's.
+    latitude = models.DecimalField(_("latitude (WGS-84)"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude (WGS-84)"), max_digits=9, decimal_places=6, null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

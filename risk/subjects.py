@@ -42,6 +42,9 @@ class SubjectInfo:
     expected_attendance: int | None = None
     starts_at: dt.datetime | None = None
     licensing_department: Any = None
+    # Where it is (WGS-84), for the map: the gathering's own position, else its venue's.
+    latitude: Any = None
+    longitude: Any = None
 
     @property
     def pk(self) -> int:
@@ -100,6 +103,8 @@ def _venue_info(venue) -> SubjectInfo:
         jurisdiction_path=venue.jurisdiction_path,
         organisation=venue.operator,
         venue=venue,
+        latitude=venue.latitude,
+        longitude=venue.longitude,
     )
 
 
@@ -116,16 +121,22 @@ def _gathering_info(gathering) -> SubjectInfo:
     attendance = getattr(gathering, "estimated_attendance_max", None) or getattr(
         gathering, "estimated_attendance_min", None
     )
+    position = getattr(gathering, "coordinates", None)
+    if position is None and gathering.venue is not None and gathering.venue.latitude is not None:
+        position = (gathering.venue.latitude, gathering.venue.longitude)
     return SubjectInfo(
         subject_type=AssessedSubject.GATHERING,
         obj=gathering,
         label=str(gathering),
         jurisdiction=gathering.grid,
         jurisdiction_path=gathering.jurisdiction_path,
-        organisation=None,
+        # A spontaneous gathering has no organizer as a rule; when one is registered it is responsible.
+        organisation=getattr(gathering, "organizer", None),
         venue=gathering.venue,
         expected_attendance=attendance,
         starts_at=getattr(gathering, "starts_at", None),
+        latitude=position[0] if position else None,
+        longitude=position[1] if position else None,
     )
 
 
@@ -172,6 +183,8 @@ def _permit_info(application) -> SubjectInfo:
         expected_attendance=_permit_attendance(application),
         starts_at=getattr(application, "first_session_start", None),
         licensing_department=getattr(application, "licensing_department", None),
+        latitude=venue.latitude,
+        longitude=venue.longitude,
     )
 
 
@@ -190,7 +203,7 @@ ADAPTERS: dict[str, Adapter] = {
         _gathering_get_for,
         _gathering_info,
         "events:gathering_detail",
-        select_related=("grid", "venue"),
+        select_related=("grid", "venue", "organizer"),
     ),
     AssessedSubject.PERMIT_APPLICATION: Adapter(
         AssessedSubject.PERMIT_APPLICATION,

@@ -474,7 +474,7 @@ def assessment_withdraw(*, assessment: RiskAssessment, actor, reason: str = "") 
     return assessment
 
 
-def _current_row(assessment: RiskAssessment) -> tuple[SubjectRiskLevel, bool]:
+def _current_row(assessment: RiskAssessment, info: SubjectInfo) -> tuple[SubjectRiskLevel, bool]:
     """The subject's current-level row, locked, and whether it was made just now (from this assessment).
 
     The race: two assessments of one subject signed off at once. Both lock this row, so the second sees the
@@ -499,6 +499,8 @@ def _current_row(assessment: RiskAssessment) -> tuple[SubjectRiskLevel, bool]:
                 assessment=assessment,
                 assessed_on=assessment.assessed_on,
                 since=timezone.now(),
+                latitude=info.latitude,
+                longitude=info.longitude,
             )
             return row, True
     except IntegrityError:
@@ -519,9 +521,9 @@ def _reasons(assessment: RiskAssessment) -> list[str]:
     return lines
 
 
-def _set_current_level(assessment: RiskAssessment, actor) -> RiskLevelChange | None:
+def _set_current_level(assessment: RiskAssessment, info: SubjectInfo, actor) -> RiskLevelChange | None:
     """Make ``assessment`` the subject's current level unless a later assessment (by date) already is."""
-    row, created = _current_row(assessment)
+    row, created = _current_row(assessment, info)
     previous_level = "" if created else row.level
     assessment.previous_level = previous_level
     if not created:
@@ -533,7 +535,20 @@ def _set_current_level(assessment: RiskAssessment, actor) -> RiskLevelChange | N
         row.assessed_on = assessment.assessed_on
         row.subject_label = assessment.subject_label
         row.since = timezone.now()
-        row.save(update_fields=["level", "score", "assessment", "assessed_on", "subject_label", "since", "updated_at"])
+        row.latitude, row.longitude = info.latitude, info.longitude
+        row.save(
+            update_fields=[
+                "level",
+                "score",
+                "assessment",
+                "assessed_on",
+                "subject_label",
+                "since",
+                "latitude",
+                "longitude",
+                "updated_at",
+            ]
+        )
     return RiskLevelChange.objects.create(
         subject_type=assessment.subject_type,
         subject_id=assessment.subject_id,
@@ -547,12 +562,11 @@ def _set_current_level(assessment: RiskAssessment, actor) -> RiskLevelChange | N
     )
 
 
-def _log_on_subject(assessment: RiskAssessment, change: RiskLevelChange, actor) -> None:
+def _log_on_subject(assessment: RiskAssessment, info: SubjectInfo, change: RiskLevelChange, actor) -> None:
     """Venues and permit applications show their level changes on their own timeline (the audit log is the
     kernel's); a gathering's is written by the events service."""
     if assessment.subject_type == AssessedSubject.GATHERING:
         return
-    info = subject_load(assessment.subject_type, assessment.subject_id)
     log_action(
         actor=actor,
         subject=info.obj,
@@ -565,10 +579,11 @@ def _log_on_subject(assessment: RiskAssessment, change: RiskLevelChange, actor) 
     )
 
 
-def _set_gathering_level(assessment: RiskAssessment, actor) -> None:
+def _set_gathering_level(assessment: RiskAssessment, info: SubjectInfo, actor) -> None:
     from events.services import gathering_set_risk_level
 
-    info = subject_load(assessment.subject_type, assessment.subject_id)
+    if getattr(info.obj, "is_terminal", False):
+        return  # a closed gathering keeps its record; the register still shows the assessed level
     gathering_set_risk_level(
         gathering=info.obj,
         level=assessment.level,
@@ -615,6 +630,7 @@ def assessment_sign_off(*, assessment: RiskAssessment, actor, note: str = "") ->
     """The reviewer signs the assessment off (签批): it becomes the subject's current level when it is the latest,
     and its consequences follow (see the module docstring)."""
     note = clean_text(note, field="note")
+    info = subject_load(assessment.subject_type, assessment.subject_id)
     with transaction.atomic():
         # The lock: two reviewers pressing "sign off" at once (or sign off against return): the second waits,
         # then finds the assessment signed off and is refused by the guard.
@@ -630,7 +646,7 @@ def assessment_sign_off(*, assessment: RiskAssessment, actor, note: str = "") ->
         assessment.reviewed_at = now
         assessment.signed_off_at = now
         assessment.review_note = note
-        change = _set_current_level(assessment, actor)
+        change = _set_current_level(assessment, info, actor)
         assessment.save(
             update_fields=[
                 "state",
@@ -654,9 +670,9 @@ def assessment_sign_off(*, assessment: RiskAssessment, actor, note: str = "") ->
         tasks_settle(subject=assessment, keys=REVIEW_KEYS, actor=actor, note=_("Signed off."))
         tasks_evaluate(subject=assessment, event="state_changed", actor=actor)
         if change is not None:
-            _log_on_subject(assessment, change, actor)
+            _log_on_subject(assessment, info, change, actor)
             if assessment.subject_type == AssessedSubject.GATHERING:
-                _set_gathering_level(assessment, actor)
+                _set_gathering_level(assessment, info, actor)
         _settle_campaign_targets(assessment, actor)
     return assessment
 

@@ -118,6 +118,7 @@ def hazard(subject_obj, actor, *, level="ordinary", photos=(), **data):
         "source": "inspection",
         "location": "东侧疏散通道",
         "rectification_deadline": timezone.localdate() + dt.timedelta(days=7),
+        "responsible_unit_name": "" if subject_obj.operator_id else "商场物业管理处",
         **data,
     }
     return services.hazard_report(actor=actor, data=payload, subject=info, photos=list(photos))

@@ -1,0 +1,449 @@
+"""The risk API: the matrix's bands, assessments (with ``score`` and ``level``) and their sign-off, the register
+of current levels and a subject's level history, hazards and each rectification step, campaigns with their
+progress. Scoped like the pages: outside the caller's scope is a 404; visible but not theirs to act on, a 403;
+bad input, a 400 naming the field."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crowdsafe.org.models import Department, Jurisdiction
+from crowdsafe.org.selectors import department_list
+from risk import selectors, services
+from risk.api.serializers import (
+    AssessmentCreateInputSerializer,
+    AssessmentFilterSerializer,
+    AssessmentInputSerializer,
+    AssessmentOutputSerializer,
+    BandOutputSerializer,
+    CampaignDetailOutputSerializer,
+    CampaignInputSerializer,
+    CampaignOutputSerializer,
+    ExtensionDecisionInputSerializer,
+    ExtensionInputSerializer,
+    ExtensionOutputSerializer,
+    FixInputSerializer,
+    HazardDetailOutputSerializer,
+    HazardFilterSerializer,
+    HazardInputSerializer,
+    HazardOutputSerializer,
+    LevelChangeOutputSerializer,
+    NoteInputSerializer,
+    OrderInputSerializer,
+    OrderOutputSerializer,
+    PhotosInputSerializer,
+    PlanInputSerializer,
+    ReasonInputSerializer,
+    RegisterFilterSerializer,
+    RegisterOutputSerializer,
+    RelaunchOutputSerializer,
+    VerifyInputSerializer,
+)
+from risk.models import AssessmentCampaign, CampaignTarget, Hazard, HazardExtension, RiskAssessment, SubjectRiskLevel
+from risk.services.hazards import DEFAULT_LEGAL_BASIS
+from risk.subjects import subject_for
+
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
+MULTIPART = [MultiPartParser, FormParser, JSONParser]
+
+
+def _validated(serializer_class, data, **kwargs):
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer
+
+
+def _query(serializer_class, request) -> dict:
+    """Query parameters through their filter serializer (lists from QueryDicts are read as single values)."""
+    data = {key: request.query_params.get(key) for key in request.query_params}
+    return _validated(serializer_class, data).validated_data
+
+
+# --- bands -----------------------------------------------------------------------------------------------------
+
+
+class BandListApi(APIView):
+    """The risk matrix's bands: likelihood × severity from ``min_score`` to ``max_score`` gives ``level``."""
+
+    pagination_class = None
+
+    @extend_schema(responses=BandOutputSerializer(many=True))
+    def get(self, request, **kwargs):
+        from risk.models import RiskBand
+
+        return Response(BandOutputSerializer(RiskBand.objects.order_by("min_score"), many=True).data)
+
+
+# --- assessments ------------------------------------------------------------------------------------------------
+
+
+def _assessment_response(request, assessment, *, code=status.HTTP_200_OK) -> Response:
+    fresh = selectors.assessment_get(user=request.user, pk=assessment.pk)
+    return Response(AssessmentOutputSerializer(fresh).data, status=code)
+
+
+class AssessmentListApi(generics.ListAPIView):
+    """Assessments the caller may see, newest first; POST makes a draft of a subject the caller may assess."""
+
+    serializer_class = AssessmentOutputSerializer
+
+    @extend_schema(parameters=[AssessmentFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RiskAssessment.objects.none()
+        return selectors.assessment_list(
+            user=self.request.user, filters=_query(AssessmentFilterSerializer, self.request)
+        )
+
+    @extend_schema(request=AssessmentCreateInputSerializer, responses={201: AssessmentOutputSerializer})
+    def post(self, request, *args, **kwargs):
+        serializer = _validated(AssessmentCreateInputSerializer, request.data)
+        data = serializer.service_data()
+        info = subject_for(user=request.user, subject_type=data.pop("subject_type"), subject_id=data.pop("subject_id"))
+        target = None
+        target_id = data.pop("campaign_target", None)
+        if target_id:
+            target = CampaignTarget.objects.filter(pk=target_id, venue_id=info.pk).first()
+            if target is None or info.subject_type != "venue":
+                raise serializers.ValidationError(
+                    {"campaign_target": [_("That campaign item is about another venue.")]}
+                )
+        assessment = services.assessment_create(subject=info, actor=request.user, data=data, campaign_target=target)
+        return _assessment_response(request, assessment, code=status.HTTP_201_CREATED)
+
+
+class AssessmentDetailApi(APIView):
+    @extend_schema(parameters=[ID], responses=AssessmentOutputSerializer)
+    def get(self, request, pk: int, **kwargs):
+        return Response(AssessmentOutputSerializer(selectors.assessment_get(user=request.user, pk=pk)).data)
+
+    @extend_schema(parameters=[ID], request=AssessmentInputSerializer, responses=AssessmentOutputSerializer)
+    def put(self, request, pk: int, **kwargs):
+        assessment = selectors.assessment_get(user=request.user, pk=pk)
+        data = _validated(AssessmentInputSerializer, request.data).service_data()
+        services.assessment_update(assessment=assessment, actor=request.user, data=data)
+        return _assessment_response(request, assessment)
+
+
+class AssessmentSubmitApi(APIView):
+    @extend_schema(parameters=[ID], request=None, responses=AssessmentOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        assessment = selectors.assessment_get(user=request.user, pk=pk)
+        services.assessment_submit(assessment=assessment, actor=request.user)
+        return _assessment_response(request, assessment)
+
+
+class AssessmentSignOffApi(APIView):
+    """Sign the assessment off: it becomes the subject's current level when it is the latest, and the rules
+    escalate an orange or red level."""
+
+    @extend_schema(parameters=[ID], request=NoteInputSerializer, responses=AssessmentOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        assessment = selectors.assessment_get(user=request.user, pk=pk)
+        note = _validated(NoteInputSerializer, request.data).validated_data["note"]
+        services.assessment_sign_off(assessment=assessment, actor=request.user, note=note)
+        return _assessment_response(request, assessment)
+
+
+class AssessmentReturnApi(APIView):
+    @extend_schema(parameters=[ID], request=ReasonInputSerializer, responses=AssessmentOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        assessment = selectors.assessment_get(user=request.user, pk=pk)
+        reason = _validated(ReasonInputSerializer, request.data).validated_data["reason"]
+        services.assessment_return(assessment=assessment, actor=request.user, reason=reason)
+        return _assessment_response(request, assessment)
+
+
+class AssessmentWithdrawApi(APIView):
+    @extend_schema(parameters=[ID], request=NoteInputSerializer, responses=AssessmentOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        assessment = selectors.assessment_get(user=request.user, pk=pk)
+        note = _validated(NoteInputSerializer, request.data).validated_data["note"]
+        services.assessment_withdraw(assessment=assessment, actor=request.user, reason=note)
+        return _assessment_response(request, assessment)
+
+
+# --- register -------------------------------------------------------------------------------------------------
+
+
+class RegisterListApi(generics.ListAPIView):
+    """Subjects by current level (red first)."""
+
+    serializer_class = RegisterOutputSerializer
+
+    @extend_schema(parameters=[RegisterFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SubjectRiskLevel.objects.none()
+        return selectors.register_list(user=self.request.user, filters=_query(RegisterFilterSerializer, self.request))
+
+
+class LevelHistoryApi(APIView):
+    """A subject's level history, newest first (404 when the caller may not see the subject)."""
+
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("subject_type", str, OpenApiParameter.PATH),
+            OpenApiParameter("subject_id", int, OpenApiParameter.PATH),
+        ],
+        responses=LevelChangeOutputSerializer(many=True),
+    )
+    def get(self, request, subject_type: str, subject_id: int, **kwargs):
+        info = subject_for(user=request.user, subject_type=subject_type, subject_id=subject_id)
+        history = selectors.level_history(subject_type=subject_type, subject_id=info.pk)
+        return Response(LevelChangeOutputSerializer(history, many=True).data)
+
+
+# --- hazards --------------------------------------------------------------------------------------------------
+
+
+def _hazard_response(request, hazard, *, code=status.HTTP_200_OK) -> Response:
+    fresh = selectors.hazard_detail(user=request.user, pk=hazard.pk)
+    return Response(HazardDetailOutputSerializer(fresh).data, status=code)
+
+
+class HazardListApi(generics.ListAPIView):
+    """Hazards the caller may see (open by default, the nearest deadline first); POST reports one (multipart for
+    photos)."""
+
+    serializer_class = HazardOutputSerializer
+    parser_classes = MULTIPART
+
+    @extend_schema(parameters=[HazardFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Hazard.objects.none()
+        return selectors.hazard_list(user=self.request.user, filters=_query(HazardFilterSerializer, self.request))
+
+    @extend_schema(request=HazardInputSerializer, responses={201: HazardDetailOutputSerializer})
+    def post(self, request, *args, **kwargs):
+        attrs = dict(_validated(HazardInputSerializer, request.data).validated_data)
+        info, jurisdiction, assessment = None, None, None
+        if attrs.get("subject_type"):
+            info = subject_for(user=request.user, subject_type=attrs["subject_type"], subject_id=attrs["subject_id"])
+        else:
+            jurisdiction = Jurisdiction.objects.filter(code=attrs["jurisdiction"].strip().upper()).first()
+            if jurisdiction is None:
+                raise serializers.ValidationError({"jurisdiction": [_("No grid or community has this code.")]})
+        if attrs.get("assessment"):
+            assessment = selectors.assessment_get(user=request.user, pk=attrs["assessment"])
+        data = {
+            key: attrs.get(key)
+            for key in (
+                "title",
+                "description",
+                "level",
+                "source",
+                "found_on",
+                "location",
+                "latitude",
+                "longitude",
+                "responsible_unit_name",
+                "rectification_deadline",
+            )
+        }
+        data["assessment"] = assessment
+        hazard = services.hazard_report(
+            actor=request.user,
+            data=data,
+            subject=info,
+            jurisdiction=jurisdiction,
+            photos=attrs["photos"],
+            fixed_on_spot=attrs["fixed_on_spot"],
+            fix_note=attrs["fix_note"],
+            fix_photos=attrs["fix_photos"],
+        )
+        return _hazard_response(request, hazard, code=status.HTTP_201_CREATED)
+
+
+class HazardDetailApi(APIView):
+    @extend_schema(parameters=[ID], responses=HazardDetailOutputSerializer)
+    def get(self, request, pk: int, **kwargs):
+        return _hazard_response(request, selectors.hazard_get(user=request.user, pk=pk))
+
+
+class HazardPhotosApi(APIView):
+    parser_classes = MULTIPART
+
+    @extend_schema(parameters=[ID], request=PhotosInputSerializer, responses=HazardDetailOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        hazard = selectors.hazard_get(user=request.user, pk=pk)
+        attrs = _validated(PhotosInputSerializer, request.data).validated_data
+        services.hazard_add_photos(hazard=hazard, actor=request.user, photos=attrs["photos"])
+        return _hazard_response(request, hazard)
+
+
+class HazardPlanApi(APIView):
+    """Submit (or revise) the rectification plan of a major hazard."""
+
+    @extend_schema(parameters=[ID], request=PlanInputSerializer, responses=HazardDetailOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        hazard = selectors.hazard_get(user=request.user, pk=pk)
+        attrs = _validated(PlanInputSerializer, request.data).validated_data
+        services.hazard_submit_plan(hazard=hazard, actor=request.user, data=attrs)
+        return _hazard_response(request, hazard)
+
+
+class HazardCloseApi(APIView):
+    """Close an ordinary hazard with a photo of the fix; a major hazard is refused (400): only a verification
+    inspection that records it fixed closes it."""
+
+    parser_classes = MULTIPART
+
+    @extend_schema(parameters=[ID], request=FixInputSerializer, responses=HazardDetailOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        hazard = selectors.hazard_get(user=request.user, pk=pk)
+        attrs = _validated(FixInputSerializer, request.data).validated_data
+        services.hazard_close(hazard=hazard, actor=request.user, note=attrs["note"], photos=attrs["photos"])
+        return _hazard_response(request, hazard)
+
+
+class HazardReportFixedApi(APIView):
+    """A major hazard is reported rectified and awaits the verification inspection."""
+
+    parser_classes = MULTIPART
+
+    @extend_schema(parameters=[ID], request=FixInputSerializer, responses=HazardDetailOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        hazard = selectors.hazard_get(user=request.user, pk=pk)
+        attrs = _validated(FixInputSerializer, request.data).validated_data
+        services.hazard_report_fixed(hazard=hazard, actor=request.user, note=attrs["note"], photos=attrs["photos"])
+        return _hazard_response(request, hazard)
+
+
+class HazardVerifyApi(APIView):
+    parser_classes = MULTIPART
+
+    @extend_schema(parameters=[ID], request=VerifyInputSerializer, responses=HazardDetailOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        hazard = selectors.hazard_get(user=request.user, pk=pk)
+        attrs = _validated(VerifyInputSerializer, request.data).validated_data
+        services.hazard_verify(hazard=hazard, actor=request.user, **attrs)
+        return _hazard_response(request, hazard)
+
+
+class HazardExtensionApi(APIView):
+    @extend_schema(parameters=[ID], request=ExtensionInputSerializer, responses={201: ExtensionOutputSerializer})
+    def post(self, request, pk: int, **kwargs):
+        hazard = selectors.hazard_get(user=request.user, pk=pk)
+        attrs = _validated(ExtensionInputSerializer, request.data).validated_data
+        extension = services.hazard_request_extension(hazard=hazard, actor=request.user, **attrs)
+        return Response(ExtensionOutputSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+
+class HazardExtensionDecideApi(APIView):
+    @extend_schema(
+        parameters=[ID, OpenApiParameter("extension_id", int, OpenApiParameter.PATH)],
+        request=ExtensionDecisionInputSerializer,
+        responses=ExtensionOutputSerializer,
+    )
+    def post(self, request, pk: int, extension_id: int, **kwargs):
+        hazard = selectors.hazard_get(user=request.user, pk=pk)
+        extension = generics.get_object_or_404(HazardExtension, pk=extension_id, hazard=hazard)
+        attrs = _validated(ExtensionDecisionInputSerializer, request.data).validated_data
+        extension = services.hazard_decide_extension(extension=extension, actor=request.user, **attrs)
+        return Response(ExtensionOutputSerializer(extension).data)
+
+
+class HazardCancelApi(APIView):
+    @extend_schema(parameters=[ID], request=ReasonInputSerializer, responses=HazardDetailOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        hazard = selectors.hazard_get(user=request.user, pk=pk)
+        reason = _validated(ReasonInputSerializer, request.data).validated_data["reason"]
+        services.hazard_cancel(hazard=hazard, actor=request.user, reason=reason)
+        return _hazard_response(request, hazard)
+
+
+class HazardOrderApi(APIView):
+    """Issue a rectification order (责令整改通知书) through the notices service."""
+
+    @extend_schema(parameters=[ID], request=OrderInputSerializer, responses={201: OrderOutputSerializer})
+    def post(self, request, pk: int, **kwargs):
+        hazard = selectors.hazard_get(user=request.user, pk=pk)
+        attrs = _validated(OrderInputSerializer, request.data).validated_data
+        notice = services.hazard_issue_order(
+            hazard=hazard,
+            actor=request.user,
+            measures_required=attrs["measures_required"],
+            legal_basis=attrs["legal_basis"] or DEFAULT_LEGAL_BASIS,
+        )
+        return Response(OrderOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+
+# --- campaigns ----------------------------------------------------------------------------------------------
+
+
+class CampaignListApi(generics.ListAPIView):
+    serializer_class = CampaignOutputSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AssessmentCampaign.objects.none()
+        return selectors.campaign_list(user=self.request.user)
+
+    @extend_schema(request=CampaignInputSerializer, responses={201: CampaignDetailOutputSerializer})
+    def post(self, request, *args, **kwargs):
+        attrs = _validated(CampaignInputSerializer, request.data).validated_data
+        territory = Jurisdiction.objects.filter(code=attrs["territory"].strip().upper()).first()
+        if territory is None:
+            raise serializers.ValidationError({"territory": [_("No territory has this code.")]})
+        department: Department | None = None
+        if attrs.get("assigned_department"):
+            department = department_list(user=request.user).filter(pk=attrs["assigned_department"]).first()
+            if department is None:
+                raise serializers.ValidationError({"assigned_department": [_("Unknown department.")]})
+        campaign = services.campaign_launch(
+            actor=request.user,
+            name=attrs["name"],
+            territory=territory,
+            purpose=attrs["purpose"],
+            deadline=attrs["deadline"],
+            venue_kinds=attrs["venue_kinds"],
+            assignment=attrs["assignment"],
+            assigned_department=department,
+            description=attrs["description"],
+        )
+        campaign = selectors.campaign_get(user=request.user, pk=campaign.pk)
+        return Response(CampaignDetailOutputSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+
+class CampaignDetailApi(APIView):
+    @extend_schema(parameters=[ID], responses=CampaignDetailOutputSerializer)
+    def get(self, request, pk: int, **kwargs):
+        return Response(CampaignDetailOutputSerializer(selectors.campaign_get(user=request.user, pk=pk)).data)
+
+
+class CampaignRelaunchApi(APIView):
+    """Launch again: venues that appeared since get their task; nothing is duplicated."""
+
+    @extend_schema(parameters=[ID], request=None, responses=RelaunchOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        campaign = selectors.campaign_get(user=request.user, pk=pk)
+        added = services.campaign_relaunch(campaign=campaign, actor=request.user)
+        campaign = selectors.campaign_get(user=request.user, pk=pk)
+        return Response(RelaunchOutputSerializer({"added": added, "campaign": campaign}).data)
+
+
+class CampaignCloseApi(APIView):
+    @extend_schema(parameters=[ID], request=NoteInputSerializer, responses=CampaignDetailOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        campaign = selectors.campaign_get(user=request.user, pk=pk)
+        note = _validated(NoteInputSerializer, request.data).validated_data["note"]
+        services.campaign_close(campaign=campaign, actor=request.user, reason=note)
+        return Response(CampaignDetailOutputSerializer(selectors.campaign_get(user=request.user, pk=pk)).data)

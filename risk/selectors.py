@@ -1,0 +1,396 @@
+"""Reads of the risk app, already scoped to the user and joined for the pages that show them (see
+``risk.access`` for who sees what). Anything outside the user's scope is not found (404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from crowdsafe.org.access import ancestor_paths, get_scope, get_scoped_or_404, in_q, path_q
+from crowdsafe.org.models import Jurisdiction
+from duties.choices import OUTSTANDING_VALUES
+from duties.models import Task
+from risk import access
+from risk.choices import (
+    OPEN_HAZARD_STATES,
+    AssessmentState,
+    HazardLevel,
+    HazardState,
+    TargetStatus,
+)
+from risk.models import (
+    AssessmentCampaign,
+    CampaignTarget,
+    Hazard,
+    HazardExtension,
+    RiskAssessment,
+    RiskLevelChange,
+    SubjectRiskLevel,
+)
+
+
+def _territory_filter(qs: QuerySet, code: str, field: str = "jurisdiction_path") -> QuerySet:
+    code = (code or "").strip()
+    if not code:
+        return qs
+    path = Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first()
+    if path is None:
+        return qs.none()
+    return qs.filter(**{f"{field}__startswith": path})
+
+
+# --- assessments ------------------------------------------------------------------------------------------------
+
+
+def assessment_visible(*, user) -> QuerySet[RiskAssessment]:
+    qs = RiskAssessment.objects.all()
+    q = access.visible_q(get_scope(user), RiskAssessment, department_field="review_department_id")
+    if q is not None:
+        qs = qs.filter(q)
+    return qs.select_related(
+        "assessor", "reviewer", "jurisdiction", "venue", "organisation", "assessor_department", "review_department"
+    )
+
+
+def assessment_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[RiskAssessment]:
+    """Assessments the user may see, newest first. ``filters`` (all optional): ``state``, ``level``,
+    ``subject_type``, ``subject_id``, ``jurisdiction`` (a division code), ``q`` (part of the subject's name),
+    ``to_review`` (awaiting sign-off by someone other than the user)."""
+    filters = filters or {}
+    qs = assessment_visible(user=user)
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("level"):
+        qs = qs.filter(level=filters["level"])
+    if filters.get("subject_type"):
+        qs = qs.filter(subject_type=filters["subject_type"])
+        if filters.get("subject_id"):
+            qs = qs.filter(subject_id=filters["subject_id"])
+    if filters.get("to_review"):
+        qs = qs.filter(state=AssessmentState.SUBMITTED).exclude(assessor_id=getattr(user, "pk", None))
+    if filters.get("q"):
+        qs = qs.filter(subject_label__icontains=filters["q"].strip())
+    qs = _territory_filter(qs, filters.get("jurisdiction") or "")
+    return qs.order_by("-assessed_on", "-id")
+
+
+def assessment_get(*, user, pk) -> RiskAssessment:
+    return get_scoped_or_404(assessment_visible(user=user), pk=pk)
+
+
+def assessments_of(*, user, subject_type: str, subject_id: int, limit: int = 20) -> list[RiskAssessment]:
+    return list(assessment_list(user=user, filters={"subject_type": subject_type, "subject_id": subject_id})[:limit])
+
+
+# --- register: current levels and their history -----------------------------------------------------------
+
+
+def register_visible(*, user) -> QuerySet[SubjectRiskLevel]:
+    scope = get_scope(user)
+    qs = SubjectRiskLevel.objects.all()
+    if not scope.is_superuser:
+        qs = qs.filter(
+            path_q(scope.territory_paths, field="jurisdiction_path")
+            | in_q(scope.organisation_ids, field="organisation_id")
+        )
+    return qs.select_related("jurisdiction", "venue", "assessment", "organisation")
+
+
+def register_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[SubjectRiskLevel]:
+    """The risk register: subjects by current level (red first). ``filters``: ``level``, ``subject_type``,
+    ``jurisdiction`` (a division code), ``q`` (part of the name)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    filters = filters or {}
+    qs = register_visible(user=user)
+    if filters.get("level"):
+        qs = qs.filter(level=filters["level"])
+    if filters.get("subject_type"):
+        qs = qs.filter(subject_type=filters["subject_type"])
+    if filters.get("q"):
+        qs = qs.filter(subject_label__icontains=filters["q"].strip())
+    qs = _territory_filter(qs, filters.get("jurisdiction") or "")
+    rank = Case(
+        When(level="red", then=Value(0)),
+        When(level="orange", then=Value(1)),
+        When(level="yellow", then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(level_rank=rank).order_by("level_rank", "subject_label", "id")
+
+
+def register_counts(*, user) -> dict[str, int]:
+    """How many subjects the user may see at each level (one query)."""
+    rows = register_visible(user=user).order_by().values("level").annotate(n=Count("pk"))
+    counts = {"red": 0, "orange": 0, "yellow": 0, "blue": 0}
+    counts.update({row["level"]: row["n"] for row in rows})
+    return counts
+
+
+def current_level(*, subject_type: str, subject_id: int) -> SubjectRiskLevel | None:
+    """The current level of a subject the caller has already found visible."""
+    return (
+        SubjectRiskLevel.objects.select_related("assessment")
+        .filter(subject_type=subject_type, subject_id=subject_id)
+        .first()
+    )
+
+
+def level_history(*, subject_type: str, subject_id: int, limit: int = 50) -> list[RiskLevelChange]:
+    """A subject's level history, newest first (the caller has checked the subject is visible)."""
+    return list(
+        RiskLevelChange.objects.select_related("actor", "assessment")
+        .filter(subject_type=subject_type, subject_id=subject_id)
+        .order_by("-changed_at", "-id")[:limit]
+    )
+
+
+MAP_LIMIT = 5000
+
+
+def map_points(*, user, filters: Mapping[str, Any] | None = None) -> list[dict]:
+    """Register entries that can be placed on the map (their venue has a position), as plain dicts."""
+    qs = register_list(user=user, filters=filters).filter(latitude__isnull=False)
+    points = []
+    for row in qs[:MAP_LIMIT]:
+        points.append(
+            {
+                "lat": float(row.latitude),
+                "lng": float(row.longitude),
+                "level": row.level,
+                "label": row.subject_label,
+                "kind": row.get_subject_type_display(),
+                "level_label": row.get_level_display(),
+                "score": row.score,
+                "url": row.assessment.get_absolute_url(),
+            }
+        )
+    return points
+
+
+# --- hazards ---------------------------------------------------------------------------------------------------
+
+
+class HazardStatusFilter:
+    OPEN = "open"
+    OVERDUE = "overdue"
+    ALL = "all"
+
+
+def hazard_visible(*, user) -> QuerySet[Hazard]:
+    qs = Hazard.objects.all()
+    q = access.visible_q(get_scope(user), Hazard, department_field="supervising_department_id")
+    if q is not None:
+        qs = qs.filter(q)
+    return qs.select_related(
+        "jurisdiction", "venue", "organisation", "supervising_department", "supervising_township", "found_by"
+    )
+
+
+def hazard_list(*, user, filters: Mapping[str, Any] | None = None, today: dt.date | None = None) -> QuerySet[Hazard]:
+    """Hazards the user may see: open ones by default, the most urgent deadline first. ``filters``: ``status``
+    ("open", "overdue", "all" or a ``HazardState``), ``level``, ``venue`` (id), ``subject_type`` + ``subject_id``,
+    ``jurisdiction`` (a division code), ``q`` (title, location or place)."""
+    filters = filters or {}
+    today = today or timezone.localdate()
+    qs = hazard_visible(user=user)
+    status = filters.get("status") or HazardStatusFilter.OPEN
+    if status == HazardStatusFilter.OPEN:
+        qs = qs.filter(state__in=OPEN_HAZARD_STATES)
+    elif status == HazardStatusFilter.OVERDUE:
+        qs = qs.filter(state__in=OPEN_HAZARD_STATES, rectification_deadline__lt=today)
+    elif status != HazardStatusFilter.ALL:
+        qs = qs.filter(state=status)
+    if filters.get("level"):
+        qs = qs.filter(level=filters["level"])
+    if filters.get("venue"):
+        qs = qs.filter(venue_id=filters["venue"])
+    if filters.get("subject_type") and filters.get("subject_id"):
+        qs = qs.filter(subject_type=filters["subject_type"], subject_id=filters["subject_id"])
+    if filters.get("q"):
+        text = filters["q"].strip()
+        qs = qs.filter(Q(title__icontains=text) | Q(location__icontains=text) | Q(subject_label__icontains=text))
+    qs = _territory_filter(qs, filters.get("jurisdiction") or "")
+    if status in (HazardStatusFilter.OPEN, HazardStatusFilter.OVERDUE):
+        return qs.order_by("rectification_deadline", "-id")
+    return qs.order_by("-found_on", "-id")
+
+
+def hazard_get(*, user, pk) -> Hazard:
+    return get_scoped_or_404(hazard_visible(user=user), pk=pk)
+
+
+def hazard_detail(*, user, pk) -> Hazard:
+    qs = hazard_visible(user=user).select_related("plan", "plan__submitted_by", "assessment", "closed_by")
+    return get_scoped_or_404(
+        qs.prefetch_related("photos", "verifications__inspector", "verifications__photos", "extensions__requested_by"),
+        pk=pk,
+    )
+
+
+def hazard_counts(*, user, today: dt.date | None = None) -> dict[str, int]:
+    """Open hazards the user may see: in all, major, overdue, awaiting verification (one query)."""
+    today = today or timezone.localdate()
+    open_q = Q(state__in=OPEN_HAZARD_STATES)
+    return (
+        hazard_visible(user=user)
+        .order_by()
+        .aggregate(
+            open=Count("pk", filter=open_q),
+            major=Count("pk", filter=open_q & Q(level=HazardLevel.MAJOR)),
+            overdue=Count("pk", filter=open_q & Q(rectification_deadline__lt=today)),
+            awaiting=Count("pk", filter=Q(state=HazardState.AWAITING_VERIFICATION)),
+        )
+    )
+
+
+def pending_extensions(*, user) -> QuerySet[HazardExtension]:
+    return HazardExtension.objects.filter(state="pending", hazard__in=hazard_visible(user=user)).select_related(
+        "hazard", "requested_by"
+    )
+
+
+# --- campaigns ------------------------------------------------------------------------------------------------
+
+
+def campaign_visible(*, user) -> QuerySet[AssessmentCampaign]:
+    """Campaigns over the user's territory or inside it, and those launched by or assigned to their department."""
+    scope = get_scope(user)
+    qs = AssessmentCampaign.objects.all()
+    if not scope.is_superuser:
+        if not scope.is_government:
+            return qs.none()
+        paths = scope.territory_paths
+        ancestors = sorted({a for p in paths for a in ancestor_paths(p)} | set(paths))
+        qs = qs.filter(
+            path_q(paths, field="territory_path")
+            | Q(territory_path__in=ancestors)
+            | in_q(scope.department_ids, field="assigned_department_id")
+            | in_q(scope.department_ids, field="launched_by_department_id")
+        )
+    return qs.select_related(
+        "territory", "assigned_department", "launched_by_department", "launched_by_jurisdiction", "created_by"
+    )
+
+
+def campaign_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[AssessmentCampaign]:
+    filters = filters or {}
+    qs = campaign_visible(user=user)
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    return qs.order_by("-launched_at", "-id")
+
+
+def campaign_get(*, user, pk) -> AssessmentCampaign:
+    return get_scoped_or_404(campaign_visible(user=user), pk=pk)
+
+
+@dataclass
+class ProgressRow:
+    key: Any
+    label: str
+    total: int = 0
+    done: int = 0
+    due: int = 0
+    overdue: int = 0
+    cancelled: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class CampaignProgress:
+    total: ProgressRow
+    by_township: list[ProgressRow] = field(default_factory=list)
+    by_department: list[ProgressRow] = field(default_factory=list)
+    unassigned: int = 0
+
+
+def _count(row: ProgressRow, status: str, overdue: bool) -> None:
+    row.total += 1
+    if status == "done":
+        row.done += 1
+    elif status == "cancelled":
+        row.cancelled += 1
+    elif overdue:
+        row.overdue += 1
+    else:
+        row.due += 1
+
+
+def campaign_progress(*, campaign: AssessmentCampaign, today: dt.date | None = None) -> CampaignProgress:
+    """Done / due / overdue per township and per holder of the tasks (department, or township without one), in
+    three queries whatever the number of venues: the targets, their tasks, and the names."""
+    today = today or timezone.localdate()
+    targets = list(CampaignTarget.objects.filter(campaign=campaign).values_list("pk", "township_id", "status"))
+    tasks = {
+        subject_id: (status, due_date, dept, dept_name, jur, jur_name)
+        for subject_id, status, due_date, dept, dept_name, jur, jur_name in Task.objects.filter(
+            subject_type="campaign_target", subject_id__in=[t[0] for t in targets]
+        )
+        .order_by("subject_id", "period")
+        .values_list(
+            "subject_id",
+            "status",
+            "due_date",
+            "responsible_department_id",
+            "responsible_department__name",
+            "responsible_jurisdiction_id",
+            "responsible_jurisdiction__name",
+        )
+    }
+    townships = dict(Jurisdiction.objects.filter(pk__in={t[1] for t in targets if t[1]}).values_list("pk", "name"))
+    total = ProgressRow(key=None, label="")
+    by_township: dict[Any, ProgressRow] = {}
+    by_holder: dict[Any, ProgressRow] = defaultdict(lambda: ProgressRow(key=None, label=""))
+    unassigned = 0
+    for pk, township_id, target_status in targets:
+        task = tasks.get(pk)
+        if task is None:
+            status, overdue = (target_status, False)
+            if target_status == TargetStatus.PENDING:
+                unassigned += 1
+        else:
+            task_status, due_date = task[0], task[1]
+            status = "done" if task_status == "done" else "cancelled" if task_status == "cancelled" else "open"
+            overdue = task_status in OUTSTANDING_VALUES and due_date < today
+        _count(total, status, overdue)
+        row = by_township.setdefault(township_id, ProgressRow(key=township_id, label=townships.get(township_id, "")))
+        _count(row, status, overdue)
+        if task is not None:
+            holder_key = ("d", task[2]) if task[2] else ("j", task[4]) if task[4] else ("n", None)
+            holder = by_holder[holder_key]
+            holder.key = holder_key
+            holder.label = task[3] or task[5] or ""
+            _count(holder, status, overdue)
+    return CampaignProgress(
+        total=total,
+        by_township=sorted(by_township.values(), key=lambda r: r.label),
+        by_department=sorted(by_holder.values(), key=lambda r: r.label),
+        unassigned=unassigned,
+    )
+
+
+def campaign_targets(*, campaign: AssessmentCampaign, filters: Mapping[str, Any] | None = None) -> QuerySet:
+    filters = filters or {}
+    qs = CampaignTarget.objects.filter(campaign=campaign).select_related("venue", "township", "assessment")
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("township"):
+        qs = qs.filter(township_id=filters["township"])
+    return qs.order_by("jurisdiction_path", "venue__name", "id")
+
+
+def open_targets_for_venue(*, venue_id: int) -> QuerySet[CampaignTarget]:
+    return CampaignTarget.objects.filter(
+        venue_id=venue_id, status=TargetStatus.PENDING, campaign__state="open"
+    ).select_related("campaign")

@@ -1,0 +1,110 @@
+"""The risk register (风险底数): subjects by current level, a subject's risk page with its level history, the map
+coloured by level, and the .xlsx export."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from crowdsafe.org.selectors import jurisdiction_list
+from risk import access, selectors, spreadsheets
+from risk.forms import RegisterFilterForm
+from risk.subjects import subject_for, subject_url_by_id
+from risk.views.common import paginate, query_without_page
+
+TERRITORY_SUGGESTIONS = 300
+
+
+def _filters(request):
+    form = RegisterFilterForm(request.GET or None)
+    return form, form.selector_filters()
+
+
+@login_required
+def register(request):
+    form, filters = _filters(request)
+    page = paginate(request, selectors.register_list(user=request.user, filters=filters))
+    for row in page.object_list:
+        row.subject_url = subject_url_by_id(row.subject_type, row.subject_id)
+    return render(
+        request,
+        "risk/register.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(filters),
+            "counts": selectors.register_counts(user=request.user),
+            "query": query_without_page(request),
+            "territories": jurisdiction_list(user=request.user).exclude(level="grid")[:TERRITORY_SUGGESTIONS],
+        },
+    )
+
+
+@login_required
+def register_map(request):
+    form, filters = _filters(request)
+    points = selectors.map_points(user=request.user, filters=filters)
+    return render(
+        request,
+        "risk/register_map.html",
+        {
+            "form": form,
+            "points": points,
+            "count": len(points),
+            "counts": selectors.register_counts(user=request.user),
+            "query": query_without_page(request),
+            "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
+            "map_tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+            "territories": jurisdiction_list(user=request.user).exclude(level="grid")[:TERRITORY_SUGGESTIONS],
+        },
+    )
+
+
+@login_required
+def register_export(request):
+    """The filtered register as .xlsx: one sheet of current levels, one of the level history."""
+    _form, filters = _filters(request)
+    rows = selectors.register_list(user=request.user, filters=filters)
+    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    spreadsheets.write_register(rows, output)
+    output.seek(0)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=f"risk-register-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def subject_risk(request, subject_type: str, subject_id: int):
+    """A subject's risk page: its current level, level history, assessments and hazards (404 when the user may
+    not see the subject in its own app)."""
+    info = subject_for(user=request.user, subject_type=subject_type, subject_id=subject_id)
+    user = request.user
+    return render(
+        request,
+        "risk/subject.html",
+        {
+            "info": info,
+            "current": selectors.current_level(subject_type=subject_type, subject_id=info.pk),
+            "history": selectors.level_history(subject_type=subject_type, subject_id=info.pk),
+            "assessments": selectors.assessments_of(user=user, subject_type=subject_type, subject_id=info.pk),
+            "hazards": list(
+                selectors.hazard_list(
+                    user=user, filters={"status": "all", "subject_type": subject_type, "subject_id": info.pk}
+                )[:50]
+            ),
+            "can_assess": access.assessor_role(user, info) is not None,
+            "can_report_hazard": access.can_report_hazard(
+                user, path=info.jurisdiction_path, organisation_id=getattr(info.organisation, "pk", None)
+            ),
+            "today": timezone.localdate(),
+            "open_targets": list(selectors.open_targets_for_venue(venue_id=info.pk)) if subject_type == "venue" else [],
+        },
+    )
