@@ -57,9 +57,6 @@ def territory_context(home: HomeContext) -> dict:
     }
 
 
-PANELS_READY = False  # set once the pages exist
-
-
 def register_nav_and_panels() -> None:
     # Translators: 群众自发性聚集活动 (the list, 清单)
     register_nav_item(
@@ -69,8 +66,6 @@ def register_nav_and_panels() -> None:
         order=35,
         roles=GOVERNMENT_ROLES | {Role.VENUE_OPERATOR},
     )
-    if not PANELS_READY:
-        return
     register_panel(
         "gatherings_attention",
         roles=LEADER_ROLES,

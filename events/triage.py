@@ -285,3 +285,11 @@ def render_fact(fact: dict) -> str:
 
 def render_reasons(facts: list[dict]) -> list[str]:
     return [render_fact(fact) for fact in facts]
+
+
+def display_reasons(gathering) -> list[str]:
+    """The reasons of the gathering's current level in the reader's language: the automatic pre-level's facts
+    rendered now, or the words staff or an assessment gave."""
+    if gathering.risk_source == "triage" and gathering.risk_facts:
+        return render_reasons(gathering.risk_facts)
+    return list(gathering.risk_reasons or [])

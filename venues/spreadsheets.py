@@ -186,23 +186,25 @@ def estimate_rows(file) -> int:
         workbook.close()
 
 
-def read_rows(file, *, max_rows: int) -> SheetRows:
+def read_rows(file, *, max_rows: int, columns: Iterable[Column] | None = None) -> SheetRows:
     """Read the first worksheet: find the columns by their headers in row 1 (in any order; unknown columns are
-    ignored, optional ones may be left out), then every non-empty row below."""
+    ignored, optional ones may be left out), then every non-empty row below. ``columns`` defaults to the venue
+    list's; another app's list passes its own (the gathering list does)."""
+    columns = tuple(columns) if columns is not None else COLUMNS
     workbook = _open(file)
     try:
         if not workbook.worksheets:
             raise SpreadsheetError(_("The workbook has no worksheet."))
         rows_iter = workbook.worksheets[0].iter_rows(values_only=True)
         header_row = next(rows_iter, None) or ()
-        wanted = {_key(c.header): c.key for c in COLUMNS}
+        wanted = {_key(c.header): c.key for c in columns}
         positions: dict[str, int] = {}
         for index, value in enumerate(header_row):
             key = wanted.get(_key(cell_text(value))) if value is not None else None
             if key and key not in positions:
                 positions[key] = index
         # Only the required columns must be there; an optional column that is left out counts as empty.
-        missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
+        missing = [c.header for c in columns if c.required and c.key not in positions]
         rows: list[tuple[int, dict[str, object]]] = []
         for number, values in enumerate(rows_iter, start=2):
             if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):

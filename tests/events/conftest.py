@@ -20,7 +20,7 @@ from crowdsafe.workdays.choices import ExceptionKind
 from crowdsafe.workdays.services import calendar_day_save
 from events import services
 from events.choices import GatheringKind, GatheringSource
-from tests.factories import DepartmentFactory, JurisdictionFactory, OrganisationFactory, member
+from tests.factories import DepartmentFactory, JurisdictionFactory, OrganisationFactory, UserFactory, member
 from venues import services as venue_services
 from venues.choices import ExitKind, RiskPointKind, VenueKind, ZoneKind
 
@@ -92,7 +92,7 @@ def places(city):
 @pytest.fixture
 def other_township_officer(city, places):
     """A township officer of 西大街街道: same district, another township."""
-    return member(role=Role.TOWNSHIP_OFFICER, username="u_street2_officer", jurisdiction=city.street2).user
+    return member(UserFactory(username="u_street2_officer"), role=Role.TOWNSHIP_OFFICER, jurisdiction=city.street2).user
 
 
 @pytest.fixture

@@ -54,29 +54,31 @@ def _progress_key(job_id: int) -> str:
     return f"venues:import:{job_id}:progress"
 
 
-def import_progress(job: ImportJob) -> tuple[int, int]:
+# --- the job machinery, shared with other apps' imports --------------------------------------------------
+# Any model with the fields of ``ImportJob`` (status, phase, the row counts, errors, message, the times, file,
+# original_name, language, valid_rows_only, created_by) can use these: the gathering list import
+# (``events.GatheringImportJob``) does.
+
+
+def progress_cache_key(job) -> str:
+    """Where the importing phase's progress is kept (the rows being created are not visible before the commit)."""
+    if isinstance(job, ImportJob):
+        return _progress_key(job.pk)
+    return f"{job._meta.label_lower}:import:{job.pk}:progress"
+
+
+def import_progress(job) -> tuple[int, int]:
     """(processed, total) of the job's current phase, for the progress bar."""
     if job.status == ImportStatus.RUNNING and job.phase == ImportPhase.IMPORTING:
-        return int(cache.get(_progress_key(job.pk)) or 0), job.valid_rows
+        return int(cache.get(progress_cache_key(job)) or 0), job.valid_rows
     if job.phase == ImportPhase.IMPORTING:
         return job.imported_rows, job.valid_rows
     return job.processed_rows, job.total_rows
 
 
-def _dispatch(job: ImportJob, *, estimated_rows: int) -> None:
-    if estimated_rows <= INLINE_MAX_ROWS:
-        transaction.on_commit(lambda: venue_import_run(job_id=job.pk))
-    else:
-        from venues.tasks import run_venue_import
-
-        transaction.on_commit(lambda: run_venue_import.delay(job.pk))
-
-
-def venue_import_start(*, actor, file, valid_rows_only: bool = False, language: str | None = None) -> ImportJob:
-    """Keep the uploaded file and start checking it. ``valid_rows_only`` is the user's explicit choice to
-    import the valid rows even when some rows are invalid."""
-    if actor is None or not can_create_venues(actor=actor):
-        raise PermissionDeniedError(_("You may not import venues."))
+def check_import_file(file) -> int:
+    """Check an uploaded workbook (type, size, readable, row limit) and return its estimated row count, or raise a
+    ``DomainError`` on the "file" field."""
     try:
         validate_spreadsheet(file)
     except ValidationError as exc:
@@ -91,54 +93,57 @@ def venue_import_start(*, actor, file, valid_rows_only: bool = False, language: 
             field="file",
         )
     file.seek(0)
-    with transaction.atomic():
-        job = ImportJob(
-            created_by=actor,
-            original_name=(getattr(file, "name", "") or "venues.xlsx")[-255:],
-            language=language or translation.get_language() or "zh-hans",
-            valid_rows_only=valid_rows_only,
-            total_rows=estimated,
-        )
-        job.file.save(job.original_name, file, save=False)
-        job.save(force_insert=True)
-        log_action(
-            actor=actor,
-            subject=job,
-            verb="import_started",
-            to_state=ImportStatus.PENDING,
-            data={"file": job.original_name, "valid_rows_only": valid_rows_only, "estimated_rows": estimated},
-        )
-        _dispatch(job, estimated_rows=estimated)
+    return estimated
+
+
+def import_job_create(model, *, actor, file, valid_rows_only: bool, language: str | None, default_name: str):
+    """Keep a checked upload as a pending job of ``model`` (inside the caller's transaction) and log it."""
+    estimated = check_import_file(file)
+    job = model(
+        created_by=actor,
+        original_name=(getattr(file, "name", "") or default_name)[-255:],
+        language=language or translation.get_language() or "zh-hans",
+        valid_rows_only=valid_rows_only,
+        total_rows=estimated,
+    )
+    job.file.save(job.original_name, file, save=False)
+    job.save(force_insert=True)
+    log_action(
+        actor=actor,
+        subject=job,
+        verb="import_started",
+        to_state=ImportStatus.PENDING,
+        data={"file": job.original_name, "valid_rows_only": valid_rows_only, "estimated_rows": estimated},
+    )
     return job
 
 
-def venue_import_accept_valid_rows(*, job: ImportJob, actor) -> ImportJob:
-    """The user's explicit choice, after a rejection, to import the rows that were valid."""
-    with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if actor is None or locked.created_by_id != actor.pk:
-            raise PermissionDeniedError(_("Only the person who uploaded the file can import it."))
-        if not locked.can_accept_valid_rows():
-            raise DomainError(_("This import cannot import its valid rows now."), code="invalid_state")
-        old = locked.status
-        locked.status = ImportStatus.PENDING
-        locked.valid_rows_only = True
-        locked.phase = ImportPhase.CHECKING
-        locked.processed_rows = 0
-        locked.message = ""
-        locked.finished_at = None
-        locked.save(update_fields=["status", "valid_rows_only", "phase", "processed_rows", "message", "finished_at"])
-        log_action(actor=actor, subject=locked, verb="import_valid_rows_chosen", from_state=old, to_state=locked.status)
-        _dispatch(locked, estimated_rows=locked.total_rows)
+def import_job_accept_valid_rows(model, *, job, actor):
+    """The uploader's explicit choice, after a rejection, to import the valid rows: the job is pending again
+    (inside the caller's transaction; the caller dispatches it)."""
+    locked = model.objects.select_for_update().get(pk=job.pk)
+    if actor is None or locked.created_by_id != actor.pk:
+        raise PermissionDeniedError(_("Only the person who uploaded the file can import it."))
+    if not locked.can_accept_valid_rows():
+        raise DomainError(_("This import cannot import its valid rows now."), code="invalid_state")
+    old = locked.status
+    locked.status = ImportStatus.PENDING
+    locked.valid_rows_only = True
+    locked.phase = ImportPhase.CHECKING
+    locked.processed_rows = 0
+    locked.message = ""
+    locked.finished_at = None
+    locked.save(update_fields=["status", "valid_rows_only", "phase", "processed_rows", "message", "finished_at"])
+    log_action(actor=actor, subject=locked, verb="import_valid_rows_chosen", from_state=old, to_state=locked.status)
     return locked
 
 
-def _claim(job_id: int) -> bool:
+def claim_import_job(model, job_id: int) -> bool:
     """Take the job for this run. A conditional UPDATE, so that two workers given the same job (a redelivered
     task, a double click) cannot both run it: only one UPDATE matches the pending row."""
     now = timezone.now()
     claimed = (
-        ImportJob.objects.filter(pk=job_id)
+        model.objects.filter(pk=job_id)
         .filter(Q(status=ImportStatus.PENDING) | Q(status=ImportStatus.RUNNING, started_at__lt=now - STALE_AFTER))
         .update(
             status=ImportStatus.RUNNING,
@@ -151,7 +156,8 @@ def _claim(job_id: int) -> bool:
     return claimed == 1
 
 
-def _finish(job: ImportJob, *, status: str, message: str = "", verb: str) -> None:
+def finish_import_job(job, *, status: str, message: str = "", verb: str) -> None:
+    """Save a run's outcome and counts, and log it."""
     job.status = status
     job.message = message
     job.finished_at = timezone.now()
@@ -184,7 +190,50 @@ def _finish(job: ImportJob, *, status: str, message: str = "", verb: str) -> Non
                 "imported": job.imported_rows,
             },
         )
-    cache.delete(_progress_key(job.pk))
+    cache.delete(progress_cache_key(job))
+
+
+def _dispatch(job: ImportJob, *, estimated_rows: int) -> None:
+    if estimated_rows <= INLINE_MAX_ROWS:
+        transaction.on_commit(lambda: venue_import_run(job_id=job.pk))
+    else:
+        from venues.tasks import run_venue_import
+
+        transaction.on_commit(lambda: run_venue_import.delay(job.pk))
+
+
+def venue_import_start(*, actor, file, valid_rows_only: bool = False, language: str | None = None) -> ImportJob:
+    """Keep the uploaded file and start checking it. ``valid_rows_only`` is the user's explicit choice to
+    import the valid rows even when some rows are invalid."""
+    if actor is None or not can_create_venues(actor=actor):
+        raise PermissionDeniedError(_("You may not import venues."))
+    with transaction.atomic():
+        job = import_job_create(
+            ImportJob,
+            actor=actor,
+            file=file,
+            valid_rows_only=valid_rows_only,
+            language=language,
+            default_name="venues.xlsx",
+        )
+        _dispatch(job, estimated_rows=job.total_rows)
+    return job
+
+
+def venue_import_accept_valid_rows(*, job: ImportJob, actor) -> ImportJob:
+    """The user's explicit choice, after a rejection, to import the rows that were valid."""
+    with transaction.atomic():
+        locked = import_job_accept_valid_rows(ImportJob, job=job, actor=actor)
+        _dispatch(locked, estimated_rows=locked.total_rows)
+    return locked
+
+
+def _claim(job_id: int) -> bool:
+    return claim_import_job(ImportJob, job_id)
+
+
+def _finish(job: ImportJob, *, status: str, message: str = "", verb: str) -> None:
+    finish_import_job(job, status=status, message=message, verb=verb)
 
 
 def venue_import_run(*, job_id: int) -> ImportJob | None:

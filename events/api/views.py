@@ -1,0 +1,277 @@
+"""The gatherings API. Scoped like the pages: a gathering outside the caller's scope is a 404; one they may see but
+not act on is a 403 on writes. Writes go through ``events.services``; a domain error is a 400 naming its field."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crowdsafe.errors import DomainError
+from crowdsafe.org.models import Jurisdiction
+from events import selectors, services
+from events.api.serializers import (
+    DecisionInputSerializer,
+    GatheringDetailOutputSerializer,
+    GatheringFilterSerializer,
+    GatheringInputSerializer,
+    GatheringOutputSerializer,
+    GatheringUpdateSerializer,
+    HeadcountInputSerializer,
+    HeadcountOutputSerializer,
+    KeyDateOutputSerializer,
+    MeasureInputSerializer,
+    MeasureOutputSerializer,
+    MeasureUpdateInputSerializer,
+    MergeInputSerializer,
+    NoteInputSerializer,
+    PhotoInputSerializer,
+    PhotoOutputSerializer,
+    ReasonInputSerializer,
+    RiskLevelInputSerializer,
+)
+from events.models import Gathering, Measure
+from events.occasions import next_occurrence
+from venues.selectors import venue_visible
+
+
+def _validated(serializer_class, data, **kwargs) -> dict:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _detail(user, pk) -> Gathering:
+    return selectors.gathering_detail(user=user, pk=pk)
+
+
+def _detail_response(request, pk, *, code=status.HTTP_200_OK) -> Response:
+    return Response(GatheringDetailOutputSerializer(_detail(request.user, pk)).data, status=code)
+
+
+def _service_fields(user, data: dict, *, partial: bool) -> dict:
+    """Resolve the grid code and the venue id of an input into objects (the venue among those the user may see)."""
+    data = dict(data)
+    data.pop("idempotency_key", None)
+    if "grid" in data:
+        code = (data.pop("grid") or "").strip().upper()
+        grid = Jurisdiction.objects.filter(code=code).first()
+        if grid is None:
+            raise DomainError(_("No grid or community has the code “%(value)s”.") % {"value": code}, field="grid")
+        data["grid"] = grid
+    if "venue" in data:
+        pk = data.pop("venue")
+        if pk is None:
+            data["venue"] = None
+        else:
+            venue = venue_visible(user=user).filter(pk=pk, is_active=True).first()
+            if venue is None:
+                raise DomainError(_("No active venue you may see has this id."), field="venue")
+            data["venue"] = venue
+    if not partial and data.get("estimated_attendance_min") is None:
+        data["estimated_attendance_min"] = data.get("estimated_attendance_max")
+    return data
+
+
+class GatheringListApi(generics.ListAPIView):
+    """The gatherings the caller may see (the list, 清单), newest start first; POST logs one."""
+
+    serializer_class = GatheringOutputSerializer
+
+    @extend_schema(parameters=[GatheringFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Gathering.objects.none()
+        filters = _validated(GatheringFilterSerializer, self.request.query_params)
+        return selectors.gathering_list(user=self.request.user, filters=filters).select_related("key_date")
+
+    @extend_schema(
+        request=GatheringInputSerializer,
+        responses={201: GatheringDetailOutputSerializer, 200: GatheringDetailOutputSerializer},
+    )
+    def post(self, request, *args, **kwargs):
+        validated = _validated(GatheringInputSerializer, request.data)
+        key = validated.get("idempotency_key")
+        gathering, created = services.gathering_report(
+            actor=request.user, idempotency_key=key, **_service_fields(request.user, validated, partial=False)
+        )
+        return _detail_response(request, gathering.pk, code=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class AttentionListApi(generics.ListAPIView):
+    """Orange and red gatherings not yet closed in the caller's scope: red first, then by start."""
+
+    serializer_class = GatheringOutputSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Gathering.objects.none()
+        return selectors.attention_list(user=self.request.user).select_related("key_date")
+
+
+class GatheringDetailApi(APIView):
+    """One gathering with its measures, headcounts, decisions and photos."""
+
+    @extend_schema(responses=GatheringDetailOutputSerializer)
+    def get(self, request, pk: int, **kwargs):
+        return _detail_response(request, pk)
+
+    @extend_schema(request=GatheringUpdateSerializer, responses=GatheringDetailOutputSerializer)
+    def patch(self, request, pk: int, **kwargs):
+        gathering = selectors.get_gathering_for(user=request.user, pk=pk)
+        data = _validated(GatheringUpdateSerializer, request.data, partial=True)
+        services.gathering_update(
+            gathering=gathering, actor=request.user, data=_service_fields(request.user, data, partial=True)
+        )
+        return _detail_response(request, pk)
+
+
+def _action(name: str, input_serializer, call, doc: str):
+    @extend_schema(request=input_serializer, responses=GatheringDetailOutputSerializer, description=doc)
+    def post(self, request, pk: int, **kwargs):
+        gathering = selectors.get_gathering_for(user=request.user, pk=pk)
+        data = _validated(input_serializer, request.data)
+        call(gathering=gathering, actor=request.user, data=data)
+        return _detail_response(request, pk)
+
+    return type(name, (APIView,), {"post": post, "__doc__": doc})
+
+
+GatheringVerifyApi = _action(
+    "GatheringVerifyApi",
+    NoteInputSerializer,
+    lambda gathering, actor, data: services.gathering_verify(gathering=gathering, actor=actor, note=data["note"]),
+    "The township or public security verified the reported gathering on site.",
+)
+GatheringConfirmApi = _action(
+    "GatheringConfirmApi",
+    NoteInputSerializer,
+    lambda gathering, actor, data: services.gathering_confirm(gathering=gathering, actor=actor, note=data["note"]),
+    "The township confirms that an expected gathering will take place.",
+)
+GatheringDismissApi = _action(
+    "GatheringDismissApi",
+    ReasonInputSerializer,
+    lambda gathering, actor, data: services.gathering_dismiss(gathering=gathering, actor=actor, reason=data["reason"]),
+    "An expected gathering that will not take place, or a false report, with the reason.",
+)
+GatheringEndApi = _action(
+    "GatheringEndApi",
+    NoteInputSerializer,
+    lambda gathering, actor, data: services.gathering_end(gathering=gathering, actor=actor, note=data["note"]),
+    "The crowd has dispersed: the gathering ends, its measures are lifted and its duties closed.",
+)
+GatheringRiskLevelApi = _action(
+    "GatheringRiskLevelApi",
+    RiskLevelInputSerializer,
+    lambda gathering, actor, data: services.gathering_set_risk_level(
+        gathering=gathering, level=data["level"], reasons=[data["reason"]], source="override", actor=actor
+    ),
+    "Township or public-security staff override the risk level, with the reason.",
+)
+GatheringDecisionApi = _action(
+    "GatheringDecisionApi",
+    DecisionInputSerializer,
+    lambda gathering, actor, data: services.gathering_decide(gathering=gathering, actor=actor, **data),
+    "Record a decision: suspend, cancel, postpone, lift a suspension or reschedule.",
+)
+
+
+class GatheringMergeApi(APIView):
+    """Merge this gathering into the one it duplicates."""
+
+    @extend_schema(request=MergeInputSerializer, responses=GatheringDetailOutputSerializer)
+    def post(self, request, pk: int, **kwargs):
+        gathering = selectors.get_gathering_for(user=request.user, pk=pk)
+        data = _validated(MergeInputSerializer, request.data)
+        try:
+            into = selectors.get_gathering_for(user=request.user, pk=data["into"])
+        except Http404 as exc:
+            raise DomainError(_("No gathering you may see has this id."), field="into") from exc
+        services.gathering_merge(gathering=gathering, into=into, actor=request.user, reason=data["reason"])
+        return _detail_response(request, pk)
+
+
+class MeasureListApi(APIView):
+    """The measures applied to a gathering; POST records one."""
+
+    @extend_schema(responses=MeasureOutputSerializer(many=True))
+    def get(self, request, pk: int, **kwargs):
+        return Response(MeasureOutputSerializer(_detail(request.user, pk).measures.all(), many=True).data)
+
+    @extend_schema(request=MeasureInputSerializer, responses={201: MeasureOutputSerializer})
+    def post(self, request, pk: int, **kwargs):
+        gathering = selectors.get_gathering_for(user=request.user, pk=pk)
+        data = _validated(MeasureInputSerializer, request.data)
+        measure = services.measure_record(gathering=gathering, actor=request.user, **data)
+        return Response(MeasureOutputSerializer(measure).data, status=status.HTTP_201_CREATED)
+
+
+class MeasureDetailApi(APIView):
+    """Record a measure's effect, or that it was lifted."""
+
+    @extend_schema(request=MeasureUpdateInputSerializer, responses=MeasureOutputSerializer)
+    def patch(self, request, pk: int, measure_pk: int, **kwargs):
+        gathering = selectors.get_gathering_for(user=request.user, pk=pk)
+        measure = get_object_or_404(Measure.objects.select_related("gathering"), pk=measure_pk, gathering=gathering)
+        data = _validated(MeasureUpdateInputSerializer, request.data)
+        measure = services.measure_update(
+            measure=measure, actor=request.user, effect=data.get("effect"), ended_at=data.get("ended_at")
+        )
+        return Response(MeasureOutputSerializer(measure).data)
+
+
+class HeadcountListApi(APIView):
+    """Headcounts from the field, oldest first; POST records one."""
+
+    @extend_schema(responses=HeadcountOutputSerializer(many=True))
+    def get(self, request, pk: int, **kwargs):
+        return Response(HeadcountOutputSerializer(_detail(request.user, pk).headcounts.all(), many=True).data)
+
+    @extend_schema(request=HeadcountInputSerializer, responses={201: HeadcountOutputSerializer})
+    def post(self, request, pk: int, **kwargs):
+        gathering = selectors.get_gathering_for(user=request.user, pk=pk)
+        data = _validated(HeadcountInputSerializer, request.data)
+        update = services.headcount_record(gathering=gathering, actor=request.user, **data)
+        return Response(HeadcountOutputSerializer(update).data, status=status.HTTP_201_CREATED)
+
+
+class PhotoListApi(APIView):
+    """Add photos (multipart, field ``photos``; JPEG, PNG or WebP of at most 5 MB each, at most 6 in all)."""
+
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        request={"multipart/form-data": PhotoInputSerializer}, responses={201: PhotoOutputSerializer(many=True)}
+    )
+    def post(self, request, pk: int, **kwargs):
+        gathering = selectors.get_gathering_for(user=request.user, pk=pk)
+        files = request.FILES.getlist("photos")
+        if not files:
+            raise DomainError(_("Choose a photo."), field="photos")
+        photos = services.photo_add(gathering=gathering, actor=request.user, files=files)
+        return Response(PhotoOutputSerializer(photos, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class KeyDateListApi(APIView):
+    """The key-date calendar with each occasion's next occurrence."""
+
+    @extend_schema(responses=KeyDateOutputSerializer(many=True))
+    def get(self, request, **kwargs):
+        today = timezone.localdate()
+        rows = []
+        for key_date in selectors.key_date_list():
+            upcoming = next_occurrence(key_date, today, explicit=list(key_date.dates.all()))
+            key_date.next_starts_on = upcoming.starts_on if upcoming else None
+            key_date.next_ends_on = upcoming.ends_on if upcoming else None
+            rows.append(key_date)
+        return Response(KeyDateOutputSerializer(rows, many=True).data)
