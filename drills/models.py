@@ -81,9 +81,15 @@ class EmergencyPlan(models.Model):
         on_delete=models.PROTECT,
         related_name="emergency_plans",
     )
-    # The permit application of an event plan (permits.PermitApplication); an id rather than a foreign key so
-    # that this app does not depend on the permits app's migrations (see drills.permits).
-    application_id = models.PositiveBigIntegerField(_("permit application"), null=True, blank=True)
+    # The permit application of an event plan (the "permits ↔ drills" contract; read through drills.permits).
+    application = models.ForeignKey(
+        "permits.PermitApplication",
+        verbose_name=_("permit application"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="emergency_plans",
+    )
     gathering_kind = models.CharField(
         _("kind of spontaneous gathering"), max_length=24, choices=GatheringKind.choices, blank=True
     )
@@ -124,7 +130,6 @@ class EmergencyPlan(models.Model):
         ordering = ["title", "id"]
         indexes = [
             models.Index(fields=["jurisdiction_path"], name="drills_plan_path_like", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["application_id"], name="drills_plan_application_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -161,7 +166,7 @@ class EmergencyPlan(models.Model):
             ),
             # One plan in force per event: importing the application's plan again adds a version instead.
             models.UniqueConstraint(
-                fields=["application_id"],
+                fields=["application"],
                 condition=Q(is_active=True, application_id__isnull=False),
                 name="drills_plan_one_active_per_application",
             ),
@@ -195,8 +200,8 @@ class EmergencyPlan(models.Model):
             return str(self.venue)
         if self.scope_kind == ScopeKind.GATHERING_KIND:
             return f"{self.jurisdiction} · {self.get_gathering_kind_display()}"
-        if self.scope_kind == ScopeKind.EVENT:
-            return str(_("Permit application #%(id)s") % {"id": self.application_id})
+        if self.scope_kind == ScopeKind.EVENT and self.application_id:
+            return str(getattr(self.application, "event_name", "") or self.application)
         return str(self.jurisdiction)
 
 

@@ -24,7 +24,14 @@ from duties.choices import OUTSTANDING_VALUES
 from duties.models import Task
 from duties.services.tasks import add_months
 
-PLAN_RELATED = ("owner_department", "owner_jurisdiction", "owner_organisation", "venue", "jurisdiction")
+PLAN_RELATED = (
+    "owner_department",
+    "owner_jurisdiction",
+    "owner_organisation",
+    "venue",
+    "jurisdiction",
+    "application",
+)
 
 
 def _path_for(code: str) -> str | None:

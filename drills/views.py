@@ -284,7 +284,6 @@ def plan_detail(request, pk: int):
         ).order_by("status", "due_date", "id")
     )
     can_manage = can_manage_plan(request.user, plan)
-    application = permits.get_application(plan.application_id) if plan.scope_kind == ScopeKind.EVENT else None
     return render(
         request,
         "drills/plan_detail.html",
@@ -299,7 +298,6 @@ def plan_detail(request, pk: int):
             "today": today,
             "in_time": plan.drilled_in_time(today),
             "can_manage": can_manage,
-            "application": application,
             "version_form": VersionForm(),
             "withdraw_form": ReasonForm(),
             "share_form": ShareForm(departments=selectors.participant_departments(plan=plan)) if can_manage else None,

@@ -20,6 +20,7 @@ from crowdsafe.org.choices import DepartmentKind, OrganisationKind, Role
 from drills import services
 from drills.choices import OwnerKind, PlanKind, ScopeKind
 from tests.factories import DepartmentFactory, OrganisationFactory, UserFactory, member
+from tests.permits.conftest import permit_city, stadium  # noqa: F401 - fixtures of the permits ↔ drills tests
 from venues.choices import VenueKind
 from venues.services import venue_create
 
