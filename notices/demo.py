@@ -18,7 +18,8 @@ def sample_context(kind: str, *, today: dt.date | None = None, long: bool = Fals
     event = "2026安阳跨年音乐会"
     if kind == NoticeKind.PERMIT_APPROVAL:
         sessions = ["2026年12月31日19时30分至2027年1月1日0时30分"]
-        zones = [{"zone": "内场A区", "tickets": 2000}, {"zone": "看台B区", "tickets": 3000}]
+        # 4,500 a session: a county-level (district) public security organ's permit (Order 505 Art. 12).
+        zones = [{"zone": "内场A区", "tickets": 1800}, {"zone": "看台B区", "tickets": 2700}]
         conditions = [
             "按照安全工作方案配备安保人员不少于320名，其中持证保安员不少于200名，统一着装、佩戴标识，活动开始前2小时全部到岗。",
             "入场口设置安全检查通道不少于16条，实行人、物同检，严禁携带管制器具、易燃易爆物品入场。",

@@ -1,0 +1,46 @@
+"""``seed_demo_notices``: demo documents issued through the service and rendered, once."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from notices.choices import NoticeKind
+from notices.models import Notice
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_documents_are_issued_and_rendered_once():
+    call_command("seed_demo", "--no-progress", stdout=io.StringIO())
+    call_command("seed_demo_venues", stdout=io.StringIO())
+    call_command("seed_demo_notices", stdout=io.StringIO())
+    kinds = set(Notice.objects.values_list("kind", flat=True))
+    assert {
+        NoticeKind.ACCEPTANCE,
+        NoticeKind.PERMIT_APPROVAL,
+        NoticeKind.PERMIT_REFUSAL,
+        NoticeKind.RECTIFICATION_ORDER,
+        NoticeKind.DRILL_NOTICE,
+    } <= kinds
+    assert all(notice.pdf and notice.sha256 for notice in Notice.objects.all())
+    decision = Notice.objects.get(kind=NoticeKind.PERMIT_APPROVAL)
+    assert decision.issuer.name == "安阳市公安局文峰分局"
+    assert decision.recipient == "安阳市洹河文化演艺有限公司"
+    assert "安阳市公安局" in decision.copy_to  # the next level of public security
+    refusal = Notice.objects.get(kind=NoticeKind.PERMIT_REFUSAL)
+    assert refusal.copy_to == ["河南省公安厅"]
+    count = Notice.objects.count()
+
+    out = io.StringIO()
+    call_command("seed_demo_notices", stdout=out)
+    assert Notice.objects.count() == count
+    assert "0" in out.getvalue()
+
+
+def test_it_asks_for_the_demo_city_first():
+    with pytest.raises(CommandError):
+        call_command("seed_demo_notices", stdout=io.StringIO())
