@@ -27,6 +27,11 @@ app.conf.beat_schedule = {
         "task": "duties.tasks.mark_overdue",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Expected gatherings for the key dates coming up (events/services/keydates.py); idempotent.
+    "events-expected-gatherings": {
+        "task": "events.create_expected_gatherings",
+        "schedule": crontab(hour=1, minute=20),
+    },
     # Reminders, escalations, delivery retries and digests: a scan over rows that say what is due, claimed with
     # SKIP LOCKED (notifications/services/scan.py). A scan left in the queue while the workers were down expires
     # instead of running many times over.
