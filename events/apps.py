@@ -35,5 +35,7 @@ class EventsConfig(AppConfig):
                 "measure_lifted": _("measure lifted"),
                 "headcount": _("headcount"),
                 "photos_added": _("photos added"),
+                "key_date_dates_set": _("dates entered"),
+                "key_date_dates_removed": _("dates removed"),
             }
         )

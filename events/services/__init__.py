@@ -24,7 +24,13 @@ from events.services.gatherings import (
     gathering_verify,
     retriage,
 )
-from events.services.keydates import expected_gatherings_create, key_date_save, triage_settings_save
+from events.services.keydates import (
+    expected_gatherings_create,
+    key_date_occurrence_delete,
+    key_date_occurrence_save,
+    key_date_save,
+    triage_settings_save,
+)
 from events.services.photos import MAX_PHOTOS, photo_add
 
 __all__ = [
@@ -42,6 +48,8 @@ __all__ = [
     "gathering_update",
     "gathering_verify",
     "headcount_record",
+    "key_date_occurrence_delete",
+    "key_date_occurrence_save",
     "key_date_save",
     "measure_record",
     "measure_update",

@@ -23,7 +23,7 @@ from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
 from events.choices import DateRule, GatheringKind, GatheringSource, GatheringStatus
-from events.models import Gathering, KeyDate, TriageSettings
+from events.models import Gathering, KeyDate, KeyDateOccurrence, TriageSettings
 from events.occasions import Occurrence, next_occurrence, previous_occurrence
 from events.services.common import full_clean
 from events.services.gatherings import gathering_report
@@ -73,6 +73,37 @@ def key_date_save(*, key_date: KeyDate, actor, changed: list[str] | tuple = ()) 
             data={"changed": list(changed)} if changed else {},
         )
     return key_date
+
+
+def key_date_occurrence_save(*, occurrence: KeyDateOccurrence, actor) -> KeyDateOccurrence:
+    """Enter or correct one year's dates of a key date whose dates are entered by hand (a local temple fair)."""
+    _check_admin(actor)
+    if occurrence.ends_on is None:
+        occurrence.ends_on = occurrence.starts_on
+    if occurrence.ends_on < occurrence.starts_on:
+        raise DomainError(_("The last day is before the first day."), field="ends_on")
+    full_clean(occurrence, exclude=["key_date"])
+    with transaction.atomic():
+        occurrence.save()
+        log_action(
+            actor=actor,
+            subject=occurrence.key_date,
+            verb="key_date_dates_set",
+            data={"starts_on": occurrence.starts_on.isoformat(), "ends_on": occurrence.ends_on.isoformat()},
+        )
+    return occurrence
+
+
+def key_date_occurrence_delete(*, occurrence: KeyDateOccurrence, actor) -> None:
+    _check_admin(actor)
+    with transaction.atomic():
+        log_action(
+            actor=actor,
+            subject=occurrence.key_date,
+            verb="key_date_dates_removed",
+            data={"starts_on": occurrence.starts_on.isoformat(), "ends_on": occurrence.ends_on.isoformat()},
+        )
+        occurrence.delete()
 
 
 def triage_settings_save(*, settings_row: TriageSettings, actor, changed: list[str] | tuple = ()) -> TriageSettings:
