@@ -32,6 +32,12 @@ app.conf.beat_schedule = {
         "task": "events.create_expected_gatherings",
         "schedule": crontab(hour=1, minute=20),
     },
+    # Every city, district, township and street owes a drill at least every two years (drills rule
+    # drills.government_drill): a jurisdiction added since the last run gets its first duty. Idempotent.
+    "drills-government-drill-duties": {
+        "task": "drills.tasks.sync_government_drill_duties",
+        "schedule": crontab(hour=1, minute=40),
+    },
     # Reminders, escalations, delivery retries and digests: a scan over rows that say what is due, claimed with
     # SKIP LOCKED (notifications/services/scan.py). A scan left in the queue while the workers were down expires
     # instead of running many times over.
