@@ -70,3 +70,7 @@ def issue(kind, *, issuer, subject, actor=None, recipient=None, context=None, **
 def issue_rendered(kind, **kwargs):
     notice = issue(kind, **kwargs)
     return services.notice_render(notice_id=notice.pk)
+
+
+# The real-worker fixture of tests/integration, for the rendering on a worker.
+from tests.integration.conftest import celery_worker_process  # noqa: E402, F401
