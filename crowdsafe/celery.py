@@ -46,4 +46,11 @@ app.conf.beat_schedule = {
         "schedule": dt.timedelta(seconds=envint("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", 60)),
         "options": {"expires": max(5, envint("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", 60))},
     },
+    # Official documents whose render task was lost (broker down when they were issued): rendered by a scan over
+    # the documents still without a PDF a while after issue. Rendering is idempotent; the scan expires if late.
+    "notices-render-pending": {
+        "task": "notices.render_pending",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
 }
