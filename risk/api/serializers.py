@@ -135,11 +135,11 @@ class AssessmentCreateInputSerializer(AssessmentInputSerializer):
     )
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class RiskReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
 
-class NoteInputSerializer(serializers.Serializer):
+class RiskNoteInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
@@ -301,16 +301,16 @@ class HazardInputSerializer(serializers.Serializer):
         return attrs
 
 
-class PhotosInputSerializer(serializers.Serializer):
+class HazardPhotosInputSerializer(serializers.Serializer):
     photos = serializers.ListField(child=serializers.ImageField(), min_length=1)
 
 
-class FixInputSerializer(serializers.Serializer):
+class HazardFixInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
     photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list)
 
 
-class PlanInputSerializer(serializers.Serializer):
+class RectificationPlanInputSerializer(serializers.Serializer):
     goal = serializers.CharField(max_length=5000)
     measures = serializers.CharField(max_length=5000)
     funds_yuan = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
@@ -319,36 +319,36 @@ class PlanInputSerializer(serializers.Serializer):
     interim_measures = serializers.CharField(max_length=5000)
 
 
-class VerifyInputSerializer(serializers.Serializer):
+class HazardVerifyInputSerializer(serializers.Serializer):
     inspected_on = serializers.DateField()
     outcome = VerificationOutcomeField(choices=VerificationOutcome.choices)
     findings = serializers.CharField(max_length=5000)
     photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list)
 
 
-class ExtensionInputSerializer(serializers.Serializer):
+class HazardExtensionInputSerializer(serializers.Serializer):
     requested_deadline = serializers.DateField()
     reason = serializers.CharField(max_length=5000)
 
 
-class ExtensionDecisionInputSerializer(serializers.Serializer):
+class HazardExtensionDecisionInputSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class OrderInputSerializer(serializers.Serializer):
+class RectificationOrderInputSerializer(serializers.Serializer):
     measures_required = serializers.ListField(child=serializers.CharField(max_length=500), min_length=1, max_length=50)
     legal_basis = serializers.CharField(max_length=255, required=False, default="")
 
 
-class OrderOutputSerializer(serializers.Serializer):
+class RectificationOrderOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
     title = serializers.CharField()
     recipient = serializers.CharField()
 
 
-class PhotoOutputSerializer(serializers.ModelSerializer):
+class HazardPhotoOutputSerializer(serializers.ModelSerializer):
     stage = PhotoStageField(choices=PhotoStage.choices)
     url = serializers.SerializerMethodField()
 
@@ -360,13 +360,13 @@ class PhotoOutputSerializer(serializers.ModelSerializer):
         return reverse("risk:hazard_photo", args=[obj.hazard_id, obj.pk])
 
 
-class PlanOutputSerializer(serializers.ModelSerializer):
+class RectificationPlanOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = RectificationPlan
         fields = ["goal", "measures", "funds_yuan", "people", "deadline", "interim_measures", "submitted_at"]
 
 
-class VerificationOutputSerializer(serializers.ModelSerializer):
+class HazardVerificationOutputSerializer(serializers.ModelSerializer):
     outcome = VerificationOutcomeField(choices=VerificationOutcome.choices)
     inspector = serializers.CharField(source="inspector.display_name")
 
@@ -375,7 +375,7 @@ class VerificationOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "inspected_on", "inspector", "department", "outcome", "findings", "created_at"]
 
 
-class ExtensionOutputSerializer(serializers.ModelSerializer):
+class HazardExtensionOutputSerializer(serializers.ModelSerializer):
     state = ExtensionStateField(choices=ExtensionState.choices)
 
     class Meta:
@@ -393,6 +393,7 @@ class ExtensionOutputSerializer(serializers.ModelSerializer):
 
 
 class HazardOutputSerializer(serializers.ModelSerializer):
+    subject_type = serializers.CharField(help_text="venue, gathering, permit_application, or empty.")
     level = HazardLevelField(choices=HazardLevel.choices)
     source = HazardSourceField(choices=HazardSource.choices)
     state = HazardStateField(choices=HazardState.choices)
@@ -436,18 +437,18 @@ class HazardOutputSerializer(serializers.ModelSerializer):
 
 
 class HazardDetailOutputSerializer(HazardOutputSerializer):
-    photos = PhotoOutputSerializer(many=True, read_only=True)
+    photos = HazardPhotoOutputSerializer(many=True, read_only=True)
     plan = serializers.SerializerMethodField()
-    verifications = VerificationOutputSerializer(many=True, read_only=True)
-    extensions = ExtensionOutputSerializer(many=True, read_only=True)
+    verifications = HazardVerificationOutputSerializer(many=True, read_only=True)
+    extensions = HazardExtensionOutputSerializer(many=True, read_only=True)
 
     class Meta(HazardOutputSerializer.Meta):
         fields = [*HazardOutputSerializer.Meta.fields, "photos", "plan", "verifications", "extensions"]
 
-    @extend_schema_field(PlanOutputSerializer(allow_null=True))
+    @extend_schema_field(RectificationPlanOutputSerializer(allow_null=True))
     def get_plan(self, obj):
         plan = RectificationPlan.objects.filter(hazard=obj).first()
-        return PlanOutputSerializer(plan).data if plan else None
+        return RectificationPlanOutputSerializer(plan).data if plan else None
 
 
 # --- campaigns ----------------------------------------------------------------------------------------------
@@ -464,7 +465,7 @@ class CampaignInputSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class ProgressRowSerializer(serializers.Serializer):
+class CampaignProgressRowSerializer(serializers.Serializer):
     label = serializers.CharField()
     total = serializers.IntegerField()
     done = serializers.IntegerField()
@@ -473,10 +474,10 @@ class ProgressRowSerializer(serializers.Serializer):
     cancelled = serializers.IntegerField()
 
 
-class ProgressSerializer(serializers.Serializer):
-    total = ProgressRowSerializer()
-    by_township = ProgressRowSerializer(many=True)
-    by_department = ProgressRowSerializer(many=True)
+class CampaignProgressSerializer(serializers.Serializer):
+    total = CampaignProgressRowSerializer()
+    by_township = CampaignProgressRowSerializer(many=True)
+    by_department = CampaignProgressRowSerializer(many=True)
     unassigned = serializers.IntegerField()
 
 
@@ -514,11 +515,11 @@ class CampaignDetailOutputSerializer(CampaignOutputSerializer):
     class Meta(CampaignOutputSerializer.Meta):
         fields = [*CampaignOutputSerializer.Meta.fields, "progress"]
 
-    @extend_schema_field(ProgressSerializer)
+    @extend_schema_field(CampaignProgressSerializer)
     def get_progress(self, obj):
         from risk.selectors import campaign_progress
 
-        return ProgressSerializer(campaign_progress(campaign=obj)).data
+        return CampaignProgressSerializer(campaign_progress(campaign=obj)).data
 
 
 class RelaunchOutputSerializer(serializers.Serializer):

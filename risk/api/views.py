@@ -24,25 +24,25 @@ from risk.api.serializers import (
     CampaignDetailOutputSerializer,
     CampaignInputSerializer,
     CampaignOutputSerializer,
-    ExtensionDecisionInputSerializer,
-    ExtensionInputSerializer,
-    ExtensionOutputSerializer,
-    FixInputSerializer,
     HazardDetailOutputSerializer,
+    HazardExtensionDecisionInputSerializer,
+    HazardExtensionInputSerializer,
+    HazardExtensionOutputSerializer,
     HazardFilterSerializer,
+    HazardFixInputSerializer,
     HazardInputSerializer,
     HazardOutputSerializer,
+    HazardPhotosInputSerializer,
+    HazardVerifyInputSerializer,
     LevelChangeOutputSerializer,
-    NoteInputSerializer,
-    OrderInputSerializer,
-    OrderOutputSerializer,
-    PhotosInputSerializer,
-    PlanInputSerializer,
-    ReasonInputSerializer,
+    RectificationOrderInputSerializer,
+    RectificationOrderOutputSerializer,
+    RectificationPlanInputSerializer,
     RegisterFilterSerializer,
     RegisterOutputSerializer,
     RelaunchOutputSerializer,
-    VerifyInputSerializer,
+    RiskNoteInputSerializer,
+    RiskReasonInputSerializer,
 )
 from risk.models import AssessmentCampaign, CampaignTarget, Hazard, HazardExtension, RiskAssessment, SubjectRiskLevel
 from risk.services.hazards import DEFAULT_LEGAL_BASIS
@@ -145,28 +145,28 @@ class AssessmentSignOffApi(APIView):
     """Sign the assessment off: it becomes the subject's current level when it is the latest, and the rules
     escalate an orange or red level."""
 
-    @extend_schema(parameters=[ID], request=NoteInputSerializer, responses=AssessmentOutputSerializer)
+    @extend_schema(parameters=[ID], request=RiskNoteInputSerializer, responses=AssessmentOutputSerializer)
     def post(self, request, pk: int, **kwargs):
         assessment = selectors.assessment_get(user=request.user, pk=pk)
-        note = _validated(NoteInputSerializer, request.data).validated_data["note"]
+        note = _validated(RiskNoteInputSerializer, request.data).validated_data["note"]
         services.assessment_sign_off(assessment=assessment, actor=request.user, note=note)
         return _assessment_response(request, assessment)
 
 
 class AssessmentReturnApi(APIView):
-    @extend_schema(parameters=[ID], request=ReasonInputSerializer, responses=AssessmentOutputSerializer)
+    @extend_schema(parameters=[ID], request=RiskReasonInputSerializer, responses=AssessmentOutputSerializer)
     def post(self, request, pk: int, **kwargs):
         assessment = selectors.assessment_get(user=request.user, pk=pk)
-        reason = _validated(ReasonInputSerializer, request.data).validated_data["reason"]
+        reason = _validated(RiskReasonInputSerializer, request.data).validated_data["reason"]
         services.assessment_return(assessment=assessment, actor=request.user, reason=reason)
         return _assessment_response(request, assessment)
 
 
 class AssessmentWithdrawApi(APIView):
-    @extend_schema(parameters=[ID], request=NoteInputSerializer, responses=AssessmentOutputSerializer)
+    @extend_schema(parameters=[ID], request=RiskNoteInputSerializer, responses=AssessmentOutputSerializer)
     def post(self, request, pk: int, **kwargs):
         assessment = selectors.assessment_get(user=request.user, pk=pk)
-        note = _validated(NoteInputSerializer, request.data).validated_data["note"]
+        note = _validated(RiskNoteInputSerializer, request.data).validated_data["note"]
         services.assessment_withdraw(assessment=assessment, actor=request.user, reason=note)
         return _assessment_response(request, assessment)
 
@@ -281,10 +281,10 @@ class HazardDetailApi(APIView):
 class HazardPhotosApi(APIView):
     parser_classes = MULTIPART
 
-    @extend_schema(parameters=[ID], request=PhotosInputSerializer, responses=HazardDetailOutputSerializer)
+    @extend_schema(parameters=[ID], request=HazardPhotosInputSerializer, responses=HazardDetailOutputSerializer)
     def post(self, request, pk: int, **kwargs):
         hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(PhotosInputSerializer, request.data).validated_data
+        attrs = _validated(HazardPhotosInputSerializer, request.data).validated_data
         services.hazard_add_photos(hazard=hazard, actor=request.user, photos=attrs["photos"])
         return _hazard_response(request, hazard)
 
@@ -292,10 +292,10 @@ class HazardPhotosApi(APIView):
 class HazardPlanApi(APIView):
     """Submit (or revise) the rectification plan of a major hazard."""
 
-    @extend_schema(parameters=[ID], request=PlanInputSerializer, responses=HazardDetailOutputSerializer)
+    @extend_schema(parameters=[ID], request=RectificationPlanInputSerializer, responses=HazardDetailOutputSerializer)
     def post(self, request, pk: int, **kwargs):
         hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(PlanInputSerializer, request.data).validated_data
+        attrs = _validated(RectificationPlanInputSerializer, request.data).validated_data
         services.hazard_submit_plan(hazard=hazard, actor=request.user, data=attrs)
         return _hazard_response(request, hazard)
 
@@ -306,10 +306,10 @@ class HazardCloseApi(APIView):
 
     parser_classes = MULTIPART
 
-    @extend_schema(parameters=[ID], request=FixInputSerializer, responses=HazardDetailOutputSerializer)
+    @extend_schema(parameters=[ID], request=HazardFixInputSerializer, responses=HazardDetailOutputSerializer)
     def post(self, request, pk: int, **kwargs):
         hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(FixInputSerializer, request.data).validated_data
+        attrs = _validated(HazardFixInputSerializer, request.data).validated_data
         services.hazard_close(hazard=hazard, actor=request.user, note=attrs["note"], photos=attrs["photos"])
         return _hazard_response(request, hazard)
 
@@ -319,10 +319,10 @@ class HazardReportFixedApi(APIView):
 
     parser_classes = MULTIPART
 
-    @extend_schema(parameters=[ID], request=FixInputSerializer, responses=HazardDetailOutputSerializer)
+    @extend_schema(parameters=[ID], request=HazardFixInputSerializer, responses=HazardDetailOutputSerializer)
     def post(self, request, pk: int, **kwargs):
         hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(FixInputSerializer, request.data).validated_data
+        attrs = _validated(HazardFixInputSerializer, request.data).validated_data
         services.hazard_report_fixed(hazard=hazard, actor=request.user, note=attrs["note"], photos=attrs["photos"])
         return _hazard_response(request, hazard)
 
@@ -330,42 +330,44 @@ class HazardReportFixedApi(APIView):
 class HazardVerifyApi(APIView):
     parser_classes = MULTIPART
 
-    @extend_schema(parameters=[ID], request=VerifyInputSerializer, responses=HazardDetailOutputSerializer)
+    @extend_schema(parameters=[ID], request=HazardVerifyInputSerializer, responses=HazardDetailOutputSerializer)
     def post(self, request, pk: int, **kwargs):
         hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(VerifyInputSerializer, request.data).validated_data
+        attrs = _validated(HazardVerifyInputSerializer, request.data).validated_data
         services.hazard_verify(hazard=hazard, actor=request.user, **attrs)
         return _hazard_response(request, hazard)
 
 
 class HazardExtensionApi(APIView):
-    @extend_schema(parameters=[ID], request=ExtensionInputSerializer, responses={201: ExtensionOutputSerializer})
+    @extend_schema(
+        parameters=[ID], request=HazardExtensionInputSerializer, responses={201: HazardExtensionOutputSerializer}
+    )
     def post(self, request, pk: int, **kwargs):
         hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(ExtensionInputSerializer, request.data).validated_data
+        attrs = _validated(HazardExtensionInputSerializer, request.data).validated_data
         extension = services.hazard_request_extension(hazard=hazard, actor=request.user, **attrs)
-        return Response(ExtensionOutputSerializer(extension).data, status=status.HTTP_201_CREATED)
+        return Response(HazardExtensionOutputSerializer(extension).data, status=status.HTTP_201_CREATED)
 
 
 class HazardExtensionDecideApi(APIView):
     @extend_schema(
         parameters=[ID, OpenApiParameter("extension_id", int, OpenApiParameter.PATH)],
-        request=ExtensionDecisionInputSerializer,
-        responses=ExtensionOutputSerializer,
+        request=HazardExtensionDecisionInputSerializer,
+        responses=HazardExtensionOutputSerializer,
     )
     def post(self, request, pk: int, extension_id: int, **kwargs):
         hazard = selectors.hazard_get(user=request.user, pk=pk)
         extension = generics.get_object_or_404(HazardExtension, pk=extension_id, hazard=hazard)
-        attrs = _validated(ExtensionDecisionInputSerializer, request.data).validated_data
+        attrs = _validated(HazardExtensionDecisionInputSerializer, request.data).validated_data
         extension = services.hazard_decide_extension(extension=extension, actor=request.user, **attrs)
-        return Response(ExtensionOutputSerializer(extension).data)
+        return Response(HazardExtensionOutputSerializer(extension).data)
 
 
 class HazardCancelApi(APIView):
-    @extend_schema(parameters=[ID], request=ReasonInputSerializer, responses=HazardDetailOutputSerializer)
+    @extend_schema(parameters=[ID], request=RiskReasonInputSerializer, responses=HazardDetailOutputSerializer)
     def post(self, request, pk: int, **kwargs):
         hazard = selectors.hazard_get(user=request.user, pk=pk)
-        reason = _validated(ReasonInputSerializer, request.data).validated_data["reason"]
+        reason = _validated(RiskReasonInputSerializer, request.data).validated_data["reason"]
         services.hazard_cancel(hazard=hazard, actor=request.user, reason=reason)
         return _hazard_response(request, hazard)
 
@@ -373,17 +375,19 @@ class HazardCancelApi(APIView):
 class HazardOrderApi(APIView):
     """Issue a rectification order (责令整改通知书) through the notices service."""
 
-    @extend_schema(parameters=[ID], request=OrderInputSerializer, responses={201: OrderOutputSerializer})
+    @extend_schema(
+        parameters=[ID], request=RectificationOrderInputSerializer, responses={201: RectificationOrderOutputSerializer}
+    )
     def post(self, request, pk: int, **kwargs):
         hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(OrderInputSerializer, request.data).validated_data
+        attrs = _validated(RectificationOrderInputSerializer, request.data).validated_data
         notice = services.hazard_issue_order(
             hazard=hazard,
             actor=request.user,
             measures_required=attrs["measures_required"],
             legal_basis=attrs["legal_basis"] or DEFAULT_LEGAL_BASIS,
         )
-        return Response(OrderOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
+        return Response(RectificationOrderOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 
 # --- campaigns ----------------------------------------------------------------------------------------------
@@ -441,9 +445,9 @@ class CampaignRelaunchApi(APIView):
 
 
 class CampaignCloseApi(APIView):
-    @extend_schema(parameters=[ID], request=NoteInputSerializer, responses=CampaignDetailOutputSerializer)
+    @extend_schema(parameters=[ID], request=RiskNoteInputSerializer, responses=CampaignDetailOutputSerializer)
     def post(self, request, pk: int, **kwargs):
         campaign = selectors.campaign_get(user=request.user, pk=pk)
-        note = _validated(NoteInputSerializer, request.data).validated_data["note"]
+        note = _validated(RiskNoteInputSerializer, request.data).validated_data["note"]
         services.campaign_close(campaign=campaign, actor=request.user, reason=note)
         return Response(CampaignDetailOutputSerializer(selectors.campaign_get(user=request.user, pk=pk)).data)

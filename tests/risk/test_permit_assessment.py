@@ -24,7 +24,7 @@ from tests.permits.conftest import build_application, permit_city, stadium  # no
 
 
 @pytest.fixture
-def application(permit_city, stadium, users, city):
+def application(permit_city, stadium, users, city):  # noqa: F811
     from permits import services as permit_services
 
     application = build_application(organizer=users.organizer, organisation=city.organisation, venue=stadium.venue)
@@ -34,7 +34,7 @@ def application(permit_city, stadium, users, city):
     return application
 
 
-def test_the_organizer_assesses_and_the_licensing_department_reviews(application, users, city, permit_city):
+def test_the_organizer_assesses_and_the_licensing_department_reviews(application, users, city, permit_city):  # noqa: F811
     own = assess(application, users.organizer, factors={"online_hype": 2})
     assert own.assessor_kind == "self"
     assert own.expected_attendance == 3000  # the largest session, from the application
@@ -72,7 +72,7 @@ def test_the_organizer_assesses_and_the_licensing_department_reviews(application
         ).exists()
 
 
-def test_an_organizer_of_another_event_and_an_outsider_see_nothing(application, users, permit_city):
+def test_an_organizer_of_another_event_and_an_outsider_see_nothing(application, users, permit_city):  # noqa: F811
     own = assess(application, users.organizer)
     for user in (permit_city.other_organizer, users.outsider):
         client = Client()
