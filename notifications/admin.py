@@ -23,6 +23,12 @@ from notifications.services import webhook_save, webhook_send_test
 
 
 class WebhookForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("webhook address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=DepartmentWebhook._meta.get_field("url").help_text,
+    )
     # The secret is never shown again; leaving the field empty keeps the one on record.
     secret = forms.CharField(
         label=_("signing secret"),
