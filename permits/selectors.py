@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -54,7 +55,7 @@ def application_list(*, user, filters: Mapping[str, Any] | None = None) -> Query
     search = (filters.get("search") or "").strip()
     if search:
         qs = qs.filter(Q(event_name__icontains=search) | Q(number__icontains=search))
-    return qs.annotate(tickets_total=Sum("zone_plans__tickets")).order_by("-created_at", "-id")
+    return qs.annotate(tickets_total=Coalesce(Sum("zone_plans__tickets"), 0)).order_by("-created_at", "-id")
 
 
 def review_queue(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[PermitApplication]:
