@@ -45,7 +45,7 @@ def test_an_application_exposes_its_legal_checks(permit_city, complete_applicati
         .get(reverse("v1:permit-application-detail", args=[complete_application.pk]))
         .json()
     )
-    assert CHECK_FIELDS <= set(data)
+    assert set(data) >= CHECK_FIELDS
     assert data["permit_required"] is True
     assert data["licensing_level"] == "county"
     assert data["licensing_department"] == {"id": permit_city.city.wenfeng_police.pk, "name": "安阳市公安局文峰分局"}
@@ -190,7 +190,7 @@ def test_the_review_queue_api_lists_by_deadline(permit_city, stadium):
     _bulk(permit_city, stadium, 3, due_offsets=[5, -1, 2])
     data = api(permit_city.users.staff).get(reverse("v1:permit-review-queue")).json()
     assert [row["days_left"] for row in data["results"]] == [-1, 2, 5]
-    assert CHECK_FIELDS <= set(data["results"][0])
+    assert set(data["results"][0]) >= CHECK_FIELDS
 
 
 @pytest.mark.parametrize("name", ["v1:permit-application-list", "v1:permit-review-queue"])
