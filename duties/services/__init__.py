@@ -4,14 +4,15 @@ Each function is keyword-only with the acting user explicit, runs in one transac
 (``select_for_update``), checks the model's guard and the actor's right, saves with ``update_fields`` and writes
 the action log. HTML views, API views, admin actions, Celery tasks and other apps' services all call these:
 
-- ``duties.services.evaluation``: ``rule_save``, ``tasks_evaluate`` (the entry point for other apps);
+- ``duties.services.evaluation``: ``rule_save``, ``tasks_evaluate`` (the entry point for other apps), ``tasks_recount``
+  (due dates counted again from a subject's date that changed);
 - ``duties.services.tasks``: ``task_start``, ``task_complete`` (and the next occurrence of a periodic duty),
   ``task_reassign``, ``task_cancel``, ``tasks_mark_overdue``, ``tasks_settle`` (a subject's workflow closes the
   tasks of its finished steps, by rule key), and the heads' bulk actions;
 - ``duties.services.evidence``: the size and type limits of completion evidence.
 """
 
-from duties.services.evaluation import rule_save, tasks_evaluate
+from duties.services.evaluation import rule_save, tasks_evaluate, tasks_recount
 from duties.services.evidence import EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES, EVIDENCE_TYPES
 from duties.services.tasks import (
     NOTE_MAX_LENGTH,
@@ -45,5 +46,6 @@ __all__ = [
     "task_start",
     "tasks_evaluate",
     "tasks_mark_overdue",
+    "tasks_recount",
     "tasks_settle",
 ]

@@ -192,3 +192,64 @@ def _cancel_stale(*, rules, registration, subject, actor) -> None:
     reason = _("The subject no longer matches the conditions of the rule that made this task.")
     for task in stale:
         set_cancelled(task, actor=actor, reason=reason)
+
+
+def tasks_recount(*, subject, keys: Sequence[str], actor, reason: str = "") -> list[Task]:
+    """Count again the due dates of the outstanding tasks of the rules with ``keys`` about ``subject``, because the
+    date of the subject they are counted from has changed (an approved extension moves a hazard's rectification
+    deadline). Only tasks of rules counted from a subject's date are touched; each is recounted from the
+    attribute's current value, with the rule's days and unit, and its explanation follows. An overdue task whose
+    new due date has not passed is outstanding again. Idempotent; returns the tasks whose due date moved.
+
+    Call it inside the transaction of the change, after saving the subject."""
+    from duties.choices import TaskStatus
+
+    registration = registration_for(subject)
+    attributes = registration.attributes(subject) or {}
+    today = timezone.localdate()
+    moved: list[Task] = []
+    with transaction.atomic():
+        # Locked: a completion or the overdue scan racing the recount waits, then sees the new due date.
+        tasks = (
+            Task.objects.select_for_update(of=("self",))
+            .select_related("rule")
+            .filter(
+                subject_type=registration.name,
+                subject_id=subject.pk,
+                rule__key__in=list(keys),
+                status__in=OUTSTANDING_VALUES,
+            )
+            .order_by("pk")
+        )
+        for task in tasks:
+            rule = task.rule
+            if rule.deadline_from != DeadlineAnchor.ATTRIBUTE:
+                continue
+            anchor_kind, anchor = _anchor(rule, attributes, task.anchor_date)
+            deadline = compute_deadline(anchor, rule.deadline_days, rule.deadline_unit)
+            if deadline.due == task.due_date:
+                continue
+            before = task.due_date
+            data = {
+                **task.explanation_data,
+                **deadline_facts(deadline, anchor_kind=anchor_kind, attribute=rule.deadline_attribute),
+            }
+            task.anchor_date = anchor
+            task.due_date = deadline.due
+            task.explanation_data = data
+            task.explanation = explain_stored(data)
+            fields = ["anchor_date", "due_date", "explanation_data", "explanation", "updated_at"]
+            if task.status == TaskStatus.OVERDUE and task.due_date >= today:
+                task.status = TaskStatus.IN_PROGRESS if task.started_at else TaskStatus.OPEN
+                fields.append("status")
+            task.save(update_fields=fields)
+            log_action(
+                actor=actor,
+                subject=task,
+                verb="rescheduled",
+                from_state=before.isoformat(),
+                to_state=task.due_date.isoformat(),
+                reason=reason,
+            )
+            moved.append(task)
+    return moved
