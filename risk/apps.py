@@ -36,6 +36,8 @@ class RiskConfig(AppConfig):
                 "extension_approved": _("extension approved"),
                 "extension_refused": _("extension refused"),
                 "order_issued": _("rectification order issued"),
+                # duties.services.tasks_recount, which the risk app added for extended deadlines
+                "rescheduled": _("due date moved"),
             }
         )
         from risk.panels import register_panels

@@ -571,19 +571,10 @@ def hazard_decide_extension(*, extension: HazardExtension, actor, approve: bool,
 
 
 def _reschedule(hazard: Hazard, *, actor, reason: str) -> None:
-    """Move the due date of the rectification and supervision tasks to the new deadline, where the engine offers
-    it (``duties.services.tasks_reschedule``)."""
-    try:
-        from duties.services import tasks_reschedule
-    except ImportError:  # an engine without rescheduling: the tasks keep their first due date
-        return
-    tasks_reschedule(
-        subject=hazard,
-        keys=[*HAZARD_RECTIFY_KEYS, *HAZARD_SUPERVISION_KEYS],
-        due_date=hazard.rectification_deadline,
-        actor=actor,
-        reason=reason,
-    )
+    """The rectification and supervision tasks are counted from the hazard's deadline: count them again."""
+    from duties.services import tasks_recount
+
+    tasks_recount(subject=hazard, keys=[*HAZARD_RECTIFY_KEYS, *HAZARD_SUPERVISION_KEYS], actor=actor, reason=reason)
 
 
 # --- cancel, rectification order -----------------------------------------------------------------------------

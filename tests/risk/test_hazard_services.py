@@ -202,9 +202,15 @@ def test_an_extension_is_asked_for_with_reasons_and_decided(venue, users, operat
         services.hazard_decide_extension(extension=ext, actor=operator.user, approve=True)
     with pytest.raises(DomainError):
         services.hazard_decide_extension(extension=ext, actor=users.township_officer, approve=False, note="")
+    before = tasks_of(h)["risk.hazard_rectification"].due_date
     services.hazard_decide_extension(extension=ext, actor=users.township_officer, approve=True, note="同意")
     h.refresh_from_db()
     assert h.rectification_deadline == later
+    # The rectification and supervision duties are counted again from the new deadline.
+    tasks = tasks_of(h)
+    assert tasks["risk.hazard_rectification"].due_date >= later > before
+    assert tasks["risk.hazard_supervision_territorial"].due_date == tasks["risk.hazard_rectification"].due_date
+    assert later.isoformat() in tasks["risk.hazard_rectification"].explanation_data["anchor"]
     ext.refresh_from_db()
     assert ext.state == "approved"
     with pytest.raises(DomainError):
@@ -244,3 +250,23 @@ def test_a_hazard_off_any_venue_is_placed_in_a_grid_and_needs_a_responsible_unit
         services.hazard_report(
             actor=users.outsider, data={**data, "responsible_unit_name": "x"}, jurisdiction=city.grid
         )
+
+
+def test_an_approved_extension_reopens_an_overdue_rectification_duty(venue, users, operator):
+    from duties.services import tasks_mark_overdue
+
+    h = hazard(
+        venue,
+        users.grid_worker,
+        found_on=TODAY() - dt.timedelta(days=10),
+        rectification_deadline=TODAY() - dt.timedelta(days=3),
+    )
+    tasks_mark_overdue()
+    assert tasks_of(h)["risk.hazard_rectification"].status == "overdue"
+    ext = services.hazard_request_extension(
+        hazard=h, actor=operator.user, reason="防火门需定制", requested_deadline=TODAY() + dt.timedelta(days=5)
+    )
+    services.hazard_decide_extension(extension=ext, actor=users.township_officer, approve=True)
+    task = tasks_of(h)["risk.hazard_rectification"]
+    assert task.status == "open"
+    assert task.due_date >= TODAY() + dt.timedelta(days=5)
