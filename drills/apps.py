@@ -18,14 +18,14 @@ class DrillsConfig(AppConfig):
         register(
             {
                 "version_added": _("new plan version"),
-                "withdrawn": _("withdrawn"),
+                "plan_withdrawn": _("plan withdrawn"),
                 "scheduled": _("drill planned"),
                 "rescheduled": _("drill changed"),
                 "recorded": _("drill recorded"),
                 "drill_recorded": _("drill recorded"),
                 "photo_added": _("photo added"),
                 "item_raised": _("after-action item raised"),
-                "closed": _("closed"),
+                "item_closed": _("after-action item closed"),
                 "imported": _("imported from the permit application"),
             }
         )

@@ -84,16 +84,16 @@ class DrillForm(models.TextChoices):
 class DrillStatus(models.TextChoices):
     """planned → held | cancelled; a drill held without being planned is recorded as held at once."""
 
-    PLANNED = "planned", _("Planned")
-    HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
+    PLANNED = "planned", pgettext_lazy("drill status", "Planned")
+    HELD = "held", pgettext_lazy("drill status", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("drill status", "Cancelled")
 
 
 class ItemStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("after-action item status", "Open")
+    CLOSED = "closed", pgettext_lazy("after-action item status", "Closed")
 
 
 class VersionSource(models.TextChoices):
-    UPLOAD = "upload", _("Uploaded")
+    UPLOAD = "upload", pgettext_lazy("plan version source", "Uploaded")
     PERMIT_MATERIAL = "permit_material", _("From the permit application")

@@ -14,6 +14,7 @@ from typing import IO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import PATH_SEPARATOR, Department, Jurisdiction
@@ -217,7 +218,7 @@ def write_compliance(compliance: Compliance, output: IO[bytes]) -> None:
     overdue = workbook.create_sheet(_("Overdue drills")[:31])
     overdue.append([title])
     overdue["A1"].font = Font(bold=True, size=13)
-    overdue.append([_("Due date"), _("Duty"), _("About"), _("Held by"), _("Days overdue")])
+    overdue.append([_("Due date"), _("Duty"), pgettext("duty subject", "About"), _("Held by"), _("Days overdue")])
     for cell in overdue[2]:
         cell.font = Font(bold=True)
     for task in compliance.overdue:

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crowdsafe.org.models import Department, Jurisdiction, Organisation
 from drills.choices import (
@@ -448,7 +449,7 @@ class ItemFilterForm(forms.Form):
 
 class DrillNoticeForm(forms.Form):
     issuer = forms.ModelChoiceField(label=_("Issued by"), queryset=Department.objects.none())
-    recipient = forms.CharField(label=_("To"), max_length=200)
+    recipient = forms.CharField(label=pgettext_lazy("notice addressee", "To"), max_length=200)
     requirements = forms.CharField(
         label=_("Requirements (one per line)"),
         widget=forms.Textarea(attrs={"rows": 4}),

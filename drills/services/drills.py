@@ -584,7 +584,7 @@ def item_close(
         log_action(
             actor=actor,
             subject=locked,
-            verb="closed",
+            verb="item_closed",
             from_state=ItemStatus.OPEN,
             to_state=ItemStatus.CLOSED,
             reason=note,

@@ -431,7 +431,7 @@ def plan_withdraw(*, plan: EmergencyPlan, actor, reason: str) -> EmergencyPlan:
         locked.is_active = False
         locked.save(update_fields=["is_active", "updated_at"])
         log_action(
-            actor=actor, subject=locked, verb="withdrawn", from_state="active", to_state="withdrawn", reason=reason
+            actor=actor, subject=locked, verb="plan_withdrawn", from_state="active", to_state="withdrawn", reason=reason
         )
         tasks_evaluate(subject=locked, event="updated", actor=actor)
     return locked

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
@@ -36,11 +37,29 @@ STADIUM_OPERATOR = "91410502MA47R8C22Y"
 SCENIC_OPERATOR = "91410581MA3TQ6N543"
 
 STADIUM_MEASURES = [
-    ("yellow", "upstream_holding", "散场前15分钟，南广场人员密度达到每平方米2人", "在文明大道、中华路口设置远端控制点，分批放行", "文峰分局交警大队"),
-    ("orange", "flow_limiting", "出口排队超过200米或密度达到每平方米3人", "关闭3、4号出口外侧通道，分流至内场通道和南门", "场馆安保部"),
+    (
+        "yellow",
+        "upstream_holding",
+        "散场前15分钟，南广场人员密度达到每平方米2人",
+        "在文明大道、中华路口设置远端控制点，分批放行",
+        "文峰分局交警大队",
+    ),
+    (
+        "orange",
+        "flow_limiting",
+        "出口排队超过200米或密度达到每平方米3人",
+        "关闭3、4号出口外侧通道，分流至内场通道和南门",
+        "场馆安保部",
+    ),
     ("orange", "one_way", "看台通道双向对流", "看台楼梯改为单向下行，安排引导员每20米一人", "场馆安保部"),
     ("red", "let_out_block_in", "任一出口发生拥挤、摔倒", "只出不进，停止检票入场，广播引导散场", "现场总指挥"),
-    ("red", "evacuation_route", "启动红色响应", "东看台经1、2号出口，西看台经3、4号出口，内场经内场通道、南门疏散", "场馆安保部"),
+    (
+        "red",
+        "evacuation_route",
+        "启动红色响应",
+        "东看台经1、2号出口，西看台经3、4号出口，内场经内场通道、南门疏散",
+        "场馆安保部",
+    ),
     ("red", "medical_point", "出现伤员", "南门外设医疗救护点，120待命车辆2辆", "文峰区卫生健康委员会"),
 ]
 STADIUM_CONTACTS = [
@@ -52,6 +71,8 @@ STADIUM_CONTACTS = [
 def demo_pdf(title: str, lines: list[str]) -> SimpleUploadedFile:
     """A small real PDF of the plan (WeasyPrint, as the platform's documents), so that the demo download opens."""
     from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # its progress steps are not news in a demo
 
     body = "".join(f"<p>{line}</p>" for line in lines)
     html = (
@@ -257,7 +278,9 @@ class Command(BaseCommand):
                     "responsible": "街道办事处、文峰分局",
                 },
             ],
-            contacts=[{"name": "赵磊", "role": "平安建设办公室主任", "phone": "13800000201", "duty_phone": "0372-5120110"}],
+            contacts=[
+                {"name": "赵磊", "role": "平安建设办公室主任", "phone": "13800000201", "duty_phone": "0372-5120110"}
+            ],
         )
         services.drill_record(
             actor=None,
