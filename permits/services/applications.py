@@ -122,11 +122,15 @@ def application_create(*, organisation: Organisation, actor, **data: Any) -> Per
     cleaned = _clean_application_data({"event_name": data.pop("event_name", ""), **data})
     with transaction.atomic():
         application = PermitApplication(organisation=organisation, created_by=actor, **cleaned)
-        if application.safety_person_name == "" and "safety_person_name" not in data:
-            # The organisation's own safety-responsible person is the usual choice (Art. 13).
-            application.safety_person_name = organisation.safety_officer_name
-            application.safety_person_phone = organisation.safety_officer_phone
-            application.safety_person_id_number = organisation.safety_officer_id_number
+        # The organisation's own safety-responsible person is the usual choice (Art. 13): a default for what is
+        # not given.
+        for field, source in (
+            ("safety_person_name", "safety_officer_name"),
+            ("safety_person_phone", "safety_officer_phone"),
+            ("safety_person_id_number", "safety_officer_id_number"),
+        ):
+            if field not in data:
+                setattr(application, field, getattr(organisation, source))
         refresh_derived_new = application.venue is not None
         application.save()
         application.number = f"XK{timezone.localdate().year}-{application.pk:06d}"

@@ -1,0 +1,280 @@
+"""Demo permit applications for the demo city (run after ``seed_demo`` and ``seed_demo_venues``), made through
+the permit services as an organizer and the licensing department would make them, so that the responsibility
+engine opens and closes their duties as it would for real ones:
+
+- 洹河音乐节 (two sessions of 3,500 at the stadium): approved after the joint inspection, with conditions;
+- 安阳市青少年足球邀请赛: in the joint site inspection, fire rescue has recorded, housing has not;
+- 文峰塔广场新春灯会: submitted, waiting for acceptance;
+- 东大街露天电影周: returned for correction;
+- 洹河文化节开幕式 (8,000: city level): a draft, still incomplete.
+
+Also adds one demo user in each 文峰区 department that joins inspections (demo_fire, demo_housing,
+demo_culture; password crowdsafe-demo). Idempotent: an application whose event name the organizer's
+organisation already has is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from crowdsafe.org import services as org_services
+from crowdsafe.org.choices import Role
+from crowdsafe.org.demo_data import DEMO_PASSWORD
+from crowdsafe.org.models import Department, Membership, Organisation
+from permits import services
+from permits.choices import EventKind, MaterialKind, PlanSection
+from permits.models import PermitApplication, SiteInspection
+from venues.models import Venue
+
+ORGANIZER = "demo_organizer"
+STAFF = "demo_staff"
+HEAD = "demo_head"
+ORGANISATION = "91410502MA9XK3L04M"
+# username, full name, department (jurisdiction code, name)
+INSPECTORS = [
+    ("demo_fire", "马志远", ("410502", "文峰区消防救援大队")),
+    ("demo_housing", "黄丽", ("410502", "文峰区住房和城乡建设局")),
+    ("demo_culture", "郑凯", ("410502", "文峰区文化广电和旅游局")),
+]
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PLAN_TEXT = {
+    PlanSection.ORGANISATION: "活动时间、地点、内容见活动方案；主办单位设安全工作领导小组，总指挥由安全责任人担任。",
+    PlanSection.SECURITY_STAFF: "安保人员120名，分入口检票、场内巡查、疏散引导三组，统一穿着反光背心、佩戴工作证。",
+    PlanSection.FIRE_SAFETY: "场内配置灭火器80具，消防通道全程畅通，舞台电气线路由持证电工巡检。",
+    PlanSection.CAPACITY: "场馆核定容量6000人，每场售票不超过3500张，预计到场3500人。",
+    PlanSection.BUFFER_ZONES: "场馆外设置50米治安缓冲区，以隔离护栏和警示标识划定。",
+    PlanSection.TICKETING: "实名制电子票，设8个检票通道和安检门，禁止携带易燃易爆物品入场。",
+    PlanSection.TRAFFIC: "设置临时停车场两处，散场时分区分批疏散，公交增开夜班线路。",
+    PlanSection.ORDER: "场内划分区域，专人引导，设置单向通行路线，防止人员拥挤踩踏。",
+    PlanSection.EMERGENCY: "制定踩踏、火灾、恶劣天气等应急处置预案，设置医疗救护点两处。",
+}
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _at(days: int, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=days), dt.time(hour)))
+
+
+class Command(BaseCommand):
+    help = "Load demo permit applications into the demo city (idempotent). Run seed_demo and seed_demo_venues first."
+
+    def handle(self, *args, **options):
+        users = get_user_model().objects
+        self.organizer = users.filter(username=ORGANIZER).first()
+        self.staff = users.filter(username=STAFF).first()
+        self.head = users.filter(username=HEAD).first()
+        self.organisation = Organisation.objects.filter(credit_code=ORGANISATION).first()
+        self.stadium = Venue.objects.filter(name="安阳市文峰体育中心体育场", is_active=True).first()
+        self.square = Venue.objects.filter(name="文峰塔广场", is_active=True).first()
+        if not all([self.organizer, self.staff, self.head, self.organisation, self.stadium, self.square]):
+            raise CommandError("Run seed_demo and seed_demo_venues first.")
+        self.inspectors = self._inspectors()
+        made = []
+        for name, build in (
+            ("洹河音乐节", self._approved),
+            ("安阳市青少年足球邀请赛", self._in_inspection),
+            ("文峰塔广场新春灯会", self._submitted),
+            ("东大街露天电影周", self._returned),
+            ("洹河文化节开幕式", self._draft),
+        ):
+            if PermitApplication.objects.filter(organisation=self.organisation, event_name=name).exists():
+                continue
+            with transaction.atomic():
+                build(name)
+            made.append(name)
+        if options["verbosity"]:
+            if made:
+                self.stdout.write(f"Demo permit applications: {', '.join(made)}.")
+            else:
+                self.stdout.write("Demo permit applications already present.")
+            self.stdout.write(
+                "Inspecting departments' demo logins (password crowdsafe-demo): "
+                + ", ".join(username for username, _name, _department in INSPECTORS)
+            )
+
+    def _inspectors(self) -> dict[int, object]:
+        """One demo user in each department that joins the inspections; department id → user."""
+        people = {}
+        password_hash = None
+        for username, full_name, (code, department_name) in INSPECTORS:
+            department = Department.objects.filter(jurisdiction__code=code, name=department_name).first()
+            if department is None:
+                continue
+            user = get_user_model().objects.filter(username=username).first()
+            if user is None:
+                password_hash = password_hash or make_password(DEMO_PASSWORD)
+                user = get_user_model().objects.create(username=username, full_name=full_name, password=password_hash)
+            if not Membership.objects.filter(user=user, role=Role.STAFF, department=department).exists():
+                org_services.membership_add(
+                    user=user, role=Role.STAFF, department=department, title="监督员", actor=None
+                )
+            people[department.pk] = user
+        return people
+
+    # --- the applications, each further along ----------------------------------------------------------------
+
+    def _complete(self, name, *, kind, venue, sessions, tickets, description, days_ahead=40):
+        application = services.application_create(
+            organisation=self.organisation,
+            actor=self.organizer,
+            event_name=name,
+            event_kind=kind,
+            description=description,
+            venue=venue,
+            safety_person_id_number="410502198001011234",
+        )
+        for i, people in enumerate(sessions):
+            services.session_add(
+                application=application,
+                actor=self.organizer,
+                starts_at=_at(days_ahead + i, 19),
+                ends_at=_at(days_ahead + i, 22),
+                expected_attendance=people,
+            )
+        zones = {zone.name: zone.pk for zone in venue.zones.all()}
+        services.tickets_set(
+            application=application,
+            actor=self.organizer,
+            tickets={zones[zone]: count for zone, count in tickets.items()},
+        )
+        services.undertaker_add(
+            application=application, actor=self.organizer, name=self.organisation.name, credit_code=ORGANISATION
+        )
+        for kind_ in (
+            MaterialKind.UNDERTAKER_LICENCE,
+            MaterialKind.SAFETY_PERSON_ID,
+            MaterialKind.EVENT_PLAN,
+            MaterialKind.VENUE_CONSENT,
+            MaterialKind.EMERGENCY_PLAN,
+        ):
+            services.material_upload(
+                application=application,
+                actor=self.organizer,
+                kind=kind_,
+                upload=_pdf(f"{MaterialKind(kind_).label}.pdf"),
+            )
+        services.plan_save(
+            application=application,
+            actor=self.organizer,
+            mode="written",
+            sections={section.value: {"text": text} for section, text in PLAN_TEXT.items()},
+        )
+        return application
+
+    def _inspect(self, application, *, only=None):
+        application.refresh_from_db()
+        for inspection in SiteInspection.objects.filter(application=application).select_related("department"):
+            if only is not None and inspection.department.kind not in only:
+                continue
+            actor = self.staff if inspection.department_id == application.licensing_department_id else None
+            actor = actor or self.inspectors.get(inspection.department_id)
+            if actor is None:
+                continue
+            services.inspection_record(
+                inspection=inspection,
+                actor=actor,
+                passed=True,
+                findings=f"{inspection.department.name}：现场检查符合要求，疏散通道畅通。",
+            )
+
+    def _approved(self, name):
+        application = self._complete(
+            name,
+            kind=EventKind.PERFORMANCE,
+            venue=self.stadium,
+            sessions=[3500, 3500],
+            tickets={"东看台": 1500, "西看台": 1500, "内场": 500},
+            description="两场露天音乐会，本地乐队与特邀歌手演出。",
+        )
+        services.application_submit(application=application, actor=self.organizer)
+        services.application_accept(application=application, actor=self.staff)
+        services.application_start_review(application=application, actor=self.staff)
+        services.application_start_inspection(application=application, actor=self.staff)
+        self._inspect(application)
+        services.comment_add(
+            application=application,
+            actor=self.staff,
+            section="security_plan",
+            body="请在散场疏散方案中补充内场观众的分批退场顺序。",
+            visible_to_organizer=True,
+        )
+        services.application_decide(
+            application=application,
+            actor=self.head,
+            outcome="approve",
+            approved_capacity=3500,
+            tickets_by_zone={p.pk: p.tickets for p in application.zone_plans.all()},
+            conditions=["各入口设置安检门并配足安检人员", "内场设置两道隔离护栏和应急通道", "现场设医疗救护点两处"],
+        )
+
+    def _in_inspection(self, name):
+        application = self._complete(
+            name,
+            kind=EventKind.SPORTS,
+            venue=self.stadium,
+            sessions=[1800],
+            tickets={"东看台": 1800},
+            description="全市中小学生足球邀请赛决赛。",
+            days_ahead=30,
+        )
+        services.application_submit(application=application, actor=self.organizer)
+        services.application_accept(application=application, actor=self.staff)
+        services.application_start_review(application=application, actor=self.staff)
+        services.application_start_inspection(application=application, actor=self.staff)
+        self._inspect(application, only={"fire_rescue"})
+
+    def _submitted(self, name):
+        application = self._complete(
+            name,
+            kind=EventKind.GARDEN_FAIR,
+            venue=self.square,
+            sessions=[2500],
+            tickets={"广场主区": 2500},
+            description="春节期间的花灯展和民俗表演。",
+            days_ahead=60,
+        )
+        services.application_submit(application=application, actor=self.organizer)
+
+    def _returned(self, name):
+        application = self._complete(
+            name,
+            kind=EventKind.PERFORMANCE,
+            venue=self.square,
+            sessions=[1200, 1200, 1200],
+            tickets={"广场主区": 1200},
+            description="连续三晚的露天电影放映。",
+            days_ahead=50,
+        )
+        services.application_submit(application=application, actor=self.organizer)
+        services.application_return_for_correction(
+            application=application,
+            actor=self.staff,
+            items=["补充广场临时舞台的搭建方案和验收证明", "场地使用同意书需加盖场地管理单位公章"],
+        )
+
+    def _draft(self, name):
+        application = services.application_create(
+            organisation=self.organisation,
+            actor=self.organizer,
+            event_name=name,
+            event_kind=EventKind.PERFORMANCE,
+            description="洹河文化节开幕式文艺演出。",
+            venue=self.stadium,
+        )
+        services.session_add(
+            application=application,
+            actor=self.organizer,
+            starts_at=_at(70, 19),
+            ends_at=_at(70, 22),
+            expected_attendance=8000,
+        )
