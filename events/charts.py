@@ -47,28 +47,28 @@ def headcount_svg(points: list[tuple[dt.datetime, int]], *, references: list[Ref
     span = (end - start).total_seconds() or 1.0
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
-    def x(moment: dt.datetime) -> float:
+    def x(moment: dt.datetime) -> str:
         if len(times) == 1:
-            return LEFT + plot_w / 2
-        return LEFT + (moment - start).total_seconds() / span * plot_w
+            return f"{LEFT + plot_w / 2:.1f}"
+        return f"{LEFT + (moment - start).total_seconds() / span * plot_w:.1f}"
 
-    def y(value: int) -> float:
-        return TOP + plot_h - value / top * plot_h
+    def y(value: float) -> str:
+        return f"{TOP + plot_h - value / top * plot_h:.1f}"
 
     grid_values = [top * i // 4 for i in range(5)]
     grid = format_html_join(
         "",
-        '<line class="chart-grid" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/>'
-        '<text class="chart-axis" x="{}" y="{:.1f}" text-anchor="end">{}</text>',
+        '<line class="chart-grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+        '<text class="chart-axis" x="{}" y="{}" text-anchor="end">{}</text>',
         (
-            (LEFT, WIDTH - RIGHT, y(v), y(v), LEFT - 6, y(v) + 4, number_format(v, force_grouping=True))
+            (LEFT, WIDTH - RIGHT, y(v), y(v), LEFT - 6, y(v - top / 50), number_format(v, force_grouping=True))
             for v in grid_values
         ),
     )
     refs = format_html_join(
         "",
-        '<line class="chart-ref {}" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/>'
-        '<text class="chart-ref-label {}" x="{}" y="{:.1f}" text-anchor="end">{}</text>',
+        '<line class="chart-ref {}" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+        '<text class="chart-ref-label {}" x="{}" y="{}" text-anchor="end">{}</text>',
         (
             (
                 r.css,
@@ -78,18 +78,18 @@ def headcount_svg(points: list[tuple[dt.datetime, int]], *, references: list[Ref
                 y(r.value),
                 r.css,
                 WIDTH - RIGHT - 4,
-                y(r.value) - 4,
+                y(r.value + top / 50),
                 f"{r.label} {number_format(r.value, force_grouping=True)}",
             )
             for r in references
         ),
     )
     path = " ".join(
-        f"{'M' if i == 0 else 'L'}{x(t):.1f},{y(c):.1f}" for i, (t, c) in enumerate(zip(times, counts, strict=True))
+        f"{'M' if i == 0 else 'L'}{x(t)},{y(c)}" for i, (t, c) in enumerate(zip(times, counts, strict=True))
     )
     dots = format_html_join(
         "",
-        '<circle class="chart-dot" cx="{:.1f}" cy="{:.1f}" r="4"><title>{} · {}</title></circle>',
+        '<circle class="chart-dot" cx="{}" cy="{}" r="4"><title>{} · {}</title></circle>',
         (
             (x(t), y(c), t.strftime("%m-%d %H:%M"), number_format(c, force_grouping=True))
             for t, c in zip(times, counts, strict=True)
@@ -100,7 +100,7 @@ def headcount_svg(points: list[tuple[dt.datetime, int]], *, references: list[Ref
     labels = [(times[0], "start")] if len(times) == 1 else [(times[0], "start"), (times[-1], "end")]
     x_labels = format_html_join(
         "",
-        '<text class="chart-axis" x="{:.1f}" y="{}" text-anchor="{}">{}</text>',
+        '<text class="chart-axis" x="{}" y="{}" text-anchor="{}">{}</text>',
         (
             (
                 x(t),
