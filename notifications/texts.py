@@ -26,8 +26,12 @@ def reminder_text(reminder, *, today: dt.date, index: WorkdayIndex) -> tuple[str
         "person": task.responsible_person.display_name if task.responsible_person_id else "",
     }
     with translation.override(settings.LANGUAGE_CODE):
-        if today < due:
-            values["n"] = left = index.between(today, due)
+        left = index.between(today, due) if today < due else 0
+        if today < due and left == 0:
+            # Due on a rest day with no working day before it (a Sunday deadline, reminded on the Saturday).
+            title = _("Due on %(due)s: %(duty)s") % values
+        elif today < due:
+            values["n"] = left
             title = ngettext("Due in %(n)d working day: %(duty)s", "Due in %(n)d working days: %(duty)s", left) % values
         elif today == due:
             title = _("Due today: %(duty)s") % values
