@@ -26,7 +26,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from crowdsafe.org.access import Scope, get_scope, granted_q, in_q, minimal_prefixes, path_q
-from crowdsafe.org.choices import Role
+from crowdsafe.org.choices import DepartmentKind, Role
 
 DEPARTMENT_ROLES = frozenset({Role.STAFF, Role.HEAD})
 TERRITORY_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN})
@@ -130,6 +130,13 @@ def can_review(actor, assessment) -> bool:
     if {assessment.assessor_department_id, assessment.review_department_id} & heads - {None}:
         return True
     if assessment.assessor_kind == AssessorKind.SELF and in_department(scope, assessment.review_department_id):
+        return True
+    # The head of the street office (township government) of the subject's territory signs for the township.
+    if any(
+        m.department.kind == DepartmentKind.TOWNSHIP_GOVERNMENT
+        and _covers([m.department.jurisdiction.path], assessment.jurisdiction_path)
+        for m in department_memberships(scope, {Role.HEAD})
+    ):
         return True
     return _covers(territory_paths(scope), assessment.jurisdiction_path)
 

@@ -53,11 +53,25 @@ def assessment_attributes(assessment) -> dict[str, Any]:
     }
 
 
+def township_holder(jurisdiction: Jurisdiction):
+    """The township's government (street office) when it has an active one, else the township itself."""
+    from crowdsafe.org.choices import DepartmentKind
+    from crowdsafe.org.models import Department
+
+    township = township_of(jurisdiction)
+    office = (
+        Department.objects.filter(jurisdiction=township, kind=DepartmentKind.TOWNSHIP_GOVERNMENT, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    return office or township
+
+
 def assessment_assignee(assessment):
-    """Who signs off: the reviewing department, else the township of the subject."""
+    """Who signs off: the reviewing department, else the township of the subject (its street office)."""
     if assessment.review_department_id:
         return assessment.review_department
-    return township_of(assessment.jurisdiction)
+    return township_holder(assessment.jurisdiction)
 
 
 def assessment_label(assessment) -> str:

@@ -118,6 +118,20 @@ def test_a_red_level_is_escalated_by_the_rules(venue, scenic, users, reviewer, d
     # The review task was made on submission and is done.
     review = Task.objects.get(subject_type="risk_assessment", subject_id=red.pk, rule__key="risk.assessment_review")
     assert review.status == "done"
+    assert review.responsible_department == depts.street_office  # the township's street office signs off
+
+
+def test_the_head_of_the_street_office_signs_off_for_the_township(venue, users, depts):
+    from crowdsafe.org.choices import Role
+    from tests.factories import member
+
+    head = member(role=Role.HEAD, department=depts.street_office).user
+    staff = member(role=Role.STAFF, department=depts.street_office).user
+    assessment = assess(venue, users.leader)
+    services.assessment_submit(assessment=assessment, actor=users.leader)
+    with pytest.raises(PermissionDeniedError):
+        services.assessment_sign_off(assessment=assessment, actor=staff)
+    services.assessment_sign_off(assessment=assessment, actor=head)
 
 
 def test_a_yellow_level_is_not_escalated(venue, users, reviewer, depts):
