@@ -95,16 +95,16 @@ def test_page_one_has_a_red_header_and_every_character_is_drawn_by_the_embedded_
     notice = issue_rendered(kind, issuer=_issuer(city, kind), subject=venue)
     content = notice.pdf.read()
 
-    # The issuer mark sits 29 mm into the text block (which starts 37 mm from the top), across its 156 mm; the
+    # The issuer mark sits 24 mm into the text block (which starts 37 mm from the top), across its 156 mm; the
     # red rule runs under the number; the title below is black. (Red edges smoothed against the white paper
     # count as red; black ink does not.)
     image = page_image(content, dpi=DPI)
-    header = _box(28, 66, 184, 84)
+    header = _box(28, 61, 184, 77)
     assert red_share(image, header) > 0.75
     assert dark_pixels(image, header) == 0
-    rule = _box(28, 113, 184, 119)
+    rule = _box(28, 108, 184, 114)
     assert red_share(image, rule) > 0.9
-    title = _box(28, 130, 184, 150)
+    title = _box(28, 125, 184, 145)
     assert red_share(image, title) < 0.05
     assert dark_pixels(image, title) > 100
 
@@ -294,5 +294,5 @@ def test_the_qr_code_is_drawn_from_the_verification_url(city, venue):
     assert notice.absolute_verify_url in compact(pdf_text(content))
     # The QR code is printed in the top right corner of page 1 (dark modules there).
     image = page_image(content, dpi=DPI).convert("L")
-    corner = image.crop((int(160 * MM), int(37 * MM), int(184 * MM), int(60 * MM)))
+    corner = image.crop((int(160 * MM), int(37 * MM), int(184 * MM), int(58 * MM)))
     assert sum(1 for value in corner.getdata() if value < 100) > 50
