@@ -288,3 +288,5 @@ EMAIL_SUBJECT_PREFIX = envstr("EMAIL_SUBJECT_PREFIX", "[CrowdSafe] ")
 # system check refuses the local memory cache that the no-server local run uses.
 NOTICES_VERIFY_RATE = envstr("NOTICES_VERIFY_RATE", "30/m")
 RATELIMIT_IP_META_KEY = envstr("RATELIMIT_IP_META_KEY", "") or None
+# WeasyPrint logs every step of every document at INFO: keep its warnings (a missing font, an image) only.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
