@@ -47,7 +47,7 @@ class NoticeRevokeInputSerializer(serializers.Serializer):
 class IssuerBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
-        fields = ["id", "name", "kind"]
+        fields = ["id", "name"]
 
 
 class NoticeOutputSerializer(serializers.ModelSerializer):
