@@ -137,9 +137,10 @@ def test_the_export_opens_with_openpyxl_and_has_the_columns_the_import_accepts(c
 def test_the_export_follows_the_filters_and_the_scope(city, users, places, other_township_officer):
     report(users.grid_worker, grid=city.grid, title="东")
     report(other_township_officer, grid=places.grid2, title="西")
-    titles = lambda data: [
-        r[2] for r in list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))[1:]
-    ]  # noqa: E731
+
+    def titles(data):
+        return [r[2] for r in list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))[1:]]
+
     assert titles(export(users.township_officer)) == ["东"]
     assert titles(export(users.leader, jurisdiction=city.street2.code)) == ["西"]
 
