@@ -110,9 +110,9 @@ class VerificationOutcome(models.TextChoices):
 
 
 class ExtensionState(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
+    PENDING = "pending", pgettext_lazy("extension", "Pending")
+    APPROVED = "approved", pgettext_lazy("extension", "Approved")
+    REFUSED = "refused", pgettext_lazy("extension", "Refused")
 
 
 class CampaignPurpose(models.TextChoices):
@@ -138,6 +138,6 @@ class CampaignState(models.TextChoices):
 
 
 class TargetStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("campaign item", "Pending")
     DONE = "done", _("Assessed")
     CANCELLED = "cancelled", _("Cancelled")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crowdsafe.org.models import Department
 from risk.choices import (
@@ -305,7 +306,7 @@ class ExtensionForm(PlainForm):
 
 class ExtensionDecisionForm(PlainForm):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.RadioSelect
+        label=_("Decision"), choices=[("approve", pgettext_lazy("extension", "Approve")), ("refuse", pgettext_lazy("extension", "Refuse"))], widget=forms.RadioSelect
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
