@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from permits.models import (
     ZonePlan,
 )
 
-LIST_RELATED = ("organisation", "venue", "licensing_department", "jurisdiction")
+LIST_RELATED = ("organisation", "venue", "licensing_department")
 
 
 def application_visible(*, user) -> QuerySet[PermitApplication]:
@@ -41,9 +41,12 @@ def application_visible(*, user) -> QuerySet[PermitApplication]:
     return qs.select_related(*LIST_RELATED)
 
 
-def application_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[PermitApplication]:
+def application_list(
+    *, user, filters: Mapping[str, Any] | None = None, with_tickets: bool = False
+) -> QuerySet[PermitApplication]:
     """The applications the user may see, newest first. ``filters`` (all optional): ``state``, ``event_kind``,
-    ``search`` (part of the event name or number), ``licensing_level``."""
+    ``search`` (part of the event name or number), ``licensing_level``. ``with_tickets`` adds the total of the
+    ticketing plan (``tickets_total``) that the legal checks need, for lists that show them."""
     filters = filters or {}
     qs = application_visible(user=user)
     if filters.get("state"):
@@ -55,12 +58,26 @@ def application_list(*, user, filters: Mapping[str, Any] | None = None) -> Query
     search = (filters.get("search") or "").strip()
     if search:
         qs = qs.filter(Q(event_name__icontains=search) | Q(number__icontains=search))
-    return qs.annotate(tickets_total=Coalesce(Sum("zone_plans__tickets"), 0)).order_by("-created_at", "-id")
+    qs = qs.order_by("-created_at", "-id")
+    if with_tickets:
+        # A correlated subquery per row of the page, rather than a GROUP BY over every visible application.
+        totals = (
+            ZonePlan.objects.filter(application=OuterRef("pk"))
+            .order_by()
+            .values("application")
+            .annotate(total=Sum("tickets"))
+            .values("total")
+        )
+        qs = qs.annotate(tickets_total=Coalesce(Subquery(totals), 0))
+    return qs
 
 
-def review_queue(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[PermitApplication]:
+def review_queue(
+    *, user, filters: Mapping[str, Any] | None = None, related: tuple[str, ...] = ("organisation",)
+) -> QuerySet[PermitApplication]:
     """The applications waiting for the user's licensing departments, by the due date of the step owed now
-    (acceptance, or the decision), earliest first. Served by the partial index ``permits_app_queue_idx``."""
+    (acceptance, or the decision), earliest first. Served by the partial index ``permits_app_queue_idx``.
+    ``related``: the rows joined (the page shows the applicant only; the API adds the venue and department)."""
     filters = filters or {}
     scope = get_scope(user)
     qs = PermitApplication.objects.filter(state__in=REVIEW_STATE_VALUES)
@@ -70,7 +87,7 @@ def review_queue(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[
         qs = qs.filter(state=filters["state"])
     if filters.get("overdue"):
         qs = qs.filter(review_due__lt=timezone.localdate())
-    return qs.select_related(*LIST_RELATED).order_by("review_due", "id")
+    return qs.select_related(*related).order_by("review_due", "id")
 
 
 def application_get(*, user, pk) -> PermitApplication:

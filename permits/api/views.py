@@ -77,7 +77,7 @@ class ApplicationListApi(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return PermitApplication.objects.none()
         filters = _validated(s.ApplicationFilterSerializer, self.request.query_params)
-        return selectors.application_list(user=self.request.user, filters=filters)
+        return selectors.application_list(user=self.request.user, filters=filters, with_tickets=True)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -434,7 +434,9 @@ class ReviewQueueApi(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return PermitApplication.objects.none()
         filters = _validated(s.QueueFilterSerializer, self.request.query_params)
-        return selectors.review_queue(user=self.request.user, filters=filters).prefetch_related("zone_plans")
+        return selectors.review_queue(
+            user=self.request.user, filters=filters, related=selectors.LIST_RELATED
+        ).prefetch_related("zone_plans")
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

@@ -9,9 +9,15 @@ from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from permits import documents
 from permits.access import is_head, is_organizer, is_reviewer
+from permits.choices import ApplicationState
 from permits.panels import render_application_panels
 
 NOTICES_TEMPLATE = "notices/_subject_notices.html"
+
+
+def state_labels() -> dict[str, str]:
+    """Each state's label in the active language, read once per page (``get_state_display`` per row is slow)."""
+    return {value: str(label) for value, label in ApplicationState.choices}
 
 
 def add_error(form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:

@@ -38,7 +38,7 @@ from permits.forms import (
     UndertakerForm,
 )
 from permits.models import ApplicationMaterial, ChangeRequest, EventSession, PermitCondition, Undertaker
-from permits.views.common import add_error, notices_context, panels, roles
+from permits.views.common import add_error, notices_context, panels, roles, state_labels
 from venues.models import Venue
 
 PAGE_SIZE = 50
@@ -68,12 +68,14 @@ def application_list(request):
     filters = form.selector_filters()
     applications = selectors.application_list(user=request.user, filters=filters)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = state_labels()
     return render(
         request,
         "permits/application_list.html",
         {
             "form": form,
             "page": page,
+            "rows": [(application, labels[application.state]) for application in page.object_list],
             "filtered": bool(filters),
             "can_apply": _own_organisations(request.user).exists(),
             "today": timezone.localdate(),

@@ -20,7 +20,7 @@ from permits import selectors, services
 from permits.access import is_inspector
 from permits.choices import DecisionOutcome
 from permits.forms import CommentForm, CorrectionForm, DecisionForm, InspectionForm, QueueFilterForm, ReasonsForm
-from permits.views.common import add_error, roles
+from permits.views.common import add_error, roles, state_labels
 from permits.views.portal import detail_context
 
 PAGE_SIZE = 50
@@ -37,6 +37,7 @@ def review_queue(request):
     queue = selectors.review_queue(user=request.user, filters=form.selector_filters())
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    labels = state_labels()
     rows = []
     for application in page.object_list:
         days_left = selectors.days_left(application.review_due, today)
@@ -46,6 +47,7 @@ def review_queue(request):
                 "days_left": days_left,
                 "overdue": -days_left if days_left is not None and days_left < 0 else 0,
                 "step": selectors.step_label(application),
+                "state_label": labels[application.state],
             }
         )
     inspections = list(selectors.my_inspections(user=request.user)[:PAGE_SIZE])
