@@ -247,7 +247,7 @@ NOTIFICATIONS_ESCALATE_LEADER_AFTER = envint("NOTIFICATIONS_ESCALATE_LEADER_AFTE
 # a claim whose worker died is taken again once the lease has expired.
 NOTIFICATIONS_SCAN_INTERVAL_SECONDS = envint("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", 60)
 NOTIFICATIONS_CLAIM_LEASE_SECONDS = envint("NOTIFICATIONS_CLAIM_LEASE_SECONDS", 300)
-NOTIFICATIONS_SEND_BATCH_SIZE = envint("NOTIFICATIONS_SEND_BATCH_SIZE", 200)
+NOTIFICATIONS_SEND_BATCH_SIZE = envint("NOTIFICATIONS_SEND_BATCH_SIZE", 500)
 NOTIFICATIONS_SCAN_MAX_CLAIMS = envint("NOTIFICATIONS_SCAN_MAX_CLAIMS", 20000)
 # Deliveries over email, SMS and group robots: transient failures are retried after base * 2^(n-1) seconds (at most
 # the maximum), up to the number of attempts; permanent failures are not retried.
