@@ -25,7 +25,8 @@ def reminder_text(reminder, *, today: dt.date, index: WorkdayIndex) -> tuple[str
         "holder": task.holder_label,
         "person": task.responsible_person.display_name if task.responsible_person_id else "",
     }
-    with translation.override(settings.LANGUAGE_CODE):
+    # Messages are written in the site's language, whoever's request or task is running (a worker has none).
+    with translation.override(settings.LANGUAGE_CODE, deactivate=False):
         left = index.between(today, due) if today < due else 0
         if today < due and left == 0:
             # Due on a rest day with no working day before it (a Sunday deadline, reminded on the Saturday).

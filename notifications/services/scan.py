@@ -19,7 +19,7 @@ from django.utils import timezone
 from notifications.conf import batch_size, max_claims
 from notifications.services.deliveries import deliveries_claim, deliveries_send
 from notifications.services.digests import digests_send
-from notifications.services.reminders import reminders_claim, reminders_plan, reminders_send
+from notifications.services.reminders import reminders_claim, reminders_plan_and_claim, reminders_send
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +41,21 @@ class ScanReport:
         )
 
 
-def _hand_over(task, *args) -> None:
-    """Enqueue; if the broker is unreachable the claimed rows simply wait for their lease to expire and the next
-    scan claims them again — nothing is lost."""
+def _hand_over(task, batches: list[tuple]) -> None:
+    """Enqueue one message per batch, all through one producer (one broker connection for the lot). If the broker
+    is unreachable the claimed rows simply wait for their lease to expire and the next scan claims them again —
+    nothing is lost."""
+    from crowdsafe.celery import app
+
+    if not batches:
+        return
     try:
-        task.delay(*args)
+        with app.producer_or_acquire() as producer:
+            for ids, token in batches:
+                # A short argsrepr: Celery would otherwise build a "safe repr" of every id for its monitoring.
+                task.apply_async(args=(ids, token), producer=producer, argsrepr=f"([{len(ids)} ids], {token!r})")
     except Exception:
-        logger.warning("could not enqueue %s; the claim will expire and be taken again", task.name, exc_info=True)
+        logger.warning("could not enqueue %s; the claims will expire and be taken again", task.name, exc_info=True)
 
 
 def scan(*, now: dt.datetime | None = None, inline: bool = False) -> ScanReport:
@@ -58,12 +66,16 @@ def scan(*, now: dt.datetime | None = None, inline: bool = False) -> ScanReport:
     now = now or timezone.now()
     report = ScanReport()
     started = time.perf_counter()
-    report.planned = reminders_plan(now=now)
+    report.planned, claims = reminders_plan_and_claim(now=now, limit=max_claims())
     report.seconds["plan"] = time.perf_counter() - started
 
     started = time.perf_counter()
     size = batch_size()
-    for claim in reminders_claim(now=now, limit=max_claims()):
+    # What this scan planned is claimed already; then what earlier scans left waiting, and expired claims.
+    claimed = sum(len(claim.ids) for claim in claims)
+    claims += reminders_claim(now=now, limit=max(0, max_claims() - claimed))
+    batches = []
+    for claim in claims:
         report.reminders_claimed += len(claim.ids)
         for start in range(0, len(claim.ids), size):
             chunk = claim.ids[start : start + size]
@@ -73,12 +85,14 @@ def scan(*, now: dt.datetime | None = None, inline: bool = False) -> ScanReport:
                 if result.delivery_ids:
                     deliveries_send(delivery_ids=result.delivery_ids, now=now)
             else:
-                _hand_over(tasks.send_reminders, chunk, str(claim.token))
+                batches.append((chunk, str(claim.token)))
+    _hand_over(tasks.send_reminders, batches)
     report.seconds["claim_reminders"] = time.perf_counter() - started
 
     started = time.perf_counter()
     from notifications.services.dispatch import DELIVERY_BATCH
 
+    batches = []
     for claim in deliveries_claim(now=now, limit=max_claims()):
         report.deliveries_claimed += len(claim.ids)
         for start in range(0, len(claim.ids), DELIVERY_BATCH):
@@ -86,7 +100,8 @@ def scan(*, now: dt.datetime | None = None, inline: bool = False) -> ScanReport:
             if inline:
                 deliveries_send(delivery_ids=chunk, token=claim.token, now=now)
             else:
-                _hand_over(tasks.deliver, chunk, str(claim.token))
+                batches.append((chunk, str(claim.token)))
+    _hand_over(tasks.deliver, batches)
     report.seconds["claim_deliveries"] = time.perf_counter() - started
 
     started = time.perf_counter()

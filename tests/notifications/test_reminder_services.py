@@ -61,9 +61,10 @@ def test_the_portable_insert_plans_what_the_postgresql_one_does(city, people):
     assert _insert_portable(wanted, now=now) > 0
     planned = set(Reminder.objects.values_list("task_id", "kind", "due_at"))
     Reminder.objects.all().delete()
-    assert _insert_postgresql(wanted, now=now) == len(planned)
+    inserted = _insert_postgresql(wanted, now=now, claim_limit=0)
+    assert sum(len(ids) for ids, _claimed in inserted) == len(planned)
     assert set(Reminder.objects.values_list("task_id", "kind", "due_at")) == planned
-    assert _insert_postgresql(wanted, now=now) == 0
+    assert _insert_postgresql(wanted, now=now, claim_limit=0) == [([], False)]
 
 
 def test_a_claim_is_exclusive_until_its_lease_expires(city, people, settings):

@@ -20,8 +20,13 @@ DUE = dt.date(2026, 10, 8)
 def test_a_scan_hands_claimed_batches_to_the_workers(city, people, settings, monkeypatch):
     settings.NOTIFICATIONS_SEND_BATCH_SIZE = 2
     handed = []
-    monkeypatch.setattr("notifications.tasks.send_reminders.delay", lambda ids, token: handed.append((ids, token)))
-    monkeypatch.setattr("notifications.tasks.deliver.delay", lambda ids, token=None: handed.append((ids, token)))
+    monkeypatch.setattr(
+        "notifications.tasks.send_reminders.apply_async",
+        lambda args, producer=None, argsrepr=None: handed.append(tuple(args)),
+    )
+    monkeypatch.setattr(
+        "notifications.tasks.deliver.apply_async", lambda args, producer=None, argsrepr=None: handed.append(tuple(args))
+    )
     for _ in range(5):
         make_task(due=DUE, jurisdiction=city.street, department=city.wenfeng_police)
     report = scan(now=at(2026, 9, 30, 9, 1))
@@ -40,7 +45,7 @@ def test_a_broker_that_is_down_leaves_the_claim_to_expire(city, people, monkeypa
     def down(*args, **kwargs):
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr("notifications.tasks.send_reminders.delay", down)
+    monkeypatch.setattr("notifications.tasks.send_reminders.apply_async", down)
     make_task(due=DUE, jurisdiction=city.street, department=city.wenfeng_police, person=people.staff)
     scan(now=at(2026, 9, 30, 9, 1))
     assert Reminder.objects.get().status == "claimed"
