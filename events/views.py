@@ -270,6 +270,13 @@ def gathering_detail(request, pk: int):
     decision_form = DecisionForm()
     decision_form.fields["kind"].choices = [(k.value, k.label) for k in decision_kinds]
     coordinates = gathering.coordinates
+    actions = {
+        "verify": can_manage and gathering.can_verify(),
+        "confirm": can_manage and gathering.can_confirm(),
+        "end": can_work and gathering.can_end(),
+        "dismiss": can_manage and gathering.can_dismiss(),
+        "merge": can_manage and gathering.can_merge(),
+    }
     return render(
         request,
         "events/gathering_detail.html",
@@ -279,6 +286,8 @@ def gathering_detail(request, pk: int):
             "can_manage": can_manage,
             "can_work": can_work,
             "can_edit": access.can_edit(actor=request.user, gathering=gathering),
+            "actions": actions,
+            "any_action": any(actions.values()),
             "measures": [(m, MeasureUpdateForm(initial={"effect": m.effect}, prefix=f"m{m.pk}")) for m in measures],
             "decisions": decisions,
             "photos": photos,
