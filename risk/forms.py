@@ -145,7 +145,9 @@ class AssessmentForm(PlainForm):
 class AssessmentFilterForm(PlainForm):
     q = forms.CharField(label=_("Subject"), required=False, max_length=64)
     state = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *AssessmentState.choices])
-    level = forms.ChoiceField(label=pgettext_lazy("risk", "Level"), required=False, choices=[("", _("Any")), *RiskLevel.choices])
+    level = forms.ChoiceField(
+        label=pgettext_lazy("risk", "Level"), required=False, choices=[("", _("Any")), *RiskLevel.choices]
+    )
     subject_type = forms.ChoiceField(
         label=_("About"), required=False, choices=[("", _("Any")), *AssessedSubject.choices]
     )
@@ -170,7 +172,9 @@ class NoteForm(PlainForm):
 
 class RegisterFilterForm(PlainForm):
     q = forms.CharField(label=_("Name"), required=False, max_length=64)
-    level = forms.ChoiceField(label=pgettext_lazy("risk", "Level"), required=False, choices=[("", _("Any")), *RiskLevel.choices])
+    level = forms.ChoiceField(
+        label=pgettext_lazy("risk", "Level"), required=False, choices=[("", _("Any")), *RiskLevel.choices]
+    )
     subject_type = forms.ChoiceField(
         label=_("About"), required=False, choices=[("", _("Any")), *AssessedSubject.choices]
     )
@@ -212,7 +216,9 @@ class MultipleImageField(forms.FileField):
 class HazardForm(PlainForm):
     title = forms.CharField(label=_("Hazard"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
-    level = forms.ChoiceField(label=pgettext_lazy("hazard", "Level"), choices=HazardLevel.choices, widget=forms.RadioSelect)
+    level = forms.ChoiceField(
+        label=pgettext_lazy("hazard", "Level"), choices=HazardLevel.choices, widget=forms.RadioSelect
+    )
     source = forms.ChoiceField(label=_("Found on"), choices=HazardSource.choices)
     found_on = forms.DateField(label=_("Date found"), widget=DateInput())
     location = forms.CharField(label=_("Location"), max_length=255)
@@ -264,7 +270,9 @@ class HazardFilterForm(PlainForm):
         required=False,
         choices=[("open", _("Open")), ("overdue", _("Overdue")), ("all", _("All")), *HazardState.choices],
     )
-    level = forms.ChoiceField(label=pgettext_lazy("hazard", "Level"), required=False, choices=[("", _("Any")), *HazardLevel.choices])
+    level = forms.ChoiceField(
+        label=pgettext_lazy("hazard", "Level"), required=False, choices=[("", _("Any")), *HazardLevel.choices]
+    )
 
     def selector_filters(self) -> dict:
         if not self.is_valid():
@@ -306,7 +314,9 @@ class ExtensionForm(PlainForm):
 
 class ExtensionDecisionForm(PlainForm):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", pgettext_lazy("extension", "Approve")), ("refuse", pgettext_lazy("extension", "Refuse"))], widget=forms.RadioSelect
+        label=_("Decision"),
+        choices=[("approve", pgettext_lazy("extension", "Approve")), ("refuse", pgettext_lazy("extension", "Refuse"))],
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
