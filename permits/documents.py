@@ -112,7 +112,12 @@ def issue_approval(application: PermitApplication, *, actor, conditions: list[st
             "sessions": _sessions(application),
             "approved_capacity": application.approved_capacity,
             "tickets_by_zone": [{"zone": p.zone.name, "tickets": p.approved_tickets or 0} for p in plans],
-            "conditions": conditions,
+            # The capacity is itself a condition of every permit (Art. 7, 18), printed before the measures.
+            "conditions": [
+                f"按照核准的{application.approved_capacity}人和划定的区域发放或者出售门票，入场人数达到核准数量时立即停止"
+                "验票入场（《大型群众性活动安全管理条例》第七条、第十八条）",
+                *conditions,
+            ],
             "accepted_on": application.accepted_on,
             "decided_on": timezone.localtime(application.decided_at).date(),
         },
