@@ -97,3 +97,15 @@ def test_the_list_page(browser, live_server, city, users, venue):
         page.screenshot(path=str(ARTIFACTS / "notice-list.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_preview_of_a_kind_shows_the_draft(browser, live_server, city, users):
+    context, page = new_page(browser, live_server, users.staff)
+    try:
+        page.goto(f"{live_server.url}/notices/preview/permit_approval/")
+        frame = page.frame_locator("iframe.notices-preview")
+        assert "草稿" in frame.locator(".watermark").inner_text()
+        assert "（草稿　未编号）" in frame.locator(".number").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "notice-kind-preview.png"), full_page=True)
+    finally:
+        context.close()
