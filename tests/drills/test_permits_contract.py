@@ -120,3 +120,23 @@ def test_the_import_action_on_the_page(approved, permit_city):
     assert approved.emergency_plans.get().current_version == 1
     client.force_login(permit_city.users.outsider)
     assert client.post(reverse("drills:import_from_application", args=[approved.pk])).status_code == 404
+
+
+def test_the_gap_list_keeps_a_fixed_number_of_queries(approved, permit_city, stadium, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    users = permit_city.users
+    services.plan_import_from_application(application=approved, actor=users.organizer)
+    selectors.pre_event_drill_gaps(user=users.staff)
+    with CaptureQueriesContext(connection) as few:
+        assert len(selectors.pre_event_drill_gaps(user=users.staff)) == 1
+    second = build_application(
+        organizer=users.organizer, organisation=permit_city.city.organisation, venue=stadium.venue, name="第二场音乐会"
+    )
+    through_inspection(second, permit_city)
+    permit_services.application_decide(
+        application=second, actor=users.head, outcome="approve", approved_capacity=3000, conditions=["活动前演练"]
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(selectors.pre_event_drill_gaps(user=users.staff)) == 2
