@@ -296,3 +296,22 @@ def test_the_qr_code_is_drawn_from_the_verification_url(city, venue):
     image = page_image(content, dpi=DPI).convert("L")
     corner = image.crop((int(160 * MM), int(37 * MM), int(184 * MM), int(58 * MM)))
     assert sum(1 for value in corner.getdata() if value < 100) > 50
+
+
+def test_a_full_page_holds_22_lines_of_28_characters(city, venue):
+    """GB/T 9704 5.2.2: 22 lines of 28 characters a page (a 3号 character advances 156 mm / 28, a line 225 mm / 22)."""
+    import re
+
+    notice = issue_rendered(
+        K.PERMIT_APPROVAL,
+        issuer=city.wenfeng_police,
+        subject=venue,
+        context=sample_context(K.PERMIT_APPROVAL, long=True),
+    )
+    pages = PdfReader(io.BytesIO(notice.pdf.read())).pages
+    assert len(pages) >= 3
+    middle = [line.strip() for line in pages[2].extract_text().split("\n") if line.strip()]
+    assert middle[-1] == "— 3 —"
+    assert len(middle) - 1 == 22  # body lines of a full page, without its page number
+    chinese = [line.replace(" ", "") for line in middle[:-1] if not re.search(r"[0-9A-Za-z]", line)]
+    assert max(len(line) for line in chinese) == 28
