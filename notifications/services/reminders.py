@@ -85,7 +85,7 @@ def reminders_plan(*, now: dt.datetime | None = None) -> int:
     if not wanted:
         return 0
     if connection.vendor == "postgresql":
-        return sum(len(ids) for ids in _insert_postgresql(wanted, now=now, claim_limit=0))
+        return sum(len(ids) for ids, _claimed in _insert_postgresql(wanted, now=now, claim_limit=0))
     return _insert_portable(wanted, now=now)
 
 
