@@ -32,7 +32,7 @@ def test_acceptance_issues_the_acceptance_notice_with_both_deadlines(permit_city
     assert notice.context["statutory_decision_due"] == complete_application.statutory_decision_due.isoformat()
     assert notice.context["promised_decision_due"] == complete_application.promised_decision_due.isoformat()
     assert notice.context["application_number"] == complete_application.number
-    assert notice.number.endswith("〔%d〕1号" % notice.year)
+    assert notice.number.endswith(f"〔{notice.year}〕1号")
 
 
 def test_correction_and_non_acceptance_notices(permit_city, complete_application):
