@@ -215,3 +215,14 @@ def can_launch_any_campaign(actor) -> bool:
         return True
     scope = get_scope(actor)
     return scope.is_superuser or bool(department_paths(scope) or territory_paths(scope))
+
+
+# --- the risk matrix --------------------------------------------------------------------------------------------
+
+
+def can_edit_bands(actor) -> bool:
+    """The city's system administrators (and superusers) set the risk matrix's bands."""
+    if actor is None:
+        return True
+    scope = get_scope(actor)
+    return scope.is_superuser or bool(scope.admin_paths)

@@ -40,9 +40,10 @@ class RiskConfig(AppConfig):
                 "rescheduled": _("due date moved"),
             }
         )
-        from risk.panels import register_panels
+        from risk.panels import register_panels, register_permit_panel
 
         register_panels()
+        register_permit_panel()  # the risk block on a permit application's page
 
         from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES
         from crowdsafe.web.nav import register_nav_item

@@ -66,3 +66,36 @@ def register_panels() -> None:
         context_func=register_context,
         order=50,
     )
+
+
+# --- the risk block on a permit application's page (permits.panels, CONTRACTS.md) --------------------------
+
+
+def permit_application_context(request, application) -> dict | None:
+    """The application's current level, its assessments the user may see, and the way to assess it."""
+    from risk import access
+    from risk.subjects import subject_info
+
+    user = request.user
+    info = subject_info("permit_application", application)
+    assessments = selectors.assessments_of(
+        user=user, subject_type="permit_application", subject_id=application.pk, limit=5
+    )
+    can_assess = access.assessor_role(user, info) is not None
+    current = selectors.current_level(subject_type="permit_application", subject_id=application.pk)
+    if not (assessments or can_assess or current):
+        return None
+    return {"info": info, "current": current, "assessments": assessments, "can_assess": can_assess}
+
+
+def register_permit_panel() -> None:
+    try:
+        from permits.panels import register_application_panel
+    except ImportError:  # a platform without the permits app
+        return
+    register_application_panel(
+        "risk_assessment",
+        template="risk/panels/permit_application.html",
+        context_func=permit_application_context,
+        order=40,
+    )

@@ -81,3 +81,12 @@ def test_an_organizer_of_another_event_and_an_outsider_see_nothing(application, 
         assert client.get(reverse("risk:subject", args=["permit_application", application.pk])).status_code == 404
         with pytest.raises(PermissionDeniedError):
             assess(application, user)
+
+
+def test_the_application_page_shows_the_risk_block(application, users):
+    own = assess(application, users.organizer)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(users.organizer)
+    page = client.get(reverse("permits:application_detail", args=[application.pk])).content.decode()
+    assert 'data-panel="risk_assessment"' in page
+    assert reverse("risk:assessment_detail", args=[own.pk]) in page
