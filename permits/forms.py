@@ -17,7 +17,7 @@ from permits.choices import (
     PlanSection,
     SupervisionKind,
 )
-from permits.rules import art_6_item
+from permits.rules import art_6_item, number
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -110,7 +110,7 @@ class TicketsForm(forms.Form):
                 label=zone.name,
                 required=False,
                 min_value=0,
-                help_text=(_("safe capacity %(n)s") % {"n": f"{capacity:,}"}) if capacity is not None else "",
+                help_text=(_("safe capacity %(n)s") % {"n": number(capacity)}) if capacity is not None else "",
             )
             self.zone_fields.append((zone, name))
 

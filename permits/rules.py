@@ -68,8 +68,12 @@ def art_6_item(section: str) -> str:
     return _("Order 505 Art. 6 (%(item)d)") % {"item": PLAN_SECTION_ITEMS[section]}
 
 
-def _n(value: int) -> str:
+def number(value: int) -> str:
+    """A count of people or tickets in the active language's number format (1,000 / 1000)."""
     return number_format(value, force_grouping=True)
+
+
+_n = number
 
 
 # --- pure rules ---------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from permits.models import (
     Undertaker,
     ZonePlan,
 )
+from permits.rules import number
 from permits.selectors import missing_items
 from permits.services.common import (
     cancel_all_tasks,
@@ -201,7 +202,7 @@ def session_add(
         raise DomainError(_("Enter the number of people expected, at least 1."), field="expected_attendance")
     if expected_attendance > MAX_ATTENDANCE:
         raise DomainError(
-            _("At most %(max)s people per session.") % {"max": f"{MAX_ATTENDANCE:,}"}, field="expected_attendance"
+            _("At most %(max)s people per session.") % {"max": number(MAX_ATTENDANCE)}, field="expected_attendance"
         )
     with transaction.atomic():
         application = locked(application)
@@ -332,7 +333,7 @@ def tickets_set(*, application: PermitApplication, actor, tickets: Mapping[int, 
                     "%(total)s tickets are more than the capacity of %(venue)s (%(limit)s): tickets may only be issued "
                     "up to the approved capacity (Order 505 Art. 7)."
                 )
-                % {"total": f"{total:,}", "venue": venue.name, "limit": f"{limit:,}"},
+                % {"total": number(total), "venue": venue.name, "limit": number(limit)},
                 field="tickets",
                 code="over_capacity",
             )

@@ -23,6 +23,7 @@ from permits.choices import ApplicationState, CommentSection, DecisionOutcome, I
 from permits.duties import ACCEPTANCE_KEYS, DECISION_KEYS, INSPECTION_KEY_PREFIX
 from permits.files import PHOTO_TYPES, check_upload
 from permits.models import InspectionPhoto, PermitApplication, PermitCondition, ReviewComment, SiteInspection, ZonePlan
+from permits.rules import number
 from permits.selectors import promised_deadline_for
 from permits.services.common import (
     REASON_MAX,
@@ -416,7 +417,7 @@ def _approve(application: PermitApplication, *, approved_capacity, tickets_by_zo
     if limit is None or approved_capacity > limit:
         raise DomainError(
             _("The approved capacity may not exceed the venue's capacity (%(limit)s).")
-            % {"limit": f"{limit:,}" if limit else "—"},
+            % {"limit": number(limit) if limit else "—"},
             field="approved_capacity",
             code="over_capacity",
         )
@@ -439,7 +440,7 @@ def _approve(application: PermitApplication, *, approved_capacity, tickets_by_zo
                 "%(total)s tickets are more than the approved capacity of %(capacity)s: tickets may only be issued up "
                 "to the approved capacity (Order 505 Art. 7)."
             )
-            % {"total": f"{total:,}", "capacity": f"{approved_capacity:,}"},
+            % {"total": number(total), "capacity": number(approved_capacity)},
             field="tickets",
             code="over_capacity",
         )
