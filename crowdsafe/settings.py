@@ -290,3 +290,14 @@ NOTICES_VERIFY_RATE = envstr("NOTICES_VERIFY_RATE", "30/m")
 RATELIMIT_IP_META_KEY = envstr("RATELIMIT_IP_META_KEY", "") or None
 # WeasyPrint logs every step of every document at INFO: keep its warnings (a missing font, an image) only.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+
+# Large-event permits (permits/conf.py). Order 505 Art. 12: from this many people expected in a session the
+# city-level public security licenses ("5000人以上"; whether exactly 5,000 is in is ambiguous: set 5001 to send it
+# to the county). The locally promised decision deadline where no jurisdiction has its own (PromisedDeadline,
+# in the admin): days and unit ("working" or "calendar"). Days given to correct an application; upload limits.
+PERMITS_CITY_LEVEL_FROM = envint("PERMITS_CITY_LEVEL_FROM", 5000)
+PERMITS_PROMISED_DAYS = envint("PERMITS_PROMISED_DAYS", 7)
+PERMITS_PROMISED_UNIT = envstr("PERMITS_PROMISED_UNIT", "working")
+PERMITS_CORRECTION_DAYS = envint("PERMITS_CORRECTION_DAYS", 10)
+PERMITS_MATERIAL_MAX_BYTES = envint("PERMITS_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)
+PERMITS_PHOTO_MAX_BYTES = envint("PERMITS_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
