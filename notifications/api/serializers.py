@@ -6,8 +6,16 @@ from rest_framework import serializers
 
 from notifications.models import Delivery, DeliveryAttempt, Message, Notification, NotificationPreference
 
+# Choice fields are plain strings here, documented in their help text: their names ("status", "kind", "channel")
+# are used by other apps' choice sets too, and distinct enums of one name make the schema ambiguous.
+
 
 class MessageOutputSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(
+        read_only=True,
+        help_text="reminder_before, reminder_due, reminder_overdue, escalation_head, escalation_leader, alert, "
+        "notice, digest or test.",
+    )
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -18,6 +26,9 @@ class MessageOutputSerializer(serializers.ModelSerializer):
 class NotificationOutputSerializer(serializers.ModelSerializer):
     message = MessageOutputSerializer(read_only=True)
     is_read = serializers.BooleanField(read_only=True)
+    digest_state = serializers.CharField(
+        read_only=True, help_text="Empty, pending (waiting for the daily digest) or sent (in a digest)."
+    )
 
     class Meta:
         model = Notification
@@ -50,6 +61,7 @@ class PreferenceSerializer(serializers.ModelSerializer):
 
 
 class AttemptOutputSerializer(serializers.ModelSerializer):
+    outcome = serializers.CharField(read_only=True, help_text="delivered, logged, transient, permanent or interrupted.")
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
 
     class Meta:
@@ -58,6 +70,10 @@ class AttemptOutputSerializer(serializers.ModelSerializer):
 
 
 class DeliveryOutputSerializer(serializers.ModelSerializer):
+    channel = serializers.CharField(read_only=True, help_text="in_app, email, sms, wecom or dingtalk.")
+    status = serializers.CharField(
+        read_only=True, help_text="pending, claimed, delivered, logged (development backend only), failed or skipped."
+    )
     title = serializers.CharField(source="message.title", read_only=True)
     message_kind = serializers.CharField(source="message.kind", read_only=True)
     channel_label = serializers.CharField(source="get_channel_display", read_only=True)
