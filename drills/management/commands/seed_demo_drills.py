@@ -9,6 +9,7 @@ through the drill services, so the responsibility engine puts the drill duties w
 - 东大街街道's plan for spontaneous gatherings at the Spring Festival temple fair (无组织活动也要有预案), with a drill
   planned with members of the public;
 - 文峰区's overall plan for crowded places, kept by its emergency-management bureau;
+- the plans of the approved demo events, from the emergency plans uploaded with their applications;
 - every government's duty to drill every two years.
 
 Idempotent: a plan that exists (same title) is left as it is, with its drills.
@@ -108,11 +109,30 @@ class Command(BaseCommand):
         emergency = Department.objects.filter(jurisdiction=wenfeng, kind=DepartmentKind.EMERGENCY).first()
         if emergency:
             created += self.district(emergency, wenfeng, today)
+        created += self.events()
         duties = services.government_drill_duties_sync()
         self.stdout.write(
             _("Demo drills: %(plans)d plans created, %(duties)d governments given their drill duty.")
             % {"plans": created, "duties": duties}
         )
+
+    @staticmethod
+    def events() -> int:
+        """The plans of approved demo events (seed_demo_permits), from their uploaded emergency plans."""
+        from crowdsafe.errors import DomainError
+        from drills import permits
+
+        model = permits.application_model()
+        if model is None:
+            return 0
+        made = 0
+        for application in model._default_manager.filter(state=permits.APPROVED, emergency_plans__isnull=True):
+            try:
+                services.plan_import_from_application(application=application, actor=None)
+            except DomainError:  # no uploaded emergency plan, or not a PDF/Word file: nothing to take
+                continue
+            made += 1
+        return made
 
     @staticmethod
     def _exists(title: str) -> bool:
