@@ -54,7 +54,7 @@ SupervisionKindField = _choice_field(SupervisionKind, "PermitSupervisionKind")
 DecisionOutcomeField = _choice_field(DecisionOutcome, "PermitDecisionOutcome")
 
 
-class NamedRefSerializer(serializers.Serializer):
+class PermitNamedRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -66,14 +66,14 @@ def _ref(obj):
 # --- filters ---------------------------------------------------------------------------------------------
 
 
-class ApplicationFilterSerializer(serializers.Serializer):
+class PermitApplicationFilterSerializer(serializers.Serializer):
     state = StateField(choices=ApplicationState.choices, required=False)
     event_kind = EventKindField(choices=EventKind.choices, required=False)
     licensing_level = LicensingLevelField(choices=LicensingLevel.choices, required=False)
     search = serializers.CharField(required=False, max_length=64, help_text="Part of the event name or number.")
 
 
-class QueueFilterSerializer(serializers.Serializer):
+class PermitQueueFilterSerializer(serializers.Serializer):
     state = StateField(
         choices=[
             (s.value, s.label)
@@ -92,7 +92,7 @@ class QueueFilterSerializer(serializers.Serializer):
 # --- inputs ----------------------------------------------------------------------------------------------
 
 
-class ApplicationInputSerializer(serializers.Serializer):
+class PermitApplicationInputSerializer(serializers.Serializer):
     """The event, its venue and its safety-responsible person. On create, ``organisation`` (the applicant) is
     required unless the caller organizes for exactly one organisation."""
 
@@ -110,103 +110,103 @@ class ApplicationInputSerializer(serializers.Serializer):
     plan_mode = PlanModeField(choices=PlanMode.choices, required=False)
 
 
-class SessionInputSerializer(serializers.Serializer):
+class PermitSessionInputSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     expected_attendance = serializers.IntegerField(min_value=1)
 
 
-class UndertakerInputSerializer(serializers.Serializer):
+class PermitUndertakerInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=128)
     credit_code = serializers.CharField(max_length=18)
     contact_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
 
-class ZoneTicketsInputSerializer(serializers.Serializer):
+class PermitZoneTicketsInputSerializer(serializers.Serializer):
     zone = serializers.IntegerField(min_value=1)
     tickets = serializers.IntegerField(min_value=0)
 
 
-class TicketsInputSerializer(serializers.Serializer):
-    tickets = ZoneTicketsInputSerializer(many=True)
+class PermitTicketsInputSerializer(serializers.Serializer):
+    tickets = PermitZoneTicketsInputSerializer(many=True)
 
 
-class MaterialInputSerializer(serializers.Serializer):
+class PermitMaterialInputSerializer(serializers.Serializer):
     kind = MaterialKindField(choices=MaterialKind.choices)
     file = serializers.FileField()
 
 
-class PlanSectionInputSerializer(serializers.Serializer):
+class PermitPlanSectionInputSerializer(serializers.Serializer):
     section = PlanSectionField(choices=PlanSection.choices)
     text = serializers.CharField(required=False, allow_blank=True, default="")
     page = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
 
 
-class PlanInputSerializer(serializers.Serializer):
+class PermitPlanInputSerializer(serializers.Serializer):
     mode = PlanModeField(choices=PlanMode.choices)
-    sections = PlanSectionInputSerializer(many=True)
+    sections = PermitPlanSectionInputSerializer(many=True)
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class PermitReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class RequiredReasonInputSerializer(serializers.Serializer):
+class PermitRequiredReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class CorrectionInputSerializer(serializers.Serializer):
+class PermitCorrectionInputSerializer(serializers.Serializer):
     items = serializers.ListField(child=serializers.CharField(max_length=500), min_length=1)
     correction_due = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ReasonsInputSerializer(serializers.Serializer):
+class PermitReasonsInputSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField(max_length=500), min_length=1)
 
 
-class ApprovedTicketsInputSerializer(serializers.Serializer):
+class PermitApprovedTicketsInputSerializer(serializers.Serializer):
     zone = serializers.IntegerField(min_value=1, help_text="Zone id.")
     tickets = serializers.IntegerField(min_value=0)
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class PermitDecisionInputSerializer(serializers.Serializer):
     outcome = DecisionOutcomeField(choices=DecisionOutcome.choices)
     approved_capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
-    tickets = ApprovedTicketsInputSerializer(many=True, required=False, default=list)
+    tickets = PermitApprovedTicketsInputSerializer(many=True, required=False, default=list)
     conditions = serializers.ListField(child=serializers.CharField(max_length=500), required=False, default=list)
     reasons = serializers.ListField(child=serializers.CharField(max_length=500), required=False, default=list)
 
 
-class CommentInputSerializer(serializers.Serializer):
+class PermitCommentInputSerializer(serializers.Serializer):
     section = CommentSectionField(choices=CommentSection.choices)
     body = serializers.CharField(max_length=5000)
     visible_to_organizer = serializers.BooleanField(required=False, default=False)
 
 
-class InspectionInputSerializer(serializers.Serializer):
+class PermitInspectionInputSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     findings = serializers.CharField(max_length=5000)
     inspected_on = serializers.DateField(required=False, allow_null=True, default=None)
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class ConditionReportInputSerializer(serializers.Serializer):
+class PermitConditionReportInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
 
 
-class ConditionCheckInputSerializer(serializers.Serializer):
+class PermitConditionCheckInputSerializer(serializers.Serializer):
     done = serializers.BooleanField()
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class SupervisionInputSerializer(serializers.Serializer):
+class PermitSupervisionInputSerializer(serializers.Serializer):
     kind = SupervisionKindField(choices=SupervisionKind.choices)
     findings = serializers.CharField(max_length=5000)
     passed = serializers.BooleanField(required=False, default=True)
 
 
-class ChangeRequestInputSerializer(serializers.Serializer):
+class PermitChangeRequestInputSerializer(serializers.Serializer):
     kind = ChangeKindField(choices=ChangeKind.choices)
     session = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
     new_starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -214,7 +214,7 @@ class ChangeRequestInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class ChangeDecisionInputSerializer(serializers.Serializer):
+class PermitChangeDecisionInputSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -222,7 +222,7 @@ class ChangeDecisionInputSerializer(serializers.Serializer):
 # --- outputs ---------------------------------------------------------------------------------------------
 
 
-class CheckOutputSerializer(serializers.Serializer):
+class PermitCheckOutputSerializer(serializers.Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
     ok = serializers.BooleanField(allow_null=True)
@@ -232,13 +232,13 @@ class CheckOutputSerializer(serializers.Serializer):
     blocking = serializers.BooleanField()
 
 
-class MissingOutputSerializer(serializers.Serializer):
+class PermitMissingOutputSerializer(serializers.Serializer):
     text = serializers.CharField()
     article = serializers.CharField()
     section = serializers.CharField()
 
 
-class ApplicationOutputSerializer(serializers.Serializer):
+class PermitApplicationOutputSerializer(serializers.Serializer):
     """An application with the legal checks computed for it (``checks`` is attached by the view)."""
 
     id = serializers.IntegerField()
@@ -266,11 +266,11 @@ class ApplicationOutputSerializer(serializers.Serializer):
     capacity_ok = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
-    @extend_schema_field(NamedRefSerializer)
+    @extend_schema_field(PermitNamedRefSerializer)
     def get_organisation(self, obj):
         return _ref(obj.organisation)
 
-    @extend_schema_field(NamedRefSerializer(allow_null=True))
+    @extend_schema_field(PermitNamedRefSerializer(allow_null=True))
     def get_venue(self, obj):
         return _ref(obj.venue)
 
@@ -284,7 +284,7 @@ class ApplicationOutputSerializer(serializers.Serializer):
     def get_licensing_level(self, obj):
         return obj.checks.licensing_level
 
-    @extend_schema_field(NamedRefSerializer(allow_null=True))
+    @extend_schema_field(PermitNamedRefSerializer(allow_null=True))
     def get_licensing_department(self, obj):
         return _ref(obj.licensing_department)
 
@@ -305,14 +305,14 @@ class ApplicationOutputSerializer(serializers.Serializer):
         return reverse("permits:application_detail", args=[obj.pk])
 
 
-class SessionOutputSerializer(serializers.Serializer):
+class PermitSessionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     expected_attendance = serializers.IntegerField()
 
 
-class UndertakerOutputSerializer(serializers.Serializer):
+class PermitUndertakerOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     credit_code = serializers.CharField()
@@ -320,7 +320,7 @@ class UndertakerOutputSerializer(serializers.Serializer):
     contact_phone = serializers.CharField()
 
 
-class ZonePlanOutputSerializer(serializers.Serializer):
+class PermitZonePlanOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     zone = serializers.IntegerField(source="zone_id")
     zone_name = serializers.CharField(source="zone.name")
@@ -328,7 +328,7 @@ class ZonePlanOutputSerializer(serializers.Serializer):
     approved_tickets = serializers.IntegerField(allow_null=True)
 
 
-class MaterialOutputSerializer(serializers.Serializer):
+class PermitMaterialOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = MaterialKindField(choices=MaterialKind.choices)
     original_name = serializers.CharField()
@@ -342,13 +342,13 @@ class MaterialOutputSerializer(serializers.Serializer):
         return reverse("permits:material_download", args=[obj.pk])
 
 
-class PlanSectionOutputSerializer(serializers.Serializer):
+class PermitPlanSectionOutputSerializer(serializers.Serializer):
     section = PlanSectionField(choices=PlanSection.choices)
     text = serializers.CharField()
     page = serializers.IntegerField(allow_null=True)
 
 
-class InspectionOutputSerializer(serializers.Serializer):
+class PermitInspectionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     application = serializers.IntegerField(source="application_id")
     department = serializers.SerializerMethodField()
@@ -359,7 +359,7 @@ class InspectionOutputSerializer(serializers.Serializer):
     inspected_on = serializers.DateField(allow_null=True)
     photos = serializers.SerializerMethodField()
 
-    @extend_schema_field(NamedRefSerializer)
+    @extend_schema_field(PermitNamedRefSerializer)
     def get_department(self, obj):
         return _ref(obj.department)
 
@@ -368,7 +368,7 @@ class InspectionOutputSerializer(serializers.Serializer):
         return [reverse("permits:photo_download", args=[p.pk]) for p in obj.photos.all()]
 
 
-class ConditionOutputSerializer(serializers.Serializer):
+class PermitConditionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
     status = ConditionStatusField(choices=ConditionStatus.choices)
@@ -376,7 +376,7 @@ class ConditionOutputSerializer(serializers.Serializer):
     check_note = serializers.CharField()
 
 
-class ChangeRequestOutputSerializer(serializers.Serializer):
+class PermitChangeRequestOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = ChangeKindField(choices=ChangeKind.choices)
     session = serializers.IntegerField(source="session_id")
@@ -388,7 +388,7 @@ class ChangeRequestOutputSerializer(serializers.Serializer):
     decision_note = serializers.CharField()
 
 
-class SupervisionOutputSerializer(serializers.Serializer):
+class PermitSupervisionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = SupervisionKindField(choices=SupervisionKind.choices)
     findings = serializers.CharField()
@@ -396,7 +396,7 @@ class SupervisionOutputSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField()
 
 
-class CommentOutputSerializer(serializers.Serializer):
+class PermitCommentOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     section = CommentSectionField(choices=CommentSection.choices)
     author = serializers.CharField(source="author_label")
@@ -406,7 +406,7 @@ class CommentOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class ApplicationDetailOutputSerializer(ApplicationOutputSerializer):
+class PermitApplicationDetailOutputSerializer(PermitApplicationOutputSerializer):
     description = serializers.CharField()
     organized_by_government = serializers.BooleanField()
     regular_business = serializers.BooleanField()
@@ -419,21 +419,21 @@ class ApplicationDetailOutputSerializer(ApplicationOutputSerializer):
     correction_due = serializers.DateField(allow_null=True)
     not_accepted_reasons = serializers.ListField(child=serializers.CharField())
     refusal_reasons = serializers.ListField(child=serializers.CharField())
-    sessions = SessionOutputSerializer(many=True, source="sessions.all")
-    undertakers = UndertakerOutputSerializer(many=True, source="undertakers.all")
-    zone_plans = ZonePlanOutputSerializer(many=True, source="zone_plans.all")
-    materials = MaterialOutputSerializer(many=True, source="materials.all")
-    plan_sections = PlanSectionOutputSerializer(many=True, source="plan_sections.all")
-    inspections = InspectionOutputSerializer(many=True, source="inspections.all")
-    conditions = ConditionOutputSerializer(many=True, source="conditions.all")
-    change_requests = ChangeRequestOutputSerializer(many=True, source="change_requests.all")
-    supervision = SupervisionOutputSerializer(many=True, source="supervision.all")
+    sessions = PermitSessionOutputSerializer(many=True, source="sessions.all")
+    undertakers = PermitUndertakerOutputSerializer(many=True, source="undertakers.all")
+    zone_plans = PermitZonePlanOutputSerializer(many=True, source="zone_plans.all")
+    materials = PermitMaterialOutputSerializer(many=True, source="materials.all")
+    plan_sections = PermitPlanSectionOutputSerializer(many=True, source="plan_sections.all")
+    inspections = PermitInspectionOutputSerializer(many=True, source="inspections.all")
+    conditions = PermitConditionOutputSerializer(many=True, source="conditions.all")
+    change_requests = PermitChangeRequestOutputSerializer(many=True, source="change_requests.all")
+    supervision = PermitSupervisionOutputSerializer(many=True, source="supervision.all")
     checks = serializers.SerializerMethodField()
     missing = serializers.SerializerMethodField()
 
-    @extend_schema_field(CheckOutputSerializer(many=True))
+    @extend_schema_field(PermitCheckOutputSerializer(many=True))
     def get_checks(self, obj):
-        return CheckOutputSerializer(
+        return PermitCheckOutputSerializer(
             [
                 {
                     "key": c.key,
@@ -449,10 +449,10 @@ class ApplicationDetailOutputSerializer(ApplicationOutputSerializer):
             many=True,
         ).data
 
-    @extend_schema_field(MissingOutputSerializer(many=True))
+    @extend_schema_field(PermitMissingOutputSerializer(many=True))
     def get_missing(self, obj):
         return [{"text": m.text, "article": m.article, "section": m.section} for m in obj.missing]
 
 
-class QueueItemOutputSerializer(ApplicationOutputSerializer):
+class PermitQueueItemOutputSerializer(PermitApplicationOutputSerializer):
     days_left = serializers.IntegerField(allow_null=True)

@@ -51,7 +51,7 @@ def attach_checks(applications, *, detail: bool = False) -> None:
 def detail_response(request, pk, *, code=status.HTTP_200_OK) -> Response:
     application = selectors.application_detail(user=request.user, pk=pk)
     attach_checks([application], detail=True)
-    return Response(s.ApplicationDetailOutputSerializer(application).data, status=code)
+    return Response(s.PermitApplicationDetailOutputSerializer(application).data, status=code)
 
 
 def _venue(value):
@@ -67,16 +67,16 @@ class ApplicationListApi(generics.ListAPIView):
     """Applications the caller may see (organizers: their organisation's; departments: what they license or
     are asked to inspect), newest first, each with its legal checks."""
 
-    serializer_class = s.ApplicationOutputSerializer
+    serializer_class = s.PermitApplicationOutputSerializer
 
-    @extend_schema(parameters=[s.ApplicationFilterSerializer])
+    @extend_schema(parameters=[s.PermitApplicationFilterSerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PermitApplication.objects.none()
-        filters = _validated(s.ApplicationFilterSerializer, self.request.query_params)
+        filters = _validated(s.PermitApplicationFilterSerializer, self.request.query_params)
         return selectors.application_list(user=self.request.user, filters=filters, with_tickets=True)
 
     def paginate_queryset(self, queryset):
@@ -84,9 +84,11 @@ class ApplicationListApi(generics.ListAPIView):
         attach_checks(page if page is not None else queryset)
         return page
 
-    @extend_schema(request=s.ApplicationInputSerializer, responses={201: s.ApplicationDetailOutputSerializer})
+    @extend_schema(
+        request=s.PermitApplicationInputSerializer, responses={201: s.PermitApplicationDetailOutputSerializer}
+    )
     def post(self, request, *args, **kwargs):
-        data = dict(_validated(s.ApplicationInputSerializer, request.data))
+        data = dict(_validated(s.PermitApplicationInputSerializer, request.data))
         scope = get_scope(request.user)
         own = sorted(organizer_org_ids(scope))
         organisation_id = data.pop("organisation", None) or (own[0] if len(own) == 1 else None)
@@ -102,14 +104,14 @@ class ApplicationListApi(generics.ListAPIView):
 
 
 class ApplicationDetailApi(APIView):
-    @extend_schema(responses=s.ApplicationDetailOutputSerializer)
+    @extend_schema(responses=s.PermitApplicationDetailOutputSerializer)
     def get(self, request, pk: int):
         return detail_response(request, pk)
 
-    @extend_schema(request=s.ApplicationInputSerializer, responses=s.ApplicationDetailOutputSerializer)
+    @extend_schema(request=s.PermitApplicationInputSerializer, responses=s.PermitApplicationDetailOutputSerializer)
     def patch(self, request, pk: int):
         application = selectors.application_get(user=request.user, pk=pk)
-        data = dict(_validated(s.ApplicationInputSerializer, request.data))
+        data = dict(_validated(s.PermitApplicationInputSerializer, request.data))
         data.pop("organisation", None)
         if "venue" in data:
             data["venue"] = _venue(data["venue"])
@@ -138,7 +140,9 @@ def _action(name, input_serializer, call, doc):
     def post(self, request, pk: int):
         return _Action.post(self, request, pk)
 
-    post = extend_schema(request=input_serializer, responses=s.ApplicationDetailOutputSerializer, summary=doc)(post)
+    post = extend_schema(request=input_serializer, responses=s.PermitApplicationDetailOutputSerializer, summary=doc)(
+        post
+    )
     return type(
         name,
         (_Action,),
@@ -153,13 +157,13 @@ def _action(name, input_serializer, call, doc):
 
 SessionAddApi = _action(
     "SessionAddApi",
-    s.SessionInputSerializer,
+    s.PermitSessionInputSerializer,
     lambda r, a, d: services.session_add(application=a, actor=r.user, **d),
     "Add a session with its expected attendance.",
 )
 UndertakerAddApi = _action(
     "UndertakerAddApi",
-    s.UndertakerInputSerializer,
+    s.PermitUndertakerInputSerializer,
     lambda r, a, d: services.undertaker_add(application=a, actor=r.user, **d),
     "Add an undertaker.",
 )
@@ -171,13 +175,13 @@ SubmitApi = _action(
 )
 WithdrawApi = _action(
     "WithdrawApi",
-    s.ReasonInputSerializer,
+    s.PermitReasonInputSerializer,
     lambda r, a, d: services.application_withdraw(application=a, actor=r.user, reason=d["reason"]),
     "Withdraw the application before the decision.",
 )
 CancelApi = _action(
     "CancelApi",
-    s.RequiredReasonInputSerializer,
+    s.PermitRequiredReasonInputSerializer,
     lambda r, a, d: services.application_cancel(application=a, actor=r.user, reason=d["reason"]),
     "Cancel an approved event before its original date (Order 505 Art. 15).",
 )
@@ -189,7 +193,7 @@ HeldApi = _action(
 )
 CloseApi = _action(
     "CloseApi",
-    s.ReasonInputSerializer,
+    s.PermitReasonInputSerializer,
     lambda r, a, d: services.application_close(application=a, actor=r.user, note=d["reason"]),
     "Close the file after the last session.",
 )
@@ -201,7 +205,7 @@ AcceptApi = _action(
 )
 ReturnApi = _action(
     "ReturnApi",
-    s.CorrectionInputSerializer,
+    s.PermitCorrectionInputSerializer,
     lambda r, a, d: services.application_return_for_correction(
         application=a, actor=r.user, items=d["items"], correction_due=d["correction_due"]
     ),
@@ -209,7 +213,7 @@ ReturnApi = _action(
 )
 NotAcceptApi = _action(
     "NotAcceptApi",
-    s.ReasonsInputSerializer,
+    s.PermitReasonsInputSerializer,
     lambda r, a, d: services.application_not_accept(application=a, actor=r.user, reasons=d["reasons"]),
     "Do not accept the application (不予受理), with reasons.",
 )
@@ -227,7 +231,7 @@ StartInspectionApi = _action(
 )
 DecideApi = _action(
     "DecideApi",
-    s.DecisionInputSerializer,
+    s.PermitDecisionInputSerializer,
     lambda r, a, d: services.application_decide(
         application=a,
         actor=r.user,
@@ -241,18 +245,18 @@ DecideApi = _action(
 )
 SupervisionApi = _action(
     "SupervisionApi",
-    s.SupervisionInputSerializer,
+    s.PermitSupervisionInputSerializer,
     lambda r, a, d: services.supervision_record(application=a, actor=r.user, **d),
     "Record the pre-event inspection or the on-the-day supervision.",
 )
 
 
 class TicketsApi(APIView):
-    @extend_schema(request=s.TicketsInputSerializer, responses=s.ApplicationDetailOutputSerializer)
+    @extend_schema(request=s.PermitTicketsInputSerializer, responses=s.PermitApplicationDetailOutputSerializer)
     def put(self, request, pk: int):
         """Replace the ticketing plan: the zones used and the tickets of each (at most the venue's capacity)."""
         application = selectors.application_get(user=request.user, pk=pk)
-        data = _validated(s.TicketsInputSerializer, request.data)
+        data = _validated(s.PermitTicketsInputSerializer, request.data)
         services.tickets_set(
             application=application, actor=request.user, tickets={t["zone"]: t["tickets"] for t in data["tickets"]}
         )
@@ -260,11 +264,11 @@ class TicketsApi(APIView):
 
 
 class PlanApi(APIView):
-    @extend_schema(request=s.PlanInputSerializer, responses=s.ApplicationDetailOutputSerializer)
+    @extend_schema(request=s.PermitPlanInputSerializer, responses=s.PermitApplicationDetailOutputSerializer)
     def put(self, request, pk: int):
         """Save the security plan: written sections, or the page of each section in the uploaded plan."""
         application = selectors.application_get(user=request.user, pk=pk)
-        data = _validated(s.PlanInputSerializer, request.data)
+        data = _validated(s.PermitPlanInputSerializer, request.data)
         sections = {row["section"]: {"text": row["text"], "page": row["page"]} for row in data["sections"]}
         services.plan_save(application=application, actor=request.user, mode=data["mode"], sections=sections)
         return detail_response(request, pk)
@@ -272,13 +276,13 @@ class PlanApi(APIView):
 
 class MaterialAddApi(APIView):
     @extend_schema(
-        request={"multipart/form-data": s.MaterialInputSerializer},
-        responses={201: s.ApplicationDetailOutputSerializer},
+        request={"multipart/form-data": s.PermitMaterialInputSerializer},
+        responses={201: s.PermitApplicationDetailOutputSerializer},
     )
     def post(self, request, pk: int):
         """File a material (PDF, JPEG/PNG, Office files; type and size checked)."""
         application = selectors.application_get(user=request.user, pk=pk)
-        data = _validated(s.MaterialInputSerializer, request.data)
+        data = _validated(s.PermitMaterialInputSerializer, request.data)
         services.material_upload(application=application, actor=request.user, kind=data["kind"], upload=data["file"])
         return detail_response(request, pk, code=status.HTTP_201_CREATED)
 
@@ -333,42 +337,42 @@ class MaterialDownloadApi(APIView):
 
 
 class CommentListApi(APIView):
-    @extend_schema(responses=s.CommentOutputSerializer(many=True))
+    @extend_schema(responses=s.PermitCommentOutputSerializer(many=True))
     def get(self, request, pk: int):
         """The comment threads the caller may read (organizers: those shown to them and their own)."""
         application = selectors.application_get(user=request.user, pk=pk)
         comments = selectors.comments_for(user=request.user, application=application)
-        return Response(s.CommentOutputSerializer(comments, many=True).data)
+        return Response(s.PermitCommentOutputSerializer(comments, many=True).data)
 
-    @extend_schema(request=s.CommentInputSerializer, responses={201: s.CommentOutputSerializer})
+    @extend_schema(request=s.PermitCommentInputSerializer, responses={201: s.PermitCommentOutputSerializer})
     def post(self, request, pk: int):
         application = selectors.application_get(user=request.user, pk=pk)
-        data = _validated(s.CommentInputSerializer, request.data)
+        data = _validated(s.PermitCommentInputSerializer, request.data)
         comment = services.comment_add(application=application, actor=request.user, **data)
-        return Response(s.CommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
+        return Response(s.PermitCommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
 class ChangeRequestApi(APIView):
-    @extend_schema(request=s.ChangeRequestInputSerializer, responses={201: s.ChangeRequestOutputSerializer})
+    @extend_schema(request=s.PermitChangeRequestInputSerializer, responses={201: s.PermitChangeRequestOutputSerializer})
     def post(self, request, pk: int):
         """Ask for a change of time (before the original date); other changes need a new application."""
         application = selectors.application_get(user=request.user, pk=pk)
-        data = dict(_validated(s.ChangeRequestInputSerializer, request.data))
+        data = dict(_validated(s.PermitChangeRequestInputSerializer, request.data))
         session_id = data.pop("session")
         session = EventSession.objects.filter(pk=session_id, application=application).first() if session_id else None
         change = services.change_request_submit(application=application, actor=request.user, session=session, **data)
-        return Response(s.ChangeRequestOutputSerializer(change).data, status=status.HTTP_201_CREATED)
+        return Response(s.PermitChangeRequestOutputSerializer(change).data, status=status.HTTP_201_CREATED)
 
 
 class ChangeDecideApi(APIView):
-    @extend_schema(request=s.ChangeDecisionInputSerializer, responses=s.ChangeRequestOutputSerializer)
+    @extend_schema(request=s.PermitChangeDecisionInputSerializer, responses=s.PermitChangeRequestOutputSerializer)
     def post(self, request, pk: int):
         """A head of the licensing department decides a change request."""
         change = get_object_or_404(ChangeRequest.objects.select_related("application"), pk=pk)
         selectors.application_get(user=request.user, pk=change.application_id)
-        data = _validated(s.ChangeDecisionInputSerializer, request.data)
+        data = _validated(s.PermitChangeDecisionInputSerializer, request.data)
         change = services.change_request_decide(change=change, actor=request.user, **data)
-        return Response(s.ChangeRequestOutputSerializer(change).data)
+        return Response(s.PermitChangeRequestOutputSerializer(change).data)
 
 
 def _condition(request, pk) -> PermitCondition:
@@ -378,27 +382,27 @@ def _condition(request, pk) -> PermitCondition:
 
 
 class ConditionReportApi(APIView):
-    @extend_schema(request=s.ConditionReportInputSerializer, responses=s.ConditionOutputSerializer)
+    @extend_schema(request=s.PermitConditionReportInputSerializer, responses=s.PermitConditionOutputSerializer)
     def post(self, request, pk: int):
         """The organizer reports an approval condition done."""
-        data = _validated(s.ConditionReportInputSerializer, request.data)
+        data = _validated(s.PermitConditionReportInputSerializer, request.data)
         condition = services.condition_report(condition=_condition(request, pk), actor=request.user, **data)
-        return Response(s.ConditionOutputSerializer(condition).data)
+        return Response(s.PermitConditionOutputSerializer(condition).data)
 
 
 class ConditionCheckApi(APIView):
-    @extend_schema(request=s.ConditionCheckInputSerializer, responses=s.ConditionOutputSerializer)
+    @extend_schema(request=s.PermitConditionCheckInputSerializer, responses=s.PermitConditionOutputSerializer)
     def post(self, request, pk: int):
         """The licensing department checks a reported condition."""
-        data = _validated(s.ConditionCheckInputSerializer, request.data)
+        data = _validated(s.PermitConditionCheckInputSerializer, request.data)
         condition = services.condition_check(condition=_condition(request, pk), actor=request.user, **data)
-        return Response(s.ConditionOutputSerializer(condition).data)
+        return Response(s.PermitConditionOutputSerializer(condition).data)
 
 
 class InspectionListApi(generics.ListAPIView):
     """The site inspections the caller's departments were asked to make and have not recorded yet."""
 
-    serializer_class = s.InspectionOutputSerializer
+    serializer_class = s.PermitInspectionOutputSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -408,32 +412,35 @@ class InspectionListApi(generics.ListAPIView):
 
 class InspectionRecordApi(APIView):
     @extend_schema(
-        request={"multipart/form-data": s.InspectionInputSerializer, "application/json": s.InspectionInputSerializer},
-        responses=s.InspectionOutputSerializer,
+        request={
+            "multipart/form-data": s.PermitInspectionInputSerializer,
+            "application/json": s.PermitInspectionInputSerializer,
+        },
+        responses=s.PermitInspectionOutputSerializer,
     )
     def post(self, request, pk: int):
         """The inspecting department records its findings, photos and pass or fail."""
         inspection = selectors.inspection_get(user=request.user, pk=pk)
-        data = dict(_validated(s.InspectionInputSerializer, request.data))
+        data = dict(_validated(s.PermitInspectionInputSerializer, request.data))
         if hasattr(request.data, "getlist"):
             data["photos"] = request.FILES.getlist("photos")
         inspection = services.inspection_record(inspection=inspection, actor=request.user, **data)
-        return Response(s.InspectionOutputSerializer(inspection).data)
+        return Response(s.PermitInspectionOutputSerializer(inspection).data)
 
 
 class ReviewQueueApi(generics.ListAPIView):
     """Applications waiting for the caller's licensing departments, the nearest deadline first."""
 
-    serializer_class = s.QueueItemOutputSerializer
+    serializer_class = s.PermitQueueItemOutputSerializer
 
-    @extend_schema(parameters=[s.QueueFilterSerializer])
+    @extend_schema(parameters=[s.PermitQueueFilterSerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PermitApplication.objects.none()
-        filters = _validated(s.QueueFilterSerializer, self.request.query_params)
+        filters = _validated(s.PermitQueueFilterSerializer, self.request.query_params)
         return selectors.review_queue(
             user=self.request.user, filters=filters, related=selectors.LIST_RELATED
         ).prefetch_related("zone_plans")
