@@ -35,6 +35,14 @@ def _rendered(notice_id: int) -> Notice | None:
     return notice if notice.pdf else None
 
 
+def _wait(worker, predicate, what: str):
+    """``wait_for`` that shows the end of the worker's log when it times out."""
+    try:
+        return wait_for(predicate, timeout=90, what=what)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n--- worker log ---\n{worker.log.read_text(errors='replace')[-4000:]}") from None
+
+
 def _runs(worker, task_name: str) -> int:
     return worker.log.read_text(errors="replace").count(f"Task {task_name}[") // 2  # "received" and "succeeded"
 
@@ -43,7 +51,7 @@ def test_the_pdf_is_rendered_on_commit_and_a_second_run_renders_nothing(request,
     worker = request.getfixturevalue("celery_worker_process")
     notice = issue(NoticeKind.PERMIT_APPROVAL, issuer=city.wenfeng_police, subject=venue)  # commits at once
 
-    rendered = wait_for(lambda: _rendered(notice.pk), timeout=90, what="the worker to render the PDF")
+    rendered = _wait(worker, lambda: _rendered(notice.pk), "the worker to render the PDF")
     path = Path(shared_media) / rendered.pdf.name
     content = path.read_bytes()
     assert content.startswith(b"%PDF-")
@@ -51,7 +59,7 @@ def test_the_pdf_is_rendered_on_commit_and_a_second_run_renders_nothing(request,
     first = (rendered.pdf.name, rendered.sha256, rendered.rendered_at, path.stat().st_mtime_ns)
 
     render_notice.delay(notice.pk)  # a redelivery, or a second enqueue
-    wait_for(lambda: _runs(worker, "notices.render_notice") >= 2, timeout=60, what="the second run")
+    _wait(worker, lambda: _runs(worker, "notices.render_notice") >= 2, "the second run")
     again = Notice.objects.get(pk=notice.pk)
     assert (again.pdf.name, again.sha256, again.rendered_at, path.stat().st_mtime_ns) == first
     assert ActionLog.objects.filter(subject_id=notice.pk, verb="notice_rendered").count() == 1
@@ -61,9 +69,9 @@ def test_the_pdf_is_rendered_on_commit_and_a_second_run_renders_nothing(request,
 def test_a_document_whose_task_was_lost_is_rendered_by_the_scan(request, city, venue, shared_media):
     notice = issue(NoticeKind.ACCEPTANCE, issuer=city.wenfeng_police, subject=venue)
     Notice.objects.filter(pk=notice.pk).update(issued_at=timezone.now() - dt.timedelta(minutes=5))
-    request.getfixturevalue("celery_worker_process")  # starts with a purge: the render task is lost
+    worker = request.getfixturevalue("celery_worker_process")  # starts with a purge: the render task is lost
     assert not Notice.objects.get(pk=notice.pk).pdf
 
     render_pending.delay()
-    rendered = wait_for(lambda: _rendered(notice.pk), timeout=90, what="the scan to render the lost document")
+    rendered = _wait(worker, lambda: _rendered(notice.pk), "the scan to render the lost document")
     assert (Path(shared_media) / rendered.pdf.name).read_bytes().startswith(b"%PDF-")
