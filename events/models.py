@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
@@ -28,6 +29,19 @@ from venues.choices import ImportPhase, ImportStatus
 from venues.validators import validate_photo, validate_spreadsheet
 
 MAX_ATTENDANCE = 10_000_000
+
+_LABELS: dict[tuple[type, str], dict[str, str]] = {}
+
+
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """A choice's label in the active language, from a table built once per language. Django's
+    ``get_FOO_display`` hashes every (lazy) label on each call, which costs a list of 50 gatherings several
+    thousand translations; these tables make it one dictionary lookup."""
+    key = (choices, translation.get_language() or "")
+    table = _LABELS.get(key)
+    if table is None:
+        table = _LABELS[key] = {str(v): str(label) for v, label in choices.choices}
+    return table.get(str(value), str(value))
 
 
 class Gathering(models.Model):
@@ -231,6 +245,24 @@ class Gathering(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # --- labels (cheap: see ``choice_label``) -----------------------------------------------------------
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(GatheringKind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return choice_label(GatheringStatus, self.status)
+
+    @property
+    def risk_label(self) -> str:
+        return choice_label(RiskLevel, self.risk_level)
+
+    @property
+    def source_label(self) -> str:
+        return choice_label(GatheringSource, self.source)
 
     # --- guards (checked by the services under the row lock) ---------------------------------------------
 

@@ -41,8 +41,40 @@ def gathering_visible(*, user) -> QuerySet[Gathering]:
     return qs.select_related("venue", "grid")
 
 
+def _within(*, user, path: str | None) -> QuerySet[Gathering]:
+    """The gatherings the user may see in the subtree ``path`` (all of them when None). When the subtree lies in
+    the user's own territory, the territory filter is the whole scope: the scope's OR (territory, own reports,
+    assigned, shared) is left out, so PostgreSQL estimates the rows of the territory-and-date range from the one
+    index that serves it instead of guessing a handful and joining badly."""
+    qs = Gathering.objects.all()
+    if path:
+        qs = qs.filter(jurisdiction_path__startswith=path)
+    scope = get_scope(user)
+    implied = scope.is_superuser or (path and any(path.startswith(p) for p in territory_paths(scope)))
+    if not implied:
+        qs = qs.filter(visible_q(scope))
+    return qs.select_related("venue", "grid")
+
+
 def _aware_day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+_NO_PATH = "\x00"  # a division code that matched no jurisdiction
+
+
+def _territory_path(filters: Mapping[str, Any]) -> str | None:
+    """The path of the ``jurisdiction`` filter's division code, looked up once per filters dict (the list and
+    the map share it); ``_NO_PATH`` when no jurisdiction has that code; None when the filter is not given."""
+    code = (filters.get("jurisdiction") or "").strip()
+    if not code:
+        return None
+    path = filters.get("_path")
+    if path is None:
+        path = Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first() or _NO_PATH
+        if isinstance(filters, dict):
+            filters["_path"] = path
+    return path
 
 
 def gathering_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Gathering]:
@@ -56,14 +88,11 @@ def gathering_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySe
     - ``escalated``: True for orange and red gatherings that are not closed;
     - ``search``: part of the name or the place.
     """
-    filters = filters or {}
-    qs = gathering_visible(user=user)
-    code = (filters.get("jurisdiction") or "").strip()
-    if code:
-        path = Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first()
-        if path is None:
-            return qs.none()
-        qs = qs.filter(jurisdiction_path__startswith=path)
+    filters = filters if filters is not None else {}
+    path = _territory_path(filters)
+    if path == _NO_PATH:
+        return Gathering.objects.none()
+    qs = _within(user=user, path=path)
     if filters.get("date_from"):
         qs = qs.filter(starts_at__gte=_aware_day_start(filters["date_from"]))
     if filters.get("date_to"):
@@ -133,22 +162,20 @@ def attention_list(*, user) -> QuerySet[Gathering]:
     )
 
 
-def map_gatherings(
-    *, user, filters: Mapping[str, Any] | None = None, now: dt.datetime | None = None
-) -> list[Gathering]:
+def map_gatherings(*, user, filters: Mapping[str, Any] | None = None, now: dt.datetime | None = None) -> list[dict]:
     """Current and upcoming gatherings (open, under way or starting within ``MAP_AHEAD_DAYS``) that have a
-    position (their own, or their venue's), for the map: at most ``MAP_LIMIT``, the most urgent first."""
+    position (their own, or their venue's), for the map: at most ``MAP_LIMIT``, the most urgent first, as dicts
+    of what a map dot needs (no model instances: hundreds of dots stay cheap)."""
     now = now or timezone.now()
+    path = _territory_path(filters) if filters is not None else None
+    if path == _NO_PATH:
+        return []
     qs = (
-        gathering_visible(user=user)
+        _within(user=user, path=path)
         .filter(status__in=OPEN_STATUSES, starts_at__lt=now + dt.timedelta(days=MAP_AHEAD_DAYS))
         .filter(Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now - dt.timedelta(hours=12)))
         .filter(Q(latitude__isnull=False) | Q(venue__latitude__isnull=False))
     )
-    code = ((filters or {}).get("jurisdiction") or "").strip()
-    if code:
-        path = Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first()
-        qs = qs.filter(jurisdiction_path__startswith=path) if path else qs.none()
     rank = Case(
         When(risk_level="red", then=Value(0)),
         When(risk_level="orange", then=Value(1)),
@@ -156,7 +183,9 @@ def map_gatherings(
         default=Value(3),
         output_field=IntegerField(),
     )
-    return list(qs.annotate(rank=rank).order_by("rank", "starts_at", "id")[:MAP_LIMIT])
+    qs = qs.annotate(rank=rank).order_by("rank", "starts_at", "id")
+    fields = ("pk", "title", "risk_level", "status", "starts_at", "latitude", "longitude")
+    return list(qs.values(*fields, "venue__latitude", "venue__longitude")[:MAP_LIMIT])
 
 
 def report_grid_choices(*, user, limit: int = 500) -> list[Jurisdiction]:

@@ -28,7 +28,7 @@ from crowdsafe.org.choices import Role
 from crowdsafe.org.selectors import jurisdiction_list
 from events import access, selectors, services
 from events.charts import Reference, headcount_svg
-from events.choices import DecisionKind, GatheringSource, RiskLevel
+from events.choices import DecisionKind, GatheringSource, GatheringStatus, RiskLevel
 from events.forms import (
     DecisionForm,
     GatheringFilterForm,
@@ -42,7 +42,7 @@ from events.forms import (
     ReasonForm,
     RiskOverrideForm,
 )
-from events.models import GatheringPhoto, Measure
+from events.models import GatheringPhoto, Measure, choice_label
 from events.occasions import next_occurrence, previous_occurrence
 from events.services.photos import MAX_PHOTOS
 from events.triage import display_reasons
@@ -82,22 +82,26 @@ def _report_places(user):
 # --- list, attention, map ---------------------------------------------------------------------------------
 
 
-def _map_points(gatherings) -> list[dict]:
+def _map_points(rows: list[dict]) -> list[dict]:
+    """The dots of the map (``selectors.map_gatherings`` rows), with their popups' text and link."""
     points = []
-    for gathering in gatherings:
-        coordinates = gathering.coordinates
-        if coordinates is None:
+    detail = reverse("events:gathering_detail", args=[0])[: -len("0/")]
+    for row in rows:
+        lat, lng = row["latitude"], row["longitude"]
+        if lat is None:
+            lat, lng = row["venue__latitude"], row["venue__longitude"]
+        if lat is None or lng is None:
             continue
         points.append(
             {
-                "lat": float(coordinates[0]),
-                "lng": float(coordinates[1]),
-                "level": gathering.risk_level,
-                "title": gathering.title,
-                "when": timezone.localtime(gathering.starts_at).strftime("%m-%d %H:%M"),
-                "status": str(gathering.get_status_display()),
-                "risk": str(gathering.get_risk_level_display()),
-                "url": reverse("events:gathering_detail", args=[gathering.pk]),
+                "lat": float(lat),
+                "lng": float(lng),
+                "level": row["risk_level"],
+                "title": row["title"],
+                "when": timezone.localtime(row["starts_at"]).strftime("%m-%d %H:%M"),
+                "status": choice_label(GatheringStatus, row["status"]),
+                "risk": choice_label(RiskLevel, row["risk_level"]),
+                "url": f"{detail}{row['pk']}/",
             }
         )
     return points
@@ -122,7 +126,9 @@ def gathering_list(request):
         "events/gathering_list.html",
         {
             "form": form,
+            "fields": form.plain_fields(),
             "page": page,
+            "detail_prefix": reverse("events:gathering_detail", args=[0])[: -len("0/")],
             "filtered": any(v for v in filters.values()),
             "territories": territories,
             "can_report": access.can_report(actor=request.user),

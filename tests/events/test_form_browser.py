@@ -66,7 +66,9 @@ def fill_the_form(page):
     page.locator("input[name=online_hype]").check()
 
 
-def test_a_grid_worker_logs_a_gathering_on_a_phone_and_a_double_submit_makes_one_record(browser, live_server, city, users):
+def test_a_grid_worker_logs_a_gathering_on_a_phone_and_a_double_submit_makes_one_record(
+    browser, live_server, city, users
+):
     context, page = phone(browser, live_server, users.grid_worker)
     try:
         page.goto(f"{live_server.url}/gatherings/new/")
@@ -87,7 +89,10 @@ def test_a_grid_worker_logs_a_gathering_on_a_phone_and_a_double_submit_makes_one
         assert (gathering.estimated_attendance_min, gathering.estimated_attendance_max) == (300, 1000)
         assert str(gathering.latitude) == "36.096800" and gathering.location_accuracy_m == 12
         assert gathering.reported_by == users.grid_worker and gathering.grid == city.grid
-        assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('crowdsafe.gathering-draft')).length") == 0
+        assert (
+            page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('crowdsafe.gathering-draft')).length")
+            == 0
+        )
         page.screenshot(path=str(ARTIFACTS / "events-gathering-phone.png"), full_page=True)
     finally:
         context.close()
@@ -106,7 +111,10 @@ def test_a_lost_answer_is_resent_and_still_makes_one_record(browser, live_server
     try:
         page.goto(f"{live_server.url}/gatherings/new/")
         fill_the_form(page)
-        page.route("**/gatherings/new/", lambda route: lose_the_answer(route) if route.request.method == "POST" else route.continue_())
+        page.route(
+            "**/gatherings/new/",
+            lambda route: lose_the_answer(route) if route.request.method == "POST" else route.continue_(),
+        )
         page.locator("[data-submit]").click()
         page.wait_for_selector("[data-log-banner] [data-action=resend]")
         assert lost == [True] and Gathering.objects.count() == 1

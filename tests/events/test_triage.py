@@ -142,7 +142,7 @@ def test_reasons_render_in_the_readers_language(square, holiday_evening):
         chinese = render_reasons(result.facts)
     assert result.level == "red"
     assert chinese != result.reasons
-    assert "文峰塔广场" in chinese[0] and "2,500" in chinese[0]
+    assert chinese[0].startswith("预计最多3") and "文峰塔广场安全容量" in chinese[0]
 
 
 def test_red_is_the_ceiling(square, holiday_evening):
