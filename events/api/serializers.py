@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.choices import (
+    DateRule,
     DecisionKind,
     GatheringKind,
     GatheringSource,
@@ -41,6 +42,7 @@ RiskLevelField = _choice_field(RiskLevel, "GatheringRiskLevel")
 RiskSourceField = _choice_field(RiskSource, "GatheringRiskSource")
 DecisionKindField = _choice_field(DecisionKind, "GatheringDecisionKind")
 MeasureKindField = _choice_field(MeasureKind, "MeasureKind")
+DateRuleField = _choice_field(DateRule, "KeyDateRule")
 
 STATUS_FILTER = [*GatheringStatus.values, "open"]
 
@@ -299,6 +301,8 @@ class GatheringDetailOutputSerializer(GatheringOutputSerializer):
 
 
 class KeyDateOutputSerializer(serializers.ModelSerializer):
+    rule = DateRuleField(choices=DateRule.choices)
+    festival = serializers.CharField(help_text="A statutory holiday (KeyDateFestival value), or empty.")
     next_starts_on = serializers.DateField(allow_null=True)
     next_ends_on = serializers.DateField(allow_null=True)
 
