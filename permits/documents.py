@@ -12,7 +12,7 @@ installed, nothing is issued (``notices_available``) and the step is recorded al
 from __future__ import annotations
 
 from django.apps import apps
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from permits.models import PermitApplication
 
@@ -46,6 +46,12 @@ def _issue(kind: str, application: PermitApplication, *, actor, context: dict, c
         actor=actor,
         copy_to=copy_to,
     )
+
+
+def _chinese(label) -> str:
+    """An official document is in Chinese whatever the language of the request that issues it."""
+    with translation.override("zh-hans"):
+        return str(label())
 
 
 def _submitted_on(application: PermitApplication):
@@ -107,15 +113,16 @@ def issue_approval(application: PermitApplication, *, actor, conditions: list[st
         actor=actor,
         copy_to=[upper.name] if upper else None,
         context={
-            "event_kind": application.get_event_kind_display(),
+            "event_kind": _chinese(application.get_event_kind_display),
             "venue_name": application.venue.name if application.venue else "",
             "sessions": _sessions(application),
             "approved_capacity": application.approved_capacity,
             "tickets_by_zone": [{"zone": p.zone.name, "tickets": p.approved_tickets or 0} for p in plans],
-            # The capacity is itself a condition of every permit (Art. 7, 18), printed before the measures.
+            # Every permit carries the approving department's pre-event inspection (Art. 10 (4)); the capacity and
+            # ticket rules are printed by the document itself. The head's measures follow.
             "conditions": [
-                f"按照核准的{application.approved_capacity}人和划定的区域发放或者出售门票，入场人数达到核准数量时立即停止"
-                "验票入场（《大型群众性活动安全管理条例》第七条、第十八条）",
+                "活动举办前落实安全工作方案和应急救援预案，接受许可机关的安全检查，发现安全隐患立即改正"
+                "（《大型群众性活动安全管理条例》第十条）",
                 *conditions,
             ],
             "accepted_on": application.accepted_on,

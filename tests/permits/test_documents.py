@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from crowdsafe.errors import DomainError
 from notices.models import Notice
@@ -49,18 +50,20 @@ def test_correction_and_non_acceptance_notices(permit_city, complete_application
 
 def test_the_permit_decision_is_copied_to_the_next_level_of_public_security(permit_city, complete_application):
     application = through_inspection(complete_application, permit_city)
-    services.application_decide(
-        application=application,
-        actor=permit_city.users.head,
-        outcome="approve",
-        approved_capacity=2500,
-        conditions=["设置隔离护栏"],
-    )
+    with translation.override("en"):  # the head works in English; the document is in Chinese all the same
+        services.application_decide(
+            application=application,
+            actor=permit_city.users.head,
+            outcome="approve",
+            approved_capacity=2500,
+            conditions=["设置隔离护栏"],
+        )
     notice = notices_for(application).filter(kind="permit_approval").get()
+    assert notice.context["event_kind"] == "演唱会、音乐会等文艺演出活动"
     assert notice.copy_to == ["安阳市公安局"]
     assert notice.context["approved_capacity"] == 2500
     assert notice.context["conditions"][1:] == ["设置隔离护栏"]
-    assert "核准的2500人" in notice.context["conditions"][0]
+    assert "安全检查" in notice.context["conditions"][0]
     assert notice.context["tickets_by_zone"][0]["zone"] == "东看台"
     assert notice.context["venue_name"] == "文峰体育中心体育场"
 
@@ -99,3 +102,37 @@ def test_the_documents_are_listed_on_the_application_page(permit_city, complete_
     client.force_login(permit_city.users.organizer)
     html = client.get(reverse("permits:application_detail", args=[complete_application.pk])).content.decode()
     assert notice.number in html
+
+
+def test_the_permit_decision_pdf_reads_right(permit_city, complete_application, settings):
+    """Rendered as the worker would (the PDF is made after commit): the decision names the event, the approved
+    capacity and the conditions. Page images go to tests/artifacts/ for a human to look at."""
+    import io
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    from notices.services import notice_render
+
+    application = through_inspection(complete_application, permit_city)
+    services.application_decide(
+        application=application,
+        actor=permit_city.users.head,
+        outcome="approve",
+        approved_capacity=2500,
+        conditions=["各入口设置安检门并配足安检人员"],
+    )
+    notice = notice_render(notice_id=notices_for(application).get(kind="permit_approval").pk)
+    content = notice.pdf.read()
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    compact = "".join(text.split())
+    for expected in ("洹河之夜音乐会", "2500", "各入口设置安检门并配足安检人员", "安阳市公安局"):
+        assert expected in compact
+    if shutil.which("pdftoppm"):
+        artifacts = Path(__file__).resolve().parents[1] / "artifacts"
+        artifacts.mkdir(exist_ok=True)
+        pdf_path = artifacts / "permits-decision.pdf"
+        pdf_path.write_bytes(content)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf_path), str(artifacts / "permits-decision")], check=True)
