@@ -12,6 +12,8 @@ dict beside it. The real registration (if any) is put back afterwards.
 
 from __future__ import annotations
 
+import importlib
+
 import datetime as dt
 import itertools
 from types import SimpleNamespace
@@ -27,6 +29,23 @@ from tests.factories import DepartmentFactory, JurisdictionFactory, Organisation
 L = JurisdictionLevel
 K = DepartmentKind
 EVENT_DAY = dt.date(2026, 11, 27)  # a Friday
+
+
+@pytest.fixture(autouse=True)
+def _engine_rules_only(request):
+    """These tests pin what the engine makes from the rules seeded with it (duties 0002: venue supervision, the
+    permit review, territorial control of gatherings). The domain apps seed more rules on the same subjects (a
+    scenic area also owes a drill every six months); their own tests cover those, so here they are switched off."""
+    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+        marker = request.node.get_closest_marker("django_db")
+        if marker is None:
+            return
+    from duties.models import ResponsibilityRule
+
+    seeded_here = importlib.import_module("duties.migrations.0004_seed_rule_keys").KEYS.values()
+    ResponsibilityRule.objects.exclude(key__in=list(seeded_here)).exclude(key__startswith="tests.").update(
+        is_active=False
+    )
 
 
 @pytest.fixture(autouse=True)

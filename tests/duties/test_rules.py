@@ -154,7 +154,7 @@ def test_the_defaults_are_seeded_from_the_notices():
     assert (permit.subject_type, permit.event, permit.conditions, permit.deadline_days) == (
         "permit_application",
         "state_changed",
-        {"state": "submitted", "expected_attendance__gte": 5000},
+        {"state": "accepted", "licensing_level": "city"},  # as the permits app's migration 0002 sets it
         7,
     )
     for rule in rules.values():

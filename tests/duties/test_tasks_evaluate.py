@@ -223,18 +223,19 @@ def test_a_permit_rule_starts_looking_at_the_level_it_names(linzhou, venues, cit
     county_police = DepartmentFactory(
         name="林州市公安局", kind=DepartmentKind.PUBLIC_SECURITY, jurisdiction=linzhou.linzhou
     )
-    attendance = {}
+    level = {}
     previous = subjects.registration_for_name("permit_application")
     subjects.register_subject(
         Organisation,
         subject_type="permit_application",
         jurisdiction=lambda org: linzhou.town,
         organisation=lambda org: org,
-        attributes=lambda org: {"state": "submitted", "expected_attendance": attendance[org.pk]},
+        # The permits app computes the licensing level from the attendance (Art. 12, boundary configurable).
+        attributes=lambda org: {"state": "accepted", "licensing_level": level[org.pk]},
         label=lambda org: f"{org.name}的活动",
     )
     try:
-        attendance[linzhou.operator.pk] = 8000
+        level[linzhou.operator.pk] = "city"  # 8,000 expected
         big = tasks_evaluate(subject=linzhou.operator, event="state_changed", actor=None, moment=EVENT_DAY)
         assert [t.responsible_department for t in big] == [city.city_police]
         assert big[0].due_date == dt.date(2026, 12, 4)  # Order 505 Art. 14: 7 days
@@ -244,7 +245,7 @@ def test_a_permit_rule_starts_looking_at_the_level_it_names(linzhou, venues, cit
                 "(Whoever approves supervises), due 2026-12-04 (7 days after 2026-11-27)."
             )
         Task.objects.all().delete()
-        attendance[linzhou.operator.pk] = 3000
+        level[linzhou.operator.pk] = "county"  # 3,000 expected
         small = tasks_evaluate(subject=linzhou.operator, event="state_changed", actor=None, moment=EVENT_DAY)
         assert [t.responsible_department for t in small] == [county_police]
         # The event that does not match the rule's trigger makes nothing.

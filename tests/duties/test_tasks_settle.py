@@ -26,6 +26,8 @@ DAY = dt.date(2026, 11, 27)
 def items(city):
     """Stand-in subjects: grids of the test city as 'after-action items', each naming its owner in ``owners``."""
     owners: dict[int, object] = {}
+    # Only this file's rules apply to the stand-in (the drills app seeds its own after-action rule).
+    ResponsibilityRule.objects.filter(subject_type="after_action_item").update(is_active=False)
     previous_name = subjects.registration_for_name("after_action_item")
     previous_model = subjects._BY_MODEL.get(Jurisdiction)
     subjects.register_subject(
@@ -48,8 +50,8 @@ def items(city):
 @pytest.fixture
 def item_rule(db):
     return ResponsibilityRule.objects.create(
-        name="演练发现问题整改",
-        key="drills.after_action_item",
+        name="测试：指定责任方事项",
+        key="tests.assigned_item",
         subject_type="after_action_item",
         event="created",
         duty_name="演练发现问题整改",
@@ -64,8 +66,8 @@ def item_rule(db):
 @pytest.fixture
 def drill_rule(db):
     return ResponsibilityRule.objects.create(
-        name="场所应急演练",
-        key="drills.venue_drill",
+        name="测试：周期性演练",
+        key="tests.periodic_drill",
         subject_type="after_action_item",
         event="created",
         duty_name="组织应急疏散演练",
@@ -109,7 +111,7 @@ def test_settle_completes_the_tasks_of_the_keys_and_logs_it(city, items, item_ru
     items[city.grid.pk] = city.organisation
     tasks_evaluate(subject=city.grid, event="created", actor=None, moment=DAY)
 
-    closed = tasks_settle(subject=city.grid, keys=["drills.after_action_item"], actor=users.staff, note="已整改")
+    closed = tasks_settle(subject=city.grid, keys=["tests.assigned_item"], actor=users.staff, note="已整改")
 
     assert [t.rule_id for t in closed] == [item_rule.pk]
     task = Task.objects.get(rule=item_rule)
@@ -125,8 +127,8 @@ def test_settling_twice_closes_once(city, items, item_rule):
     items[city.grid.pk] = city.organisation
     tasks_evaluate(subject=city.grid, event="created", actor=None, moment=DAY)
 
-    assert len(tasks_settle(subject=city.grid, keys=["drills.after_action_item"], actor=None)) == 1
-    assert tasks_settle(subject=city.grid, keys=["drills.after_action_item"], actor=None) == []
+    assert len(tasks_settle(subject=city.grid, keys=["tests.assigned_item"], actor=None)) == 1
+    assert tasks_settle(subject=city.grid, keys=["tests.assigned_item"], actor=None) == []
 
 
 def test_settling_a_periodic_duty_opens_the_next_one_counted_from_the_day_it_was_done(city, items, drill_rule):
@@ -134,7 +136,7 @@ def test_settling_a_periodic_duty_opens_the_next_one_counted_from_the_day_it_was
     tasks_evaluate(subject=city.grid, event="created", actor=None, moment=DAY)
 
     tasks_settle(
-        subject=city.grid, keys=["drills.venue_drill"], actor=None, note="演练已开展", completed_on=dt.date(2026, 3, 10)
+        subject=city.grid, keys=["tests.periodic_drill"], actor=None, note="演练已开展", completed_on=dt.date(2026, 3, 10)
     )
 
     successor = Task.objects.get(rule=drill_rule, period=2)
@@ -148,7 +150,7 @@ def test_settling_as_cancelled_withdraws_with_the_reason_and_opens_no_successor(
     tasks_evaluate(subject=city.grid, event="created", actor=None, moment=DAY)
 
     (task,) = tasks_settle(
-        subject=city.grid, keys=["drills.venue_drill"], actor=None, outcome="cancelled", note="场所已停业"
+        subject=city.grid, keys=["tests.periodic_drill"], actor=None, outcome="cancelled", note="场所已停业"
     )
 
     task.refresh_from_db()
