@@ -12,9 +12,8 @@ dict beside it. The real registration (if any) is put back afterwards.
 
 from __future__ import annotations
 
-import importlib
-
 import datetime as dt
+import importlib
 import itertools
 from types import SimpleNamespace
 

@@ -136,7 +136,11 @@ def test_settling_a_periodic_duty_opens_the_next_one_counted_from_the_day_it_was
     tasks_evaluate(subject=city.grid, event="created", actor=None, moment=DAY)
 
     tasks_settle(
-        subject=city.grid, keys=["tests.periodic_drill"], actor=None, note="演练已开展", completed_on=dt.date(2026, 3, 10)
+        subject=city.grid,
+        keys=["tests.periodic_drill"],
+        actor=None,
+        note="演练已开展",
+        completed_on=dt.date(2026, 3, 10),
     )
 
     successor = Task.objects.get(rule=drill_rule, period=2)
