@@ -249,13 +249,13 @@ class InspectionForm(forms.Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5}))
+    findings = forms.CharField(label=pgettext_lazy("inspection", "Findings"), widget=forms.Textarea(attrs={"rows": 5}))
     inspected_on = forms.DateField(label=_("Inspected on"), required=False, widget=DATE)
     photos = MultipleFileField(label=_("Photos"), required=False, help_text=_("JPEG or PNG, up to 20."))
 
 
 class CommentForm(forms.Form):
-    section = forms.ChoiceField(label=_("About"), choices=CommentSection.choices)
+    section = forms.ChoiceField(label=pgettext_lazy("comment", "About"), choices=CommentSection.choices)
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     visible_to_organizer = forms.BooleanField(label=_("Show to the organizer"), required=False)
 
@@ -276,7 +276,7 @@ class ConditionCheckForm(forms.Form):
 
 class SupervisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Supervision"), choices=SupervisionKind.choices)
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+    findings = forms.CharField(label=pgettext_lazy("inspection", "Findings"), widget=forms.Textarea(attrs={"rows": 3}))
     passed = forms.BooleanField(label=_("No problems found"), required=False, initial=True)
 
 

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase
 
 from crowdsafe.workdays.choices import DeadlineUnit
@@ -125,7 +126,7 @@ class PermitApplication(models.Model):
     correction_items = models.JSONField(_("items to correct"), default=list, blank=True)
     correction_due = models.DateField(_("correction due"), null=True, blank=True)
     acceptance_due = models.DateField(_("acceptance decision due"), null=True, blank=True)
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    accepted_on = models.DateField(pgettext_lazy("permit application", "accepted on"), null=True, blank=True)
     statutory_decision_due = models.DateField(_("statutory decision due"), null=True, blank=True)
     promised_decision_due = models.DateField(_("promised decision due"), null=True, blank=True)
     promised_rule = models.CharField(_("promised deadline"), max_length=64, blank=True)
@@ -387,7 +388,7 @@ class SiteInspection(models.Model):
     result = models.CharField(
         _("result"), max_length=10, choices=InspectionResult.choices, default=InspectionResult.PENDING
     )
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(pgettext_lazy("inspection", "findings"), blank=True)
     inspected_on = models.DateField(_("inspected on"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.PROTECT, related_name="+"
@@ -526,7 +527,7 @@ class SupervisionRecord(models.Model):
     department = models.ForeignKey(
         "org.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
     )
-    findings = models.TextField(_("findings"))
+    findings = models.TextField(pgettext_lazy("inspection", "findings"))
     passed = models.BooleanField(_("no problems found"), default=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.PROTECT, related_name="+"

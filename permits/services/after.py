@@ -68,7 +68,7 @@ def condition_report(*, condition: PermitCondition, actor, note: str) -> PermitC
         log_action(
             actor=actor,
             subject=application,
-            verb="condition_reported",
+            verb="permit_condition_reported",
             from_state=ConditionStatus.OPEN,
             to_state=condition.status,
             reason=note,
@@ -97,7 +97,7 @@ def condition_check(*, condition: PermitCondition, actor, done: bool, note: str 
         log_action(
             actor=actor,
             subject=application,
-            verb="condition_checked" if done else "condition_returned",
+            verb="permit_condition_checked" if done else "condition_returned",
             from_state=previous,
             to_state=condition.status,
             reason=note,
@@ -139,7 +139,7 @@ def supervision_record(
         log_action(
             actor=actor,
             subject=application,
-            verb="supervision_recorded",
+            verb="permit_supervision_recorded",
             to_state="passed" if passed else "problems",
             reason=findings,
             data={"kind": kind},
@@ -157,7 +157,7 @@ def application_mark_held(*, application: PermitApplication, actor) -> PermitApp
             raise PermissionDeniedError(_("Only the organizer or the licensing department may do this."))
         if not application.can_mark_held():
             refuse(_("Only an approved event whose first session has started can be marked as held."))
-        move(application, to=S.HELD, actor=actor, verb="held")
+        move(application, to=S.HELD, actor=actor, verb="permit_held")
         save_changed(application, ["state"])
         evaluate(application, actor)
     return application
@@ -171,7 +171,7 @@ def application_close(*, application: PermitApplication, actor, note: str = "") 
         check_reviewer(actor, application)
         if not application.can_close():
             refuse(_("Only a held event whose last session has ended can be closed."))
-        move(application, to=S.CLOSED, actor=actor, verb="closed", reason=note)
+        move(application, to=S.CLOSED, actor=actor, verb="permit_closed", reason=note)
         save_changed(application, ["state"])
         evaluate(application, actor)
     return application
@@ -195,7 +195,7 @@ def application_cancel(*, application: PermitApplication, actor, reason: str) ->
                 % {"article": rules.ART_15}
             )
         application.end_reason = reason
-        move(application, to=S.CANCELLED, actor=actor, verb="cancelled", reason=reason)
+        move(application, to=S.CANCELLED, actor=actor, verb="permit_cancelled", reason=reason)
         save_changed(application, ["state", "end_reason"])
         cancel_all_tasks(application, actor, _("The organizer cancelled the event."))
         evaluate(application, actor)
@@ -273,7 +273,7 @@ def change_request_submit(
         log_action(
             actor=actor,
             subject=application,
-            verb="change_requested",
+            verb="permit_change_requested",
             reason=reason,
             data={
                 "session": session.pk,
@@ -312,7 +312,7 @@ def change_request_decide(*, change: ChangeRequest, actor, approve: bool, note: 
         log_action(
             actor=actor,
             subject=application,
-            verb="change_approved" if approve else "change_refused",
+            verb="permit_change_approved" if approve else "change_refused",
             reason=note,
             data={"change": change.pk, "to": change.new_starts_at.isoformat()},
         )

@@ -217,7 +217,7 @@ def session_add(
         log_action(
             actor=actor,
             subject=application,
-            verb="session_added",
+            verb="permit_session_added",
             data={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "expected": expected_attendance},
         )
     return session
@@ -231,7 +231,7 @@ def session_remove(*, session: EventSession, actor) -> None:
         data = {"starts_at": session.starts_at.isoformat(), "expected": session.expected_attendance}
         EventSession.objects.filter(pk=session.pk).delete()
         save_changed(application, refresh_derived(application))
-        log_action(actor=actor, subject=application, verb="session_removed", data=data)
+        log_action(actor=actor, subject=application, verb="permit_session_removed", data=data)
 
 
 def undertaker_add(
@@ -277,7 +277,9 @@ def undertaker_add(
                 _("An undertaker with the credit code %(code)s is already listed.") % {"code": credit_code},
                 field="credit_code",
             ) from exc
-        log_action(actor=actor, subject=application, verb="undertaker_added", data={"name": name, "code": credit_code})
+        log_action(
+            actor=actor, subject=application, verb="permit_undertaker_added", data={"name": name, "code": credit_code}
+        )
     return undertaker
 
 
@@ -287,7 +289,7 @@ def undertaker_remove(*, undertaker: Undertaker, actor) -> None:
         check_organizer(actor, application)
         check_editable(application)
         Undertaker.objects.filter(pk=undertaker.pk).delete()
-        log_action(actor=actor, subject=application, verb="undertaker_removed", data={"name": undertaker.name})
+        log_action(actor=actor, subject=application, verb="permit_undertaker_removed", data={"name": undertaker.name})
 
 
 def tickets_set(*, application: PermitApplication, actor, tickets: Mapping[int, int | None]) -> list[ZonePlan]:
@@ -351,7 +353,7 @@ def tickets_set(*, application: PermitApplication, actor, tickets: Mapping[int, 
         log_action(
             actor=actor,
             subject=application,
-            verb="tickets_planned",
+            verb="permit_tickets_planned",
             data={"total": total, "zones": {zones[z].name: n for z, n in plan.items()}},
         )
     return result
@@ -385,7 +387,7 @@ def material_upload(*, application: PermitApplication, actor, kind: str, upload)
         log_action(
             actor=actor,
             subject=application,
-            verb="material_added",
+            verb="permit_material_added",
             data={"kind": kind, "name": checked.name, "size": checked.size},
         )
     return material
@@ -398,7 +400,7 @@ def material_remove(*, material: ApplicationMaterial, actor) -> None:
         check_editable(application)
         name, kind, file = material.original_name, material.kind, material.file
         ApplicationMaterial.objects.filter(pk=material.pk).delete()
-        log_action(actor=actor, subject=application, verb="material_removed", data={"kind": kind, "name": name})
+        log_action(actor=actor, subject=application, verb="permit_material_removed", data={"kind": kind, "name": name})
         transaction.on_commit(lambda: file.delete(save=False))
 
 
@@ -436,7 +438,7 @@ def plan_save(
             row.save()
             result.append(row)
         log_action(
-            actor=actor, subject=application, verb="plan_saved", data={"mode": mode, "sections": sorted(cleaned)}
+            actor=actor, subject=application, verb="permit_plan_saved", data={"mode": mode, "sections": sorted(cleaned)}
         )
     return result
 
@@ -502,7 +504,9 @@ def application_submit(*, application: PermitApplication, actor) -> PermitApplic
         if resubmission:
             application.correction_due = None
             fields.append("correction_due")
-        move(application, to=S.SUBMITTED, actor=actor, verb="resubmitted" if resubmission else "submitted")
+        move(
+            application, to=S.SUBMITTED, actor=actor, verb="permit_resubmitted" if resubmission else "permit_submitted"
+        )
         save_changed(application, [*fields, "state"])
         if resubmission:
             settle(application, [CORRECTION_KEY], actor, note=_("The corrected application was resubmitted."))
@@ -526,7 +530,7 @@ def application_withdraw(*, application: PermitApplication, actor, reason: str =
             )
         application.end_reason = reason
         application.review_due = None
-        move(application, to=S.WITHDRAWN, actor=actor, verb="withdrawn", reason=reason)
+        move(application, to=S.WITHDRAWN, actor=actor, verb="permit_withdrawn", reason=reason)
         save_changed(application, ["state", "end_reason", "review_due"])
         cancel_all_tasks(application, actor, _("The organizer withdrew the application."))
         revoke_inspection_grants(application, actor=actor, reason=_("The application was withdrawn."))

@@ -85,7 +85,7 @@ def application_accept(*, application: PermitApplication, actor) -> PermitApplic
         application.promised_rule = f"{days}:{unit}"
         # The queue is ordered by the earlier of the two: missing either is a failure.
         application.review_due = min(application.statutory_decision_due, application.promised_decision_due)
-        move(application, to=S.ACCEPTED, actor=actor, verb="accepted")
+        move(application, to=S.ACCEPTED, actor=actor, verb="permit_accepted")
         save_changed(
             application,
             ["state", "accepted_on", "statutory_decision_due", "promised_decision_due", "promised_rule", "review_due"],
@@ -116,7 +116,14 @@ def application_return_for_correction(
         application.correction_due = correction_due
         application.correction_rounds += 1
         application.review_due = None
-        move(application, to=S.CORRECTION, actor=actor, verb="returned", reason="\n".join(items), data={"items": items})
+        move(
+            application,
+            to=S.CORRECTION,
+            actor=actor,
+            verb="permit_returned",
+            reason="\n".join(items),
+            data={"items": items},
+        )
         save_changed(application, ["state", "correction_items", "correction_due", "correction_rounds", "review_due"])
         settle(application, ACCEPTANCE_KEYS, actor, note=_("Returned for correction: %(n)d items.") % {"n": len(items)})
         evaluate(application, actor)
@@ -134,7 +141,7 @@ def application_not_accept(*, application: PermitApplication, actor, reasons: Se
             _not_in(application, S.SUBMITTED)
         application.not_accepted_reasons = reasons
         application.review_due = None
-        move(application, to=S.NOT_ACCEPTED, actor=actor, verb="not_accepted", reason="\n".join(reasons))
+        move(application, to=S.NOT_ACCEPTED, actor=actor, verb="permit_not_accepted", reason="\n".join(reasons))
         save_changed(application, ["state", "not_accepted_reasons", "review_due"])
         settle(application, ACCEPTANCE_KEYS, actor, note=_("Not accepted."))
         cancel_all_tasks(application, actor, _("The application was not accepted."))
@@ -149,7 +156,7 @@ def application_start_review(*, application: PermitApplication, actor) -> Permit
         check_reviewer(actor, application)
         if not application.can_start_review():
             _not_in(application, S.ACCEPTED)
-        move(application, to=S.UNDER_REVIEW, actor=actor, verb="review_started")
+        move(application, to=S.UNDER_REVIEW, actor=actor, verb="permit_review_started")
         save_changed(application, ["state"])
         evaluate(application, actor)
     return application
@@ -166,7 +173,7 @@ def application_start_inspection(*, application: PermitApplication, actor) -> li
         check_reviewer(actor, application)
         if not application.can_start_inspection():
             _not_in(application, S.UNDER_REVIEW)
-        move(application, to=S.INSPECTION, actor=actor, verb="inspection_started")
+        move(application, to=S.INSPECTION, actor=actor, verb="permit_inspection_started")
         save_changed(application, ["state"])
         created = evaluate(application, actor)
         inspections: dict[int, SiteInspection] = {}
@@ -202,7 +209,7 @@ def application_start_inspection(*, application: PermitApplication, actor) -> li
         log_action(
             actor=actor,
             subject=application,
-            verb="inspectors_assigned",
+            verb="permit_inspectors_assigned",
             data={"departments": [i.department.name for i in inspections.values()]},
         )
     return list(inspections.values())
@@ -266,7 +273,7 @@ def inspection_record(
         log_action(
             actor=actor,
             subject=application,
-            verb="inspection_recorded",
+            verb="permit_inspection_recorded",
             to_state=inspection.result,
             reason=findings,
             data={"department": inspection.department.name, "photos": len(checked)},
@@ -323,7 +330,7 @@ def comment_add(
         log_action(
             actor=actor,
             subject=application,
-            verb="commented",
+            verb="permit_commented",
             reason=body[:REASON_MAX],
             data={"section": section, "visible_to_organizer": comment.visible_to_organizer},
         )
@@ -387,7 +394,7 @@ def application_decide(
                 application,
                 to=S.APPROVED,
                 actor=actor,
-                verb="approved",
+                verb="permit_approved",
                 data={"approved_capacity": application.approved_capacity, "conditions": list(conditions)},
             )
             save_changed(application, fields)
@@ -400,7 +407,7 @@ def application_decide(
         else:
             application.refusal_reasons = list(reasons)
             fields.append("refusal_reasons")
-            move(application, to=S.REFUSED, actor=actor, verb="refused", reason="\n".join(reasons))
+            move(application, to=S.REFUSED, actor=actor, verb="permit_refused", reason="\n".join(reasons))
             save_changed(application, fields)
             settle(application, DECISION_KEYS, actor, note=_("Refused."))
             cancel_all_tasks(application, actor, _("The permit was refused."))

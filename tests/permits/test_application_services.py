@@ -129,7 +129,7 @@ def test_submission_opens_the_acceptance_review_of_the_licensing_department(perm
     assert task.rule.key == "permits.acceptance_review"
     assert task.responsible_department == permit_city.city.wenfeng_police
     assert complete_application.review_due == task.due_date == complete_application.acceptance_due
-    assert ActionLog.objects.filter(subject_id=complete_application.pk, verb="submitted").exists()
+    assert ActionLog.objects.filter(subject_id=complete_application.pk, verb="permit_submitted").exists()
 
 
 def test_tickets_above_the_venues_capacity_are_refused(permit_city, stadium):

@@ -61,7 +61,7 @@ def test_two_heads_deciding_at_once_make_exactly_one_decision(permit_city, compl
     assert len(set(connections)) == 2  # two database connections
     assert len(outcomes) == 1 and errors == ["invalid_state"]
     application.refresh_from_db()
-    decided = ActionLog.objects.filter(subject_id=application.pk, verb__in=["approved", "refused"])
+    decided = ActionLog.objects.filter(subject_id=application.pk, verb__in=["permit_approved", "permit_refused"])
     assert decided.count() == 1
     expected_state = ApplicationState.APPROVED if outcomes == ["approve"] else ApplicationState.REFUSED
     assert application.state == expected_state

@@ -120,7 +120,7 @@ def test_return_for_correction_lists_the_items_and_the_clock_waits(permit_city, 
     assert submitted.state == ApplicationState.SUBMITTED and submitted.filed_on == filed_on
     assert tasks["permits.correction"].status == "done"
     assert tasks["permits.resubmission_review"].status == "open"
-    assert ActionLog.objects.filter(subject_id=submitted.pk, verb="resubmitted").exists()
+    assert ActionLog.objects.filter(subject_id=submitted.pk, verb="permit_resubmitted").exists()
 
 
 def test_return_for_correction_needs_the_items(permit_city, submitted):
