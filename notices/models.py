@@ -189,7 +189,6 @@ class Notice(models.Model):
         verbose_name = _("official document")
         verbose_name_plural = _("official documents")
         ordering = ["-issued_at", "-id"]
-        permissions = [("revoke_notice", "Can revoke official documents")]
         constraints = [
             # Belt and braces behind the counter lock: one serial per issuer, kind and year.
             models.UniqueConstraint(fields=["issuer", "kind", "year", "serial"], name="notices_notice_unique_serial"),
