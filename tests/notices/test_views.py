@@ -193,3 +193,24 @@ def test_the_nav_shows_documents_to_government_and_outside_users(users, operator
     for user in (users.staff, users.grid_worker, operator.user, users.organizer):
         page = client_for(user).get(reverse("home"))
         assert reverse("notices:list").encode() in page.content, user
+
+
+def test_a_malformed_filter_is_an_error_on_the_form_not_a_500(city, users, venue):
+    issue(K.ACCEPTANCE, issuer=city.wenfeng_police, subject=venue)
+    response = client_for(users.staff).get(reverse("notices:list"), {"issuer": "abc", "date_from": "yesterday"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"issuer", "date_from"}
+    assert len(response.context["page"].object_list) == 1
+
+
+def test_the_subject_include_lists_the_subjects_documents(city, venue):
+    from django.template.loader import render_to_string
+
+    from notices.selectors import notices_for
+
+    empty = render_to_string("notices/_subject_notices.html", {"notices": []})
+    assert "No documents issued about this record." in empty
+    order = issue_rendered(K.RECTIFICATION_ORDER, issuer=city.wenfeng_police, subject=venue)
+    html = render_to_string("notices/_subject_notices.html", {"notices": notices_for(venue)})
+    assert order.number in html
+    assert order.download_url in html
