@@ -17,7 +17,9 @@ class NoticeFilterForm(forms.Form):
         max_length=64,
         widget=forms.TextInput(attrs={"placeholder": _("Number, title or addressee"), "type": "search"}),
     )
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *NoticeKind.choices])
+    kind = forms.ChoiceField(
+        label=_("Document kind"), required=False, choices=[("", _("All kinds")), *NoticeKind.choices]
+    )
     issuer = forms.TypedChoiceField(label=_("Issued by"), required=False, coerce=int, empty_value=None)
     date_from = forms.DateField(label=_("Issued from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Issued until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
