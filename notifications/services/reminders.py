@@ -336,7 +336,12 @@ def reminders_send(
             users = recipients.get(reminder.pk, [])
             robots = [h for h in hooks.get(task.responsible_department_id, []) if robot_posts(h, message)]
             if not users and not robots:
-                reminder.note = str(NO_ONE.get(reminder.kind, _("Nobody holds this task: no one to remind.")))
+                if reminder.kind in NO_ONE:
+                    reminder.note = str(NO_ONE[reminder.kind])
+                elif task.is_unassigned:
+                    reminder.note = _("Nobody holds this task: no one to remind.")
+                else:
+                    reminder.note = _("Nobody of %(holder)s is on record to remind.") % {"holder": task.holder_label}
                 continue
             reminder.status = ReminderStatus.SENT
             reminder.sent_at = now

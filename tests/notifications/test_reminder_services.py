@@ -197,3 +197,15 @@ def test_a_claim_for_unknown_ids_or_a_wrong_token_sends_nothing(city, people):
     assert reminders_send(reminder_ids=claim.ids, token=uuid.uuid4(), now=NOW, enqueue=False).sent == 0
     assert reminders_send(reminder_ids=[0], token=claim.token, now=NOW, enqueue=False).sent == 0
     assert Reminder.objects.get().status == "claimed"
+
+
+def test_a_reminder_with_nobody_on_record_to_receive_it_is_skipped_and_says_who(city, people):
+    make_task(due=DUE, jurisdiction=city.beiguan_street, department=city.beiguan_police)
+    make_task(due=DUE, jurisdiction=city.beiguan_street)
+    reminders_plan(now=NOW)
+    send_all(NOW)
+    notes = sorted(Reminder.objects.values_list("note", flat=True))
+    assert notes == [
+        "Nobody holds this task: no one to remind.",
+        "Nobody of 安阳市公安局北关分局 is on record to remind.",
+    ]
