@@ -315,3 +315,25 @@ def test_a_full_page_holds_22_lines_of_28_characters(city, venue):
     assert len(middle) - 1 == 22  # body lines of a full page, without its page number
     chinese = [line.replace(" ", "") for line in middle[:-1] if not re.search(r"[0-9A-Za-z]", line)]
     assert max(len(line) for line in chinese) == 28
+
+
+def test_other_uses_of_weasyprint_in_the_process_are_left_as_weasyprint_does_them(city):
+    """The compact-font path is active only inside ``notices.rendering.write_pdf``: a plain WeasyPrint render in
+    the same process still embeds its fonts the usual way (OpenType, every glyph id kept)."""
+    from weasyprint import HTML
+
+    render_document(
+        DocumentData(
+            kind=K.ACCEPTANCE,
+            issuer=city.wenfeng_police,
+            title="受理通知书",
+            recipient="安阳文化演艺有限公司",
+            context=services.normalise_context(K.ACCEPTANCE, sample_context(K.ACCEPTANCE)),
+        )
+    )
+    content = HTML(string="<p style=\"font-family: 'Noto Serif CJK SC'\">安阳市人员聚集安全</p>").write_pdf()
+    assert "安阳市人员聚集安全" in compact(pdf_text(content))
+    reader = PdfReader(io.BytesIO(content))
+    font = next(iter(reader.pages[0]["/Resources"]["/Font"].values())).get_object()
+    descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+    assert descriptor["/FontFile3"].get_object()["/Subtype"] == "/OpenType"
