@@ -18,6 +18,10 @@ class PermitsConfig(AppConfig):
 
         connect()  # applications and their conditions are subjects of the responsibility engine
 
+        from permits.home import register_panels
+
+        register_panels()
+
         register_nav_item(
             "permits",
             label=_("Event permits"),
