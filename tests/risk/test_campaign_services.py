@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from duties.models import Task
-from risk import services
+from risk import selectors, services
 from risk.models import AssessmentCampaign, CampaignTarget
 from tests.risk.conftest import signed_off
 from venues.models import Venue
@@ -57,6 +57,13 @@ def test_a_campaign_over_300_venues_makes_300_tasks_and_none_twice(
     campaign.refresh_from_db()
     assert campaign.unassigned_count == 0
     assert campaign_tasks(campaign).count() == 300
+    # Its progress: 300 due, per township and per department (the street office holds them).
+    progress = selectors.campaign_progress(campaign=campaign)
+    assert (progress.total.total, progress.total.done, progress.total.due, progress.total.overdue) == (300, 0, 300, 0)
+    assert [(r.label, r.due) for r in progress.by_township] == [("东大街街道", 300)]
+    assert [(r.label, r.due) for r in progress.by_department] == [(depts.street_office.name, 300)]
+    late = selectors.campaign_progress(campaign=campaign, today=campaign.deadline + dt.timedelta(days=10))
+    assert late.total.overdue == 300
     # Township (属地): the street office of 东大街街道 holds them all, due by the deadline.
     assert set(campaign_tasks(campaign).values_list("responsible_department", flat=True)) == {depts.street_office.pk}
     assert set(campaign_tasks(campaign).values_list("due_date", flat=True)) <= {
