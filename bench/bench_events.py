@@ -388,6 +388,7 @@ def main() -> None:
             f"/api/v1/gatherings/?{township}&{month}",
         ),
         ("list, unfiltered first page (township officer)", "township_officer", "/gatherings/"),
+        ("list, unfiltered first page (district police staff)", "police_staff", "/gatherings/"),
         ("attention list (district leader)", "district_leader", "/gatherings/attention/"),
     ]
     results = []

@@ -22,7 +22,7 @@ Do:
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from crowdsafe.org.access import NOTHING, Scope, get_scope, granted_q, in_q, minimal_prefixes, path_q
 from crowdsafe.org.choices import DepartmentKind, Role
@@ -62,22 +62,30 @@ def task_holder_q(scope: Scope) -> Q:
     )
 
 
-def assigned_gathering_ids_q(scope: Scope) -> Q:
-    """Gatherings on which one of the user's departments or organisations holds a task (a subquery)."""
+def assigned_gathering_ids_q(scope: Scope, *, narrow: bool = False) -> Q:
+    """Gatherings on which one of the user's departments or organisations holds a task.
+
+    ``narrow``: the rest of the query already picks a few hundred gatherings at most (one territory, one month):
+    then an EXISTS, which PostgreSQL checks for each of them through the task table's subject index. Otherwise
+    ``pk IN (subquery)``, read once into a hash: a district bureau holds thousands of tasks, and checking the whole
+    register one gathering at a time would be far slower."""
     if not scope.department_ids and not scope.organisation_ids:
         return NOTHING
-    subjects = Task.objects.filter(subject_type=SUBJECT_TYPE).filter(task_holder_q(scope)).values("subject_id")
-    return Q(pk__in=subjects)
+    tasks = Task.objects.filter(subject_type=SUBJECT_TYPE).filter(task_holder_q(scope))
+    if narrow:
+        return Q(Exists(tasks.filter(subject_id=OuterRef("pk"))))
+    return Q(pk__in=tasks.values("subject_id"))
 
 
-def visible_q(scope: Scope) -> Q:
-    """Gatherings the user may see (the caller handles superusers, who see everything)."""
+def visible_q(scope: Scope, *, narrow: bool = False) -> Q:
+    """Gatherings the user may see (the caller handles superusers, who see everything). ``narrow``: see
+    ``assigned_gathering_ids_q``."""
     from events.models import Gathering
 
     return (
         path_q(territory_paths(scope), field="jurisdiction_path")
         | (Q(reported_by_id=scope.user_id) if scope.user_id else NOTHING)
-        | assigned_gathering_ids_q(scope)
+        | assigned_gathering_ids_q(scope, narrow=narrow)
         | granted_q(scope, Gathering, "view_gathering")
     )
 

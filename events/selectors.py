@@ -41,7 +41,7 @@ def gathering_visible(*, user) -> QuerySet[Gathering]:
     return qs.select_related("venue", "grid")
 
 
-def _within(*, user, path: str | None) -> QuerySet[Gathering]:
+def _within(*, user, path: str | None, narrow: bool = False) -> QuerySet[Gathering]:
     """The gatherings the user may see in the subtree ``path`` (all of them when None). When the subtree lies in
     the user's own territory, the territory filter is the whole scope: the scope's OR (territory, own reports,
     assigned, shared) is left out, so PostgreSQL estimates the rows of the territory-and-date range from the one
@@ -52,7 +52,7 @@ def _within(*, user, path: str | None) -> QuerySet[Gathering]:
     scope = get_scope(user)
     implied = scope.is_superuser or (path and any(path.startswith(p) for p in territory_paths(scope)))
     if not implied:
-        qs = qs.filter(visible_q(scope))
+        qs = qs.filter(visible_q(scope, narrow=narrow))
     return qs.select_related("venue", "grid")
 
 
@@ -92,7 +92,9 @@ def gathering_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySe
     path = _territory_path(filters)
     if path == _NO_PATH:
         return Gathering.objects.none()
-    qs = _within(user=user, path=path)
+    # One territory and a date range pick few enough gatherings to check the scope one by one.
+    narrow = bool(path) and bool(filters.get("date_from") or filters.get("date_to"))
+    qs = _within(user=user, path=path, narrow=narrow)
     if filters.get("date_from"):
         qs = qs.filter(starts_at__gte=_aware_day_start(filters["date_from"]))
     if filters.get("date_to"):
@@ -171,7 +173,7 @@ def map_gatherings(*, user, filters: Mapping[str, Any] | None = None, now: dt.da
     if path == _NO_PATH:
         return []
     qs = (
-        _within(user=user, path=path)
+        _within(user=user, path=path, narrow=bool(path))
         .filter(status__in=OPEN_STATUSES, starts_at__lt=now + dt.timedelta(days=MAP_AHEAD_DAYS))
         .filter(Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now - dt.timedelta(hours=12)))
         .filter(Q(latitude__isnull=False) | Q(venue__latitude__isnull=False))

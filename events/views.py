@@ -120,7 +120,10 @@ def gathering_list(request):
     filters = form.selector_filters()
     gatherings = selectors.gathering_list(user=request.user, filters=filters)
     page = Paginator(gatherings, PAGE_SIZE).get_page(request.GET.get("page"))
-    territories = jurisdiction_list(user=request.user).exclude(level="grid")[:TERRITORY_SUGGESTIONS]
+    # Suggestions for the territory filter: districts and townships (a community or grid is one tap deeper).
+    territories = jurisdiction_list(user=request.user).filter(level__in=["city", "district", "township"])[
+        :TERRITORY_SUGGESTIONS
+    ]
     return render(
         request,
         "events/gathering_list.html",

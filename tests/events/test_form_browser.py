@@ -73,13 +73,14 @@ def test_a_grid_worker_logs_a_gathering_on_a_phone_and_a_double_submit_makes_one
     try:
         page.goto(f"{live_server.url}/gatherings/new/")
         page.wait_for_selector("[data-locate-status][data-state=ok]")  # the location was allowed: taken at once
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "events-form-phone.png"), full_page=False)
         fill_the_form(page)
         assert page.input_value("input[name=latitude]") == "36.096800"
         send = page.locator("[data-submit]")
         box = send.bounding_box()
         assert box["height"] >= 48 and box["width"] >= 300  # a big touch target
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "events-form-phone.png"), full_page=False)
+        page.screenshot(path=str(ARTIFACTS / "events-form-phone-filled.png"), full_page=False)
         send.dblclick()
         page.wait_for_url(DETAIL_URL)
         page.wait_for_selector("[data-risk-level]")
