@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.choices import (
     DecisionKind,
@@ -80,7 +81,9 @@ class GatheringFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Starting until"), required=False, widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_FILTER_CHOICES)
     risk_level = forms.ChoiceField(
-        label=_("Risk level"), required=False, choices=[("", _("All levels")), *RiskLevel.choices]
+        label=_("Risk level"),
+        required=False,
+        choices=[("", pgettext_lazy("risk level", "All levels")), *RiskLevel.choices],
     )
     source = forms.ChoiceField(
         label=_("Source"), required=False, choices=[("", _("All sources")), *GatheringSource.choices]

@@ -172,3 +172,63 @@ def test_a_refused_location_and_a_refused_photo_are_said_plainly(browser, live_s
         assert Gathering.objects.count() == 0
     finally:
         context.close()
+
+
+def test_the_list_maps_current_gatherings_coloured_by_risk_without_tiles(browser, live_server, city, users, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.events.conftest import report
+
+    settings.MAP_TILE_URL = ""
+    now = timezone.now()
+    report(
+        users.grid_worker,
+        grid=city.grid,
+        title="红色",
+        latitude="36.0968",
+        longitude="114.3523",
+        starts_at=now + dt.timedelta(hours=2),
+        estimated_attendance_max=6000,
+    )
+    report(
+        users.grid_worker,
+        grid=city.grid,
+        title="蓝色",
+        latitude="36.0990",
+        longitude="114.3560",
+        starts_at=now + dt.timedelta(days=2),
+        estimated_attendance_max=50,
+    )
+    report(
+        users.grid_worker,
+        grid=city.grid,
+        title="去年的",
+        latitude="36.0990",
+        longitude="114.3560",
+        starts_at=now - dt.timedelta(days=300),
+        estimated_attendance_max=50,
+    )
+    client = Client()
+    client.force_login(users.township_officer)
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    page = context.new_page()
+    outside = []
+    page.on(
+        "request", lambda request: outside.append(request.url) if not request.url.startswith(live_server.url) else None
+    )
+    try:
+        page.goto(f"{live_server.url}/gatherings/")
+        page.wait_for_selector("[data-gatherings-map][data-map-ready=true]")
+        assert page.get_attribute("[data-gatherings-map]", "data-map-dots") == "2"  # last year's is not current
+        assert page.locator(".gathering-dot-red").count() == 1
+        assert page.locator(".gathering-dot-blue").count() == 1
+        assert page.eval_on_selector(".gathering-dot-red", "e => e.getAttribute('fill')") == "#b3261e"
+        assert page.locator("[data-gathering-table] tbody tr").count() == 3
+        assert outside == []  # nothing from a CDN
+        page.screenshot(path=str(ARTIFACTS / "events-list-desktop.png"), full_page=True)
+    finally:
+        context.close()
