@@ -20,8 +20,9 @@ from crowdsafe.org.access import get_scoped_or_404
 from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.models import Jurisdiction
 from events import access, selectors, spreadsheets
+from events.choices import MeasureKind
 from events.forms import GatheringFilterForm, ImportForm
-from events.models import Measure
+from events.models import Measure, choice_label
 from events.services.imports import gathering_import_accept_valid_rows, gathering_import_start, import_progress
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,12 +33,14 @@ def _townships() -> dict[str, str]:
     return dict(Jurisdiction.objects.filter(level=JurisdictionLevel.TOWNSHIP).values_list("path", "name"))
 
 
-def _measures_in_words(gathering_ids) -> dict[int, str]:
+def _measures_in_words(gatherings) -> dict[int, str]:
+    """The measures applied to each of ``gatherings`` (a queryset), in words, in one query."""
     words: dict[int, list[str]] = defaultdict(list)
-    for chunk_start in range(0, len(gathering_ids), EXPORT_CHUNK):
-        chunk = gathering_ids[chunk_start : chunk_start + EXPORT_CHUNK]
-        for measure in Measure.objects.filter(gathering_id__in=chunk).order_by("gathering_id", "applied_at", "id"):
-            words[measure.gathering_id].append(str(measure.get_kind_display()))
+    measures = Measure.objects.filter(gathering__in=gatherings.values("pk")).order_by(
+        "gathering_id", "applied_at", "id"
+    )
+    for gathering_id, kind in measures.values_list("gathering_id", "kind").iterator(chunk_size=EXPORT_CHUNK):
+        words[gathering_id].append(choice_label(MeasureKind, kind))
     return {pk: "、".join(dict.fromkeys(names)) for pk, names in words.items()}
 
 
@@ -45,10 +48,11 @@ def _measures_in_words(gathering_ids) -> dict[int, str]:
 def gathering_export(request):
     """The filtered list as .xlsx, in the import format (an export imports again)."""
     filters = GatheringFilterForm(request.GET).selector_filters()
-    gatherings = list(selectors.gathering_list(user=request.user, filters=filters).order_by("starts_at", "id"))
+    gatherings = selectors.gathering_list(user=request.user, filters=filters).order_by("starts_at", "id")
+    measures = _measures_in_words(gatherings)
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     spreadsheets.write_gatherings(
-        gatherings, output, townships=_townships(), measures=_measures_in_words([g.pk for g in gatherings])
+        gatherings.iterator(chunk_size=EXPORT_CHUNK), output, townships=_townships(), measures=measures
     )
     output.seek(0)
     filename = f"gatherings-{timezone.localtime():%Y%m%d-%H%M}.xlsx"

@@ -410,3 +410,42 @@ def test_the_reporter_edits_until_verified(city, users):
     services.gathering_update(gathering=gathering, actor=users.township_officer, data={"estimated_attendance_max": 180})
     entry = ActionLog.objects.filter(subject_id=gathering.pk, verb="updated").latest("pk")
     assert entry.data["changes"]["estimated_attendance_max"] == ["150", "180"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_of_one_form_at_the_same_moment_make_one_record(city, users):
+    """The race the unique form key closes: both sends pass the lookup, one INSERT wins, the other returns it."""
+    import threading
+
+    from django.db import connection
+
+    key = uuid.uuid4()
+    values = {
+        "kind": GatheringKind.CELEBRATION,
+        "grid": city.grid,
+        "location_name": "广场",
+        "starts_at": a_working_afternoon(),
+        "estimated_attendance_max": 80,
+        "source": GatheringSource.GRID_PATROL,
+    }
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def send():
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.gathering_report(actor=users.grid_worker, idempotency_key=key, **values))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert Gathering.objects.count() == 1
+    assert sorted(created for _g, created in results) == [False, True]
+    assert {g.pk for g, _c in results} == {Gathering.objects.get().pk}
