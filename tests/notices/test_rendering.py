@@ -295,7 +295,7 @@ def test_the_qr_code_is_drawn_from_the_verification_url(city, venue):
     # The QR code is printed in the top right corner of page 1 (dark modules there).
     image = page_image(content, dpi=DPI).convert("L")
     corner = image.crop((int(160 * MM), int(37 * MM), int(184 * MM), int(58 * MM)))
-    assert sum(1 for value in corner.getdata() if value < 100) > 50
+    assert sum(1 for value in corner.get_flattened_data() if value < 100) > 50
 
 
 def test_a_full_page_holds_22_lines_of_28_characters(city, venue):
