@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -41,7 +43,8 @@ def test_the_subtree_query_is_a_prefix_match_that_can_use_the_path_index(city, u
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     # Django's varchar_pattern_ops index for the unique path column ("..._like") turns the prefix into a range.
-    assert "Index Scan using org_jurisdiction_path_" in plan and "_like" in plan, plan
+    # An index scan or, when the statistics say more rows match, a bitmap index scan: either way that index.
+    assert re.search(r"Index Scan (using|on) org_jurisdiction_path_\w*_like", plan), plan
     assert "~>=~" in plan, plan
 
 

@@ -20,6 +20,14 @@ pytestmark = pytest.mark.django_db
 T0 = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=5)
 
 
+@pytest.fixture(autouse=True)
+def _t0():
+    """T0 is a few minutes after each test starts, not after the module was collected: in a long run the
+    deliveries a test makes (due at the real now) would otherwise be due after T0 and not be sent at T0."""
+    global T0
+    T0 = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=5)
+
+
 @pytest.fixture
 def hook(city, robot, settings):
     settings.NOTIFICATIONS_DELIVERY_MAX_ATTEMPTS = 3
