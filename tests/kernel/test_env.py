@@ -1,0 +1,72 @@
+"""Settings read from the environment: a value that cannot be read stops the start, naming the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from crowdsafe.env import envbool, envint
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("value", ["1", "true", "True", "YES", "on", " on "])
+def test_a_true_word_reads_as_true(monkeypatch, value):
+    monkeypatch.setenv("CROWDSAFE_TEST_FLAG", value)
+    assert envbool("CROWDSAFE_TEST_FLAG", False) is True
+
+
+@pytest.mark.parametrize("value", ["0", "false", "False", "NO", "off"])
+def test_a_false_word_reads_as_false(monkeypatch, value):
+    monkeypatch.setenv("CROWDSAFE_TEST_FLAG", value)
+    assert envbool("CROWDSAFE_TEST_FLAG", True) is False
+
+
+@pytest.mark.parametrize("value", [None, "", "  "])
+def test_an_unset_or_empty_boolean_is_the_default(monkeypatch, value):
+    if value is None:
+        monkeypatch.delenv("CROWDSAFE_TEST_FLAG", raising=False)
+    else:
+        monkeypatch.setenv("CROWDSAFE_TEST_FLAG", value)
+    assert envbool("CROWDSAFE_TEST_FLAG", True) is True
+    assert envbool("CROWDSAFE_TEST_FLAG", False) is False
+
+
+@pytest.mark.parametrize("value", ["flase", "ture", "2", "y", "enabled"])
+def test_a_misspelt_boolean_is_refused_naming_the_variable_and_the_accepted_words(monkeypatch, value):
+    monkeypatch.setenv("CROWDSAFE_TEST_FLAG", value)
+    with pytest.raises(ImproperlyConfigured) as caught:
+        envbool("CROWDSAFE_TEST_FLAG", False)
+    message = str(caught.value)
+    assert "CROWDSAFE_TEST_FLAG" in message and repr(value) in message
+    assert all(word in message for word in ("true", "false", "1", "0", "yes", "no", "on", "off"))
+
+
+def test_a_whole_number_is_read_and_unset_is_the_default(monkeypatch):
+    monkeypatch.setenv("CROWDSAFE_TEST_NUMBER", " 42 ")
+    assert envint("CROWDSAFE_TEST_NUMBER", 7) == 42
+    monkeypatch.setenv("CROWDSAFE_TEST_NUMBER", "")
+    assert envint("CROWDSAFE_TEST_NUMBER", 7) == 7
+
+
+@pytest.mark.parametrize("value", ["60s", "1.5", "ten"])
+def test_a_number_that_is_not_whole_is_refused_naming_the_variable(monkeypatch, value):
+    monkeypatch.setenv("CROWDSAFE_TEST_NUMBER", value)
+    with pytest.raises(ImproperlyConfigured) as caught:
+        envint("CROWDSAFE_TEST_NUMBER", 60)
+    assert "CROWDSAFE_TEST_NUMBER" in str(caught.value) and "whole number" in str(caught.value)
+
+
+def test_the_platform_refuses_to_start_with_debug_misspelt():
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "crowdsafe.settings", "DEBUG": "flase"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "DEBUG='flase'" in result.stderr
