@@ -42,9 +42,36 @@ def ancestor_paths(path: str) -> list[str]:
     return [PATH_SEPARATOR.join(parts[:i]) + PATH_SEPARATOR for i in range(1, len(parts))]
 
 
+DEPARTMENT_ROLES = frozenset({Role.STAFF, Role.HEAD})
+JURISDICTION_ROLES = frozenset({Role.GRID_WORKER, Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN})
+# The territory people who coordinate rather than patrol: township officers, leaders, administrators.
+COORDINATOR_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN})
+OVERSIGHT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
+
+Roles = str | Iterable[str] | None
+
+
+def _roles(roles: Roles, default: frozenset[str]) -> frozenset[str]:
+    """``roles`` as a set: one role, several, or (None) ``default``."""
+    if roles is None:
+        return default
+    if isinstance(roles, str):
+        return frozenset({roles})
+    return frozenset(roles)
+
+
 @dataclass(frozen=True)
 class Scope:
-    """What one user may see by default. Built by ``get_scope`` with one query."""
+    """What one user may see by default. Built by ``get_scope`` with one query.
+
+    The vocabulary every app's ``access`` module speaks (one meaning each, no app keeps its own copy):
+
+    - ``paths_for(roles)``: the subtrees the user works in through memberships in ``roles``;
+    - ``covers(path, roles)``: whether one of those subtrees holds ``path``;
+    - ``departments_for(roles)`` and ``department_covering(path, roles)``: the user's active departments;
+    - ``organisation_ids_for(roles)`` and ``jurisdiction_ids_for(roles)``: the organisations and jurisdictions
+      the user belongs to in ``roles``.
+    """
 
     user_id: int | None = None
     is_superuser: bool = False
@@ -77,11 +104,77 @@ class Scope:
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
 
-    def covers_path(self, path: str) -> bool:
-        return self.is_superuser or any(path.startswith(p) for p in self.territory_paths)
+    def paths_for(self, roles: Roles = None, *, department_kind: str | None = None) -> tuple[str, ...]:
+        """The subtrees the user works in through memberships in one of ``roles`` (one role, several, or None for
+        every government role): a jurisdiction membership's jurisdiction, an active department's jurisdiction.
+        With ``department_kind`` only departments of that kind count (a jurisdiction has no kind).
+        Organisations are no territory: their members never get a path here."""
+        wanted = _roles(roles, GOVERNMENT_ROLES)
+        paths = []
+        for m in self.memberships:
+            if m.role not in wanted:
+                continue
+            if m.department_id:
+                if m.department.is_active and (department_kind is None or m.department.kind == department_kind):
+                    paths.append(m.department.jurisdiction.path)
+            elif m.jurisdiction_id and department_kind is None:
+                paths.append(m.jurisdiction.path)
+        return minimal_prefixes(paths)
+
+    def covers(self, path: str | None, roles: Roles = None, *, department_kind: str | None = None) -> bool:
+        """May the user act on the place at ``path`` through their territory (``paths_for``)? Superusers cover
+        everything; an empty path (a subject with no place) lies in nobody's territory."""
+        if self.is_superuser:
+            return True
+        return bool(path) and any(path.startswith(p) for p in self.paths_for(roles, department_kind=department_kind))
+
+    def departments_for(self, roles: Roles = None, *, kind: str | None = None) -> list:
+        """The user's active departments where they hold one of ``roles`` (default: staff or head), of ``kind``
+        when given."""
+        wanted = _roles(roles, DEPARTMENT_ROLES)
+        return [
+            m.department
+            for m in self.memberships
+            if m.role in wanted
+            and m.department_id
+            and m.department.is_active
+            and (kind is None or m.department.kind == kind)
+        ]
+
+    def department_covering(self, path: str | None, roles: Roles = None):
+        """The user's department (in ``roles``, default staff or head) whose jurisdiction holds ``path``: the
+        nearest one, or None."""
+        if not path:
+            return None
+        candidates = [d for d in self.departments_for(roles) if path.startswith(d.jurisdiction.path)]
+        if not candidates:
+            return None
+        return max(candidates, key=lambda d: len(d.jurisdiction.path))
+
+    def organisation_ids_for(self, roles: Roles = None) -> frozenset[int]:
+        """The organisations the user acts for in one of ``roles`` (default: organizer or venue operator)."""
+        wanted = _roles(roles, EXTERNAL_ROLES)
+        return frozenset(m.organisation_id for m in self.memberships if m.role in wanted and m.organisation_id)
+
+    def jurisdiction_ids_for(self, roles: Roles = None) -> frozenset[int]:
+        """The jurisdictions the user belongs to in one of ``roles`` (default: every jurisdiction role)."""
+        wanted = _roles(roles, JURISDICTION_ROLES)
+        return frozenset(m.jurisdiction_id for m in self.memberships if m.role in wanted and m.jurisdiction_id)
 
 
 EMPTY_SCOPE = Scope()
+# The platform itself acting (data migrations, scheduled scans, demo data, management commands): no user, and
+# no limit. Services receive ``actor=None`` for it; ``actor_scope`` turns that into this scope.
+SYSTEM_SCOPE = Scope(is_superuser=True)
+
+
+def actor_scope(actor) -> Scope:
+    """The scope a service checks its ``can_*`` predicates against: the acting user's, or the platform's own
+    (``SYSTEM_SCOPE``) when ``actor`` is None. Views pass ``request.user``, which is never None, so an anonymous
+    visitor gets the empty scope, never the platform's."""
+    if actor is None:
+        return SYSTEM_SCOPE
+    return get_scope(actor)
 
 
 def get_scope(user) -> Scope:
