@@ -46,6 +46,19 @@ app.conf.beat_schedule = {
         "schedule": dt.timedelta(seconds=envint("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", 60)),
         "options": {"expires": max(5, envint("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", 60))},
     },
+    # Urgent alerts not acknowledged within ALERTS_ACK_MINUTES: sent again and passed one person up, each once
+    # (alerts/services.py, claimed with SKIP LOCKED). Expires rather than piling up while the workers are down.
+    "alerts-escalate": {
+        "task": "alerts.tasks.escalate",
+        "schedule": dt.timedelta(seconds=60),
+        "options": {"expires": 55},
+    },
+    # Recipient coverage: a task for the city administrator for each holder nobody can remind and each
+    # department whose deliveries failed in the last day (alerts/coverage.py). Idempotent.
+    "alerts-coverage-check": {
+        "task": "alerts.tasks.coverage_check",
+        "schedule": crontab(hour=7, minute=10),
+    },
     # Official documents whose render task was lost (broker down when they were issued): rendered by a scan over
     # the documents still without a PDF a while after issue. Rendering is idempotent; the scan expires if late.
     "notices-render-pending": {

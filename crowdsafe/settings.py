@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drills",
     "notices",
     "notifications",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +261,11 @@ NOTIFICATIONS_WEBHOOK_ALLOWED_HOSTS = envlist(
     "NOTIFICATIONS_WEBHOOK_ALLOWED_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
 )
 NOTIFICATIONS_BELL_POLL_SECONDS = envint("NOTIFICATIONS_BELL_POLL_SECONDS", 30)
+# Urgent alerts (alerts/conf.py): minutes to acknowledge before an alert is sent again and passed one person up
+# (head, then the territory's leader, at most ALERTS_MAX_HOPS steps); how long an acknowledgment link is valid.
+ALERTS_ACK_MINUTES = envint("ALERTS_ACK_MINUTES", 5)
+ALERTS_ACK_LINK_HOURS = envint("ALERTS_ACK_LINK_HOURS", 24)
+ALERTS_MAX_HOPS = envint("ALERTS_MAX_HOPS", 3)
 
 # SMS: a backend class. The console and file backends are for development and never count as delivered; the
 # HTTP adapter posts to an SMS gateway (SMS_HTTP_URL, with SMS_HTTP_TOKEN as a bearer token).

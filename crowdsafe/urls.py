@@ -24,5 +24,6 @@ urlpatterns = [
     # The public verification page of official documents, short for the QR codes printed on them.
     path("v/", include("notices.verify_urls")),
     path("notifications/", include("notifications.urls")),
+    path("alerts/", include("alerts.urls")),
     path("", include("crowdsafe.web.urls")),
 ]

@@ -22,6 +22,8 @@ class SubjectKind(models.TextChoices):
     EMERGENCY_PLAN = "emergency_plan", _("Emergency plan")
     AFTER_ACTION_ITEM = "after_action_item", _("Drill after-action item")
     JURISDICTION = "jurisdiction", _("Jurisdiction")
+    # Translators: 提醒接收人缺口（无人可接收提醒，或发送失败）
+    COVERAGE_ISSUE = "coverage_issue", _("Recipient coverage gap")
 
 
 class TriggerEvent(models.TextChoices):

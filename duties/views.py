@@ -23,6 +23,7 @@ from crowdsafe.org.access import get_scope, get_scoped_or_404
 from duties import selectors, services
 from duties.access import can_manage, can_work
 from duties.conditions import describe_conditions
+from duties.coverage import recipient_gaps
 from duties.explain import calendar_warning, explain
 from duties.forms import BulkForm, CompleteForm, ReasonForm, ReassignForm, TaskFilterForm
 from duties.subjects import registration_for_name
@@ -296,8 +297,15 @@ def rules_health(request):
             )
             entry["tops"].append({"jurisdiction": gap.jurisdiction, "below": below})
     unassigned = list(selectors.unassigned_tasks(user=request.user)[:200])
+    # Holders of open tasks whom no reminder can reach (issue 14: never silent).
+    uncovered = recipient_gaps(within=selectors.health_paths(request.user))
     return render(
         request,
         "duties/rules_health.html",
-        {"rules": list(by_rule.values()), "gap_count": len(gaps), "unassigned": unassigned},
+        {
+            "rules": list(by_rule.values()),
+            "gap_count": len(gaps),
+            "unassigned": unassigned,
+            "recipient_gaps": uncovered,
+        },
     )

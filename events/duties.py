@@ -38,7 +38,15 @@ INDUSTRY_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "events.industry_civil_affairs": ("civil_affairs", ("elderly_care",)),
 }
 SPECIAL_EQUIPMENT = "events.industry_special_equipment"
+# Duties only red (重大) calls for, beyond orange's: seeded by alerts/migrations/0002_seed_rules.py.
+RED_KEYS = (
+    "events.red_emergency_readiness",
+    "events.red_flow_control",
+    "events.red_fire_standby",
+    "events.red_territorial_command",
+)
 ALL_KEYS = (
+    *RED_KEYS,
     TERRITORIAL_CONTROL,
     TERRITORIAL_VERIFY,
     CONFIRM_EXPECTED,

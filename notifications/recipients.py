@@ -48,7 +48,8 @@ def reminder_recipients(reminders: Iterable) -> dict[int, list]:
     if org_ids:
         q |= Q(organisation_id__in=sorted(org_ids))
     if township_ids:
-        q |= Q(jurisdiction_id__in=sorted(township_ids), role=Role.TOWNSHIP_OFFICER)
+        # A township's officers; the city itself (a coverage gap's task) is held for its administrators.
+        q |= Q(jurisdiction_id__in=sorted(township_ids), role__in=[Role.TOWNSHIP_OFFICER, Role.ADMIN])
     if paths:
         q |= Q(jurisdiction__path__in=sorted(paths), role=Role.LEADER)
     staff, heads, org_people, officers = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
@@ -66,7 +67,7 @@ def reminder_recipients(reminders: Iterable) -> dict[int, list]:
                 heads[m.department_id].append(m.user)
             elif m.organisation_id in org_ids:
                 org_people[m.organisation_id].append(m.user)
-            elif m.jurisdiction_id in township_ids and m.role == Role.TOWNSHIP_OFFICER:
+            elif m.jurisdiction_id in township_ids and m.role in (Role.TOWNSHIP_OFFICER, Role.ADMIN):
                 officers[m.jurisdiction_id].append(m.user)
             if m.role == Role.LEADER and m.jurisdiction_id and m.jurisdiction.path in paths:
                 leaders[m.jurisdiction.path].append(m.user)
@@ -100,3 +101,20 @@ def reminder_recipients(reminders: Iterable) -> dict[int, list]:
                 unique.append(user)
         result[reminder.pk] = unique
     return result
+
+
+def fallback_leaders(task) -> list:
+    """Who is told when nobody of a task's holder can be reached (never silent): the leaders of the nearest
+    jurisdiction, at or above the subject's, that has leaders. One query."""
+    paths = [task.jurisdiction_path, *reversed(ancestor_paths(task.jurisdiction_path))]
+    by_path: dict[str, list] = defaultdict(list)
+    for m in (
+        Membership.objects.filter(jurisdiction__path__in=paths, role=Role.LEADER, user__is_active=True)
+        .select_related("user", "jurisdiction")
+        .order_by("user__full_name", "user__username", "id")
+    ):
+        by_path[m.jurisdiction.path].append(m.user)
+    for path in paths:
+        if by_path.get(path):
+            return by_path[path]
+    return []

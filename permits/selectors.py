@@ -82,11 +82,12 @@ def review_queue(
     scope = get_scope(user)
     qs = PermitApplication.objects.filter(state__in=REVIEW_STATE_VALUES)
     if not scope.is_superuser:
-        qs = qs.filter(licensing_department_id__in=sorted(scope.department_ids))
-    if filters.get("state"):
-        qs = qs.filter(state=filters["state"])
-    if filters.get("overdue"):
-        qs = qs.filter(review_due__lt=timezone.localdate())
+        mine = Q(licensing_department_id__in=sorted(scope.department_ids))
+        for path in scope.admin_paths:
+            # The city's administrator sees (read-only) what waits for every licensing department of the city.
+            mine |= Q(licensing_department__jurisdiction__path__startswith=path)
+        qs = qs.filter(mine)
+    qs = ReviewQueueFilterSet.of(filters).apply(qs)
     return qs.select_related(*related).order_by("review_due", "id")
 
 

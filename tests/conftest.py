@@ -25,6 +25,7 @@ SEEDING_MIGRATIONS = [
     "drills.migrations.0002_seed_rules",
     "risk.migrations.0002_seed_bands_and_rules",
     "events.migrations.0002_seed_rules_and_defaults",
+    "alerts.migrations.0002_seed_rules",
 ]
 
 

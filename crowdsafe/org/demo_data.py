@@ -422,6 +422,8 @@ DEMO_USERS = [
         "role": Role.STAFF,
         "department": ("410502", "安阳市公安局文峰分局"),
         "title": "民警",
+        # On the branch's on-duty desk (值班): urgent alerts of its territory reach the people on duty first.
+        "on_duty": True,
     },
     {
         "city": "410500",
@@ -446,6 +448,76 @@ DEMO_USERS = [
         "role": Role.TOWNSHIP_OFFICER,
         "jurisdiction": "410502001",
         "title": "平安建设办公室主任",
+    },
+    # The same person works in the street's office (街道办事处), which holds the street's tasks: without this
+    # membership nobody could receive that department's reminders.
+    {
+        "city": "410500",
+        "username": "demo_township",
+        "full_name": "赵磊",
+        "role": Role.STAFF,
+        "department": ("410502001", "东大街街道办事处"),
+        "title": "平安建设办公室主任",
+    },
+    # 安阳市公安局 licenses events of 5,000 people or more (Order 505 Art. 12): a reviewer and the head who signs.
+    {
+        "city": "410500",
+        "username": "demo_city_police",
+        "full_name": "马超",
+        "role": Role.STAFF,
+        "department": ("410500", "安阳市公安局"),
+        "title": "治安管理支队民警",
+        "on_duty": True,
+    },
+    {
+        "city": "410500",
+        "username": "demo_city_police_head",
+        "full_name": "高志远",
+        "role": Role.HEAD,
+        "department": ("410500", "安阳市公安局"),
+        "title": "治安管理支队支队长",
+    },
+    # The departments that join site inspections (联合踏勘) and receive red alerts.
+    {
+        "city": "410500",
+        "username": "demo_city_fire",
+        "full_name": "郑凯",
+        "role": Role.STAFF,
+        "department": ("410500", "安阳市消防救援支队"),
+        "title": "防火监督员",
+    },
+    {
+        "city": "410500",
+        "username": "demo_fire",
+        "full_name": "何明",
+        "role": Role.STAFF,
+        "department": ("410502", "文峰区消防救援大队"),
+        "title": "防火监督员",
+    },
+    {
+        "city": "410500",
+        "username": "demo_emergency",
+        "full_name": "罗丹",
+        "role": Role.STAFF,
+        "department": ("410502", "文峰区应急管理局"),
+        "title": "应急值守科科员",
+        "on_duty": True,
+    },
+    {
+        "city": "410500",
+        "username": "demo_market",
+        "full_name": "梁晓",
+        "role": Role.STAFF,
+        "department": ("410502", "文峰区市场监督管理局"),
+        "title": "特种设备安全监察员",
+    },
+    {
+        "city": "410500",
+        "username": "demo_housing",
+        "full_name": "宋佳",
+        "role": Role.STAFF,
+        "department": ("410502", "文峰区住房和城乡建设局"),
+        "title": "建设工程安全监督员",
     },
     {
         "city": "410500",

@@ -193,6 +193,11 @@ class Membership(models.Model):
         related_name="memberships",
     )
     title = models.CharField(_("title"), max_length=64, blank=True)
+    # The department's on-duty desk (值班): urgent alerts for its territory go to the people on duty first (all
+    # its staff and heads when nobody is marked). Set in the admin as the duty roster changes.
+    on_duty = models.BooleanField(
+        _("on duty"), default=False, help_text=_("Staff or head on the department's on-duty desk (值班) for alerts.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

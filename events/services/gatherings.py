@@ -19,9 +19,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.informing import gathering_news
+from alerts.services import alert_raise
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
-from crowdsafe.org.access import actor_scope
 from crowdsafe.org.models import Jurisdiction, Organisation
 from duties.choices import TaskStatus
 from events import access
@@ -160,7 +161,7 @@ def _validate(gathering: Gathering, *, now: dt.datetime) -> None:
 
 
 def _check_placement(*, actor, gathering: Gathering) -> None:
-    if not access.can_report_at(actor_scope(actor), gathering):
+    if not access.can_report_at(actor=actor, grid=gathering.grid, venue=gathering.venue):
         raise PermissionDeniedError(
             _("%(grid)s is outside your territory.") % {"grid": gathering.grid.name}, field="grid"
         )
@@ -196,6 +197,17 @@ def _log_risk(gathering: Gathering, *, actor, previous: str, reason: str = "", d
         reason=reason or "；".join(gathering.risk_reasons),
         data={"source": gathering.risk_source, **(data or {})},
     )
+    # Orange or red (triage, override, headcount, signed-off assessment): the one urgent-alert path decides who
+    # is told (rule "gathering.risk_level"); the same level again alerts nobody twice. Not for a prediction.
+    if gathering.status != GatheringStatus.EXPECTED:
+        alert_raise(
+            rule_key="gathering.risk_level",
+            subject=gathering,
+            level=gathering.risk_level,
+            jurisdiction=gathering.grid,
+            reason=reason or "；".join(gathering.risk_reasons),
+            actor=actor,
+        )
 
 
 def gathering_report(
@@ -288,7 +300,7 @@ def gathering_update(*, gathering: Gathering, actor, data: Mapping[str, Any], re
     with transaction.atomic():
         # The lock makes two concurrent edits apply one after the other, each checked against the other's result.
         row = locked(gathering)
-        if not access.can_edit(actor_scope(actor), row):
+        if not access.can_edit(actor=actor, gathering=row):
             if row.is_terminal:
                 refuse(_("This gathering is closed (%(status)s).") % {"status": row.get_status_display()})
             raise PermissionDeniedError(_("You may see this gathering but not change it."))
@@ -438,6 +450,7 @@ def gathering_verify(*, gathering: Gathering, actor, note: str = "") -> Gatherin
 
         tasks_settle(subject=row, keys=[TERRITORIAL_VERIFY], actor=actor, note=_("The gathering was verified."))
         evaluate(row, actor=actor, events=("state_changed", "updated"))
+        gathering_news(row, "verified", actor=actor, detail=note.strip())
     return row
 
 
@@ -489,6 +502,7 @@ def gathering_dismiss(*, gathering: Gathering, actor, reason: str) -> Gathering:
             note=_("The gathering was dismissed: %(reason)s") % {"reason": reason},
         )
         evaluate(row, actor=actor, events=("state_changed", "updated"))
+        gathering_news(row, "dismissed", actor=actor, detail=reason)
     return row
 
 
@@ -496,7 +510,7 @@ def gathering_start_monitoring(*, gathering: Gathering, actor, reason: str = "")
     """Measures are active: the gathering is under monitoring (usually started by recording the first measure)."""
     with transaction.atomic():
         row = locked(gathering)
-        if not access.can_work(actor_scope(actor), row):
+        if not access.can_work(actor=actor, gathering=row):
             raise PermissionDeniedError(_("You may see this gathering but not record field work on it."))
         if not row.can_monitor():
             refuse(
@@ -513,7 +527,7 @@ def gathering_end(*, gathering: Gathering, actor, ended_at: dt.datetime | None =
     are closed as done."""
     with transaction.atomic():
         row = locked(gathering)
-        if not access.can_work(actor_scope(actor), row):
+        if not access.can_work(actor=actor, gathering=row):
             raise PermissionDeniedError(_("You may see this gathering but not record field work on it."))
         if not row.can_end():
             refuse(
@@ -697,4 +711,5 @@ def gathering_merge(*, gathering: Gathering, into: Gathering, actor, reason: str
             row, actor=actor, outcome=TaskStatus.CANCELLED, note=_("Merged into “%(title)s”.") % {"title": target.title}
         )
         evaluate(row, actor=actor, events=("state_changed", "updated"))
+        gathering_news(row, "merged", actor=actor, detail=target.title)
     return row

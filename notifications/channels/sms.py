@@ -106,7 +106,12 @@ def get_backend() -> SmsBackend:
     return import_string(settings.SMS_BACKEND)()
 
 
-def sms_text(*, title: str, urgent: bool) -> str:
+def sms_text(*, title: str, urgent: bool, url: str = "") -> str:
+    """The text of one SMS. An urgent message carries its link (an alert's acknowledgment link), kept whole: the
+    title is shortened instead."""
     prefix = f"【{settings.SMS_SIGN_NAME}】" if settings.SMS_SIGN_NAME else ""
+    link = ""
+    if urgent and url:
+        link = " " + (url if url.startswith(("http://", "https://")) else settings.SITE_URL.rstrip("/") + url)
     text = f"{prefix}{'[' + _('Urgent') + ']' if urgent else ''}{title}"
-    return text[:MAX_TEXT]
+    return text[: max(0, MAX_TEXT - len(link))] + link

@@ -126,7 +126,7 @@ def _attempt(delivery: Delivery) -> Outcome:
         return email_channel.send(email)
     if delivery.channel == Channel.SMS:
         return sms_channel.get_backend().send(
-            delivery.address, sms_channel.sms_text(title=message.title, urgent=message.urgent)
+            delivery.address, sms_channel.sms_text(title=message.title, urgent=message.urgent, url=message.url)
         )
     if delivery.channel in (Channel.WECOM, Channel.DINGTALK):
         hook = delivery.webhook

@@ -1,4 +1,5 @@
-"""``notify``: how other apps send a message — an alert, a notice — to people and departments.
+"""``notify``: how other apps send a message — an alert, a notice — to people and departments (the contract:
+docs/contracts/notify.md).
 
     from notifications.choices import MessageKind
     from notifications.services import notify
@@ -62,13 +63,16 @@ def notify(
     actor=None,
     url: str | None = None,
     department: Department | None = None,
+    department_people: bool = True,
 ) -> Message:
     """Send one message to ``recipients`` (users and departments); returns it.
 
     ``subject`` (any saved model instance, optional) is what the message is about: the message links to its
     ``get_absolute_url()`` unless ``url`` is given. ``department`` is the department it concerns (whose heads see
     it in the delivery log); by default the one department among the recipients, if there is exactly one.
-    Raises ``DomainError`` for an empty title, an unknown kind or no recipient."""
+    ``department_people=False`` sends to the departments' group robots only (the alerts app writes to each person
+    separately, with a link of their own). Raises ``DomainError`` for an empty title, an unknown kind or no
+    recipient."""
     title = (title or "").strip()
     if not title:
         raise DomainError(_("A message needs a title."), field="title")
@@ -90,7 +94,7 @@ def notify(
             departments[recipient.pk] = recipient
         else:
             raise TypeError(f"notify() sends to users and departments, not {type(recipient).__name__}")
-    if departments:
+    if departments and department_people:
         for m in (
             Membership.objects.filter(
                 department_id__in=sorted(departments), role__in=[Role.STAFF, Role.HEAD], user__is_active=True

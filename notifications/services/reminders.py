@@ -39,7 +39,7 @@ from notifications.choices import ESCALATIONS, RECURRING, REMINDER_MESSAGE_KIND,
 from notifications.conf import lease, reminder_policy
 from notifications.models import Message, Reminder
 from notifications.planning import Wanted, horizon, index_for, wanted_for_dates
-from notifications.recipients import reminder_recipients
+from notifications.recipients import fallback_leaders, reminder_recipients
 from notifications.services.dispatch import Outgoing, department_webhooks, fan_out, robot_posts
 from notifications.texts import reminder_text
 
@@ -335,20 +335,36 @@ def reminders_send(
             )
             users = recipients.get(reminder.pk, [])
             robots = [h for h in hooks.get(task.responsible_department_id, []) if robot_posts(h, message)]
+            note = ""
             if not users and not robots:
                 if reminder.kind in NO_ONE:
-                    reminder.note = str(NO_ONE[reminder.kind])
+                    why = str(NO_ONE[reminder.kind])
                 elif task.is_unassigned:
-                    reminder.note = _("Nobody holds this task: no one to remind.")
+                    why = _("Nobody holds this task: no one to remind.")
                 else:
-                    reminder.note = _("Nobody of %(holder)s is on record to remind.") % {"holder": task.holder_label}
-                continue
+                    why = _("Nobody of %(holder)s is on record to remind.") % {"holder": task.holder_label}
+                # Never silent: nobody of the holder (or no head) can be reached, so the territory's leader is told
+                # at once, saying so. Only an escalation already meant for the leaders, with none, is skipped.
+                users = fallback_leaders(task) if reminder.kind != ReminderKind.ESCALATE_LEADER else []
+                if not users:
+                    reminder.note = why
+                    continue
+                note = _("%(why)s Escalated to the territory's leader instead.") % {"why": why}
+                message.title = (_("Nobody can be reminded: %(title)s") % {"title": title})[:255]
+                message.body = f"{note} {body}"
+                message.urgent = True
+                message.kind = REMINDER_MESSAGE_KIND[ReminderKind.ESCALATE_LEADER]
             reminder.status = ReminderStatus.SENT
             reminder.sent_at = now
             reminder.recipient_count = len(users) + len(robots)
-            reminder.note = ""
+            reminder.note = note[:255]
             outgoing.append(
-                Outgoing(message=message, users=users, webhooks=robots, digestible=reminder.kind not in ESCALATIONS)
+                Outgoing(
+                    message=message,
+                    users=users,
+                    webhooks=robots,
+                    digestible=reminder.kind not in ESCALATIONS and not note,
+                )
             )
         result.delivery_ids = fan_out(outgoing, now=now, enqueue=enqueue)
         # One UPDATE per distinct outcome (most reminders share one), not a CASE per row.
@@ -360,7 +376,7 @@ def reminders_send(
             Reminder.objects.filter(pk__in=ids).update(status=status, sent_at=sent_at, recipient_count=count, note=note)
         for item in outgoing:
             reminder = item.message.reminder
-            if reminder.kind in ESCALATIONS:
+            if reminder.kind in ESCALATIONS or reminder.note:
                 log_action(
                     actor=None,
                     subject=reminder.task,

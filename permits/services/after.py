@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.informing import permit_news
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
@@ -316,4 +317,5 @@ def change_request_decide(*, change: ChangeRequest, actor, approve: bool, note: 
             reason=note,
             data={"change": change.pk, "to": change.new_starts_at.isoformat()},
         )
+        permit_news(application, "change_approved" if approve else "change_refused", actor=actor, detail=note)
     return change

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.informing import permit_news
+from alerts.services import alert_raise
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
@@ -92,7 +94,7 @@ def application_accept(*, application: PermitApplication, actor) -> PermitApplic
         )
         settle(application, ACCEPTANCE_KEYS, actor, note=_("Accepted."))
         evaluate(application, actor)
-        documents.issue_acceptance(application, actor=actor)
+        permit_news(application, "accepted", actor=actor, document=documents.issue_acceptance(application, actor=actor))
     return application
 
 
@@ -127,7 +129,7 @@ def application_return_for_correction(
         save_changed(application, ["state", "correction_items", "correction_due", "correction_rounds", "review_due"])
         settle(application, ACCEPTANCE_KEYS, actor, note=_("Returned for correction: %(n)d items.") % {"n": len(items)})
         evaluate(application, actor)
-        documents.issue_correction(application, actor=actor)
+        permit_news(application, "returned", actor=actor, document=documents.issue_correction(application, actor=actor))
     return application
 
 
@@ -146,7 +148,9 @@ def application_not_accept(*, application: PermitApplication, actor, reasons: Se
         settle(application, ACCEPTANCE_KEYS, actor, note=_("Not accepted."))
         cancel_all_tasks(application, actor, _("The application was not accepted."))
         evaluate(application, actor)
-        documents.issue_non_acceptance(application, actor=actor)
+        permit_news(
+            application, "not_accepted", actor=actor, document=documents.issue_non_acceptance(application, actor=actor)
+        )
     return application
 
 
@@ -211,6 +215,12 @@ def application_start_inspection(*, application: PermitApplication, actor) -> li
             subject=application,
             verb="permit_inspectors_assigned",
             data={"departments": [i.department.name for i in inspections.values()]},
+        )
+        permit_news(
+            application,
+            "inspection",
+            actor=actor,
+            detail="；".join(f"{i.department.name} {i.due_date:%Y-%m-%d}" for i in inspections.values() if i.due_date),
         )
     return list(inspections.values())
 
@@ -403,7 +413,17 @@ def application_decide(
             for text in conditions:
                 condition = PermitCondition.objects.create(application=application, text=text)
                 tasks_evaluate(subject=condition, event="created", actor=actor)
-            documents.issue_approval(application, actor=actor, conditions=list(conditions))
+            document = documents.issue_approval(application, actor=actor, conditions=list(conditions))
+            permit_news(application, "approved", actor=actor, document=document)
+            if conditions:  # approved with conditions: the one urgent-alert path (rule "permit.conditions")
+                alert_raise(
+                    rule_key="permit.conditions",
+                    subject=application,
+                    level="orange",
+                    jurisdiction=application.venue.grid,
+                    reason="；".join(conditions),
+                    actor=actor,
+                )
         else:
             application.refusal_reasons = list(reasons)
             fields.append("refusal_reasons")
@@ -412,7 +432,15 @@ def application_decide(
             settle(application, DECISION_KEYS, actor, note=_("Refused."))
             cancel_all_tasks(application, actor, _("The permit was refused."))
             evaluate(application, actor)
-            documents.issue_refusal(application, actor=actor)
+            permit_news(application, "refused", actor=actor, document=documents.issue_refusal(application, actor=actor))
+            alert_raise(
+                rule_key="permit.refused",
+                subject=application,
+                level="orange",
+                jurisdiction=application.venue.grid,
+                reason="；".join(reasons),
+                actor=actor,
+            )
     return application
 
 

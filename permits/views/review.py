@@ -31,7 +31,7 @@ def review_queue(request):
     """The applications waiting for the user's licensing departments, earliest deadline first, with the days
     left (overdue in red)."""
     scope = get_scope(request.user)
-    if not (scope.department_ids or scope.is_superuser):
+    if not (scope.department_ids or scope.is_superuser or scope.admin_paths):
         raise PermissionDenied(_("The review queue is for the staff of a licensing department."))
     form = QueueFilterForm(request.GET)
     queue = selectors.review_queue(user=request.user, filters=form.selector_filters())

@@ -26,6 +26,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.informing import hazard_news
+from alerts.services import alert_raise
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError
 from crowdsafe.org.choices import JurisdictionLevel
@@ -263,6 +265,11 @@ def hazard_report(
             to_state=hazard.state,
             data={"level": level, "deadline": deadline.isoformat(), "photos": len(photos)},
         )
+        hazard_news(hazard, "reported", operator=hazard.organisation, actor=actor, detail=description)
+        if level == HazardLevel.MAJOR:  # the one urgent-alert path decides who is told (rule "hazard.major")
+            alert_raise(
+                rule_key="hazard.major", subject=hazard, level="orange", jurisdiction=place, reason=title, actor=actor
+            )
         if fixed_on_spot:
             _save_photos(hazard, fix_photos, stage=PhotoStage.FIXED, actor=actor)
             _close(hazard, actor=actor, note=fix_note, verb="fixed_on_spot")
@@ -567,6 +574,8 @@ def hazard_decide_extension(*, extension: HazardExtension, actor, approve: bool,
             reason=note,
             data={"from": previous_deadline.isoformat(), "to": hazard.rectification_deadline.isoformat()},
         )
+        news = "extension_approved" if approve else "extension_refused"
+        hazard_news(hazard, news, operator=hazard.organisation, actor=actor, detail=note)
     return extension
 
 
@@ -671,4 +680,5 @@ def hazard_issue_order(
             reason=notice.number,
             data={"notice": notice.pk, "issuer": issuer.pk},
         )
+        hazard_news(hazard, "order", operator=hazard.organisation, actor=actor, document=notice)
     return notice

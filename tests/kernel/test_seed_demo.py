@@ -165,10 +165,9 @@ def test_it_creates_one_demo_user_per_role_who_can_sign_in(seeded, client):
 
 
 def test_the_demo_users_sit_where_the_brief_puts_them(seeded):
-    def membership(username):
-        return Membership.objects.select_related("department", "jurisdiction", "organisation").get(
-            user__username=username
-        )
+    def membership(username, role=None):
+        rows = Membership.objects.select_related("department", "jurisdiction", "organisation")
+        return rows.get(user__username=username, **({"role": role} if role else {}))
 
     assert membership("demo_staff").department.name == "安阳市公安局文峰分局"
     assert (membership("demo_head").role, membership("demo_head").department.name) == (
@@ -177,7 +176,12 @@ def test_the_demo_users_sit_where_the_brief_puts_them(seeded):
     )
     grid = membership("demo_grid").jurisdiction
     assert grid.level == L.GRID and grid.code.startswith("410502001")
-    assert membership("demo_township").jurisdiction.name == "东大街街道"
+    assert membership("demo_township", Role.TOWNSHIP_OFFICER).jurisdiction.name == "东大街街道"
+    # Issue 14: the township user also works in the street's office, which holds the street's tasks.
+    assert membership("demo_township", Role.STAFF).department.name == "东大街街道办事处"
+    assert membership("demo_city_police").department.name == "安阳市公安局"
+    assert membership("demo_city_police_head", Role.HEAD).department.name == "安阳市公安局"
+    assert membership("demo_staff").on_duty
     assert membership("demo_leader").jurisdiction.code == "410502"
     assert membership("demo_admin").jurisdiction.code == "410500"
     assert membership("demo_organizer").organisation.kind == "organizer"

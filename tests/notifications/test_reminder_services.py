@@ -172,7 +172,25 @@ def test_after_an_outage_only_the_latest_reminder_goes_out(city, people):
     assert Reminder.objects.get(status="skipped").note == "A later reminder of the same task replaced it."
 
 
-def test_an_escalation_with_no_head_on_record_is_skipped_and_says_so(city, people):
+def test_an_escalation_with_no_head_on_record_goes_to_the_territory_leader_and_says_so(city, people):
+    """Issue 14 (never silent): no head on record → the territory's leader at once, instead of a skip."""
+    make_task(due=DUE, jurisdiction=city.street, department=city.beiguan_police)
+    now = at(2026, 10, 10, 9, 30)
+    reminders_plan(now=now)
+    send_all(now)
+    head = Reminder.objects.get(kind=ReminderKind.ESCALATE_HEAD)
+    assert (head.status, head.note) == (
+        "sent",
+        "No head of the holding department on record. Escalated to the territory's leader instead.",
+    )
+    assert head.message.notifications.get().recipient == people.leader
+    assert head.message.urgent
+
+
+def test_with_no_leader_either_the_reminder_is_skipped_and_says_so(city, people):
+    from crowdsafe.org.models import Membership
+
+    Membership.objects.filter(role="leader").delete()
     make_task(due=DUE, jurisdiction=city.street, department=city.beiguan_police)
     now = at(2026, 10, 10, 9, 30)
     reminders_plan(now=now)
@@ -199,13 +217,18 @@ def test_a_claim_for_unknown_ids_or_a_wrong_token_sends_nothing(city, people):
     assert Reminder.objects.get().status == "claimed"
 
 
-def test_a_reminder_with_nobody_on_record_to_receive_it_is_skipped_and_says_who(city, people):
+def test_a_reminder_with_nobody_on_record_to_receive_it_escalates_to_the_leader_and_says_who(city, people):
+    """Issue 14: escalated at once to the territory's leader (here the city's: 北关区 has none), saying so."""
     make_task(due=DUE, jurisdiction=city.beiguan_street, department=city.beiguan_police)
     make_task(due=DUE, jurisdiction=city.beiguan_street)
     reminders_plan(now=NOW)
     send_all(NOW)
     notes = sorted(Reminder.objects.values_list("note", flat=True))
     assert notes == [
-        "Nobody holds this task: no one to remind.",
-        "Nobody of 安阳市公安局北关分局 is on record to remind.",
+        "Nobody holds this task: no one to remind. Escalated to the territory's leader instead.",
+        "Nobody of 安阳市公安局北关分局 is on record to remind. Escalated to the territory's leader instead.",
     ]
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
+    assert {n.recipient for r in Reminder.objects.all() for n in r.message.notifications.all()} == {
+        people.city_leader
+    }

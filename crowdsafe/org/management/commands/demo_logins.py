@@ -38,7 +38,8 @@ class Command(BaseCommand):
     help = "Print the demo logins (run seed_demo first)."
 
     def handle(self, *args, **options):
-        usernames = [spec["username"] for spec in demo_data.DEMO_USERS]
+        # A person with two memberships (the township officer who also works in the street's office) is one login.
+        usernames = list(dict.fromkeys(spec["username"] for spec in demo_data.DEMO_USERS))
         users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
         missing = [name for name in usernames if name not in users]
         if missing:

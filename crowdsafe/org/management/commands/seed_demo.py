@@ -147,7 +147,11 @@ class CitySeeder:
             ),
         }
         if not Membership.objects.filter(user=user, role=spec["role"], **anchor).exists():
-            services.membership_add(user=user, role=spec["role"], title=spec["title"], actor=None, **anchor)
+            membership = services.membership_add(
+                user=user, role=spec["role"], title=spec["title"], actor=None, **anchor
+            )
+            if spec.get("on_duty"):
+                Membership.objects.filter(pk=membership.pk).update(on_duty=True)
             self.created["memberships"] += 1
 
 
@@ -160,7 +164,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # One hash for all demo users, and only when one is missing: they share one published password, and a
         # password hash is deliberately slow.
-        usernames = [spec["username"] for spec in demo_data.DEMO_USERS]
+        usernames = list(dict.fromkeys(spec["username"] for spec in demo_data.DEMO_USERS))
         users_missing = get_user_model().objects.filter(username__in=usernames).count() < len(usernames)
         password_hash = make_password(demo_data.DEMO_PASSWORD) if users_missing else ""
         created: Counter = Counter()
