@@ -1,6 +1,6 @@
 """Who may see and do what with spontaneous gatherings (DESIGN.md section 4, issue 4 point 8).
 
-See (``visible_q``, used by ``events.selectors``):
+See (``gathering_visible_q``, the rule of ``Gathering.objects.visible_to``):
 - people who work a territory — grid workers their grids, township officers their township, leaders and
   administrators their jurisdiction — the gatherings in it (属地: one indexed prefix match per subtree);
 - departments (staff, heads) and outside organisations (venue operators), the gatherings on which the
@@ -17,7 +17,8 @@ Do:
   edit (``can_manage``): township officers, leaders and administrators of the territory, and public security
   (the bureau of the territory, or one holding a task on it). Grid workers report and count; they do not
   verify their own reports.
-``actor=None`` is the platform itself (the key-date scan, data migrations, demo data).
+Every predicate is ``can_<verb>(scope, obj)``; services pass ``actor_scope(actor)``, whose ``actor=None`` is the
+platform itself (the key-date scan, data migrations, demo data).
 """
 
 from __future__ import annotations
@@ -25,35 +26,23 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 from guardian.utils import get_group_obj_perms_model
 
-from crowdsafe.org.access import NOTHING, Scope, get_scope, granted_q, in_q, minimal_prefixes, path_q
+from crowdsafe.org.access import (
+    COORDINATOR_ROLES,
+    DEPARTMENT_ROLES,
+    JURISDICTION_ROLES,
+    NOTHING,
+    Scope,
+    granted_q,
+    in_q,
+    path_q,
+)
 from crowdsafe.org.choices import DepartmentKind, Role
 from duties.models import Task
 
-TERRITORY_ROLES = frozenset({Role.GRID_WORKER, Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN})
-MANAGER_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN})
-DEPARTMENT_ROLES = frozenset({Role.STAFF, Role.HEAD})
+# Everyone who works a territory through a jurisdiction membership (grid workers included: they patrol it).
+TERRITORY_ROLES = JURISDICTION_ROLES
+MANAGER_ROLES = COORDINATOR_ROLES
 SUBJECT_TYPE = "gathering"
-
-
-def territory_paths(scope: Scope, roles=TERRITORY_ROLES) -> tuple[str, ...]:
-    """The subtrees the user works through jurisdiction memberships in one of ``roles``."""
-    return minimal_prefixes(m.jurisdiction.path for m in scope.memberships if m.role in roles and m.jurisdiction_id)
-
-
-def department_paths(scope: Scope, *, kind: str | None = None) -> tuple[str, ...]:
-    """The jurisdictions of the user's active departments (of ``kind`` when given)."""
-    return minimal_prefixes(
-        m.department.jurisdiction.path
-        for m in scope.memberships
-        if m.role in DEPARTMENT_ROLES
-        and m.department_id
-        and m.department.is_active
-        and (kind is None or m.department.kind == kind)
-    )
-
-
-def operated_organisation_ids(scope: Scope) -> frozenset[int]:
-    return frozenset(m.organisation_id for m in scope.memberships if m.role == Role.VENUE_OPERATOR)
 
 
 def task_holder_q(scope: Scope) -> Q:
@@ -78,8 +67,13 @@ def assigned_gathering_ids_q(scope: Scope, *, narrow: bool = False) -> Q:
     return Q(pk__in=tasks.values("subject_id"))
 
 
-def visible_q(scope: Scope, *, narrow: bool = False) -> Q:
-    """Gatherings the user may see (the caller handles superusers, who see everything).
+def gathering_visible_q(scope: Scope, *, within: str | None = None, narrow: bool = False) -> Q:
+    """Gatherings the user may see (``Gathering.objects.visible_to``; superusers never get here).
+
+    ``within``: the list is already limited to that subtree. When it lies in the user's own territory the territory
+    is the whole scope: the scope's OR (territory, own reports, assigned, shared) is left out (an empty ``Q``), so
+    PostgreSQL estimates the rows of the territory-and-date range from the one index that serves it instead of
+    guessing a handful and joining badly.
 
     The territory is a prefix match on the path. Everything else — one's own reports, what one's department or
     organisation holds a task on, what was shared with one's department — is, for a list over the whole register,
@@ -89,7 +83,9 @@ def visible_q(scope: Scope, *, narrow: bool = False) -> Q:
     department's tasks through an EXISTS on the task table's subject index)."""
     from events.models import Gathering
 
-    territory = path_q(territory_paths(scope), field="jurisdiction_path")
+    if within and scope.covers(within, TERRITORY_ROLES):
+        return Q()
+    territory = path_q(scope.paths_for(TERRITORY_ROLES), field="jurisdiction_path")
     if narrow:
         return (
             territory
@@ -97,7 +93,7 @@ def visible_q(scope: Scope, *, narrow: bool = False) -> Q:
             | assigned_gathering_ids_q(scope, narrow=True)
             | granted_q(scope, Gathering, "view_gathering")
         )
-    territories = territory_paths(scope)
+    territories = scope.paths_for(TERRITORY_ROLES)
     own = Q(reported_by_id=scope.user_id) if scope.user_id else NOTHING
     parts = []
     if scope.user_id and not territories:
@@ -123,67 +119,56 @@ def visible_q(scope: Scope, *, narrow: bool = False) -> Q:
     return territory | own | Q(pk__in=ids)
 
 
-def _covers(paths, path: str) -> bool:
-    return any(path.startswith(p) for p in paths)
-
-
 def holds_task(scope: Scope, gathering) -> bool:
     if not scope.department_ids and not scope.organisation_ids:
         return False
     return Task.objects.filter(subject_type=SUBJECT_TYPE, subject_id=gathering.pk).filter(task_holder_q(scope)).exists()
 
 
-def can_report_at(*, actor, grid, venue=None) -> bool:
-    if actor is None:
+def can_report_at(scope: Scope, obj) -> bool:
+    """May the user log a gathering at the place ``obj`` names? ``obj`` is a gathering (saved or not: an import
+    row builds an unsaved one) carrying the place as its ``grid`` and ``venue`` (None when it has none)."""
+    if scope.covers(obj.grid.path):  # the territory people of the grid, or a department covering it
         return True
-    scope = get_scope(actor)
-    if scope.is_superuser:
-        return True
-    if _covers(territory_paths(scope), grid.path) or _covers(department_paths(scope), grid.path):
-        return True
-    return venue is not None and venue.operator_id is not None and venue.operator_id in operated_organisation_ids(scope)
-
-
-def can_report(*, actor) -> bool:
-    """May ``actor`` log gatherings anywhere at all (to show the button)?"""
-    if actor is None:
-        return True
-    scope = get_scope(actor)
-    return (
-        scope.is_superuser
-        or bool(territory_paths(scope))
-        or bool(department_paths(scope))
-        or bool(operated_organisation_ids(scope))
+    venue = obj.venue
+    return venue is not None and venue.operator_id is not None and venue.operator_id in scope.organisation_ids_for(
+        Role.VENUE_OPERATOR
     )
 
 
-def can_work(*, actor, gathering) -> bool:
-    if actor is None:
-        return True
-    scope = get_scope(actor)
-    if scope.is_superuser or _covers(territory_paths(scope), gathering.jurisdiction_path):
-        return True
-    return holds_task(scope, gathering)
+def can_report(scope: Scope, obj=None) -> bool:
+    """May the user log gatherings anywhere at all (to show the button)? ``obj`` is not used: the question is
+    about no particular place."""
+    return (
+        scope.is_superuser
+        or bool(scope.paths_for())
+        or bool(scope.organisation_ids_for(Role.VENUE_OPERATOR))
+    )
 
 
-def can_manage(*, actor, gathering) -> bool:
-    if actor is None:
+def can_work(scope: Scope, obj) -> bool:
+    """Field work on the gathering ``obj``: headcounts, measures, photos, ending."""
+    if scope.covers(obj.jurisdiction_path, TERRITORY_ROLES):
         return True
-    scope = get_scope(actor)
-    if scope.is_superuser or _covers(territory_paths(scope, MANAGER_ROLES), gathering.jurisdiction_path):
+    return holds_task(scope, obj)
+
+
+def can_manage(scope: Scope, obj) -> bool:
+    """Verify, confirm or dismiss, override the risk level, decide, merge, edit the gathering ``obj``."""
+    if scope.covers(obj.jurisdiction_path, MANAGER_ROLES):
         return True
-    police = department_paths(scope, kind=DepartmentKind.PUBLIC_SECURITY)
+    police = scope.paths_for(DEPARTMENT_ROLES, department_kind=DepartmentKind.PUBLIC_SECURITY)
     if not police:
         return False
-    if _covers(police, gathering.jurisdiction_path):
+    if any(obj.jurisdiction_path.startswith(p) for p in police):
         return True
-    return holds_task(scope, gathering)
+    return holds_task(scope, obj)
 
 
-def can_edit(*, actor, gathering) -> bool:
-    """The reporter corrects their own report until it is verified; managers edit an open record."""
-    if gathering.is_terminal:
+def can_edit(scope: Scope, obj) -> bool:
+    """The reporter corrects their own report of ``obj`` until it is verified; managers edit an open record."""
+    if obj.is_terminal:
         return False
-    if actor is not None and gathering.reported_by_id == actor.pk and gathering.status == "reported":
+    if scope.user_id is not None and obj.reported_by_id == scope.user_id and obj.status == "reported":
         return True
-    return can_manage(actor=actor, gathering=gathering)
+    return can_manage(scope, obj)

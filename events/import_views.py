@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crowdsafe.errors import DomainError
-from crowdsafe.org.access import get_scoped_or_404
+from crowdsafe.org.access import get_scope, get_scoped_or_404
 from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.models import Jurisdiction
 from events import access, selectors, spreadsheets
@@ -61,7 +61,7 @@ def gathering_export(request):
 
 @login_required
 def import_start(request):
-    if not access.can_report(actor=request.user):
+    if not access.can_report(get_scope(request.user)):
         raise PermissionDenied(_("You may not import gatherings."))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
+from crowdsafe.common.scoping import ScopedQuerySet
 from events.choices import (
     ESCALATED_LEVELS,
     TERMINAL_STATUSES,
@@ -42,6 +43,10 @@ def choice_label(choices: type[models.TextChoices], value: str) -> str:
     if table is None:
         table = _LABELS[key] = {str(v): str(label) for v, label in choices.choices}
     return table.get(str(value), str(value))
+
+
+class GatheringQuerySet(ScopedQuerySet["Gathering"]):
+    visibility_rule = "events.access.gathering_visible_q"
 
 
 class Gathering(models.Model):
@@ -192,6 +197,8 @@ class Gathering(models.Model):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = GatheringQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("spontaneous gathering")

@@ -53,7 +53,7 @@ def territory_context(home: HomeContext) -> dict:
         "rows": rows[:PANEL_ROWS],
         "more": len(rows) > PANEL_ROWS,
         "days": UPCOMING_DAYS,
-        "can_report": can_report(actor=home.user),
+        "can_report": can_report(home.scope),
     }
 
 

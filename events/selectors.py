@@ -1,4 +1,4 @@
-"""Reads of gatherings, already scoped to what the user may see (``events.access.visible_q``)."""
+"""Reads of gatherings, already scoped to what the user may see (``Gathering.objects.visible_to``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from django.utils import timezone
 from crowdsafe.org.access import get_scope, get_scoped_or_404
 from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.models import Jurisdiction
-from events.access import territory_paths, visible_q
 from events.choices import ESCALATED_LEVELS, OPEN_STATUSES, TERMINAL_STATUSES
 from events.models import Gathering, GatheringImportJob, HeadcountUpdate, KeyDate, Measure
 from venues.choices import VENUE_LEVELS
@@ -24,21 +23,9 @@ MAP_LIMIT = 500
 ATTENTION_LIMIT = 200
 
 
-def gathering_scope_q(user) -> Q | None:
-    """The gatherings ``user`` may see, as a Q; None means all of them (a superuser)."""
-    scope = get_scope(user)
-    if scope.is_superuser:
-        return None
-    return visible_q(scope)
-
-
 def gathering_visible(*, user) -> QuerySet[Gathering]:
     """Every gathering the user may see, with its venue and grid joined."""
-    qs = Gathering.objects.all()
-    q = gathering_scope_q(user)
-    if q is not None:
-        qs = qs.filter(q)
-    return qs.select_related("venue", "grid")
+    return Gathering.objects.visible_to(user).select_related("venue", "grid")
 
 
 def _within(*, user, path: str | None, narrow: bool = False) -> QuerySet[Gathering]:
@@ -46,13 +33,9 @@ def _within(*, user, path: str | None, narrow: bool = False) -> QuerySet[Gatheri
     the user's own territory, the territory filter is the whole scope: the scope's OR (territory, own reports,
     assigned, shared) is left out, so PostgreSQL estimates the rows of the territory-and-date range from the one
     index that serves it instead of guessing a handful and joining badly."""
-    qs = Gathering.objects.all()
+    qs = Gathering.objects.visible_to(user, within=path, narrow=narrow)
     if path:
         qs = qs.filter(jurisdiction_path__startswith=path)
-    scope = get_scope(user)
-    implied = scope.is_superuser or (path and any(path.startswith(p) for p in territory_paths(scope)))
-    if not implied:
-        qs = qs.filter(visible_q(scope, narrow=narrow))
     return qs.select_related("venue", "grid")
 
 
@@ -221,7 +204,9 @@ def own_grids(*, user) -> list[Jurisdiction]:
 
 
 def territory_of(*, user) -> tuple[str, ...]:
-    return territory_paths(get_scope(user))
+    from events.access import TERRITORY_ROLES
+
+    return get_scope(user).paths_for(TERRITORY_ROLES)
 
 
 def key_date_list() -> QuerySet[KeyDate]:

@@ -134,7 +134,7 @@ def gathering_list(request):
             "detail_prefix": reverse("events:gathering_detail", args=[0])[: -len("0/")],
             "filtered": any(v for v in filters.values()),
             "territories": territories,
-            "can_report": access.can_report(actor=request.user),
+            "can_report": access.can_report(get_scope(request.user)),
             "export_query": request.GET.urlencode(),
             "map_points": _map_points(selectors.map_gatherings(user=request.user, filters=filters)),
             "levels": RiskLevel.choices,
@@ -179,7 +179,7 @@ def _form_errors_json(form) -> dict:
 @login_required
 def gathering_create(request):
     """The phone-first logging form."""
-    if not access.can_report(actor=request.user):
+    if not access.can_report(get_scope(request.user)):
         raise PermissionDenied(_("You may not log gatherings."))
     grids, venues = _report_places(request.user)
     initial = {
@@ -229,7 +229,7 @@ def gathering_create(request):
 @login_required
 def gathering_edit(request, pk: int):
     gathering = selectors.get_gathering_for(user=request.user, pk=pk)
-    if not access.can_edit(actor=request.user, gathering=gathering):
+    if not access.can_edit(get_scope(request.user), gathering):
         raise PermissionDenied(_("You may see this gathering but not change it."))
     grids, venues = _report_places(request.user)
     if gathering.grid not in grids:
@@ -269,8 +269,8 @@ def _chart(gathering):
 @login_required
 def gathering_detail(request, pk: int):
     gathering = selectors.gathering_detail(user=request.user, pk=pk)
-    can_manage = access.can_manage(actor=request.user, gathering=gathering)
-    can_work = access.can_work(actor=request.user, gathering=gathering)
+    can_manage = access.can_manage(get_scope(request.user), gathering)
+    can_work = access.can_work(get_scope(request.user), gathering)
     measures = list(gathering.measures.all())
     decisions = list(gathering.decisions.all())
     photos = list(gathering.photos.all())
@@ -294,7 +294,7 @@ def gathering_detail(request, pk: int):
             "reasons": display_reasons(gathering),
             "can_manage": can_manage,
             "can_work": can_work,
-            "can_edit": access.can_edit(actor=request.user, gathering=gathering),
+            "can_edit": access.can_edit(get_scope(request.user), gathering),
             "actions": actions,
             "any_action": any(actions.values()),
             "measures": [(m, MeasureUpdateForm(initial={"effect": m.effect}, prefix=f"m{m.pk}")) for m in measures],

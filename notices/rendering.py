@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import contextvars
 import datetime as dt
+import importlib.metadata
 import io
 import logging
 import struct
@@ -176,14 +177,41 @@ _DROPPED_TABLES = (b"BASE", b"GDEF", b"GPOS", b"GSUB", b"JSTF", b"VORG", b"vhea"
 _COMPACT_FONTS: contextvars.ContextVar[bool] = contextvars.ContextVar("notices_compact_fonts", default=False)
 
 
-def _install_compact_subset() -> None:
-    """Wrap ``weasyprint.pdf.fonts.Font.subset`` (WeasyPrint is pinned): inside ``write_pdf`` only, a CID-keyed
-    CFF font is subset compactly; anything else goes to WeasyPrint's own subsetting."""
+# The versions the replaced internals were written for and read against: WeasyPrint's ``Font.subset(self,
+# to_unicode, hinting)``, ``Font.hb_face``/``glyph_count``/``tables``/``file_content``, ``get_hb_object_data(hb_object,
+# ot_color, glyph)``, its HarfBuzz bindings (weasyprint.text.ffi) and the finisher's ``pdf.objects``; fontTools'
+# ``CFFFontSet.decompile`` and the ROS operator of a top dict. With any other version the patch is not applied
+# (documents are then larger and slower, not wrong) and an error is logged; tests/notices/test_weasyprint_patch.py
+# fails until someone has re-read those internals in the new version and updated this table.
+PATCHED_FOR = {"weasyprint": "70.0", "fonttools": "4.69.1"}
+
+
+def installed_versions() -> dict[str, str]:
+    """The installed versions of the distributions named in ``PATCHED_FOR``."""
+    return {name: importlib.metadata.version(name) for name in PATCHED_FOR}
+
+
+def _install_compact_subset() -> bool:
+    """Wrap ``weasyprint.pdf.fonts.Font.subset`` and ``get_hb_object_data``: inside ``write_pdf`` only, a CID-keyed
+    CFF font is read without a copy and subset compactly; anything else goes to WeasyPrint's own code. Only for the
+    versions in ``PATCHED_FOR``; returns whether the patch is in place."""
+    found = installed_versions()
+    if found != PATCHED_FOR:
+        logger.error(
+            "Compact CID fonts are off: notices/rendering.py patches WeasyPrint internals written for %s, but %s "
+            "is installed. Re-check the patch against the new version, then update PATCHED_FOR.",
+            ", ".join(f"{name} {version}" for name, version in PATCHED_FOR.items()),
+            ", ".join(f"{name} {version}" for name, version in found.items()),
+        )
+        return False
     from weasyprint.pdf import fonts as weasy_fonts
 
     original = getattr(weasy_fonts.Font, "subset", None)
-    if original is None or getattr(original, "notices_compact", False):
-        return
+    if original is None:
+        logger.error("Compact CID fonts are off: weasyprint.pdf.fonts.Font has no subset method.")
+        return False
+    if getattr(original, "notices_compact", False):
+        return True
 
     def subset(self, to_unicode, hinting):
         if _COMPACT_FONTS.get() and to_unicode and "CFF " in getattr(self, "tables", ()):
@@ -212,6 +240,7 @@ def _install_compact_subset() -> None:
         return original_data(hb_object, ot_color, glyph)
 
     weasy_fonts.get_hb_object_data = get_hb_object_data
+    return True
 
 
 def _face_view(hb_face):
@@ -311,4 +340,4 @@ def render_document(data: DocumentData) -> RenderedPdf:
     return write_pdf(document_html(data))
 
 
-_install_compact_subset()
+COMPACT_FONTS_INSTALLED = _install_compact_subset()

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from crowdsafe.errors import DomainError, PermissionDeniedError
+from crowdsafe.org.access import actor_scope
 from duties.services import tasks_evaluate, tasks_settle
 from events import access
 from events.choices import RiskSource
@@ -20,12 +21,12 @@ STORED_LANGUAGE = "zh-hans"
 
 
 def check_work(*, actor, gathering: Gathering) -> None:
-    if not access.can_work(actor=actor, gathering=gathering):
+    if not access.can_work(actor_scope(actor), gathering):
         raise PermissionDeniedError(_("You may see this gathering but not record field work on it."))
 
 
 def check_manage(*, actor, gathering: Gathering) -> None:
-    if not access.can_manage(actor=actor, gathering=gathering):
+    if not access.can_manage(actor_scope(actor), gathering):
         raise PermissionDeniedError(
             _("Only the township, the leaders of the territory and public security may do this.")
         )

@@ -23,6 +23,7 @@ from alerts.informing import gathering_news
 from alerts.services import alert_raise
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
+from crowdsafe.org.access import actor_scope
 from crowdsafe.org.models import Jurisdiction, Organisation
 from duties.choices import TaskStatus
 from events import access
@@ -161,7 +162,7 @@ def _validate(gathering: Gathering, *, now: dt.datetime) -> None:
 
 
 def _check_placement(*, actor, gathering: Gathering) -> None:
-    if not access.can_report_at(actor=actor, grid=gathering.grid, venue=gathering.venue):
+    if not access.can_report_at(actor_scope(actor), gathering):
         raise PermissionDeniedError(
             _("%(grid)s is outside your territory.") % {"grid": gathering.grid.name}, field="grid"
         )
@@ -300,7 +301,7 @@ def gathering_update(*, gathering: Gathering, actor, data: Mapping[str, Any], re
     with transaction.atomic():
         # The lock makes two concurrent edits apply one after the other, each checked against the other's result.
         row = locked(gathering)
-        if not access.can_edit(actor=actor, gathering=row):
+        if not access.can_edit(actor_scope(actor), row):
             if row.is_terminal:
                 refuse(_("This gathering is closed (%(status)s).") % {"status": row.get_status_display()})
             raise PermissionDeniedError(_("You may see this gathering but not change it."))
@@ -510,7 +511,7 @@ def gathering_start_monitoring(*, gathering: Gathering, actor, reason: str = "")
     """Measures are active: the gathering is under monitoring (usually started by recording the first measure)."""
     with transaction.atomic():
         row = locked(gathering)
-        if not access.can_work(actor=actor, gathering=row):
+        if not access.can_work(actor_scope(actor), row):
             raise PermissionDeniedError(_("You may see this gathering but not record field work on it."))
         if not row.can_monitor():
             refuse(
@@ -527,7 +528,7 @@ def gathering_end(*, gathering: Gathering, actor, ended_at: dt.datetime | None =
     are closed as done."""
     with transaction.atomic():
         row = locked(gathering)
-        if not access.can_work(actor=actor, gathering=row):
+        if not access.can_work(actor_scope(actor), row):
             raise PermissionDeniedError(_("You may see this gathering but not record field work on it."))
         if not row.can_end():
             refuse(

@@ -16,9 +16,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from crowdsafe.errors import DomainError, PermissionDeniedError
+from crowdsafe.org.access import actor_scope
 from crowdsafe.org.models import Jurisdiction
 from events import access, spreadsheets
-from events.models import GatheringImportJob
+from events.models import Gathering, GatheringImportJob
 from events.services.gatherings import gathering_report
 from venues.choices import ImportPhase, ImportStatus
 from venues.models import Venue
@@ -54,7 +55,7 @@ def _dispatch(job: GatheringImportJob) -> None:
 
 def gathering_import_start(*, actor, file, valid_rows_only: bool = False, language: str | None = None):
     """Keep the uploaded list and start checking it."""
-    if actor is None or not access.can_report(actor=actor):
+    if actor is None or not access.can_report(actor_scope(actor)):
         raise PermissionDeniedError(_("You may not import gatherings."))
     with transaction.atomic():
         job = import_job_create(
@@ -146,7 +147,7 @@ def _run(job: GatheringImportJob) -> None:
     actor = job.created_by
 
     def placement_problem(grid, venue):
-        if access.can_report_at(actor=actor, grid=grid, venue=venue):
+        if access.can_report_at(actor_scope(actor), Gathering(grid=grid, venue=venue)):
             return None
         return _("%(grid)s is outside your territory.") % {"grid": grid.name}
 
