@@ -25,65 +25,24 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from crowdsafe.org.access import Scope, get_scope, granted_q, in_q, minimal_prefixes, path_q
+from crowdsafe.org.access import COORDINATOR_ROLES, DEPARTMENT_ROLES, Scope, granted_q, in_q, path_q
 from crowdsafe.org.choices import DepartmentKind, Role
 
-DEPARTMENT_ROLES = frozenset({Role.STAFF, Role.HEAD})
-TERRITORY_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN})
-EXTERNAL = frozenset({Role.ORGANIZER, Role.VENUE_OPERATOR})
-
-
-def _covers(paths, path: str) -> bool:
-    return bool(path) and any(path.startswith(p) for p in paths)
-
-
-def department_memberships(scope: Scope, roles=DEPARTMENT_ROLES):
-    return [m for m in scope.memberships if m.role in roles and m.department_id and m.department.is_active]
-
-
-def territory_paths(scope: Scope, roles=TERRITORY_ROLES) -> tuple[str, ...]:
-    """Paths of the jurisdictions where the user holds one of ``roles`` (township officer, leader, admin)."""
-    return minimal_prefixes(m.jurisdiction.path for m in scope.memberships if m.role in roles and m.jurisdiction_id)
-
-
-def department_paths(scope: Scope, roles=DEPARTMENT_ROLES) -> tuple[str, ...]:
-    return minimal_prefixes(m.department.jurisdiction.path for m in department_memberships(scope, roles))
-
-
-def department_covering(scope: Scope, path: str, roles=DEPARTMENT_ROLES):
-    """The user's department whose territory covers ``path`` (the nearest one), or None."""
-    candidates = [
-        m.department for m in department_memberships(scope, roles) if _covers([m.department.jurisdiction.path], path)
-    ]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda d: len(d.jurisdiction.path))
-
-
-def in_department(scope: Scope, department_id: int | None, roles=DEPARTMENT_ROLES) -> bool:
-    return department_id is not None and any(
-        m.department_id == department_id for m in department_memberships(scope, roles)
-    )
-
-
-def member_of(scope: Scope, organisation_id: int | None) -> bool:
-    return organisation_id is not None and any(
-        m.organisation_id == organisation_id for m in scope.memberships if m.role in EXTERNAL
-    )
+# Who assesses, reviews and supervises through a territory: township officers, leaders and admins (grid workers
+# report hazards on patrol but do not assess).
+TERRITORY_ROLES = COORDINATOR_ROLES
 
 
 def governs(scope: Scope, path: str) -> bool:
     """A department (staff, head) or a territory role (township officer, leader, admin) covers ``path``."""
-    return scope.is_superuser or _covers(department_paths(scope) + territory_paths(scope), path)
+    return scope.covers(path, DEPARTMENT_ROLES | TERRITORY_ROLES)
 
 
 # --- visibility --------------------------------------------------------------------------------------------
 
 
-def visible_q(scope: Scope, model, *, department_field: str) -> Q | None:
-    """Rows of ``model`` (an assessment or a hazard) the user may see; None means all (a superuser)."""
-    if scope.is_superuser:
-        return None
+def _visible_q(scope: Scope, model, *, department_field: str) -> Q:
+    """Rows of ``model`` (an assessment or a hazard) the user may see (superusers never get here)."""
     return (
         path_q(scope.territory_paths, field="jurisdiction_path")
         | in_q(scope.organisation_ids, field="organisation_id")
@@ -92,137 +51,144 @@ def visible_q(scope: Scope, model, *, department_field: str) -> Q | None:
     )
 
 
+def assessment_visible_q(scope: Scope) -> Q:
+    """The rule of ``RiskAssessment.objects.visible_to``: the reviewing department sees what it reviews."""
+    from risk.models import RiskAssessment
+
+    return _visible_q(scope, RiskAssessment, department_field="review_department_id")
+
+
+def hazard_visible_q(scope: Scope) -> Q:
+    """The rule of ``Hazard.objects.visible_to``: the supervising department sees what it supervises."""
+    from risk.models import Hazard
+
+    return _visible_q(scope, Hazard, department_field="supervising_department_id")
+
+
+def register_visible_q(scope: Scope) -> Q:
+    """The rule of ``SubjectRiskLevel.objects.visible_to``: the territory, and the subject's own unit."""
+    return path_q(scope.territory_paths, field="jurisdiction_path") | in_q(
+        scope.organisation_ids, field="organisation_id"
+    )
+
+
+def campaign_visible_q(scope: Scope) -> Q:
+    """The rule of ``AssessmentCampaign.objects.visible_to``: government users only, for campaigns over their
+    territory, inside it or above it, and those launched by or assigned to their department."""
+    from crowdsafe.org.access import NOTHING, ancestor_paths
+
+    if not scope.is_government:
+        return NOTHING
+    paths = scope.territory_paths
+    ancestors = sorted({a for p in paths for a in ancestor_paths(p)} | set(paths))
+    return (
+        path_q(paths, field="territory_path")
+        | Q(territory_path__in=ancestors)
+        | in_q(scope.department_ids, field="assigned_department_id")
+        | in_q(scope.department_ids, field="launched_by_department_id")
+    )
+
+
 # --- assessments --------------------------------------------------------------------------------------------
 
 
-def assessor_role(actor, info):
-    """How ``actor`` may assess the subject ``info``: ("official", department or None), ("self", None), or None
+def assessor_role(scope: Scope, info):
+    """How the user may assess the subject ``info``: ("official", department or None), ("self", None), or None
     when they may not. Government first: a user who is both acts for the government."""
     from risk.choices import AssessorKind
 
-    if actor is None:
-        return AssessorKind.OFFICIAL, None
-    scope = get_scope(actor)
     path = info.jurisdiction_path
-    department = department_covering(scope, path)
-    if scope.is_superuser or department is not None or _covers(territory_paths(scope), path):
+    department = scope.department_covering(path)
+    if scope.is_superuser or department is not None or scope.covers(path, TERRITORY_ROLES):
         return AssessorKind.OFFICIAL, department
     licensing = getattr(info, "licensing_department", None)
-    if licensing is not None and in_department(scope, licensing.pk):
+    if licensing is not None and licensing.pk in scope.department_ids:
         return AssessorKind.OFFICIAL, licensing
-    if info.organisation is not None and member_of(scope, info.organisation.pk):
+    if info.organisation is not None and info.organisation.pk in scope.organisation_ids:
         return AssessorKind.SELF, None
     return None
 
 
-def can_review(actor, assessment) -> bool:
-    """May ``actor`` sign off or return ``assessment``? Never its own assessor (four eyes)."""
+def can_review(scope: Scope, obj) -> bool:
+    """May the user sign off or return the assessment ``obj``? Never its own assessor (four eyes)."""
     from risk.choices import AssessorKind
 
-    if actor is None:
-        return True
-    if assessment.assessor_id == getattr(actor, "pk", None):
+    if scope.user_id is not None and obj.assessor_id == scope.user_id:
         return False
-    scope = get_scope(actor)
     if scope.is_superuser:
         return True
-    heads = {m.department_id for m in department_memberships(scope, {Role.HEAD})}
-    if {assessment.assessor_department_id, assessment.review_department_id} & heads - {None}:
+    if {obj.assessor_department_id, obj.review_department_id} & scope.head_of_department_ids:
         return True
-    if assessment.assessor_kind == AssessorKind.SELF and in_department(scope, assessment.review_department_id):
+    if obj.assessor_kind == AssessorKind.SELF and obj.review_department_id in scope.department_ids:
         return True
     # The head of the street office (township government) of the subject's territory signs for the township.
-    if any(
-        m.department.kind == DepartmentKind.TOWNSHIP_GOVERNMENT
-        and _covers([m.department.jurisdiction.path], assessment.jurisdiction_path)
-        for m in department_memberships(scope, {Role.HEAD})
-    ):
+    if scope.covers(obj.jurisdiction_path, Role.HEAD, department_kind=DepartmentKind.TOWNSHIP_GOVERNMENT):
         return True
-    return _covers(territory_paths(scope), assessment.jurisdiction_path)
+    return scope.covers(obj.jurisdiction_path, TERRITORY_ROLES)
 
 
-def can_edit_assessment(actor, assessment) -> bool:
-    """The assessor keeps their draft; so do the others who could have made it for the same side."""
-    if actor is None:
-        return True
-    if assessment.assessor_id == getattr(actor, "pk", None):
-        return True
-    scope = get_scope(actor)
-    if scope.is_superuser:
-        return True
+def can_edit_assessment(scope: Scope, obj) -> bool:
+    """The assessor keeps their draft ``obj``; so do the others who could have made it for the same side."""
     from risk.choices import AssessorKind
 
-    if assessment.assessor_kind == AssessorKind.SELF:
-        return member_of(scope, assessment.organisation_id)
-    return in_department(scope, assessment.assessor_department_id) or _covers(
-        territory_paths(scope), assessment.jurisdiction_path
-    )
+    if scope.user_id is not None and obj.assessor_id == scope.user_id:
+        return True
+    if scope.is_superuser:
+        return True
+    if obj.assessor_kind == AssessorKind.SELF:
+        return obj.organisation_id in scope.organisation_ids
+    return obj.assessor_department_id in scope.department_ids or scope.covers(obj.jurisdiction_path, TERRITORY_ROLES)
 
 
 # --- hazards ---------------------------------------------------------------------------------------------------
 
 
-def can_report_hazard(actor, *, path: str, organisation_id: int | None) -> bool:
-    if actor is None:
+def can_report_hazard(scope: Scope, obj) -> bool:
+    """May the user report a hazard at the place ``obj`` names? ``obj`` carries the place as ``jurisdiction_path``
+    and the responsible unit as ``organisation_id``: a hazard (an unsaved one will do) or an assessment."""
+    if scope.covers(obj.jurisdiction_path):
         return True
-    scope = get_scope(actor)
-    if scope.is_superuser or (scope.is_government and _covers(scope.territory_paths, path)):
-        return True
-    return member_of(scope, organisation_id)
+    return obj.organisation_id in scope.organisation_ids
 
 
-def can_rectify(actor, hazard) -> bool:
-    """Plan, report the fix, close an ordinary hazard with a photo, ask for an extension."""
-    if actor is None:
+def can_rectify(scope: Scope, obj) -> bool:
+    """Plan, report the fix, close an ordinary hazard ``obj`` with a photo, ask for an extension."""
+    if scope.is_superuser or obj.organisation_id in scope.organisation_ids:
         return True
-    scope = get_scope(actor)
-    if scope.is_superuser or member_of(scope, hazard.organisation_id):
-        return True
-    return scope.is_government and _covers(scope.territory_paths, hazard.jurisdiction_path)
+    return scope.covers(obj.jurisdiction_path)
 
 
-def can_supervise(actor, hazard) -> bool:
-    """Verify, decide extensions, issue rectification orders, cancel."""
-    if actor is None:
+def can_supervise(scope: Scope, obj) -> bool:
+    """Verify the hazard ``obj``, decide extensions, issue rectification orders, cancel."""
+    if scope.is_superuser or obj.supervising_department_id in scope.department_ids:
         return True
-    scope = get_scope(actor)
-    if scope.is_superuser or in_department(scope, hazard.supervising_department_id):
-        return True
-    return governs(scope, hazard.jurisdiction_path)
+    return governs(scope, obj.jurisdiction_path)
 
 
-def issuing_department(actor, hazard):
-    """The department in whose name ``actor`` issues a rectification order: the supervising department when they
+def issuing_department(scope: Scope, hazard):
+    """The department in whose name the user issues a rectification order: the supervising department when they
     work there, else their department covering the place; None when they work for none."""
-    scope = get_scope(actor)
-    if in_department(scope, hazard.supervising_department_id):
+    if hazard.supervising_department_id in scope.department_ids:
         return hazard.supervising_department
-    return department_covering(scope, hazard.jurisdiction_path)
+    return scope.department_covering(hazard.jurisdiction_path)
 
 
 # --- campaigns ---------------------------------------------------------------------------------------------
 
 
-def can_launch_campaign(actor, territory) -> bool:
-    if actor is None:
-        return True
-    scope = get_scope(actor)
-    return governs(scope, territory.path)
+def can_launch_campaign(scope: Scope, obj) -> bool:
+    """May the user launch (or manage) a campaign over the territory ``obj`` (a jurisdiction)?"""
+    return governs(scope, obj.path)
 
 
-def can_launch_any_campaign(actor) -> bool:
-    if actor is None:
-        return True
-    scope = get_scope(actor)
-    return scope.is_superuser or bool(department_paths(scope) or territory_paths(scope))
+def can_launch_any_campaign(scope: Scope, obj=None) -> bool:
+    """May the user launch campaigns at all (to show the button)? ``obj`` is not used."""
+    return scope.is_superuser or bool(scope.paths_for(DEPARTMENT_ROLES | TERRITORY_ROLES))
 
 
 # --- the risk matrix --------------------------------------------------------------------------------------------
 
 
-def can_edit_bands(actor) -> bool:
-    """The city's system administrators (and superusers) set the risk matrix's bands."""
-    if actor is None:
-        return True
-    scope = get_scope(actor)
+def can_edit_bands(scope: Scope, obj=None) -> bool:
+    """The city's system administrators (and superusers) set the risk matrix's bands. ``obj`` is not used."""
     return scope.is_superuser or bool(scope.admin_paths)

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
 from crowdsafe.errors import DomainError
+from crowdsafe.org.access import get_scope
 from risk import access
 from risk.models import AssessmentCampaign, Hazard, RiskAssessment, RiskBand, SubjectRiskLevel
 from risk.scoring import Band
@@ -102,7 +103,7 @@ class RiskBandAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and access.can_edit_bands(request.user)
+        return super().has_change_permission(request, obj) and access.can_edit_bands(get_scope(request.user))
 
     def save_model(self, request, obj, form, change) -> None:
         bands = getattr(request, "_risk_bands", None)

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common.scoping import ScopedQuerySet
 from risk.choices import (
     EDITABLE_ASSESSMENT_STATES,
     OPEN_HAZARD_STATES,
@@ -94,6 +95,10 @@ class SubjectFields(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RiskAssessmentQuerySet(ScopedQuerySet["RiskAssessment"]):
+    visibility_rule = "risk.access.assessment_visible_q"
 
 
 class RiskAssessment(SubjectFields):
@@ -192,6 +197,8 @@ class RiskAssessment(SubjectFields):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = RiskAssessmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("risk assessment")
         verbose_name_plural = _("risk assessments")
@@ -248,6 +255,10 @@ class RiskAssessment(SubjectFields):
         )
 
 
+class SubjectRiskLevelQuerySet(ScopedQuerySet["SubjectRiskLevel"]):
+    visibility_rule = "risk.access.register_visible_q"
+
+
 class SubjectRiskLevel(SubjectFields):
     """The current risk level of a subject (风险底数): the level of its latest signed-off assessment (latest by
     assessment date, then by sign-off). One row per subject, kept by ``assessment_sign_off``; the register, the map
@@ -264,6 +275,8 @@ class SubjectRiskLevel(SubjectFields):
     latitude = models.DecimalField(_("latitude (WGS-84)"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude (WGS-84)"), max_digits=9, decimal_places=6, null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SubjectRiskLevelQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("current risk level")
@@ -314,6 +327,10 @@ class RiskLevelChange(models.Model):
         from risk.choices import level_rank
 
         return level_rank(self.to_level) > level_rank(self.from_level)
+
+
+class AssessmentCampaignQuerySet(ScopedQuerySet["AssessmentCampaign"]):
+    visibility_rule = "risk.access.campaign_visible_q"
 
 
 class AssessmentCampaign(models.Model):
@@ -367,6 +384,8 @@ class AssessmentCampaign(models.Model):
     target_count = models.PositiveIntegerField(_("venues"), default=0)
     # Targets whose tasks are still to be made (a large campaign assigns them in the background).
     unassigned_count = models.PositiveIntegerField(_("venues still to assign"), default=0)
+
+    objects = AssessmentCampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment campaign")
@@ -447,6 +466,10 @@ class CampaignTarget(models.Model):
         return f"{self.campaign.name} · {self.venue.name}"
 
 
+class HazardQuerySet(ScopedQuerySet["Hazard"]):
+    visibility_rule = "risk.access.hazard_visible_q"
+
+
 class Hazard(SubjectFields):
     """A hazard (隐患) found on an inspection, a patrol or an assessment: what and where, with photos; ordinary
     (一般隐患: fixed at once or by a short deadline, closed with a photo of the fix) or major (重大隐患: a
@@ -514,6 +537,8 @@ class Hazard(SubjectFields):
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = HazardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hazard")

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES
+from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES, get_scope
 from crowdsafe.org.choices import Role
 from risk import selectors
 from risk.choices import OPEN_HAZARD_STATES
@@ -32,7 +32,7 @@ def review_context(home) -> dict | None:
     from risk import access
 
     waiting = selectors.assessment_list(user=home.user, filters={"to_review": True})
-    items = [a for a in waiting[:50] if access.can_review(home.user, a)]
+    items = [a for a in waiting[:50] if access.can_review(home.scope, a)]
     if not items:
         return None
     return {"assessments": items[:PANEL_ITEMS], "count": len(items), "more": len(items) >= 50}
@@ -81,7 +81,7 @@ def permit_application_context(request, application) -> dict | None:
     assessments = selectors.assessments_of(
         user=user, subject_type="permit_application", subject_id=application.pk, limit=5
     )
-    can_assess = access.assessor_role(user, info) is not None
+    can_assess = access.assessor_role(get_scope(user), info) is not None
     current = selectors.current_level(subject_type="permit_application", subject_id=application.pk)
     if not (assessments or can_assess or current):
         return None

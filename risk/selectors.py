@@ -12,11 +12,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from crowdsafe.org.access import ancestor_paths, get_scope, get_scoped_or_404, in_q, path_q
+from crowdsafe.org.access import get_scoped_or_404
 from crowdsafe.org.models import Jurisdiction
 from duties.choices import OUTSTANDING_VALUES
 from duties.models import Task
-from risk import access
 from risk.choices import (
     OPEN_HAZARD_STATES,
     AssessmentState,
@@ -49,11 +48,7 @@ def _territory_filter(qs: QuerySet, code: str, field: str = "jurisdiction_path")
 
 
 def assessment_visible(*, user) -> QuerySet[RiskAssessment]:
-    qs = RiskAssessment.objects.all()
-    q = access.visible_q(get_scope(user), RiskAssessment, department_field="review_department_id")
-    if q is not None:
-        qs = qs.filter(q)
-    return qs.select_related(
+    return RiskAssessment.objects.visible_to(user).select_related(
         "assessor", "reviewer", "jurisdiction", "venue", "organisation", "assessor_department", "review_department"
     )
 
@@ -92,14 +87,9 @@ def assessments_of(*, user, subject_type: str, subject_id: int, limit: int = 20)
 
 
 def register_visible(*, user) -> QuerySet[SubjectRiskLevel]:
-    scope = get_scope(user)
-    qs = SubjectRiskLevel.objects.all()
-    if not scope.is_superuser:
-        qs = qs.filter(
-            path_q(scope.territory_paths, field="jurisdiction_path")
-            | in_q(scope.organisation_ids, field="organisation_id")
-        )
-    return qs.select_related("jurisdiction", "venue", "assessment", "organisation")
+    return SubjectRiskLevel.objects.visible_to(user).select_related(
+        "jurisdiction", "venue", "assessment", "organisation"
+    )
 
 
 def register_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[SubjectRiskLevel]:
@@ -185,11 +175,7 @@ class HazardStatusFilter:
 
 
 def hazard_visible(*, user) -> QuerySet[Hazard]:
-    qs = Hazard.objects.all()
-    q = access.visible_q(get_scope(user), Hazard, department_field="supervising_department_id")
-    if q is not None:
-        qs = qs.filter(q)
-    return qs.select_related(
+    return Hazard.objects.visible_to(user).select_related(
         "jurisdiction", "venue", "organisation", "supervising_department", "supervising_township", "found_by"
     )
 
@@ -262,20 +248,7 @@ def pending_extensions(*, user) -> QuerySet[HazardExtension]:
 
 def campaign_visible(*, user) -> QuerySet[AssessmentCampaign]:
     """Campaigns over the user's territory or inside it, and those launched by or assigned to their department."""
-    scope = get_scope(user)
-    qs = AssessmentCampaign.objects.all()
-    if not scope.is_superuser:
-        if not scope.is_government:
-            return qs.none()
-        paths = scope.territory_paths
-        ancestors = sorted({a for p in paths for a in ancestor_paths(p)} | set(paths))
-        qs = qs.filter(
-            path_q(paths, field="territory_path")
-            | Q(territory_path__in=ancestors)
-            | in_q(scope.department_ids, field="assigned_department_id")
-            | in_q(scope.department_ids, field="launched_by_department_id")
-        )
-    return qs.select_related(
+    return AssessmentCampaign.objects.visible_to(user).select_related(
         "territory", "assigned_department", "launched_by_department", "launched_by_jurisdiction", "created_by"
     )
 

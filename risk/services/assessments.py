@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError
+from crowdsafe.org.access import actor_scope
 from crowdsafe.workdays.selectors import day_type
 from duties.services import tasks_evaluate, tasks_settle
 from risk import access, rules
@@ -327,7 +328,7 @@ def assessment_create(
 ) -> RiskAssessment:
     """A draft assessment of ``subject`` (read through ``risk.subjects``) by ``actor``: an official one when
     they govern the subject's territory (or license it), the organizer's or operator's own otherwise."""
-    role = access.assessor_role(actor, subject)
+    role = access.assessor_role(actor_scope(actor), subject)
     if role is None:
         deny(_("You may not assess this."))
     kind, department = role
@@ -373,7 +374,7 @@ def assessment_update(*, assessment: RiskAssessment, actor, data: Mapping[str, A
     with transaction.atomic():
         # The lock: an edit racing a submission either lands before it or is refused after it.
         assessment = _locked(assessment)
-        if not access.can_edit_assessment(actor, assessment):
+        if not access.can_edit_assessment(actor_scope(actor), assessment):
             deny(_("Only the assessor's side may change this assessment."))
         if not assessment.can_edit():
             refuse(_("Only a draft or a returned assessment can be changed."))
@@ -404,7 +405,7 @@ def assessment_submit(*, assessment: RiskAssessment, actor) -> RiskAssessment:
     info = subject_load(assessment.subject_type, assessment.subject_id)
     with transaction.atomic():
         assessment = _locked(assessment)
-        if not access.can_edit_assessment(actor, assessment):
+        if not access.can_edit_assessment(actor_scope(actor), assessment):
             deny(_("Only the assessor's side may submit this assessment."))
         if not assessment.can_submit():
             refuse(_("Only a draft or a returned assessment can be submitted."))
@@ -424,7 +425,7 @@ def assessment_return(*, assessment: RiskAssessment, actor, reason: str) -> Risk
     reason = clean_text(reason, field="reason", required=True, message=_("Say why the assessment is returned."))
     with transaction.atomic():
         assessment = _locked(assessment)
-        if not access.can_review(actor, assessment):
+        if not access.can_review(actor_scope(actor), assessment):
             deny(_("You may not review this assessment."))
         if not assessment.can_return():
             refuse(_("Only an assessment awaiting sign-off can be returned."))
@@ -449,7 +450,7 @@ def assessment_withdraw(*, assessment: RiskAssessment, actor, reason: str = "") 
     reason = clean_text(reason, field="reason")
     with transaction.atomic():
         assessment = _locked(assessment)
-        if not access.can_edit_assessment(actor, assessment):
+        if not access.can_edit_assessment(actor_scope(actor), assessment):
             deny(_("Only the assessor's side may withdraw this assessment."))
         if not assessment.can_withdraw():
             refuse(_("A signed-off assessment cannot be withdrawn; make a new one."))
@@ -635,7 +636,7 @@ def assessment_sign_off(*, assessment: RiskAssessment, actor, note: str = "") ->
         # The lock: two reviewers pressing "sign off" at once (or sign off against return): the second waits,
         # then finds the assessment signed off and is refused by the guard.
         assessment = _locked(assessment)
-        if not access.can_review(actor, assessment):
+        if not access.can_review(actor_scope(actor), assessment):
             deny(_("You may not sign off this assessment (an assessor never signs off their own)."))
         if not assessment.can_sign_off():
             refuse(_("Only an assessment awaiting sign-off can be signed off."))

@@ -58,10 +58,11 @@ def check_bands(bands: list[Band]) -> None:
 def bands_update(*, bands: Mapping[str, tuple[int, int]], actor) -> list[RiskBand]:
     """Replace the bands' boundaries: ``{"blue": (1, 3), "yellow": (4, 8), ...}``. Signed-off assessments keep
     their level."""
+    from crowdsafe.org.access import actor_scope
     from risk.access import can_edit_bands
     from risk.services.common import deny
 
-    if not can_edit_bands(actor):
+    if not can_edit_bands(actor_scope(actor)):
         deny(_("Only the city's administrators set the risk matrix."))
     proposed = [Band(level, int(lo), int(hi)) for level, (lo, hi) in bands.items()]
     check_bands(proposed)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError
-from crowdsafe.org.access import ancestor_paths, get_scope
+from crowdsafe.org.access import actor_scope, ancestor_paths, get_scope
 from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.models import Department, Jurisdiction
 from duties.services import tasks_evaluate, tasks_settle
@@ -143,7 +143,7 @@ def _launcher(actor, territory: Jurisdiction):
     if actor is None:
         return None, territory
     scope = get_scope(actor)
-    department = access.department_covering(scope, territory.path)
+    department = scope.department_covering(territory.path)
     if department is not None:
         return department, None
     for membership in scope.memberships:
@@ -174,7 +174,7 @@ def campaign_launch(
 
     name = clean_text(name, field="name", required=True, max_length=200, message=_("Name the campaign."))
     description = clean_text(description, field="description")
-    if not access.can_launch_campaign(actor, territory):
+    if not access.can_launch_campaign(actor_scope(actor), territory):
         deny(_("%(territory)s is outside your territory.") % {"territory": territory.name})
     if purpose not in CampaignPurpose.values:
         raise DomainError(_("Choose the purpose of the campaign."), field="purpose")
@@ -240,7 +240,7 @@ def campaign_relaunch(*, campaign: AssessmentCampaign, actor) -> int:
     with transaction.atomic():
         # The lock serialises two re-launches; the unique key would stop duplicates anyway.
         campaign = AssessmentCampaign.objects.select_for_update().select_related("territory").get(pk=campaign.pk)
-        if not access.can_launch_campaign(actor, campaign.territory):
+        if not access.can_launch_campaign(actor_scope(actor), campaign.territory):
             deny(_("%(territory)s is outside your territory.") % {"territory": campaign.territory.name})
         if not campaign.is_open:
             refuse(_("The campaign is closed."))
@@ -254,7 +254,7 @@ def campaign_close(*, campaign: AssessmentCampaign, actor, reason: str = "") -> 
     reason = clean_text(reason, field="reason")
     with transaction.atomic():
         campaign = AssessmentCampaign.objects.select_for_update().select_related("territory").get(pk=campaign.pk)
-        if not access.can_launch_campaign(actor, campaign.territory):
+        if not access.can_launch_campaign(actor_scope(actor), campaign.territory):
             deny(_("%(territory)s is outside your territory.") % {"territory": campaign.territory.name})
         if not campaign.is_open:
             refuse(_("The campaign is already closed."))

@@ -30,6 +30,7 @@ from alerts.informing import hazard_news
 from alerts.services import alert_raise
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError
+from crowdsafe.org.access import actor_scope
 from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.models import Department, Jurisdiction, Organisation
 from duties.services import tasks_evaluate, tasks_settle
@@ -213,7 +214,7 @@ def hazard_report(
     unit_name = clean_text(data.get("responsible_unit_name"), field="responsible_unit_name", max_length=128)
     if organisation is None and not unit_name and not fixed_on_spot:
         raise DomainError(_("Name the unit responsible for the rectification."), field="responsible_unit_name")
-    if not access.can_report_hazard(actor, path=path, organisation_id=getattr(organisation, "pk", None)):
+    if not access.can_report_hazard(actor_scope(actor), Hazard(jurisdiction_path=path, organisation=organisation)):
         deny(_("This place is outside your territory."))
     assessment = data.get("assessment")
     if (
@@ -296,7 +297,7 @@ def hazard_add_photos(
         raise DomainError(_("Unknown stage."), field="stage")
     with transaction.atomic():
         hazard = _locked(hazard)
-        if not (access.can_rectify(actor, hazard) or access.can_supervise(actor, hazard)):
+        if not (access.can_rectify(actor_scope(actor), hazard) or access.can_supervise(actor_scope(actor), hazard)):
             deny()
         if not hazard.is_open:
             refuse(_("The hazard is %(state)s.") % {"state": hazard.get_state_display()})
@@ -330,7 +331,7 @@ def hazard_close(*, hazard: Hazard, actor, note: str, photos: Sequence[Any] = ()
         # The lock: closing and a second close (or an extension decision) on the same hazard happen one after
         # the other; the second finds the hazard closed and is refused.
         hazard = _locked(hazard)
-        if not access.can_rectify(actor, hazard):
+        if not access.can_rectify(actor_scope(actor), hazard):
             deny(_("You may not rectify this hazard."))
         if hazard.is_major:
             refuse(_("A major hazard is closed only by a verification inspection that records it fixed."))
@@ -374,7 +375,7 @@ def hazard_submit_plan(*, hazard: Hazard, actor, data: Mapping[str, Any]) -> Rec
         raise DomainError(_("Give the date the rectification will be finished."), field="deadline")
     with transaction.atomic():
         hazard = _locked(hazard)
-        if not access.can_rectify(actor, hazard):
+        if not access.can_rectify(actor_scope(actor), hazard):
             deny(_("You may not rectify this hazard."))
         if not hazard.is_major:
             refuse(_("Only a major hazard needs a rectification plan."))
@@ -420,7 +421,7 @@ def hazard_report_fixed(*, hazard: Hazard, actor, note: str, photos: Sequence[An
     photos = check_photos(photos)
     with transaction.atomic():
         hazard = _locked(hazard)
-        if not access.can_rectify(actor, hazard):
+        if not access.can_rectify(actor_scope(actor), hazard):
             deny(_("You may not rectify this hazard."))
         if not hazard.is_major:
             refuse(_("An ordinary hazard is closed with a photo of the fix."))
@@ -459,7 +460,7 @@ def hazard_verify(
     photos = check_photos(photos)
     with transaction.atomic():
         hazard = _locked(hazard)
-        if not access.can_supervise(actor, hazard):
+        if not access.can_supervise(actor_scope(actor), hazard):
             deny(_("Only the supervising department or the territory verifies a hazard."))
         if not hazard.is_major:
             refuse(_("An ordinary hazard is closed with a photo of the fix."))
@@ -468,7 +469,7 @@ def hazard_verify(
         if inspected_on < hazard.found_on:
             raise DomainError(_("The inspection cannot be before the day the hazard was found."), field="inspected_on")
         scope_department = (
-            access.department_covering(access.get_scope(actor), hazard.jurisdiction_path) if actor else None
+            actor_scope(actor).department_covering(hazard.jurisdiction_path) if actor else None
         )
         verification = HazardVerification.objects.create(
             hazard=hazard,
@@ -513,7 +514,7 @@ def hazard_request_extension(*, hazard: Hazard, actor, reason: str, requested_de
         raise DomainError(_("Give the deadline asked for."), field="requested_deadline")
     with transaction.atomic():
         hazard = _locked(hazard)
-        if not access.can_rectify(actor, hazard):
+        if not access.can_rectify(actor_scope(actor), hazard):
             deny(_("You may not rectify this hazard."))
         if not hazard.can_request_extension():
             refuse(_("The hazard is %(state)s.") % {"state": hazard.get_state_display()})
@@ -553,7 +554,7 @@ def hazard_decide_extension(*, extension: HazardExtension, actor, approve: bool,
     with transaction.atomic():
         hazard = _locked(extension.hazard)
         extension = HazardExtension.objects.select_for_update().get(pk=extension.pk)
-        if not access.can_supervise(actor, hazard):
+        if not access.can_supervise(actor_scope(actor), hazard):
             deny(_("Only the supervising department or the territory decides on extensions."))
         if not extension.can_decide():
             refuse(_("This request was already decided."))
@@ -594,7 +595,7 @@ def hazard_cancel(*, hazard: Hazard, actor, reason: str) -> Hazard:
     reason = clean_text(reason, field="reason", required=True, message=_("Say why the hazard is cancelled."))
     with transaction.atomic():
         hazard = _locked(hazard)
-        if not access.can_supervise(actor, hazard):
+        if not access.can_supervise(actor_scope(actor), hazard):
             deny(_("Only the supervising department or the territory cancels a hazard."))
         if not hazard.can_cancel():
             refuse(_("The hazard is %(state)s.") % {"state": hazard.get_state_display()})
@@ -639,11 +640,11 @@ def hazard_issue_order(
     legal_basis = clean_text(legal_basis, field="legal_basis", required=True, max_length=255)
     with transaction.atomic():
         hazard = _locked(hazard)
-        if not access.can_supervise(actor, hazard):
+        if not access.can_supervise(actor_scope(actor), hazard):
             deny(_("Only the supervising department or the territory issues rectification orders."))
         if not hazard.is_open:
             refuse(_("The hazard is %(state)s.") % {"state": hazard.get_state_display()})
-        issuer = access.issuing_department(actor, hazard)
+        issuer = access.issuing_department(actor_scope(actor), hazard)
         if issuer is None:
             deny(_("A rectification order is issued by a department: you work for none covering this place."))
         unit = hazard.responsible_label

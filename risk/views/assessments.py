@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crowdsafe.errors import DomainError
+from crowdsafe.org.access import get_scope
 from risk import access, selectors, services
 from risk.choices import AssessmentState
 from risk.forms import AssessmentFilterForm, AssessmentForm, NoteForm, ReasonForm
@@ -53,7 +54,7 @@ def assessment_create(request):
     info = subject_for(
         user=request.user, subject_type=params.get("subject_type", ""), subject_id=params.get("subject_id")
     )
-    if access.assessor_role(request.user, info) is None:
+    if access.assessor_role(get_scope(request.user), info) is None:
         raise PermissionDenied(_("You may not assess this."))
     target = _campaign_target(request, info)
     moment = info.starts_at
@@ -99,8 +100,8 @@ def assessment_detail(request, pk: int):
         for factor in FACTORS
     ]
     controls = [CONTROLS_BY_KEY[key].label for key in assessment.controls if key in CONTROLS_BY_KEY]
-    may_edit = access.can_edit_assessment(user, assessment)
-    may_review = access.can_review(user, assessment)
+    may_edit = access.can_edit_assessment(get_scope(user), assessment)
+    may_review = access.can_review(get_scope(user), assessment)
     return render(
         request,
         "risk/assessment_detail.html",
@@ -115,9 +116,7 @@ def assessment_detail(request, pk: int):
             "can_withdraw": may_edit and assessment.can_withdraw(),
             "can_review": may_review and assessment.can_sign_off(),
             "hazards": list(assessment.hazards.select_related("venue").order_by("-found_on", "-id")[:20]),
-            "can_report_hazard": access.can_report_hazard(
-                user, path=assessment.jurisdiction_path, organisation_id=assessment.organisation_id
-            ),
+            "can_report_hazard": access.can_report_hazard(get_scope(user), assessment),
             "reason_form": ReasonForm(),
             "withdraw_form": ReasonForm(prefix="withdraw"),
             "note_form": NoteForm(),
@@ -129,7 +128,7 @@ def assessment_detail(request, pk: int):
 @login_required
 def assessment_edit(request, pk: int):
     assessment = selectors.assessment_get(user=request.user, pk=pk)
-    if not access.can_edit_assessment(request.user, assessment):
+    if not access.can_edit_assessment(get_scope(request.user), assessment):
         raise PermissionDenied(_("Only the assessor's side may change this assessment."))
     if not assessment.can_edit():
         messages.error(request, _("Only a draft or a returned assessment can be changed."))

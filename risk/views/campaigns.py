@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crowdsafe.errors import DomainError
+from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import Jurisdiction
 from crowdsafe.org.selectors import department_list, jurisdiction_list
 from risk import access, selectors, services
@@ -33,7 +34,7 @@ def campaign_list(request):
         "risk/campaign_list.html",
         {
             "page": page,
-            "can_launch": access.can_launch_any_campaign(request.user),
+            "can_launch": access.can_launch_any_campaign(get_scope(request.user)),
             "query": query_without_page(request),
         },
     )
@@ -41,7 +42,7 @@ def campaign_list(request):
 
 @login_required
 def campaign_create(request):
-    if not access.can_launch_any_campaign(request.user):
+    if not access.can_launch_any_campaign(get_scope(request.user)):
         raise PermissionDenied(_("You may not launch assessment campaigns."))
     departments = department_list(user=request.user).filter(is_active=True)
     initial = {
@@ -95,7 +96,7 @@ def campaign_detail(request, pk: int):
             "page": targets,
             "status": status,
             "query": query_without_page(request),
-            "can_manage": campaign.is_open and access.can_launch_campaign(request.user, campaign.territory),
+            "can_manage": campaign.is_open and access.can_launch_campaign(get_scope(request.user), campaign.territory),
             "reason_form": ReasonForm(),
             "kind_labels": [str(VenueKind(k).label) for k in campaign.venue_kinds if k in VenueKind.values],
         },

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crowdsafe.errors import DomainError
+from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import Jurisdiction
 from crowdsafe.org.selectors import jurisdiction_list
 from risk import access, selectors, services
@@ -118,8 +119,9 @@ def hazard_detail(request, pk: int):
     hazard = selectors.hazard_detail(user=request.user, pk=pk)
     user = request.user
     today = timezone.localdate()
-    may_rectify = access.can_rectify(user, hazard)
-    may_supervise = access.can_supervise(user, hazard)
+    scope = get_scope(user)
+    may_rectify = access.can_rectify(scope, hazard)
+    may_supervise = access.can_supervise(scope, hazard)
     plan = getattr(hazard, "plan", None) if hazard.is_major else None
     photos = list(hazard.photos.all())
     try:
@@ -150,7 +152,9 @@ def hazard_detail(request, pk: int):
             "can_close": may_rectify and hazard.can_close_with_photo(),
             "can_report_fixed": may_rectify and hazard.can_report_fixed(),
             "can_verify": may_supervise and hazard.can_verify(),
-            "can_issue_order": may_supervise and hazard.is_open and access.issuing_department(user, hazard) is not None,
+            "can_issue_order": may_supervise
+            and hazard.is_open
+            and access.issuing_department(scope, hazard) is not None,
             "plan_form": PlanForm(
                 initial={
                     "deadline": hazard.rectification_deadline,

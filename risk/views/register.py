@@ -11,9 +11,11 @@ from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from crowdsafe.org.access import get_scope
 from crowdsafe.org.selectors import jurisdiction_list
 from risk import access, selectors, spreadsheets
 from risk.forms import RegisterFilterForm
+from risk.models import Hazard
 from risk.subjects import subject_for, subject_url_by_id
 from risk.views.common import paginate, query_without_page
 
@@ -100,9 +102,9 @@ def subject_risk(request, subject_type: str, subject_id: int):
                     user=user, filters={"status": "all", "subject_type": subject_type, "subject_id": info.pk}
                 )[:50]
             ),
-            "can_assess": access.assessor_role(user, info) is not None,
+            "can_assess": access.assessor_role(get_scope(user), info) is not None,
             "can_report_hazard": access.can_report_hazard(
-                user, path=info.jurisdiction_path, organisation_id=getattr(info.organisation, "pk", None)
+                get_scope(user), Hazard(jurisdiction_path=info.jurisdiction_path, organisation=info.organisation)
             ),
             "today": timezone.localdate(),
             "open_targets": list(selectors.open_targets_for_venue(venue_id=info.pk)) if subject_type == "venue" else [],
