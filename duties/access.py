@@ -1,5 +1,6 @@
-"""Who may see and act on a task. Visibility is a queryset filter (``visible_q``); actions are checked by the
-services with ``can_work`` / ``can_manage`` (views use the same functions to show or hide buttons).
+"""Who may see and act on a task. Visibility is ``Task.objects.visible_to`` (the rule ``task_visible_q``);
+actions are checked by the services with ``can_work`` / ``can_manage`` (views use the same functions to show or
+hide buttons).
 
 - See: the holder's people (staff and heads of the responsible department, the responsible organisation's
   organizers/operators, the responsible person), everyone working the territory the subject lies in (grid
@@ -15,16 +16,9 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from crowdsafe.org.access import NOTHING, Scope, in_q, path_q
+from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, Scope, in_q, path_q
 from crowdsafe.org.choices import DepartmentKind, Role
 from duties.models import Task, TaskGroupObjectPermission
-
-OVERSIGHT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
-
-
-def role_paths(scope: Scope, roles) -> tuple[str, ...]:
-    """Paths of the jurisdictions where the user holds one of ``roles`` (from the memberships ``get_scope`` read)."""
-    return tuple(m.jurisdiction.path for m in scope.memberships if m.role in roles and m.jurisdiction_id)
 
 
 def granted_task_ids(scope: Scope) -> list[int]:
@@ -42,9 +36,20 @@ def granted_task_ids(scope: Scope) -> list[int]:
     )
 
 
-def visible_q(scope: Scope) -> Q:
-    """Tasks the user may see (the caller handles superusers, who see everything). Each branch is an indexed
-    condition, so PostgreSQL ORs them as a BitmapOr of index scans."""
+def task_visible_q(scope: Scope, *, whole_territory: bool = False) -> Q:
+    """The rule of ``Task.objects.visible_to`` (superusers never get here). Each branch is an indexed condition,
+    so PostgreSQL ORs them as a BitmapOr of index scans.
+
+    ``whole_territory``: instead of the work view (the holder's people, the territory people, shares), every task
+    about a subject in the user's territory — their departments' jurisdictions included — and those their
+    departments or organisations hold. The drills calendar uses it: whoever sees a territory's plans sees the
+    drills due in it."""
+    if whole_territory:
+        return (
+            path_q(scope.territory_paths, field="jurisdiction_path")
+            | in_q(scope.department_ids, field="responsible_department_id")
+            | in_q(scope.organisation_ids, field="responsible_organisation_id")
+        )
     return (
         in_q(scope.department_ids, field="responsible_department_id")
         | in_q(scope.organisation_ids, field="responsible_organisation_id")
@@ -52,10 +57,6 @@ def visible_q(scope: Scope) -> Q:
         | path_q(scope.jurisdiction_paths, field="jurisdiction_path")
         | in_q(granted_task_ids(scope), field="pk")
     )
-
-
-def _covers(paths, task: Task) -> bool:
-    return any(task.jurisdiction_path.startswith(path) for path in paths)
 
 
 def _township_path(task: Task) -> str | None:
@@ -68,26 +69,25 @@ def _township_path(task: Task) -> str | None:
     return None
 
 
-def _officer_of(scope: Scope, path: str | None) -> bool:
-    return path is not None and any(path.startswith(p) for p in role_paths(scope, {Role.TOWNSHIP_OFFICER}))
-
-
-def can_manage(scope: Scope, task: Task) -> bool:
+def can_manage(scope: Scope, obj: Task) -> bool:
+    """Reassign or cancel the task ``obj``."""
     if scope.is_superuser:
         return True
+    task = obj
     if task.responsible_department_id and task.responsible_department_id in scope.head_of_department_ids:
         return True
-    if _covers(role_paths(scope, OVERSIGHT_ROLES), task):
+    if scope.covers(task.jurisdiction_path, OVERSIGHT_ROLES):
         return True
     # Township officers coordinate what their township holds, and what nobody holds in their township.
     if task.is_unassigned:
-        return _covers(role_paths(scope, {Role.TOWNSHIP_OFFICER}), task)
-    return _officer_of(scope, _township_path(task))
+        return scope.covers(task.jurisdiction_path, Role.TOWNSHIP_OFFICER)
+    return scope.covers(_township_path(task), Role.TOWNSHIP_OFFICER)
 
 
-def can_work(scope: Scope, task: Task) -> bool:
-    """Start and complete: the holder's own people. Leaders oversee and reassign; they do not close a fire
-    brigade's inspection on its behalf."""
+def can_work(scope: Scope, obj: Task) -> bool:
+    """Start and complete the task ``obj``: the holder's own people. Leaders oversee and reassign; they do not
+    close a fire brigade's inspection on its behalf."""
+    task = obj
     if scope.is_superuser:
         return True
     if task.responsible_department_id and task.responsible_department_id in scope.department_ids:
@@ -96,4 +96,4 @@ def can_work(scope: Scope, task: Task) -> bool:
         return True
     if task.responsible_person_id and task.responsible_person_id == scope.user_id:
         return True
-    return _officer_of(scope, _township_path(task))
+    return scope.covers(_township_path(task), Role.TOWNSHIP_OFFICER)

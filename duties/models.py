@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
+from crowdsafe.common.scoping import ScopedQuerySet
 from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel
 from crowdsafe.workdays.choices import DeadlineUnit
 from duties.choices import (
@@ -167,6 +168,10 @@ class ResponsibilityRule(models.Model):
         return self.event in EVENT_MATCHES.get(event, ())
 
 
+class TaskQuerySet(ScopedQuerySet["Task"]):
+    visibility_rule = "duties.access.task_visible_q"
+
+
 class Task(models.Model):
     """A duty (任务): what must be done, about which subject (venue, gathering, permit, hazard, drill …), by
     which department, organisation or township and which person, by when, and which rule put it there.
@@ -259,6 +264,8 @@ class Task(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task")

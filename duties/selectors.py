@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from crowdsafe.org.access import get_scope, path_q
+from crowdsafe.org.access import OVERSIGHT_ROLES, get_scope, path_q
 from crowdsafe.org.choices import LEVEL_DEPTH, JurisdictionLevel, Role
 from crowdsafe.org.models import Department, Jurisdiction, Membership
-from duties.access import OVERSIGHT_ROLES, role_paths, visible_q
 from duties.choices import OUTSTANDING_VALUES, PartyKind, TaskStatus
 from duties.models import ResponsibilityRule, Task
 
@@ -59,11 +58,7 @@ def overdue_expression(today: dt.date) -> Case:
 
 def task_list(*, user) -> QuerySet[Task]:
     """Every task the user may see (see ``duties.access``), joined for lists and details."""
-    scope = get_scope(user)
-    qs = Task.objects.all()
-    if not scope.is_superuser:
-        qs = qs.filter(visible_q(scope))
-    return qs.select_related(
+    return Task.objects.visible_to(user).select_related(
         "responsible_department",
         "responsible_organisation",
         "responsible_jurisdiction",
@@ -292,7 +287,7 @@ def responsibility_overview(*, user, today: dt.date | None = None) -> Overview:
     qs = Task.objects.all()
     territories: list[str] = []
     if not scope.is_superuser:
-        paths = role_paths(scope, OVERSIGHT_ROLES)
+        paths = scope.paths_for(OVERSIGHT_ROLES)
         qs = qs.filter(path_q(paths, field="jurisdiction_path"))
         territories = [m.jurisdiction.name for m in scope.memberships if m.role in OVERSIGHT_ROLES]
     counts = _overview_counts(qs, today=today, since=since)
@@ -416,7 +411,7 @@ def health_paths(user) -> tuple[str, ...] | None:
     scope = get_scope(user)
     if scope.is_superuser:
         return None
-    return role_paths(scope, OVERSIGHT_ROLES)
+    return scope.paths_for(OVERSIGHT_ROLES)
 
 
 def unassigned_tasks(*, user) -> QuerySet[Task]:

@@ -13,10 +13,9 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from crowdsafe.org.access import get_scope, in_q, path_q
+from crowdsafe.org.access import OVERSIGHT_ROLES, get_scope, in_q, path_q
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Department
-from duties.access import OVERSIGHT_ROLES, role_paths
 from notifications.choices import Channel, DeliveryStatus
 from notifications.models import Delivery, DeliveryAttempt, DepartmentWebhook, Notification
 
@@ -47,7 +46,7 @@ def notification_get(*, user, pk: int) -> Notification:
 def _log_departments_q(scope) -> Q:
     """The departments whose deliveries the user may read in the log."""
     q = in_q(scope.head_of_department_ids, field="department_id")
-    oversight = role_paths(scope, OVERSIGHT_ROLES)
+    oversight = scope.paths_for(OVERSIGHT_ROLES)
     if oversight:
         q |= path_q(oversight, field="department__jurisdiction__path")
     return q
@@ -96,7 +95,7 @@ def log_departments(*, user) -> QuerySet[Department]:
     if scope.is_superuser:
         return qs.order_by("jurisdiction__path", "name")
     q = in_q(scope.head_of_department_ids, field="pk")
-    oversight = role_paths(scope, OVERSIGHT_ROLES)
+    oversight = scope.paths_for(OVERSIGHT_ROLES)
     if oversight:
         q |= path_q(oversight)
     return qs.filter(q).order_by("jurisdiction__path", "name")

@@ -1,6 +1,6 @@
-"""Who may see and do what in the risk app. Visibility is a queryset filter (``visible_q``, used by the
-selectors); actions are checked by the services with the ``can_*`` functions below (views use the same functions
-to show or hide buttons).
+"""Who may see and do what in the risk app. Visibility is ``Model.objects.visible_to`` (the rules ``*_visible_q``
+below); actions are checked by the services with the ``can_*(scope, obj)`` functions below (views use the same
+functions to show or hide buttons).
 
 - See an assessment or a hazard: government users whose territory covers the subject (属地: township officers,
   grid workers, leaders, admins through their jurisdictions; staff and heads through their department's
