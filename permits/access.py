@@ -20,22 +20,12 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from crowdsafe.org.access import Scope, in_q, path_q
+from crowdsafe.org.access import OVERSIGHT_ROLES, Scope, in_q, path_q
 from crowdsafe.org.choices import Role
 from permits.choices import ApplicationState
 from permits.models import PermitApplication, PermitApplicationGroupObjectPermission, SiteInspection
 
-OVERSIGHT_ROLES = frozenset({Role.LEADER, Role.ADMIN})
 VIEW_CODENAME = "view_permitapplication"
-
-
-def organizer_org_ids(scope: Scope) -> frozenset[int]:
-    """The organisations the user acts for as an organizer (主办/承办方)."""
-    return frozenset(m.organisation_id for m in scope.memberships if m.role == Role.ORGANIZER and m.organisation_id)
-
-
-def oversight_paths(scope: Scope) -> tuple[str, ...]:
-    return tuple(m.jurisdiction.path for m in scope.memberships if m.role in OVERSIGHT_ROLES and m.jurisdiction_id)
 
 
 def granted_application_ids(scope: Scope) -> list[int]:
@@ -50,18 +40,28 @@ def granted_application_ids(scope: Scope) -> list[int]:
     )
 
 
-def visible_q(scope: Scope) -> Q:
-    """Applications the user may see (the caller lets superusers see everything)."""
+def application_visible_q(scope: Scope, *, review_queue: bool = False) -> Q:
+    """The rule of ``PermitApplication.objects.visible_to`` (superusers never get here).
+
+    ``review_queue``: only what the user's licensing departments decide (the queue of what they owe) and, for a
+    city's administrator, what waits for every licensing department of the city: conditions the queue's partial
+    index ``permits_app_queue_idx`` serves."""
+    if review_queue:
+        # The city's administrator sees (read-only) what waits for every licensing department of the city.
+        return in_q(scope.department_ids, field="licensing_department_id") | path_q(
+            scope.admin_paths, field="licensing_department__jurisdiction__path"
+        )
     government = (
         in_q(scope.department_ids, field="licensing_department_id")
-        | path_q(oversight_paths(scope), field="jurisdiction_path")
+        | path_q(scope.paths_for(OVERSIGHT_ROLES), field="jurisdiction_path")
         | in_q(granted_application_ids(scope), field="pk")
     )
-    return in_q(organizer_org_ids(scope), field="organisation_id") | (government & ~Q(state=ApplicationState.DRAFT))
+    organizer = in_q(scope.organisation_ids_for(Role.ORGANIZER), field="organisation_id")
+    return organizer | (government & ~Q(state=ApplicationState.DRAFT))
 
 
 def is_organizer(scope: Scope, application: PermitApplication) -> bool:
-    return scope.is_superuser or application.organisation_id in organizer_org_ids(scope)
+    return scope.is_superuser or application.organisation_id in scope.organisation_ids_for(Role.ORGANIZER)
 
 
 def is_reviewer(scope: Scope, application: PermitApplication) -> bool:

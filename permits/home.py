@@ -7,7 +7,6 @@ from django.db.models import Q
 
 from crowdsafe.org.choices import Role
 from crowdsafe.web.home import HomeContext, register_panel
-from permits.access import organizer_org_ids
 from permits.choices import ApplicationState, ConditionStatus
 from permits.models import PermitApplication
 from permits.selectors import days_left, review_queue
@@ -30,7 +29,7 @@ def review_panel(home: HomeContext) -> dict | None:
 
 
 def organizer_panel(home: HomeContext) -> dict | None:
-    organisations = sorted(organizer_org_ids(home.scope))
+    organisations = sorted(home.scope.organisation_ids_for(Role.ORGANIZER))
     if not organisations:
         return None
     rows = list(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase
 
+from crowdsafe.common.scoping import ScopedQuerySet
 from crowdsafe.workdays.choices import DeadlineUnit
 from permits.choices import (
     EDITABLE_STATES,
@@ -40,6 +41,10 @@ from permits.choices import (
 )
 
 S = ApplicationState
+
+
+class PermitApplicationQuerySet(ScopedQuerySet["PermitApplication"]):
+    visibility_rule = "permits.access.application_visible_q"
 
 
 class PermitApplication(models.Model):
@@ -144,6 +149,8 @@ class PermitApplication(models.Model):
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PermitApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("permit application")

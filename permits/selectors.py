@@ -18,7 +18,7 @@ from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel
 from crowdsafe.org.models import Department, Jurisdiction
 from crowdsafe.workdays.choices import DeadlineUnit
 from permits import conf, rules
-from permits.access import is_inspector, is_organizer, is_reviewer, visible_q
+from permits.access import is_inspector, is_organizer, is_reviewer
 from permits.choices import REVIEW_STATE_VALUES, ApplicationState, LicensingLevel
 from permits.models import (
     ApplicationMaterial,
@@ -34,11 +34,7 @@ LIST_RELATED = ("organisation", "venue", "licensing_department")
 
 
 def application_visible(*, user) -> QuerySet[PermitApplication]:
-    scope = get_scope(user)
-    qs = PermitApplication.objects.all()
-    if not scope.is_superuser:
-        qs = qs.filter(visible_q(scope))
-    return qs.select_related(*LIST_RELATED)
+    return PermitApplication.objects.visible_to(user).select_related(*LIST_RELATED)
 
 
 def application_list(
@@ -79,14 +75,7 @@ def review_queue(
     (acceptance, or the decision), earliest first. Served by the partial index ``permits_app_queue_idx``.
     ``related``: the rows joined (the page shows the applicant only; the API adds the venue and department)."""
     filters = filters or {}
-    scope = get_scope(user)
-    qs = PermitApplication.objects.filter(state__in=REVIEW_STATE_VALUES)
-    if not scope.is_superuser:
-        mine = Q(licensing_department_id__in=sorted(scope.department_ids))
-        for path in scope.admin_paths:
-            # The city's administrator sees (read-only) what waits for every licensing department of the city.
-            mine |= Q(licensing_department__jurisdiction__path__startswith=path)
-        qs = qs.filter(mine)
+    qs = PermitApplication.objects.visible_to(user, review_queue=True).filter(state__in=REVIEW_STATE_VALUES)
     qs = ReviewQueueFilterSet.of(filters).apply(qs)
     return qs.select_related(*related).order_by("review_due", "id")
 

@@ -16,9 +16,9 @@ from rest_framework.views import APIView
 
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
+from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Organisation
 from permits import selectors, services
-from permits.access import organizer_org_ids
 from permits.api import serializers as s
 from permits.models import (
     ApplicationMaterial,
@@ -90,7 +90,7 @@ class ApplicationListApi(generics.ListAPIView):
     def post(self, request, *args, **kwargs):
         data = dict(_validated(s.PermitApplicationInputSerializer, request.data))
         scope = get_scope(request.user)
-        own = sorted(organizer_org_ids(scope))
+        own = sorted(scope.organisation_ids_for(Role.ORGANIZER))
         organisation_id = data.pop("organisation", None) or (own[0] if len(own) == 1 else None)
         if organisation_id is None:
             raise DomainError(_("Name the applicant organisation."), field="organisation")

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
+from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Organisation, unified_credit_code_validator
 from permits import conf, rules
-from permits.access import organizer_org_ids
 from permits.choices import ApplicationState, EventKind, MaterialKind, PlanMode, PlanSection
 from permits.duties import CORRECTION_KEY
 from permits.files import MATERIAL_TYPES, check_upload
@@ -116,7 +116,7 @@ def application_create(*, organisation: Organisation, actor, **data: Any) -> Per
     """Start a draft application for ``organisation`` (the applicant, 承办者). ``data``: the fields of
     ``APPLICATION_FIELDS``; ``event_name`` is required, everything else can be filled in later."""
     scope = get_scope(actor)
-    if not (scope.is_superuser or organisation.pk in organizer_org_ids(scope)):
+    if not (scope.is_superuser or organisation.pk in scope.organisation_ids_for(Role.ORGANIZER)):
         raise PermissionDeniedError(
             _("Only an organizer of %(organisation)s may apply for it.") % {"organisation": organisation}
         )

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
+from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Organisation
 from permits import selectors, services
-from permits.access import organizer_org_ids
 from permits.forms import (
     ApplicationFilterForm,
     ApplicationForm,
@@ -56,7 +56,9 @@ def _venues_for(organisation: Organisation):
 
 def _own_organisations(user):
     scope = get_scope(user)
-    return Organisation.objects.filter(pk__in=sorted(organizer_org_ids(scope))).select_related("jurisdiction")
+    return Organisation.objects.filter(pk__in=sorted(scope.organisation_ids_for(Role.ORGANIZER))).select_related(
+        "jurisdiction"
+    )
 
 
 # --- list ----------------------------------------------------------------------------------------------------
