@@ -13,7 +13,7 @@ Change (edit, upload a version, plan and record drills, raise and close after-ac
 - the owner's people;
 - the territory's coordinators: township officers, leaders and admins whose jurisdiction holds the plan, and
   emergency-management departments (应急管理部门 "指导有关部门制定应急预案") whose jurisdiction holds it;
-- superusers. ``actor=None`` is the system (demo data, management commands).
+- superusers. Services pass ``actor_scope(actor)``: ``actor=None`` is the system (demo data, management commands).
 An after-action item may also be closed by its holder's people.
 """
 
@@ -23,12 +23,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from crowdsafe.errors import PermissionDeniedError
-from crowdsafe.org.access import Scope, get_scope, in_q, path_q
+from crowdsafe.org.access import COORDINATOR_ROLES, DEPARTMENT_ROLES, Scope, in_q, path_q
 from crowdsafe.org.choices import DepartmentKind, Role
 from drills.models import EmergencyPlanGroupObjectPermission
 
-COORDINATOR_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN})
-DEPARTMENT_ROLES = frozenset({Role.STAFF, Role.HEAD})
+# Who coordinates the plans of a territory: township officers, leaders and admins of it, and its
+# emergency-management departments (staff and heads). ``Scope.paths_for(COORDINATORS, department_kind=EMERGENCY)``.
+COORDINATORS = COORDINATOR_ROLES | DEPARTMENT_ROLES
 
 
 def _prefixed(q: Q, prefix: str) -> Q:
@@ -60,49 +61,36 @@ def granted_plan_ids(scope: Scope) -> list[int]:
     )
 
 
-def operated_organisation_ids(scope: Scope) -> list[int]:
-    return sorted(m.organisation_id for m in scope.memberships if m.role == Role.VENUE_OPERATOR)
-
-
-def plan_scope_q(scope: Scope, *, prefix: str = "") -> Q | None:
-    """The plans the user may see, as a Q on ``EmergencyPlan`` (or, with ``prefix="plan__"``, on a model that
-    points at a plan). None means all of them (a superuser)."""
-    if scope.is_superuser:
-        return None
-    q = (
+def plan_visible_q(scope: Scope) -> Q:
+    """The rule of ``EmergencyPlan.objects.visible_to`` (superusers never get here)."""
+    return (
         path_q(scope.territory_paths, field="jurisdiction_path")
         | in_q(scope.department_ids, field="owner_department_id")
         | in_q(scope.organisation_ids, field="owner_organisation_id")
-        | in_q(operated_organisation_ids(scope), field="venue__operator_id")
-        | in_q(
-            [m.jurisdiction_id for m in scope.memberships if m.role == Role.TOWNSHIP_OFFICER and m.jurisdiction_id],
-            field="owner_jurisdiction_id",
-        )
+        | in_q(scope.organisation_ids_for(Role.VENUE_OPERATOR), field="venue__operator_id")
+        | in_q(scope.jurisdiction_ids_for(Role.TOWNSHIP_OFFICER), field="owner_jurisdiction_id")
         | in_q(granted_plan_ids(scope), field="pk")
     )
-    if prefix:
-        # The last branch names the plan itself: on a related model it is the foreign key.
-        return _prefixed(q, prefix)
-    return q
 
 
-def _covers(paths, path: str) -> bool:
-    return any(path.startswith(p) for p in paths)
+def drill_visible_q(scope: Scope) -> Q:
+    """The rule of ``Drill.objects.visible_to``: the drills of the plans the user may see."""
+    # The last branch of the plan's rule names the plan itself: on a drill it is the foreign key.
+    return _prefixed(plan_visible_q(scope), "plan__")
 
 
-def coordinator_paths(scope: Scope) -> tuple[str, ...]:
-    """Subtrees where the user coordinates plans: own jurisdictions as township officer, leader or admin, and
-    the jurisdictions of their emergency-management departments."""
-    paths = [m.jurisdiction.path for m in scope.memberships if m.role in COORDINATOR_ROLES and m.jurisdiction_id]
-    paths += [
-        m.department.jurisdiction.path
-        for m in scope.memberships
-        if m.role in DEPARTMENT_ROLES
-        and m.department_id
-        and m.department.is_active
-        and m.department.kind == DepartmentKind.EMERGENCY
-    ]
-    return tuple(paths)
+def item_visible_q(scope: Scope, *, holders: bool = True) -> Q:
+    """The rule of ``AfterActionItem.objects.visible_to``: the plan's readers, and the item's own holder (a
+    department asked to fix something of another's plan). ``holders=False``: the plan's readers only (the
+    compliance tables count a plan's items with the plan)."""
+    q = _prefixed(plan_visible_q(scope), "plan__")
+    if not holders:
+        return q
+    return (
+        q
+        | in_q(scope.department_ids, field="owner_department_id")
+        | in_q(scope.organisation_ids, field="owner_organisation_id")
+    )
 
 
 def is_owner_person(scope: Scope, *, department_id=None, organisation_id=None, jurisdiction_id=None) -> bool:
@@ -111,51 +99,51 @@ def is_owner_person(scope: Scope, *, department_id=None, organisation_id=None, j
     if organisation_id and organisation_id in scope.organisation_ids:
         return True
     if jurisdiction_id:
-        return any(m.role in COORDINATOR_ROLES and m.jurisdiction_id == jurisdiction_id for m in scope.memberships)
+        return jurisdiction_id in scope.jurisdiction_ids_for(COORDINATOR_ROLES)
     return False
 
 
-def can_manage_plan(actor, plan) -> bool:
-    """May ``actor`` edit the plan, upload versions, plan and record its drills?"""
-    if actor is None:
-        return True
-    scope = get_scope(actor)
+def coordinates(scope: Scope, path: str) -> bool:
+    """Does the user coordinate the plans at ``path`` (see ``COORDINATORS``)?"""
+    return scope.covers(path, COORDINATORS, department_kind=DepartmentKind.EMERGENCY)
+
+
+def can_manage_plan(scope: Scope, obj) -> bool:
+    """May the user edit the plan ``obj``, upload versions, plan and record its drills?"""
     if scope.is_superuser:
         return True
     if is_owner_person(
         scope,
-        department_id=plan.owner_department_id,
-        organisation_id=plan.owner_organisation_id,
-        jurisdiction_id=plan.owner_jurisdiction_id,
+        department_id=obj.owner_department_id,
+        organisation_id=obj.owner_organisation_id,
+        jurisdiction_id=obj.owner_jurisdiction_id,
     ):
         return True
-    return _covers(coordinator_paths(scope), plan.jurisdiction_path)
+    return coordinates(scope, obj.jurisdiction_path)
 
 
-def check_manage_plan(actor, plan) -> None:
-    if not can_manage_plan(actor, plan):
+def check_manage_plan(scope: Scope, plan) -> None:
+    if not can_manage_plan(scope, plan):
         raise PermissionDeniedError(_("You may see this plan but not change it."))
 
 
-def can_close_item(actor, item) -> bool:
-    """The item's holder's people, or whoever manages the plan."""
-    if actor is None:
-        return True
-    scope = get_scope(actor)
+def can_close_item(scope: Scope, obj) -> bool:
+    """The after-action item ``obj``'s holder's people, or whoever manages the plan."""
     if is_owner_person(
         scope,
-        department_id=item.owner_department_id,
-        organisation_id=item.owner_organisation_id,
-        jurisdiction_id=item.owner_jurisdiction_id,
+        department_id=obj.owner_department_id,
+        organisation_id=obj.owner_organisation_id,
+        jurisdiction_id=obj.owner_jurisdiction_id,
     ):
         return True
-    return can_manage_plan(actor, item.plan)
+    return can_manage_plan(scope, obj.plan)
 
 
-def can_create_plans(actor) -> bool:
+def can_create_plans(scope: Scope, obj=None) -> bool:
     """Anyone who can own or coordinate a plan: government staff, township officers, leaders, admins,
-    organizers and venue operators."""
-    if actor is None:
-        return True
-    scope = get_scope(actor)
-    return scope.is_superuser or bool(scope.department_ids or scope.organisation_ids or coordinator_paths(scope))
+    organizers and venue operators. ``obj`` is not used: the question is about no particular plan."""
+    return scope.is_superuser or bool(
+        scope.department_ids
+        or scope.organisation_ids
+        or scope.paths_for(COORDINATORS, department_kind=DepartmentKind.EMERGENCY)
+    )

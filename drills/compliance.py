@@ -16,9 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import PATH_SEPARATOR, Department, Jurisdiction
-from drills.access import plan_scope_q
 from drills.choices import ItemStatus
 from drills.models import AfterActionItem, EmergencyPlan
 from drills.selectors import overdue_drills
@@ -73,13 +71,8 @@ def _in_time(last: dt.date | None, months: int | None, today: dt.date) -> bool:
 def drill_compliance(*, user, today: dt.date | None = None, territory: Jurisdiction | None = None) -> Compliance:
     """The compliance tables of the plans, drills and items the user may see (in ``territory`` when given)."""
     today = today or timezone.localdate()
-    scope = get_scope(user)
-    plans = EmergencyPlan.objects.filter(is_active=True)
-    items = AfterActionItem.objects.filter(status=ItemStatus.OPEN)
-    q = plan_scope_q(scope)
-    if q is not None:
-        plans = plans.filter(q)
-        items = items.filter(plan_scope_q(scope, prefix="plan__"))
+    plans = EmergencyPlan.objects.visible_to(user).filter(is_active=True)
+    items = AfterActionItem.objects.visible_to(user, holders=False).filter(status=ItemStatus.OPEN)
     tasks = overdue_drills(user=user, today=today)
     if territory is not None:
         plans = plans.filter(jurisdiction_path__startswith=territory.path)

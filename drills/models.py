@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
+from crowdsafe.common.scoping import ScopedQuerySet
 from drills.choices import (
     AlertLevel,
     DrillForm,
@@ -28,6 +29,10 @@ from duties.services.tasks import add_months
 from venues.validators import validate_photo
 
 MINUTES = [MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1440"))]
+
+
+class EmergencyPlanQuerySet(ScopedQuerySet["EmergencyPlan"]):
+    visibility_rule = "drills.access.plan_visible_q"
 
 
 class EmergencyPlan(models.Model):
@@ -123,6 +128,8 @@ class EmergencyPlan(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EmergencyPlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("emergency plan")
@@ -274,6 +281,10 @@ class PlanContact(models.Model):
         return f"{self.name} ({self.role})"
 
 
+class DrillQuerySet(ScopedQuerySet["Drill"]):
+    visibility_rule = "drills.access.drill_visible_q"
+
+
 class Drill(models.Model):
     """A drill of an emergency plan (应急演练): planned (date, scenario, who takes part, public participation),
     then held and recorded (what happened, participants, duration, the evacuation time measured against the
@@ -329,6 +340,8 @@ class Drill(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = DrillQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("drill")
@@ -398,6 +411,10 @@ class DrillPhoto(models.Model):
         return self.caption or self.image.name.rsplit("/", 1)[-1]
 
 
+class AfterActionItemQuerySet(ScopedQuerySet["AfterActionItem"]):
+    visibility_rule = "drills.access.item_visible_q"
+
+
 class AfterActionItem(models.Model):
     """A problem found in a drill and what must be done about it (演练问题整改项), with its holder and deadline.
 
@@ -453,6 +470,8 @@ class AfterActionItem(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     jurisdiction_path = models.CharField(_("jurisdiction path"), max_length=255, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = AfterActionItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("after-action item")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES
+from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES, get_scope
 from drills.access import can_manage_plan
 from drills.choices import DrillStatus
 
@@ -41,7 +41,7 @@ def permit_panel_context(request, application) -> dict:
         {
             "today": timezone.localdate(),
             "approved": getattr(application, "state", "") == permits.APPROVED,
-            "can_manage": plan is not None and user is not None and can_manage_plan(user, plan),
+            "can_manage": plan is not None and user is not None and can_manage_plan(get_scope(user), plan),
             "can_import": status["material"] is not None,
         }
     )

@@ -13,10 +13,9 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from crowdsafe.org.access import get_scope, get_scoped_or_404, in_q, path_q
+from crowdsafe.org.access import get_scope, get_scoped_or_404, path_q
 from crowdsafe.org.models import Jurisdiction
 from drills import permits
-from drills.access import plan_scope_q
 from drills.choices import DrillStatus, ItemStatus
 from drills.duties import DRILL_DUE_KEYS, PRE_EVENT_DRILL
 from drills.models import AfterActionItem, Drill, EmergencyPlan, PlanVersion
@@ -45,11 +44,7 @@ def _path_for(code: str) -> str | None:
 
 
 def plan_visible(*, user) -> QuerySet[EmergencyPlan]:
-    qs = EmergencyPlan.objects.all()
-    q = plan_scope_q(get_scope(user))
-    if q is not None:
-        qs = qs.filter(q)
-    return qs.select_related(*PLAN_RELATED)
+    return EmergencyPlan.objects.visible_to(user).select_related(*PLAN_RELATED)
 
 
 class PlanDrillFilter:
@@ -120,11 +115,7 @@ def plan_get(*, user, pk) -> EmergencyPlan:
 
 
 def drill_visible(*, user) -> QuerySet[Drill]:
-    qs = Drill.objects.all()
-    q = plan_scope_q(get_scope(user), prefix="plan__")
-    if q is not None:
-        qs = qs.filter(q)
-    return qs.select_related("plan", "plan__jurisdiction", "plan__venue")
+    return Drill.objects.visible_to(user).select_related("plan", "plan__jurisdiction", "plan__venue")
 
 
 def drill_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Drill]:
@@ -171,16 +162,8 @@ def drill_get(*, user, pk) -> Drill:
 
 
 def item_visible(*, user) -> QuerySet[AfterActionItem]:
-    scope = get_scope(user)
-    qs = AfterActionItem.objects.all()
-    if not scope.is_superuser:
-        # The plan's readers, and the item's own holder (a department asked to fix something of another's plan).
-        qs = qs.filter(
-            plan_scope_q(scope, prefix="plan__")
-            | in_q(scope.department_ids, field="owner_department_id")
-            | in_q(scope.organisation_ids, field="owner_organisation_id")
-        )
-    return qs.select_related(
+    # The plan's readers, and the item's own holder (a department asked to fix something of another's plan).
+    return AfterActionItem.objects.visible_to(user).select_related(
         "plan", "drill", "owner_department", "owner_organisation", "owner_jurisdiction", "resolved_by_version"
     )
 
@@ -208,25 +191,13 @@ def item_get(*, user, pk) -> AfterActionItem:
 # --- overdue drills --------------------------------------------------------------------------------------
 
 
-def drill_task_scope_q(user) -> Q | None:
-    """Drill-due tasks a user oversees: those about subjects in their territory (属地, departments included:
-    drill duties are supervised territorially) and those their department or organisation holds."""
-    scope = get_scope(user)
-    if scope.is_superuser:
-        return None
-    return (
-        path_q(scope.territory_paths, field="jurisdiction_path")
-        | in_q(scope.department_ids, field="responsible_department_id")
-        | in_q(scope.organisation_ids, field="responsible_organisation_id")
-    )
-
-
 def drill_tasks(*, user) -> QuerySet[Task]:
-    """Outstanding drill-due tasks (venue, on-site plan, pre-event, government) the user oversees."""
-    qs = Task.objects.filter(rule__key__in=DRILL_DUE_KEYS, status__in=OUTSTANDING_VALUES)
-    q = drill_task_scope_q(user)
-    if q is not None:
-        qs = qs.filter(q)
+    """Outstanding drill-due tasks (venue, on-site plan, pre-event, government) the user oversees: those about
+    subjects in their territory (属地, departments included: drill duties are supervised territorially) and those
+    their department or organisation holds."""
+    qs = Task.objects.visible_to(user, whole_territory=True).filter(
+        rule__key__in=DRILL_DUE_KEYS, status__in=OUTSTANDING_VALUES
+    )
     return qs.select_related("responsible_department", "responsible_organisation", "responsible_jurisdiction")
 
 
@@ -411,9 +382,9 @@ def owner_options(*, user) -> list[tuple[str, list]]:
     the territory's coordinators — the departments, townships and venue operators of their territory."""
     from django.utils.translation import gettext as _
 
-    from crowdsafe.org.choices import JurisdictionLevel, Role
+    from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel, Role
     from crowdsafe.org.models import Department, Organisation
-    from drills.access import coordinator_paths
+    from drills.access import COORDINATORS
 
     scope = get_scope(user)
     own_departments = Department.objects.filter(pk__in=sorted(scope.department_ids), is_active=True)
@@ -428,7 +399,7 @@ def owner_options(*, user) -> list[tuple[str, list]]:
         (_("Your township or street"), own_townships),
         (_("Your organisation"), list(own_organisations)),
     ]
-    paths = coordinator_paths(scope)
+    paths = scope.paths_for(COORDINATORS, department_kind=DepartmentKind.EMERGENCY)
     if scope.is_superuser or paths:
         departments = Department.objects.filter(is_active=True).select_related("jurisdiction")
         townships = Jurisdiction.objects.filter(level=JurisdictionLevel.TOWNSHIP)

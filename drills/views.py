@@ -62,14 +62,14 @@ def _add_error(form, exc: DomainError) -> None:
 
 def _managed_plan(request, pk: int):
     plan = selectors.plan_get(user=request.user, pk=pk)
-    if not can_manage_plan(request.user, plan):
+    if not can_manage_plan(get_scope(request.user), plan):
         raise PermissionDenied(_("You may see this plan but not change it."))
     return plan
 
 
 def _managed_drill(request, pk: int):
     drill = selectors.drill_get(user=request.user, pk=pk)
-    if not can_manage_plan(request.user, drill.plan):
+    if not can_manage_plan(get_scope(request.user), drill.plan):
         raise PermissionDenied(_("You may see this drill but not change it."))
     return drill
 
@@ -101,7 +101,7 @@ def drill_calendar(request):
             "today": today,
             "weekday_names": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
             "territories": selectors.territory_options(user=request.user),
-            "can_create": can_create_plans(request.user),
+            "can_create": can_create_plans(get_scope(request.user)),
         },
     )
 
@@ -143,7 +143,7 @@ def plan_list(request):
             "today": today,
             "filtered": any(v for v in filters.values()),
             "territories": selectors.territory_options(user=request.user),
-            "can_create": can_create_plans(request.user),
+            "can_create": can_create_plans(get_scope(request.user)),
         },
     )
 
@@ -189,7 +189,7 @@ def _resolve_scope(request, form) -> dict:
 
 @login_required
 def plan_create(request):
-    if not can_create_plans(request.user):
+    if not can_create_plans(get_scope(request.user)):
         raise PermissionDenied(_("You may not add emergency plans."))
     owners = selectors.owner_options(user=request.user)
     venues = list(selectors.venue_options(user=request.user))
@@ -283,7 +283,7 @@ def plan_detail(request, pk: int):
             "drill", "owner_department", "owner_organisation", "owner_jurisdiction", "resolved_by_version"
         ).order_by("status", "due_date", "id")
     )
-    can_manage = can_manage_plan(request.user, plan)
+    can_manage = can_manage_plan(get_scope(request.user), plan)
     return render(
         request,
         "drills/plan_detail.html",
@@ -516,7 +516,7 @@ def drill_cancel(request, pk: int):
 @login_required
 def drill_detail(request, pk: int):
     drill = selectors.drill_detail(user=request.user, pk=pk)
-    can_manage = can_manage_plan(request.user, drill.plan)
+    can_manage = can_manage_plan(get_scope(request.user), drill.plan)
     notices = []
     notice_form = None
     try:
@@ -551,7 +551,7 @@ def drill_detail(request, pk: int):
             "departments": list(drill.departments.all()),
             "units": list(drill.units.all()),
             "photos": list(drill.photos.all()),
-            "items": [(item, can_close_item(request.user, item), tasks.get(item.pk)) for item in items],
+            "items": [(item, can_close_item(get_scope(request.user), item), tasks.get(item.pk)) for item in items],
             "openable_tasks": openable,
             "can_manage": can_manage,
             "cancel_form": ReasonForm(),
@@ -608,7 +608,7 @@ def item_list(request):
 @login_required
 def item_close(request, pk: int):
     item = selectors.item_get(user=request.user, pk=pk)
-    if not can_close_item(request.user, item):
+    if not can_close_item(get_scope(request.user), item):
         raise PermissionDenied(_("You may see this item but not close it."))
     form = ItemCloseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -107,7 +107,8 @@ class Scope:
     def paths_for(self, roles: Roles = None, *, department_kind: str | None = None) -> tuple[str, ...]:
         """The subtrees the user works in through memberships in one of ``roles`` (one role, several, or None for
         every government role): a jurisdiction membership's jurisdiction, an active department's jurisdiction.
-        With ``department_kind`` only departments of that kind count (a jurisdiction has no kind).
+        ``department_kind`` narrows the departments that count to that kind (jurisdiction memberships still count
+        when their role is asked for: "township officers and emergency-management departments" is one call).
         Organisations are no territory: their members never get a path here."""
         wanted = _roles(roles, GOVERNMENT_ROLES)
         paths = []
@@ -117,7 +118,7 @@ class Scope:
             if m.department_id:
                 if m.department.is_active and (department_kind is None or m.department.kind == department_kind):
                     paths.append(m.department.jurisdiction.path)
-            elif m.jurisdiction_id and department_kind is None:
+            elif m.jurisdiction_id:
                 paths.append(m.jurisdiction.path)
         return minimal_prefixes(paths)
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crowdsafe.errors import DomainError
+from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import Department, Organisation
 from drills import permits, selectors, services
 from drills.access import can_close_item
@@ -292,7 +293,7 @@ class ItemCloseApi(APIView):
     @extend_schema(request=AfterActionItemCloseInputSerializer, responses=AfterActionItemOutputSerializer)
     def post(self, request, pk: int, **kwargs):
         item = selectors.item_get(user=request.user, pk=pk)
-        if not can_close_item(request.user, item):
+        if not can_close_item(get_scope(request.user), item):
             raise PermissionDenied
         data = _valid(AfterActionItemCloseInputSerializer, request.data)
         version = None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
+from crowdsafe.org.access import actor_scope
 from crowdsafe.org.models import Department, Jurisdiction, Organisation
 from drills import permits
 from drills.access import can_close_item, check_manage_plan
@@ -119,7 +120,7 @@ def drill_schedule(
         public_participation = True
     with transaction.atomic():
         locked = _locked_plan(plan)
-        check_manage_plan(actor, locked)
+        check_manage_plan(actor_scope(actor), locked)
         if not locked.is_active:
             raise DomainError(_("This plan has been withdrawn and can no longer be changed."), code="invalid_state")
         drill = Drill.objects.create(
@@ -174,7 +175,7 @@ def drill_update(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_drill(drill)
-        check_manage_plan(actor, locked.plan)
+        check_manage_plan(actor_scope(actor), locked.plan)
         if not locked.can_change_plan():
             raise DomainError(
                 _("This drill is %(status)s and can no longer be changed.") % {"status": locked.get_status_display()},
@@ -220,7 +221,7 @@ def drill_cancel(*, drill: Drill, actor, reason: str) -> Drill:
     reason = _text(reason, field="reason", required=True)
     with transaction.atomic():
         locked = _locked_drill(drill)
-        check_manage_plan(actor, locked.plan)
+        check_manage_plan(actor_scope(actor), locked.plan)
         if not locked.can_cancel():
             raise DomainError(
                 _("This drill is %(status)s and cannot be cancelled.") % {"status": locked.get_status_display()},
@@ -423,7 +424,7 @@ def drill_record(
             # The lock records a planned drill once: a second submission finds it held and is refused.
             drill = _locked_drill(drill)
             plan_locked = _locked_plan(drill.plan)
-            check_manage_plan(actor, plan_locked)
+            check_manage_plan(actor_scope(actor), plan_locked)
             if not drill.can_record():
                 raise DomainError(
                     _("This drill is %(status)s and cannot be recorded again.")
@@ -432,7 +433,7 @@ def drill_record(
                 )
         else:
             plan_locked = _locked_plan(plan)
-            check_manage_plan(actor, plan_locked)
+            check_manage_plan(actor_scope(actor), plan_locked)
             scenario_text = _text(scenario, field="scenario", required=True)
             drill = Drill(
                 plan=plan_locked,
@@ -510,7 +511,7 @@ def drill_photos_add(*, drill: Drill, actor, photos: Sequence[Any]) -> list[Dril
         raise DomainError(_("Choose at least one photo."), field="photos")
     with transaction.atomic():
         locked = _locked_drill(drill)
-        check_manage_plan(actor, locked.plan)
+        check_manage_plan(actor_scope(actor), locked.plan)
         photos = _check_photos(photos, existing=locked.photos.count())
         before = set(locked.photos.values_list("pk", flat=True))
         _save_photos(locked, photos, actor=actor)
@@ -527,7 +528,7 @@ def item_add(*, drill: Drill, actor, spec: ItemSpec, today: dt.date | None = Non
     [spec] = _check_items([spec], today=today or timezone.localdate())
     with transaction.atomic():
         locked = _locked_drill(drill)
-        check_manage_plan(actor, locked.plan)
+        check_manage_plan(actor_scope(actor), locked.plan)
         if locked.status != DrillStatus.HELD:
             raise DomainError(_("After-action items are raised on a drill that was held."), code="invalid_state")
         return _raise_item(locked, spec, actor=actor)
@@ -550,7 +551,7 @@ def item_close(
     with transaction.atomic():
         # The lock closes the item once; a second submission waits and then finds it closed.
         locked = AfterActionItem.objects.select_for_update(of=("self",)).select_related("plan", "drill").get(pk=item.pk)
-        if not can_close_item(actor, locked):
+        if not can_close_item(actor_scope(actor), locked):
             raise PermissionDeniedError(_("You may see this item but not close it."))
         if not locked.can_close():
             raise DomainError(_("This item is already closed."), code="invalid_state")

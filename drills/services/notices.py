@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crowdsafe.errors import DomainError, PermissionDeniedError
+from crowdsafe.org.access import actor_scope
 from crowdsafe.org.models import Department
 from drills.access import can_manage_plan
 from drills.choices import DrillStatus
@@ -55,7 +56,7 @@ def drill_notice_issue(
         if locked.status != DrillStatus.PLANNED or locked.scheduled_for is None:
             raise DomainError(_("A drill notice is issued for a planned drill."), code="invalid_state")
         participates = locked.departments.filter(pk=issuer.pk).exists()
-        if not (participates or can_manage_plan(actor, locked.plan)):
+        if not (participates or can_manage_plan(actor_scope(actor), locked.plan)):
             raise PermissionDeniedError(_("You may see this drill but not issue its notice."))
         context = {
             "plan_name": locked.plan.title,

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
-from crowdsafe.org.access import get_scope
+from crowdsafe.org.access import actor_scope, get_scope
 from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.models import Department, Jurisdiction, Organisation
 from crowdsafe.org.services import grant_to_department, revoke_from_department
 from drills import permits
-from drills.access import check_manage_plan, coordinator_paths, is_owner_person
+from drills.access import check_manage_plan, coordinates, is_owner_person
 from drills.choices import (
     AlertLevel,
     GatheringKind,
@@ -206,7 +206,7 @@ def _check_create(actor, *, owner_kind: str, owner, scope_kind: str, venue, appl
     if actor is None:
         return
     scope = get_scope(actor)
-    if scope.is_superuser or any(territory.path.startswith(p) for p in coordinator_paths(scope)):
+    if coordinates(scope, territory.path):
         return
     if scope_kind == ScopeKind.EVENT and _licenses(scope, application):
         return
@@ -393,7 +393,7 @@ def plan_update(
     with transaction.atomic():
         # The lock makes two editors apply one after the other, each against the other's result.
         locked = _locked(plan)
-        check_manage_plan(actor, locked)
+        check_manage_plan(actor_scope(actor), locked)
         if not locked.is_active:
             raise DomainError(_("This plan has been withdrawn and can no longer be changed."), code="invalid_state")
         if locked.scope_kind != "event" and cleaned.get("drill_interval_months", 1) is None:
@@ -425,7 +425,7 @@ def plan_withdraw(*, plan: EmergencyPlan, actor, reason: str) -> EmergencyPlan:
     reason = _text(reason, field="reason", required=True)
     with transaction.atomic():
         locked = _locked(plan)
-        check_manage_plan(actor, locked)
+        check_manage_plan(actor_scope(actor), locked)
         if not locked.is_active:
             raise DomainError(_("This plan has already been withdrawn."), code="invalid_state")
         locked.is_active = False
@@ -489,7 +489,7 @@ def plan_version_add(*, plan: EmergencyPlan, actor, file, summary_of_changes: st
     with transaction.atomic():
         # The lock numbers versions one after the other: two uploads at once get 2 and 3, never 2 twice.
         locked = _locked(plan)
-        check_manage_plan(actor, locked)
+        check_manage_plan(actor_scope(actor), locked)
         if not locked.is_active:
             raise DomainError(_("This plan has been withdrawn and can no longer be changed."), code="invalid_state")
         if locked.current_version and not summary:
@@ -510,14 +510,14 @@ def plan_share(*, plan: EmergencyPlan, department: Department, actor, reason: st
     drills of a venue in the next district."""
     with transaction.atomic():
         locked = _locked(plan)
-        check_manage_plan(actor, locked)
+        check_manage_plan(actor_scope(actor), locked)
         grant_to_department(obj=locked, codename=VIEW_PERMISSION, department=department, actor=actor, reason=reason)
 
 
 def plan_unshare(*, plan: EmergencyPlan, department: Department, actor, reason: str = "") -> None:
     with transaction.atomic():
         locked = _locked(plan)
-        check_manage_plan(actor, locked)
+        check_manage_plan(actor_scope(actor), locked)
         revoke_from_department(obj=locked, codename=VIEW_PERMISSION, department=department, actor=actor, reason=reason)
 
 
@@ -551,7 +551,7 @@ def plan_import_from_application(*, application, actor) -> EmergencyPlan:
             else:
                 locked = _locked(plan)
                 if actor is not None and not _licenses(get_scope(actor), application):
-                    check_manage_plan(actor, locked)
+                    check_manage_plan(actor_scope(actor), locked)
                 latest = locked.versions.order_by("-number").first()
                 if latest is not None and latest.sha256 == checked.sha256:
                     return locked

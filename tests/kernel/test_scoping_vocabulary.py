@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from crowdsafe.org.access import EMPTY_SCOPE, SYSTEM_SCOPE, actor_scope, get_scope
+from crowdsafe.org.access import (
+    COORDINATOR_ROLES,
+    DEPARTMENT_ROLES,
+    EMPTY_SCOPE,
+    SYSTEM_SCOPE,
+    actor_scope,
+    get_scope,
+)
 from crowdsafe.org.choices import DepartmentKind, Role
 from tests.factories import DepartmentFactory, UserFactory, member
 
@@ -35,7 +42,14 @@ def test_paths_for_a_department_kind_counts_only_departments_of_that_kind(city, 
     scope = get_scope(staff)
     assert scope.paths_for(department_kind=DepartmentKind.EMERGENCY) == (city.beiguan.path,)
     assert scope.paths_for(department_kind=DepartmentKind.PUBLIC_SECURITY) == (city.wenfeng.path,)
-    assert get_scope(users.leader).paths_for(department_kind=DepartmentKind.EMERGENCY) == ()
+    assert get_scope(users.leader).paths_for(DEPARTMENT_ROLES, department_kind=DepartmentKind.EMERGENCY) == ()
+
+
+def test_paths_for_a_department_kind_still_counts_the_jurisdictions_of_the_roles_asked_for(city, users):
+    # "Township officers, leaders, admins and emergency-management departments" (who coordinate plans): one call.
+    roles = COORDINATOR_ROLES | DEPARTMENT_ROLES
+    assert get_scope(users.leader).paths_for(roles, department_kind=DepartmentKind.EMERGENCY) == (city.wenfeng.path,)
+    assert get_scope(users.staff).paths_for(roles, department_kind=DepartmentKind.EMERGENCY) == ()
 
 
 def test_paths_for_leaves_out_deactivated_departments(city, users):
