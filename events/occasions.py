@@ -110,7 +110,7 @@ def occurrences_between(key_date, first: dt.date, last: dt.date, *, explicit: li
     """The occurrences of ``key_date`` starting from ``first`` to ``last``, in order."""
     if key_date.rule == DateRule.EXPLICIT and explicit is None:
         explicit = list(key_date.dates.all())
-    found = []
+    found: list[Occurrence] = []
     for year in range(first.year, last.year + 1):
         found.extend(o for o in occurrence_in_year(key_date, year, explicit=explicit) if first <= o.starts_on <= last)
     return sorted(found, key=lambda o: o.starts_on)

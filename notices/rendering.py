@@ -223,7 +223,7 @@ def _install_compact_subset() -> bool:
                 return
         original(self, to_unicode, hinting)
 
-    subset.notices_compact = True
+    subset.notices_compact = True  # type: ignore[attr-defined]  # a mark on the function: installed once
     weasy_fonts.Font.subset = subset
 
     # WeasyPrint copies each font's whole file into Python bytes when it meets the font (Font.__init__): for the
