@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from crowdsafe.common.scoping import ScopedQuerySet
 from venues.choices import (
     EquipmentKind,
     ExitKind,
@@ -30,6 +31,10 @@ phone_validator = RegexValidator(
 
 # Special equipment whose next statutory inspection falls within this many days is flagged as due soon.
 INSPECTION_DUE_SOON_DAYS = 30
+
+
+class VenueQuerySet(ScopedQuerySet["Venue"]):
+    visibility_rule = "venues.services.access.venue_visible_q"
 
 
 class Venue(models.Model):
@@ -119,6 +124,8 @@ class Venue(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = VenueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("venue")

@@ -17,10 +17,9 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from crowdsafe.org.access import get_scope, get_scoped_or_404, granted_q, in_q, path_q
+from crowdsafe.org.access import get_scope, get_scoped_or_404
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.models import Exit, ImportJob, Venue, Zone
-from venues.services.access import operated_organisation_ids
 
 # What capacity needs, in three queries for any number of venues: zones, exits, and the zones each exit serves
 # (only their keys: the through table joined to the zone ids).
@@ -35,25 +34,9 @@ CAPACITY_PREFETCH = (
 )
 
 
-def venue_scope_q(user) -> Q | None:
-    """The venues ``user`` may see, as a Q; None means all of them (a superuser)."""
-    scope = get_scope(user)
-    if scope.is_superuser:
-        return None
-    return (
-        path_q(scope.territory_paths, field="jurisdiction_path")
-        | in_q(operated_organisation_ids(scope), field="operator_id")
-        | granted_q(scope, Venue, "view_venue")
-    )
-
-
 def venue_visible(*, user) -> QuerySet[Venue]:
     """Every venue the user may see, active or not, with its grid and operator joined."""
-    qs = Venue.objects.all()
-    q = venue_scope_q(user)
-    if q is not None:
-        qs = qs.filter(q)
-    return qs.select_related("grid", "operator")
+    return Venue.objects.visible_to(user).select_related("grid", "operator")
 
 
 def venue_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Venue]:
@@ -108,10 +91,7 @@ def venue_get(*, user, pk) -> Venue:
 
 def operator_choices(*, user) -> QuerySet[Organisation]:
     """Organisations that run a venue the user may see (for the operator filter), in one query."""
-    visible = Venue.objects.all()
-    q = venue_scope_q(user)
-    if q is not None:
-        visible = visible.filter(q)
+    visible = Venue.objects.visible_to(user)
     return Organisation.objects.filter(pk__in=visible.filter(operator__isnull=False).values("operator_id")).order_by(
         "name"
     )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope, get_scoped_or_404
+from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Organisation
 from crowdsafe.org.selectors import jurisdiction_list
 from venues import selectors, services, spreadsheets
@@ -35,7 +36,6 @@ from venues.forms import (
     ZoneForm,
 )
 from venues.models import Exit, RiskPoint, SpecialEquipment, TemporaryStructure, Zone
-from venues.services.access import operated_organisation_ids
 
 PAGE_SIZE = 50
 # Territories offered as suggestions in the list's territory filter.
@@ -55,7 +55,7 @@ def _add_domain_error(form, exc: DomainError) -> None:
 def _managed_venue(request, pk: int):
     """The venue, if the user may see it (404 otherwise) and change it (403 otherwise)."""
     venue = selectors.venue_get(user=request.user, pk=pk)
-    if not services.can_manage_venue(actor=request.user, venue=venue):
+    if not services.can_manage_venue(get_scope(request.user), venue):
         raise PermissionDenied(_("You may see this venue but not change it."))
     return venue
 
@@ -63,7 +63,7 @@ def _managed_venue(request, pk: int):
 def _own_operators(user) -> list[Organisation] | None:
     """A venue operator (who is not also government staff) chooses among their own organisations."""
     scope = get_scope(user)
-    ids = operated_organisation_ids(scope)
+    ids = scope.organisation_ids_for(Role.VENUE_OPERATOR)
     if not ids or scope.is_superuser or scope.is_government:
         return None
     return list(Organisation.objects.filter(pk__in=sorted(ids)).order_by("name"))
@@ -93,7 +93,7 @@ def venue_list(request):
             "page": page,
             "filtered": any(v for k, v in filters.items()),
             "territories": territories,
-            "can_create": services.can_create_venues(actor=request.user),
+            "can_create": services.can_create_venues(get_scope(request.user)),
             "export_query": request.GET.urlencode(),
         },
     )
@@ -143,7 +143,7 @@ def venue_detail(request, pk: int):
             "structures": list(venue.temporary_structures.all()),
             "equipment": equipment,
             "appraisal_required": venue.safety_appraisal_required(today),
-            "can_manage": services.can_manage_venue(actor=request.user, venue=venue),
+            "can_manage": services.can_manage_venue(get_scope(request.user), venue),
             "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
             "map_tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
             "deactivate_form": DeactivateForm(),
@@ -157,7 +157,7 @@ def _grid_suggestions(user):
 
 @login_required
 def venue_create(request):
-    if not services.can_create_venues(actor=request.user):
+    if not services.can_create_venues(get_scope(request.user)):
         raise PermissionDenied(_("You may not add venues."))
     operators = _own_operators(request.user)
     form = VenueForm(request.POST or None, operators=operators)
@@ -441,7 +441,7 @@ def equipment_delete(request, pk: int, equipment_pk: int):
 
 @login_required
 def import_start(request):
-    if not services.can_create_venues(actor=request.user):
+    if not services.can_create_venues(get_scope(request.user)):
         raise PermissionDenied(_("You may not import venues."))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -15,6 +15,7 @@ from PIL import Image
 from crowdsafe.audit.models import ActionLog
 from crowdsafe.audit.selectors import timeline_for
 from crowdsafe.errors import DomainError, PermissionDeniedError
+from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import DepartmentKind, Role
 from tests.factories import DepartmentFactory, member
 from tests.venues.conftest import add_square_zone_and_exits, make_venue
@@ -49,7 +50,7 @@ def test_a_grid_worker_and_an_organizer_do_not_keep_the_venue_register(city, use
     for actor in (users.grid_worker, users.organizer, users.outsider):
         with pytest.raises(PermissionDeniedError):
             make_venue(city.grid, actor=actor)
-        assert not services.can_create_venues(actor=actor) or actor is users.outsider
+        assert not services.can_create_venues(get_scope(actor)) or actor is users.outsider
 
 
 def test_a_venue_operator_keeps_venues_of_their_own_organisation_only(city, operator):
@@ -70,7 +71,7 @@ def test_a_department_grant_lets_see_but_not_change(city, users, venue):
     fire = DepartmentFactory(name="北关区消防救援大队", kind=DepartmentKind.FIRE_RESCUE, jurisdiction=city.beiguan)
     partner = member(role=Role.STAFF, department=fire).user
     grant_to_department(obj=venue, codename="view_venue", department=fire, actor=None)
-    assert not services.can_manage_venue(actor=partner, venue=venue)
+    assert not services.can_manage_venue(get_scope(partner), venue)
     with pytest.raises(PermissionDeniedError):
         services.venue_update(venue=venue, actor=partner, data={"name": "改名"})
 

@@ -4,7 +4,7 @@ Government users change venues in their territory: township officers, leaders an
 jurisdiction memberships, department staff and heads through their department's jurisdiction. Grid workers
 log what they see on patrol (gatherings, hazards) but do not keep the venue register. A venue operator keeps
 the venues of their own organisation (谁的场地谁负责). ``actor=None`` is the system itself (data migrations,
-demo data, management commands run by an operator of the platform).
+demo data, management commands run by an operator of the platform): services check against ``actor_scope(actor)``.
 """
 
 from __future__ import annotations
@@ -14,68 +14,47 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from crowdsafe.errors import DomainError, PermissionDeniedError
-from crowdsafe.org.access import Scope, get_scope, minimal_prefixes
+from crowdsafe.org.access import COORDINATOR_ROLES, DEPARTMENT_ROLES, Scope, actor_scope
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.choices import VENUE_LEVELS
 
-EDITOR_JURISDICTION_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN})
-EDITOR_DEPARTMENT_ROLES = frozenset({Role.STAFF, Role.HEAD})
+# Who keeps the venue register of a territory: township officers, leaders and admins of it, and department staff
+# and heads of departments whose jurisdiction holds it.
+EDITORS = COORDINATOR_ROLES | DEPARTMENT_ROLES
 
 
-def editable_paths(scope: Scope) -> tuple[str, ...]:
-    """The subtrees in which the user may keep the venue register."""
-    paths = []
-    for m in scope.memberships:
-        if m.role in EDITOR_JURISDICTION_ROLES and m.jurisdiction_id:
-            paths.append(m.jurisdiction.path)
-        elif m.role in EDITOR_DEPARTMENT_ROLES and m.department_id and m.department.is_active:
-            paths.append(m.department.jurisdiction.path)
-    return minimal_prefixes(paths)
-
-
-def operated_organisation_ids(scope: Scope) -> frozenset[int]:
-    """Organisations for which the user acts as venue operator."""
-    return frozenset(m.organisation_id for m in scope.memberships if m.role == Role.VENUE_OPERATOR)
-
-
-def can_create_venues(*, actor) -> bool:
-    if actor is None:
-        return True
-    scope = get_scope(actor)
-    return scope.is_superuser or bool(editable_paths(scope)) or bool(operated_organisation_ids(scope))
+def can_create_venues(scope: Scope, obj=None) -> bool:
+    """May the user add venues at all (to show the button)? ``obj`` is not used: the question is about no
+    particular venue."""
+    return scope.is_superuser or bool(scope.paths_for(EDITORS)) or bool(scope.organisation_ids_for(Role.VENUE_OPERATOR))
 
 
 def placement_problem(*, actor, grid: Jurisdiction, operator: Organisation | None) -> tuple[str, str] | None:
     """Why ``actor`` may not have a venue in ``grid`` run by ``operator``, as (message, field), or None when
     they may. ``field`` is "grid" when the territory is the problem, "operator" when the operator is."""
-    if actor is None:
+    scope = actor_scope(actor)
+    if scope.covers(grid.path, EDITORS):
         return None
-    scope = get_scope(actor)
-    if scope.is_superuser or any(grid.path.startswith(p) for p in editable_paths(scope)):
-        return None
-    operated = operated_organisation_ids(scope)
+    operated = scope.organisation_ids_for(Role.VENUE_OPERATOR)
     if operated:
         if operator is not None and operator.pk in operated:
             return None
         return _("As a venue operator you may only keep venues run by your own organisation."), "operator"
-    if editable_paths(scope):
+    if scope.paths_for(EDITORS):
         return _("%(grid)s is outside your territory.") % {"grid": grid.name}, "grid"
     return _("You may not keep the venue register."), "grid"
 
 
-def can_manage_venue(*, actor, venue) -> bool:
-    """May ``actor`` change ``venue`` (and its zones, exits and safety records)?"""
-    if actor is None:
+def can_manage_venue(scope: Scope, obj) -> bool:
+    """May the user change the venue ``obj`` (and its zones, exits and safety records)?"""
+    if scope.covers(obj.jurisdiction_path, EDITORS):
         return True
-    scope = get_scope(actor)
-    if scope.is_superuser or any(venue.jurisdiction_path.startswith(p) for p in editable_paths(scope)):
-        return True
-    return venue.operator_id is not None and venue.operator_id in operated_organisation_ids(scope)
+    return obj.operator_id is not None and obj.operator_id in scope.organisation_ids_for(Role.VENUE_OPERATOR)
 
 
 def check_can_manage(*, actor, venue) -> None:
-    if not can_manage_venue(actor=actor, venue=venue):
+    if not can_manage_venue(actor_scope(actor), venue):
         raise PermissionDeniedError(_("You may see this venue but not change it."))
 
 
@@ -112,3 +91,16 @@ def display(value) -> str:
     if isinstance(value, models.Model):
         return str(value.pk)
     return str(value)
+
+
+def venue_visible_q(scope: Scope):
+    """The rule of ``Venue.objects.visible_to`` (superusers never get here): the venues in the user's territory,
+    those their organisation runs, and those shared with their department (django-guardian ``view_venue``)."""
+    from crowdsafe.org.access import granted_q, in_q, path_q
+    from venues.models import Venue
+
+    return (
+        path_q(scope.territory_paths, field="jurisdiction_path")
+        | in_q(scope.organisation_ids_for(Role.VENUE_OPERATOR), field="operator_id")
+        | granted_q(scope, Venue, "view_venue")
+    )

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
+from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues import spreadsheets
 from venues.choices import ImportPhase, ImportStatus
@@ -205,7 +206,7 @@ def _dispatch(job: ImportJob, *, estimated_rows: int) -> None:
 def venue_import_start(*, actor, file, valid_rows_only: bool = False, language: str | None = None) -> ImportJob:
     """Keep the uploaded file and start checking it. ``valid_rows_only`` is the user's explicit choice to
     import the valid rows even when some rows are invalid."""
-    if actor is None or not can_create_venues(actor=actor):
+    if actor is None or not can_create_venues(get_scope(actor)):
         raise PermissionDeniedError(_("You may not import venues."))
     with transaction.atomic():
         job = import_job_create(
