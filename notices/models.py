@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common.scoping import ScopedQuerySet
 from notices.choices import NoticeKind, NoticeStatus
 
 # Letters and digits of the verification code: no 0/O, 1/I/L, so that a code read aloud or typed from paper is
@@ -116,6 +117,10 @@ def pdf_upload_to(instance: Notice, filename: str) -> str:
     return f"notices/{instance.year}/{instance.issuer_id}/{instance.verify_code}.pdf"
 
 
+class NoticeQuerySet(ScopedQuerySet["Notice"]):
+    visibility_rule = "notices.access.notice_visible_q"
+
+
 class Notice(models.Model):
     """An issued official document (公文): a permit decision, a notice of the permit procedure, a rectification
     order, a task assignment sheet or a drill notice.
@@ -184,6 +189,8 @@ class Notice(models.Model):
         related_name="+",
     )
     revoke_reason = models.TextField(_("reason for revoking"), blank=True)
+
+    objects = NoticeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("official document")

@@ -21,33 +21,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from crowdsafe.org.access import get_scope, get_scoped_or_404, granted_q, in_q, path_q
+from crowdsafe.org.access import get_scoped_or_404
 from crowdsafe.org.models import Department
 from notices.models import VERIFY_ALPHABET, VERIFY_CODE_LENGTH, Notice
 
 
-def notice_scope_q(user) -> Q | None:
-    """The documents ``user`` may see, as a Q; None means all of them (a superuser)."""
-    scope = get_scope(user)
-    if scope.is_superuser:
-        return None
-    q = in_q(scope.organisation_ids, field="recipient_organisation_id") | granted_q(scope, Notice, "view_notice")
-    if scope.is_government:
-        paths = scope.territory_paths
-        q |= (
-            in_q(scope.department_ids, field="issuer_id")
-            | path_q(paths, field="issuer_path")
-            | path_q(paths, field="subject_path")
-        )
-    return q
-
-
 def notice_visible(*, user) -> QuerySet[Notice]:
-    qs = Notice.objects.all()
-    q = notice_scope_q(user)
-    if q is not None:
-        qs = qs.filter(q)
-    return qs.select_related("issuer", "recipient_organisation")
+    return Notice.objects.visible_to(user).select_related("issuer", "recipient_organisation")
 
 
 def notice_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Notice]:
@@ -84,10 +64,7 @@ def notice_get(*, user, pk) -> Notice:
 
 def issuer_choices(*, user) -> QuerySet[Department]:
     """Departments that issued a document the user may see (for the issuer filter), in one query."""
-    visible = Notice.objects.all()
-    q = notice_scope_q(user)
-    if q is not None:
-        visible = visible.filter(q)
+    visible = Notice.objects.visible_to(user)
     return Department.objects.filter(pk__in=visible.values("issuer_id")).order_by("jurisdiction__path", "name")
 
 

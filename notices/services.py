@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
-from crowdsafe.org.access import get_scope
-from crowdsafe.org.choices import Role
+from crowdsafe.org.access import actor_scope
 from crowdsafe.org.models import Department, Organisation
+from notices.access import can_issue, can_issue_task_sheet, can_revoke
 from notices.choices import NoticeKind, NoticeStatus
 from notices.kinds import check_printable, normalise_context, spec_for
 from notices.models import VERIFY_ALPHABET, VERIFY_CODE_LENGTH, Notice
@@ -39,24 +39,6 @@ MAX_REASON_LENGTH = 2000
 
 
 # --- who may do what ---------------------------------------------------------------------------------------
-
-
-def can_issue(*, actor, issuer: Department) -> bool:
-    """Staff and heads of the issuing department issue its documents (a system actor — ``None`` — is a service
-    that has checked its own permission)."""
-    if actor is None:
-        return True
-    scope = get_scope(actor)
-    if scope.is_superuser:
-        return True
-    return any(m.department_id == issuer.pk and m.role in (Role.STAFF, Role.HEAD) for m in scope.memberships)
-
-
-def can_revoke(*, actor, notice: Notice) -> bool:
-    """Only a head of the issuing department revokes its documents (the one who signs may withdraw)."""
-    if actor is None:
-        return False
-    return notice.issuer_id in get_scope(actor).head_of_department_ids
 
 
 # --- the subject --------------------------------------------------------------------------------------------
@@ -152,7 +134,7 @@ def notice_issue(
     if issuer is None or not issuer.is_active:
         raise DomainError(_("The issuing department is not active."), field="issuer")
     _check_issuer_kind(spec, issuer)
-    if not can_issue(actor=actor, issuer=issuer):
+    if not can_issue(actor_scope(actor), issuer):
         raise PermissionDeniedError(
             _("Only the staff of %(issuer)s may issue its documents.") % {"issuer": issuer.name}
         )
@@ -287,7 +269,7 @@ def notice_revoke(*, notice: Notice, actor, reason: str) -> Notice:
     with transaction.atomic():
         # Two heads revoking at once: the lock makes the second see the first's revocation and stop at the guard.
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
-        if not can_revoke(actor=actor, notice=notice):
+        if not can_revoke(actor_scope(actor), notice):
             raise PermissionDeniedError(_("Only a head of the issuing department may revoke its documents."))
         if not notice.can_revoke():
             raise DomainError(_("This document has already been revoked."), code="already_revoked")
@@ -312,15 +294,6 @@ def notice_revoke(*, notice: Notice, actor, reason: str) -> Notice:
 
 
 # --- the task assignment sheet (任务交办单) ------------------------------------------------------------------
-
-
-def can_issue_task_sheet(*, actor, task) -> bool:
-    """A head of the department holding an outstanding task hands it on in writing (交办) to the unit or person
-    who will do it; the sheet is issued in the department's name."""
-    if not task.is_outstanding or not task.responsible_department_id:
-        return False
-    scope = get_scope(actor)
-    return scope.is_superuser or task.responsible_department_id in scope.head_of_department_ids
 
 
 def task_sheet_default_recipient(task) -> str:
@@ -357,7 +330,7 @@ def task_sheet_draft(*, task, recipient: str, note: str = "", contact: str = "")
 
 def task_sheet_issue(*, task, actor, recipient: str, note: str = "", contact: str = "") -> Notice:
     """Issue the task assignment sheet (任务交办单) of an outstanding task, by a head of its department."""
-    if not can_issue_task_sheet(actor=actor, task=task):
+    if not can_issue_task_sheet(actor_scope(actor), task):
         raise PermissionDeniedError(_("Only a head of the department holding the task issues its assignment sheet."))
     return notice_issue(
         kind=NoticeKind.TASK_ASSIGNMENT,

@@ -61,7 +61,7 @@ def notice_detail(request, pk: int):
         "notices/notice_detail.html",
         {
             "notice": notice,
-            "may_revoke": notice.can_revoke() and services.can_revoke(actor=request.user, notice=notice),
+            "may_revoke": notice.can_revoke() and services.can_revoke(get_scope(request.user), notice),
             "revoke_form": RevokeForm(),
             "subject_url": _subject_url(notice),
         },
@@ -190,7 +190,7 @@ def _sheet_task(request, task_pk: int):
         ),
         pk=task_pk,
     )
-    if not services.can_issue_task_sheet(actor=request.user, task=task):
+    if not services.can_issue_task_sheet(get_scope(request.user), task):
         raise PermissionDenied(_("Only a head of the department holding the task issues its assignment sheet."))
     return task
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from crowdsafe.org.access import get_scope
 from notices import selectors, services
 
 register = template.Library()
@@ -16,6 +17,6 @@ def task_sheet_action(context, task):
     user = getattr(request, "user", None)
     return {
         "task": task,
-        "may_issue": user is not None and services.can_issue_task_sheet(actor=user, task=task),
+        "may_issue": user is not None and services.can_issue_task_sheet(get_scope(user), task),
         "sheets": list(selectors.notices_for(task)),
     }
