@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common.scoping import ScopedQuerySet
 from notifications.choices import (
     AttemptOutcome,
     Channel,
@@ -230,6 +231,10 @@ class DepartmentWebhook(models.Model):
         return f"{self.name} ({self.get_provider_display()})"
 
 
+class DeliveryQuerySet(ScopedQuerySet["Delivery"]):
+    visibility_rule = "notifications.access.delivery_visible_q"
+
+
 class Delivery(models.Model):
     """One delivery (送达) of a message over one channel to one recipient — a person (in-app, email, SMS) or a
     department's group robot — with its state, attempts and last error. Rows are claimed for a lease before an
@@ -276,6 +281,8 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delivery")

@@ -43,15 +43,6 @@ def notification_get(*, user, pk: int) -> Notification:
     return get_scoped_or_404(inbox(user=user), pk=pk)
 
 
-def _log_departments_q(scope) -> Q:
-    """The departments whose deliveries the user may read in the log."""
-    q = in_q(scope.head_of_department_ids, field="department_id")
-    oversight = scope.paths_for(OVERSIGHT_ROLES)
-    if oversight:
-        q |= path_q(oversight, field="department__jurisdiction__path")
-    return q
-
-
 def can_see_delivery_log(user) -> bool:
     """Heads, leaders, administrators and superusers: those with a department's log to read."""
     scope = get_scope(user)
@@ -62,12 +53,7 @@ def delivery_log(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Del
     """Deliveries the user may read, newest first, joined for the list. Filters: ``channel``, ``status``,
     ``department`` (id), ``q`` (title or recipient contains)."""
     filters = filters or {}
-    scope = get_scope(user)
-    qs = Delivery.objects.all()
-    if not scope.is_superuser:
-        if scope.user_id is None:
-            return qs.none()
-        qs = qs.filter(_log_departments_q(scope) | Q(recipient_id=scope.user_id))
+    qs = Delivery.objects.visible_to(user)
     if filters.get("channel") in Channel.values:
         qs = qs.filter(channel=filters["channel"])
     if filters.get("status") in DeliveryStatus.values:
