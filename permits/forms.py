@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from crowdsafe.common.identifiers import CreditCodeFormField, ResidentIdFormField
 from permits.choices import (
     ApplicationState,
     ChangeKind,
@@ -52,7 +53,7 @@ class ApplicationForm(forms.Form):
     across_provinces = forms.BooleanField(label=_("Held across provinces"), required=False)
     safety_person_name = forms.CharField(label=_("Safety-responsible person"), max_length=64, required=False)
     safety_person_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    safety_person_id_number = forms.CharField(label=_("Resident ID number"), max_length=18, required=False)
+    safety_person_id_number = ResidentIdFormField(label=_("Resident ID number"), required=False)
 
     def __init__(self, *args, venues=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,7 +92,7 @@ class SessionForm(forms.Form):
 
 class UndertakerForm(forms.Form):
     name = forms.CharField(label=_("Undertaker"), max_length=128)
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18)
+    credit_code = CreditCodeFormField(label=_("Unified social credit code"))
     contact_name = forms.CharField(label=_("Contact person"), max_length=64, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase
 
+from crowdsafe.common.identifiers import validate_credit_code, validate_resident_id
 from crowdsafe.common.scoping import ScopedQuerySet
 from crowdsafe.workdays.choices import DeadlineUnit
 from permits.choices import (
@@ -102,7 +103,9 @@ class PermitApplication(models.Model):
     # The safety-responsible person (安全责任人, Art. 13)
     safety_person_name = models.CharField(_("safety-responsible person"), max_length=64, blank=True)
     safety_person_phone = models.CharField(_("safety-responsible person's phone"), max_length=20, blank=True)
-    safety_person_id_number = models.CharField(_("safety-responsible person's ID number"), max_length=18, blank=True)
+    safety_person_id_number = models.CharField(
+        _("safety-responsible person's ID number"), max_length=18, blank=True, validators=[validate_resident_id]
+    )
 
     plan_mode = models.CharField(_("security plan"), max_length=10, choices=PlanMode.choices, default=PlanMode.WRITTEN)
 
@@ -258,7 +261,7 @@ class Undertaker(models.Model):
         PermitApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="undertakers"
     )
     name = models.CharField(_("name"), max_length=128)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, validators=[validate_credit_code])
     contact_name = models.CharField(_("contact person"), max_length=64, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth import get_user_model
+from stdnum.cn import uscc
 
 from crowdsafe.org import services as org_services
 from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel, OrganisationKind, Role
@@ -63,13 +64,18 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
         return org_services.department_create(name=name, kind=kind, jurisdiction=jurisdiction, actor=None)
 
 
+def credit_code_with_check(first_17: str) -> str:
+    """A unified social credit code: ``first_17`` and its check character."""
+    return first_17 + uscc.calc_check_digit(first_17)
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
 
     name = factory.Sequence(lambda n: f"测试单位{n}")
     kind = OrganisationKind.ORGANIZER
-    credit_code = factory.Sequence(lambda n: f"91410500MA{n:08d}")
+    credit_code = factory.Sequence(lambda n: credit_code_with_check(f"91410500MA{n:07d}"))
     jurisdiction = factory.SubFactory(JurisdictionFactory)
     safety_officer_name = "张安全"
     safety_officer_phone = "13800000000"

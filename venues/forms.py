@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common.identifiers import CreditCodeFormField
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.choices import (
     VENUE_LEVELS,
@@ -99,9 +100,8 @@ class VenueForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
     )
-    operator_credit_code = forms.CharField(
+    operator_credit_code = CreditCodeFormField(
         label=_("Operator (unified social credit code)"),
-        max_length=18,
         required=False,
         help_text=_("The organisation that runs the venue (谁的场地谁负责); it must be registered."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "mono"}),
@@ -169,7 +169,7 @@ class VenueForm(forms.Form):
         return grid
 
     def clean_operator_credit_code(self) -> Organisation | None:
-        code = self.cleaned_data["operator_credit_code"].strip().upper()
+        code = self.cleaned_data["operator_credit_code"]
         if not code:
             return None
         organisation = Organisation.objects.filter(credit_code=code).first()

@@ -22,7 +22,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from crowdsafe.org.models import Jurisdiction, Organisation, unified_credit_code_validator
+from crowdsafe.common.identifiers import validate_credit_code
+from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.choices import VENUE_LEVELS, VenueKind
 from venues.models import Venue, phone_validator
 
@@ -330,7 +331,7 @@ class RowChecker:
             operator = self.organisations.get(credit_code)
             if operator is None:
                 try:
-                    unified_credit_code_validator(credit_code)
+                    validate_credit_code(credit_code)
                 except ValidationError as exc:
                     error("operator_credit_code", exc.messages[0])
                 else:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common.identifiers import validate_credit_code, validate_resident_id
 from crowdsafe.org.choices import (
     ROLE_ANCHOR,
     Anchor,
@@ -115,12 +116,6 @@ class Department(models.Model):
         return self.name
 
 
-unified_credit_code_validator = RegexValidator(
-    r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
-    _("A unified social credit code has 18 characters: digits and capital letters other than I, O, Z, S and V."),
-)
-
-
 class Organisation(models.Model):
     """An outside body (单位): an event organizer or undertaker (主办/承办方), or a venue operator.
 
@@ -134,7 +129,7 @@ class Organisation(models.Model):
         _("unified social credit code"),
         max_length=18,
         unique=True,
-        validators=[unified_credit_code_validator],
+        validators=[validate_credit_code],
     )
     jurisdiction = models.ForeignKey(
         Jurisdiction,
@@ -145,7 +140,9 @@ class Organisation(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
     safety_officer_name = models.CharField(_("safety-responsible person"), max_length=64)
     safety_officer_phone = models.CharField(_("safety-responsible person's phone"), max_length=20)
-    safety_officer_id_number = models.CharField(_("safety-responsible person's ID number"), max_length=18, blank=True)
+    safety_officer_id_number = models.CharField(
+        _("safety-responsible person's ID number"), max_length=18, blank=True, validators=[validate_resident_id]
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from crowdsafe.audit.services import log_action
+from crowdsafe.common.identifiers import normalise_identifier
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import forget_scope
 from crowdsafe.org.choices import LEVEL_DEPTH, ROLE_ANCHOR, ROLE_LEVELS, Anchor, JurisdictionLevel, Role
@@ -147,12 +148,12 @@ def organisation_create(
     organisation = Organisation(
         name=name.strip(),
         kind=kind,
-        credit_code=credit_code.strip().upper(),
+        credit_code=normalise_identifier(credit_code),
         jurisdiction=jurisdiction,
         address=address,
         safety_officer_name=safety_officer_name.strip(),
         safety_officer_phone=safety_officer_phone.strip(),
-        safety_officer_id_number=safety_officer_id_number.strip().upper(),
+        safety_officer_id_number=normalise_identifier(safety_officer_id_number),
     )
     _full_clean(organisation, exclude=["credit_code"])
     with transaction.atomic():

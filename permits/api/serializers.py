@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crowdsafe.common.identifiers import CreditCodeSerializerField, ResidentIdSerializerField
 from permits.choices import (
     ApplicationState,
     ChangeKind,
@@ -106,7 +107,7 @@ class PermitApplicationInputSerializer(serializers.Serializer):
     across_provinces = serializers.BooleanField(required=False)
     safety_person_name = serializers.CharField(required=False, allow_blank=True, max_length=64)
     safety_person_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    safety_person_id_number = serializers.CharField(required=False, allow_blank=True, max_length=18)
+    safety_person_id_number = ResidentIdSerializerField(required=False, allow_blank=True)
     plan_mode = PlanModeField(choices=PlanMode.choices, required=False)
 
 
@@ -118,7 +119,7 @@ class PermitSessionInputSerializer(serializers.Serializer):
 
 class PermitUndertakerInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=128)
-    credit_code = serializers.CharField(max_length=18)
+    credit_code = CreditCodeSerializerField()
     contact_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
+from crowdsafe.common.identifiers import clean_credit_code, clean_resident_id
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
-from crowdsafe.org.models import Organisation, unified_credit_code_validator
+from crowdsafe.org.models import Organisation
 from permits import conf, rules
 from permits.choices import ApplicationState, EventKind, MaterialKind, PlanMode, PlanSection
 from permits.duties import CORRECTION_KEY
@@ -61,7 +62,6 @@ APPLICATION_FIELDS = (
     "plan_mode",
 )
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
-ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$")
 MAX_ATTENDANCE = 10_000_000
 MAX_SESSIONS = 100
 MAX_UNDERTAKERS = 20
@@ -99,12 +99,10 @@ def _clean_application_data(data: Mapping[str, Any]) -> dict[str, Any]:
                 )
             cleaned[name] = value
         elif name == "safety_person_id_number":
-            value = clean_text(value, field=name, max_length=18).upper()
-            if value and not ID_NUMBER_RE.match(value):
-                raise DomainError(
-                    _("A resident ID number has 18 characters: 17 digits and a final digit or X."), field=name
-                )
-            cleaned[name] = value
+            try:
+                cleaned[name] = clean_resident_id(clean_text(value, field=name, max_length=64))
+            except ValidationError as exc:
+                raise DomainError(exc.messages[0], field=name) from exc
         elif name == "plan_mode":
             if value not in PlanMode.values:
                 raise DomainError(_("Choose how the security plan is given."), field=name)
@@ -245,9 +243,8 @@ def undertaker_add(
 ) -> Undertaker:
     """Add an undertaker (承办者). With two or more, the joint undertaking agreement becomes a required material."""
     name = clean_text(name, field="name", required=True, max_length=128)
-    credit_code = clean_text(credit_code, field="credit_code", required=True, max_length=18).upper()
     try:
-        unified_credit_code_validator(credit_code)
+        credit_code = clean_credit_code(clean_text(credit_code, field="credit_code", required=True, max_length=64))
     except ValidationError as exc:
         raise DomainError(exc.messages[0], field="credit_code") from exc
     contact_name = clean_text(contact_name, field="contact_name", max_length=64)

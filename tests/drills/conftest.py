@@ -68,7 +68,7 @@ def world(city, users):
     operator_org = OrganisationFactory(
         name="安阳万达商业管理有限公司",
         kind=OrganisationKind.VENUE_OPERATOR,
-        credit_code="91410502MA00000009",
+        credit_code="91410502MA00000098",
         jurisdiction=city.wenfeng,
     )
     operator = member(UserFactory(username="u_mall_operator"), role=Role.VENUE_OPERATOR, organisation=operator_org).user

@@ -73,7 +73,7 @@ def linzhou(city):
         name="林州太行大峡谷旅游有限公司",
         kind=OrganisationKind.VENUE_OPERATOR,
         jurisdiction=linzhou,
-        credit_code="91410581MA00000001",
+        credit_code="91410581MA0000001W",
     )
     return ns
 

@@ -65,7 +65,7 @@ def places(city):
     operator = OrganisationFactory(
         name="文峰塔广场管理处",
         kind=OrganisationKind.VENUE_OPERATOR,
-        credit_code="12410502MB0000001X",
+        credit_code="12410502MB000001XE",
         jurisdiction=city.wenfeng,
     )
     square = make_square(city.grid, operator=operator)

@@ -13,10 +13,11 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from crowdsafe.audit.models import ActionLog
+from crowdsafe.common.identifiers import validate_credit_code
 from crowdsafe.org import demo_data
 from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel, Role
 from crowdsafe.org.management.commands.seed_demo import plan_size
-from crowdsafe.org.models import Department, Jurisdiction, Membership, Organisation, unified_credit_code_validator
+from crowdsafe.org.models import Department, Jurisdiction, Membership, Organisation
 
 User = get_user_model()
 L = JurisdictionLevel
@@ -114,7 +115,7 @@ def test_the_demo_organisations_have_well_formed_credit_codes(seeded):
     organisations = list(Organisation.objects.all())
     assert len(organisations) == len(demo_data.ORGANISATIONS) >= 2
     for organisation in organisations:
-        unified_credit_code_validator(organisation.credit_code)
+        validate_credit_code(organisation.credit_code)
         # GB 32100-2015: the 18th character is the check character over the first 17.
         total = sum(charset.index(ch) * w for ch, w in zip(organisation.credit_code[:17], weights, strict=True))
         assert organisation.credit_code[17] == charset[(31 - total % 31) % 31], organisation

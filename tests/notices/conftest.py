@@ -30,13 +30,13 @@ def operator(city):
     organisation = OrganisationFactory(
         name="安阳市万达广场商业管理有限公司",
         kind=OrganisationKind.VENUE_OPERATOR,
-        credit_code="91410502MA00000011",
+        credit_code="91410502MA0000011G",
         jurisdiction=city.wenfeng,
     )
     other = OrganisationFactory(
         name="北关商业管理有限公司",
         kind=OrganisationKind.VENUE_OPERATOR,
-        credit_code="91410503MA00000012",
+        credit_code="91410503MA00000122",
         jurisdiction=city.beiguan,
     )
     return SimpleNamespace(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from crowdsafe.org.choices import DepartmentKind, OrganisationKind, Role
 from permits import services
 from permits.choices import EventKind, MaterialKind, PlanMode, PlanSection
-from tests.factories import DepartmentFactory, OrganisationFactory, UserFactory, member
+from tests.factories import DepartmentFactory, OrganisationFactory, UserFactory, credit_code_with_check, member
 from venues import services as venue_services
 from venues.choices import ExitKind, VenueKind, ZoneKind
 
@@ -62,7 +62,7 @@ def permit_city(city, users):
     ns.other_org = OrganisationFactory(
         name="北关会展服务有限公司",
         kind=OrganisationKind.ORGANIZER,
-        credit_code="91410503MA00000077",
+        credit_code="91410503MA0000077P",
         jurisdiction=city.beiguan,
     )
     ns.other_organizer = member(
@@ -129,7 +129,7 @@ def build_application(
         venue=venue,
         safety_person_name="王建国",
         safety_person_phone="13800000101",
-        safety_person_id_number="41050219800101123X",
+        safety_person_id_number="41050219800101001X",
     )
     attendances = attendance if isinstance(attendance, list) else [attendance]
     first_day = timezone.localdate() + dt.timedelta(days=days_ahead)
@@ -153,7 +153,7 @@ def build_application(
             application=application,
             actor=organizer,
             name=f"承办单位{i + 1}",
-            credit_code=f"91410502MA0000{i:04d}",
+            credit_code=credit_code_with_check(f"91410502MA000{i:04d}"),
         )
     kinds = [
         MaterialKind.UNDERTAKER_LICENCE,

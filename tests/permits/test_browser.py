@@ -80,7 +80,7 @@ def test_an_application_from_draft_to_approval_through_the_joint_inspection(brow
     page.select_option("select[name=event_kind]", "performance")
     page.select_option("select[name=venue]", str(stadium.venue.pk))
     page.fill("textarea[name=description]", "露天音乐会，一场。")
-    page.fill("input[name=safety_person_id_number]", "41050219800101123X")
+    page.fill("input[name=safety_person_id_number]", "41050219800101001X")
     page.click("form.permits-form button[type=submit]")
     page.wait_for_url("**/edit/")
     application = PermitApplication.objects.get(event_name="洹河之夜音乐会")
@@ -97,7 +97,7 @@ def test_an_application_from_draft_to_approval_through_the_joint_inspection(brow
     page.wait_for_load_state()
 
     page.fill("form[action$='/edit/undertakers/'] input[name=name]", "安阳文化演艺有限公司")
-    page.fill("form[action$='/edit/undertakers/'] input[name=credit_code]", "91410502MA00000001")
+    page.fill("form[action$='/edit/undertakers/'] input[name=credit_code]", "91410502MA0000001F")
     page.click("[data-save=undertaker]")
     page.wait_for_selector("[data-undertaker]")
 

@@ -158,7 +158,7 @@ def test_two_undertakers_need_their_joint_agreement_and_an_uploaded_plan_needs_i
         "zone_count": 1,
         "safety_person_name": "王",
         "safety_person_phone": "13800000000",
-        "safety_person_id_number": "41050219800101123X",
+        "safety_person_id_number": "41050219800101001X",
         "material_kinds": complete_kinds,
         "plan_mode": PlanMode.UPLOADED,
         "plan_pages": {s.value: 1 for s in PlanSection},

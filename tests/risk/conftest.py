@@ -49,7 +49,7 @@ def operator(city):
     organisation = OrganisationFactory(
         name="安阳人民广场管理有限公司",
         kind=OrganisationKind.VENUE_OPERATOR,
-        credit_code="91410502MA00000001",
+        credit_code="91410502MA0000001F",
         jurisdiction=city.wenfeng,
     )
     user = member(UserFactory(username="u_operator"), role=Role.VENUE_OPERATOR, organisation=organisation).user

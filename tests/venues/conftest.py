@@ -43,13 +43,13 @@ def operator(city):
     organisation = OrganisationFactory(
         name="安阳人民广场管理有限公司",
         kind=OrganisationKind.VENUE_OPERATOR,
-        credit_code="91410502MA00000001",
+        credit_code="91410502MA0000001F",
         jurisdiction=city.wenfeng,
     )
     other = OrganisationFactory(
         name="北关商业管理有限公司",
         kind=OrganisationKind.VENUE_OPERATOR,
-        credit_code="91410503MA00000002",
+        credit_code="91410503MA00000021",
         jurisdiction=city.beiguan,
     )
     user = member(role=Role.VENUE_OPERATOR, organisation=organisation).user

@@ -52,7 +52,7 @@ def test_the_acceptance_square_through_the_api(venue, users):
     )
     assert zone_body["binding_limit"] == "exits" and zone_body["working"]
     assert {e["name"] for e in body["exits"]} == {"出口1", "出口2", "出口3"}
-    assert body["grid"]["code"] == "410502001001G01" and body["operator"]["credit_code"] == "91410502MA00000001"
+    assert body["grid"]["code"] == "410502001001G01" and body["operator"]["credit_code"] == "91410502MA0000001F"
 
 
 def test_venue_detail_owner_partner_outsider(venue, users, partner):
@@ -130,7 +130,7 @@ def test_creating_a_venue(city, users):
         ({"latitude": "abc", "longitude": "114"}, "latitude"),
         ({"latitude": "36.1234567", "longitude": "114"}, "latitude"),
         ({"declared_capacity": -5}, "declared_capacity"),
-        ({"operator_credit_code": "91410502MA99999999"}, "operator_credit_code"),
+        ({"operator_credit_code": "91410502MA9999999A"}, "operator_credit_code"),
         ({"fire_inspection_date": "2026-13-45"}, "fire_inspection_date"),
     ],
 )

@@ -23,7 +23,7 @@ from venues.tasks import run_venue_import
 pytestmark = pytest.mark.django_db
 
 GRID = "410502001001G01"
-CREDIT = "91410502MA00000001"
+CREDIT = "91410502MA0000001F"
 
 
 def row(n, **changes):
@@ -148,7 +148,7 @@ def test_every_problem_of_a_row_is_reported_with_its_column(users, operator):
     rows = [
         row(1, name=None, kind="城堡", grid_code="410502001"),
         row(2, latitude=36.1, longitude=None, responsible_person_phone="打电话", declared_capacity="很多"),
-        row(3, operator_credit_code="91410502MA99999999"),
+        row(3, operator_credit_code="91410502MA9999999A"),
         row(4, operator_credit_code="NOT-A-CODE"),
         row(5, declared_capacity=2.5),
     ]

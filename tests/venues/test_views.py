@@ -211,7 +211,7 @@ def test_the_export_has_the_filtered_list_in_the_import_format(city, users, oper
             "安阳市文峰区人民大道1号",
             36.0976,
             114.3923,
-            "91410502MA00000001",
+            "91410502MA0000001F",
             None,
             None,
             3000,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crowdsafe.common.identifiers import CreditCodeSerializerField
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.choices import (
     VENUE_LEVELS,
@@ -91,8 +92,7 @@ class VenueInputSerializer(serializers.Serializer):
         default=None,
         help_text="WGS-84.",
     )
-    operator_credit_code = serializers.CharField(
-        max_length=18,
+    operator_credit_code = CreditCodeSerializerField(
         required=False,
         allow_blank=True,
         allow_null=True,
@@ -125,7 +125,7 @@ class VenueInputSerializer(serializers.Serializer):
     def validate_operator_credit_code(self, value: str | None) -> Organisation | None:
         if not value:
             return None
-        organisation = Organisation.objects.filter(credit_code=value.strip().upper()).first()
+        organisation = Organisation.objects.filter(credit_code=value).first()
         if organisation is None:
             raise serializers.ValidationError(_("No organisation is registered with this unified social credit code."))
         return organisation

@@ -131,7 +131,7 @@ class Command(BaseCommand):
             event_kind=kind,
             description=description,
             venue=venue,
-            safety_person_id_number="410502198001011234",
+            safety_person_id_number="410502198001011231",
         )
         for i, people in enumerate(sessions):
             services.session_add(
