@@ -3,6 +3,12 @@ point for lists (``Model.objects.visible_to(user)``), and one predicate shape (`
 
 from __future__ import annotations
 
+import ast
+import importlib
+import inspect
+import re
+from pathlib import Path
+
 import pytest
 
 from crowdsafe.org.access import (
@@ -105,3 +111,158 @@ def test_the_platform_acting_has_the_system_scope_and_an_anonymous_visitor_the_e
     assert actor_scope(None) is SYSTEM_SCOPE
     assert actor_scope(AnonymousUser()) is EMPTY_SCOPE
     assert actor_scope(users.leader) is get_scope(users.leader)
+
+
+# --- one entry point, one predicate shape (the tree is read, not imported, where a grep says it best) -----------
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN_APPS = ("venues", "events", "permits", "risk", "drills", "duties", "notices", "notifications")
+ACCESS_MODULES = (
+    "events.access",
+    "risk.access",
+    "drills.access",
+    "duties.access",
+    "permits.access",
+    "notices.access",
+    "notifications.access",
+    "venues.services.access",
+)
+# Vocabulary that lives on ``Scope`` and nowhere else.
+MOVED = (
+    "_covers",
+    "territory_paths",
+    "department_paths",
+    "role_paths",
+    "coordinator_paths",
+    "oversight_paths",
+    "organizer_org_ids",
+    "operated_organisation_ids",
+    "editable_paths",
+    "department_memberships",
+    "department_covering",
+    "in_department",
+    "member_of",
+)
+# Selector functions that read the scope for something other than a list of scoped rows: form choices drawn from
+# the user's own memberships, yes/no questions, the oversight totals, one object's sub-objects, and the user's
+# departments' own inspections (their work, not what they may see).
+NOT_LIST_ENTRY_POINTS = {
+    "owner_options",
+    "queue_departments",
+    "reassign_targets",
+    "can_see_overview",
+    "responsibility_overview",
+    "can_see_rules_health",
+    "health_paths",
+    "can_see_delivery_log",
+    "log_departments",
+    "inspection_get",
+    "comments_for",
+    "my_inspections",
+}
+
+
+def _python_files():
+    for app in (*DOMAIN_APPS, "crowdsafe"):
+        yield from (p for p in (ROOT / app).rglob("*.py") if "migrations" not in p.parts)
+
+
+def _functions(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+
+
+def test_no_app_keeps_its_own_copy_of_the_scope_vocabulary():
+    kernel = ROOT / "crowdsafe" / "org" / "access.py"
+    found = [
+        f"{path.relative_to(ROOT)}: def {name}"
+        for path in _python_files()
+        if path != kernel
+        for name in MOVED
+        if re.search(rf"^\s*def {name}\(", path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert found == []
+
+
+def test_every_list_selector_starts_from_visible_to():
+    offenders, entry_points = [], 0
+    for app in DOMAIN_APPS:
+        path = ROOT / app / "selectors.py"
+        source = path.read_text(encoding="utf-8")
+        for function in _functions(path):
+            body = ast.get_source_segment(source, function) or ""
+            if re.search(r"\bvisible_q\(|_scope_q\(", body):
+                offenders.append(f"{app}.selectors.{function.name} builds its own scope")
+            if "get_scope(" in body and function.name not in NOT_LIST_ENTRY_POINTS:
+                offenders.append(f"{app}.selectors.{function.name} reads the scope itself")
+            if function.name.endswith("_visible"):
+                entry_points += 1
+                if ".visible_to(" not in body:
+                    offenders.append(f"{app}.selectors.{function.name} does not start from visible_to")
+    assert offenders == []
+    assert entry_points >= 10  # the grep found the entry points it checks
+
+
+def test_every_can_predicate_takes_the_scope_and_the_object():
+    checked = 0
+    for module_name in ACCESS_MODULES:
+        module = importlib.import_module(module_name)
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if not name.startswith("can_") or function.__module__ != module_name:
+                continue
+            parameters = list(inspect.signature(function).parameters.values())
+            assert [p.name for p in parameters[:2]] == ["scope", "obj"], f"{module_name}.{name}"
+            assert all(p.default is not inspect.Parameter.empty for p in parameters[2:]), f"{module_name}.{name}"
+            checked += 1
+    assert checked >= 20
+
+
+def test_every_scoped_model_names_a_rule_that_exists():
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    from crowdsafe.common.scoping import ScopedQuerySet
+
+    scoped = {
+        model.__name__: model.objects._queryset_class.visibility_rule
+        for model in apps.get_models()
+        if issubclass(getattr(model.objects, "_queryset_class", object), ScopedQuerySet)
+    }
+    assert {"Gathering", "Venue", "PermitApplication", "Task", "Hazard", "EmergencyPlan", "Notice"} <= set(scoped)
+    for rule in scoped.values():
+        assert callable(import_string(rule))
+
+
+# --- visible_to --------------------------------------------------------------------------------------------------
+
+
+def test_visible_to_applies_the_models_rule_lets_superusers_see_all_and_anonymous_visitors_nothing(city, users):
+    from django.contrib.auth.models import AnonymousUser
+
+    from venues.models import Venue
+    from venues.services import venue_create
+
+    venue = venue_create(actor=None, name="文峰塔广场", kind="square", grid=city.grid, address="文峰大道1号")
+    superuser = UserFactory(is_superuser=True)
+    assert list(Venue.objects.visible_to(users.township_officer)) == [venue]  # the owner of the territory
+    assert list(Venue.objects.visible_to(superuser)) == [venue]
+    assert not Venue.objects.visible_to(users.outsider).exists()
+    assert not Venue.objects.visible_to(AnonymousUser()).exists()
+
+
+def test_visible_to_reads_the_scope_once_per_user(city, users, django_assert_num_queries):
+    from duties.models import Task
+    from events.models import Gathering
+
+    user = UserFactory._meta.model.objects.get(pk=users.leader.pk)
+    with django_assert_num_queries(1):  # the memberships, once
+        Gathering.objects.visible_to(user)
+        Task.objects.visible_to(user)
+
+
+def test_a_queryset_without_a_rule_refuses_to_guess(users):
+    from crowdsafe.common.scoping import ScopedQuerySet
+    from venues.models import Venue
+
+    with pytest.raises(NotImplementedError):
+        ScopedQuerySet(model=Venue).visible_to(users.leader)
