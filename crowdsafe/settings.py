@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "django_filters",
     # The shared kernel.
     "crowdsafe.accounts",
     "crowdsafe.org",

@@ -5,13 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from events.choices import (
     DecisionKind,
     GatheringKind,
     GatheringSource,
-    GatheringStatus,
     MeasureKind,
     Recurrence,
     RiskLevel,
@@ -59,76 +57,6 @@ class MultipleImageField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleImageField, self).clean(item, initial) for item in data if item]
         return [super().clean(data, initial)] if data else []
-
-
-STATUS_FILTER_CHOICES = [("", _("All statuses")), ("open", _("Not closed")), *GatheringStatus.choices]
-
-
-class GatheringFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Name or place"),
-        required=False,
-        max_length=64,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-    jurisdiction = forms.CharField(
-        label=_("Territory (division code)"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "gathering-territories"}),
-    )
-    date_from = forms.DateField(label=_("Starting from"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Starting until"), required=False, widget=DateInput())
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_FILTER_CHOICES)
-    risk_level = forms.ChoiceField(
-        label=_("Risk level"),
-        required=False,
-        choices=[("", pgettext_lazy("risk level", "All levels")), *RiskLevel.choices],
-    )
-    source = forms.ChoiceField(
-        label=_("Source"), required=False, choices=[("", _("All sources")), *GatheringSource.choices]
-    )
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *GatheringKind.choices])
-
-    def clean_q(self) -> str:
-        return self.cleaned_data["q"].strip()
-
-    def clean_jurisdiction(self) -> str:
-        return self.cleaned_data["jurisdiction"].strip().upper()
-
-    SELECTS = ("status", "risk_level", "source", "kind")
-    INPUTS = (("q", "search"), ("jurisdiction", "text"), ("date_from", "date"), ("date_to", "date"))
-
-    def plain_fields(self) -> dict:
-        """The fields as plain values for a hand-written template: Django's widget templates render each select
-        option through a template of its own, which made this small form the slowest part of the list page."""
-        self.is_valid()
-        raw = self.data if self.is_bound else {}
-        inputs = [
-            {"name": name, "type": kind, "label": str(self.fields[name].label), "value": (raw.get(name) or "")}
-            for name, kind in self.INPUTS
-        ]
-        selects = []
-        for name in self.SELECTS:
-            current = raw.get(name) or ""
-            options = [(str(value), str(label), str(value) == current) for value, label in self.fields[name].choices]
-            selects.append({"name": name, "label": str(self.fields[name].label), "options": options})
-        return {"inputs": inputs, "selects": selects}
-
-    def selector_filters(self) -> dict:
-        """The valid filters in the selector's terms; a field with an error counts as not given."""
-        self.is_valid()
-        data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
-        return {
-            "search": data.get("q") or "",
-            "jurisdiction": data.get("jurisdiction") or "",
-            "date_from": data.get("date_from"),
-            "date_to": data.get("date_to"),
-            "status": data.get("status") or "",
-            "risk_level": data.get("risk_level") or "",
-            "source": data.get("source") or "",
-            "kind": data.get("kind") or "",
-        }
 
 
 class GatheringForm(forms.Form):

@@ -21,7 +21,7 @@ from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.models import Jurisdiction
 from events import access, selectors, spreadsheets
 from events.choices import MeasureKind
-from events.forms import GatheringFilterForm, ImportForm
+from events.forms import ImportForm
 from events.models import Measure, choice_label
 from events.services.imports import gathering_import_accept_valid_rows, gathering_import_start, import_progress
 
@@ -47,8 +47,7 @@ def _measures_in_words(gatherings) -> dict[int, str]:
 @login_required
 def gathering_export(request):
     """The filtered list as .xlsx, in the import format (an export imports again)."""
-    filters = GatheringFilterForm(request.GET).selector_filters()
-    gatherings = selectors.gathering_list(user=request.user, filters=filters).order_by("starts_at", "id")
+    gatherings = selectors.gathering_list(user=request.user, filters=request.GET).order_by("starts_at", "id")
     measures = _measures_in_words(gatherings)
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     spreadsheets.write_gatherings(

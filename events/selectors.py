@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import get_scope, get_scoped_or_404
 from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.models import Jurisdiction
 from events.choices import ESCALATED_LEVELS, OPEN_STATUSES, TERMINAL_STATUSES
+from events.filters import NO_PATH, GatheringFilterSet
 from events.models import Gathering, GatheringImportJob, HeadcountUpdate, KeyDate, Measure
 from venues.choices import VENUE_LEVELS
 from venues.models import Venue
@@ -29,79 +29,22 @@ def gathering_visible(*, user) -> QuerySet[Gathering]:
 
 
 def _within(*, user, path: str | None, narrow: bool = False) -> QuerySet[Gathering]:
-    """The gatherings the user may see in the subtree ``path`` (all of them when None). When the subtree lies in
-    the user's own territory, the territory filter is the whole scope: the scope's OR (territory, own reports,
-    assigned, shared) is left out, so PostgreSQL estimates the rows of the territory-and-date range from the one
-    index that serves it instead of guessing a handful and joining badly."""
-    qs = Gathering.objects.visible_to(user, within=path, narrow=narrow)
-    if path:
-        qs = qs.filter(jurisdiction_path__startswith=path)
-    return qs.select_related("venue", "grid")
+    """The gatherings the user may see, for a caller that narrows them to the subtree ``path`` (None: no subtree).
+    When the subtree lies in the user's own territory, the territory filter is the whole scope: the scope's OR
+    (territory, own reports, assigned, shared) is left out, so PostgreSQL estimates the rows of the
+    territory-and-date range from the one index that serves it instead of guessing a handful and joining badly."""
+    return Gathering.objects.visible_to(user, within=path, narrow=narrow).select_related("venue", "grid")
 
 
-def _aware_day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-_NO_PATH = "\x00"  # a division code that matched no jurisdiction
-
-
-def _territory_path(filters: Mapping[str, Any]) -> str | None:
-    """The path of the ``jurisdiction`` filter's division code, looked up once per filters dict (the list and
-    the map share it); ``_NO_PATH`` when no jurisdiction has that code; None when the filter is not given."""
-    code = (filters.get("jurisdiction") or "").strip()
-    if not code:
-        return None
-    path = filters.get("_path")
-    if path is None:
-        path = Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first() or _NO_PATH
-        if isinstance(filters, dict):
-            filters["_path"] = path
-    return path
-
-
-def gathering_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Gathering]:
-    """The list (清单), scoped and filtered, newest start first. ``filters`` (all optional):
-
-    - ``jurisdiction``: a division code: gatherings in that territory's subtree;
-    - ``date_from`` / ``date_to``: dates; gatherings starting on or after / on or before them;
-    - ``status``: a status, or a list of them; ``open`` for every status not closed;
-    - ``risk_level``: a level, or a list of them;
-    - ``source``, ``kind``: a value;
-    - ``escalated``: True for orange and red gatherings that are not closed;
-    - ``search``: part of the name or the place.
-    """
-    filters = filters if filters is not None else {}
-    path = _territory_path(filters)
-    if path == _NO_PATH:
+def gathering_list(*, user, filters: FilterData = None) -> QuerySet[Gathering]:
+    """The list (清单), scoped and filtered (``events.filters.GatheringFilterSet``), newest start first. The
+    territory filter also chooses how the scope is checked (``_within``)."""
+    filterset = GatheringFilterSet.of(filters)
+    path = filterset.territory_path()
+    if path == NO_PATH:
         return Gathering.objects.none()
-    # One territory and a date range pick few enough gatherings to check the scope one by one.
-    narrow = bool(path) and bool(filters.get("date_from") or filters.get("date_to"))
-    qs = _within(user=user, path=path, narrow=narrow)
-    if filters.get("date_from"):
-        qs = qs.filter(starts_at__gte=_aware_day_start(filters["date_from"]))
-    if filters.get("date_to"):
-        qs = qs.filter(starts_at__lt=_aware_day_start(filters["date_to"] + dt.timedelta(days=1)))
-    status = filters.get("status")
-    if status == "open":
-        qs = qs.exclude(status__in=[s.value for s in TERMINAL_STATUSES])
-    elif status:
-        qs = qs.filter(status__in=status if isinstance(status, list | tuple) else [status])
-    level = filters.get("risk_level")
-    if level:
-        qs = qs.filter(risk_level__in=level if isinstance(level, list | tuple) else [level])
-    if filters.get("source"):
-        qs = qs.filter(source=filters["source"])
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("escalated"):
-        qs = qs.filter(risk_level__in=ESCALATED_LEVELS).exclude(status__in=[s.value for s in TERMINAL_STATUSES])
-    search = (filters.get("search") or "").strip()
-    if search:
-        qs = qs.filter(
-            Q(title__icontains=search) | Q(location_name__icontains=search) | Q(venue__name__icontains=search)
-        )
-    return qs.order_by("-starts_at", "-id")
+    qs = _within(user=user, path=path, narrow=filterset.narrow())
+    return filterset.apply(qs).order_by("-starts_at", "-id")
 
 
 def get_gathering_for(*, user, pk) -> Gathering:
@@ -147,16 +90,17 @@ def attention_list(*, user) -> QuerySet[Gathering]:
     )
 
 
-def map_gatherings(*, user, filters: Mapping[str, Any] | None = None, now: dt.datetime | None = None) -> list[dict]:
+def map_gatherings(*, user, filters: FilterData = None, now: dt.datetime | None = None) -> list[dict]:
     """Current and upcoming gatherings (open, under way or starting within ``MAP_AHEAD_DAYS``) that have a
     position (their own, or their venue's), for the map: at most ``MAP_LIMIT``, the most urgent first, as dicts
     of what a map dot needs (no model instances: hundreds of dots stay cheap)."""
     now = now or timezone.now()
-    path = _territory_path(filters) if filters is not None else None
-    if path == _NO_PATH:
+    path = GatheringFilterSet.of(filters).territory_path()
+    if path == NO_PATH:
         return []
     qs = (
         _within(user=user, path=path, narrow=bool(path))
+        .filter(**({"jurisdiction_path__startswith": path} if path else {}))
         .filter(status__in=OPEN_STATUSES, starts_at__lt=now + dt.timedelta(days=MAP_AHEAD_DAYS))
         .filter(Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now - dt.timedelta(hours=12)))
         .filter(Q(latitude__isnull=False) | Q(venue__latitude__isnull=False))

@@ -29,9 +29,9 @@ from crowdsafe.org.selectors import jurisdiction_list
 from events import access, selectors, services
 from events.charts import Reference, headcount_svg
 from events.choices import DecisionKind, GatheringSource, GatheringStatus, RiskLevel
+from events.filters import GatheringFilterSet
 from events.forms import (
     DecisionForm,
-    GatheringFilterForm,
     GatheringForm,
     HeadcountForm,
     MeasureForm,
@@ -116,8 +116,7 @@ def _map_context() -> dict:
 
 @login_required
 def gathering_list(request):
-    form = GatheringFilterForm(request.GET)
-    filters = form.selector_filters()
+    filters = GatheringFilterSet(request.GET)
     gatherings = selectors.gathering_list(user=request.user, filters=filters)
     page = Paginator(gatherings, PAGE_SIZE).get_page(request.GET.get("page"))
     # Suggestions for the territory filter: districts and townships (a community or grid is one tap deeper).
@@ -128,11 +127,11 @@ def gathering_list(request):
         request,
         "events/gathering_list.html",
         {
-            "form": form,
-            "fields": form.plain_fields(),
+            "form": filters.form,
+            "fields": filters.plain_fields(),
             "page": page,
             "detail_prefix": reverse("events:gathering_detail", args=[0])[: -len("0/")],
-            "filtered": any(v for v in filters.values()),
+            "filtered": filters.is_filtered(),
             "territories": territories,
             "can_report": access.can_report(get_scope(request.user)),
             "export_query": request.GET.urlencode(),

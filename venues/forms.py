@@ -27,48 +27,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class VenueFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Name or address"),
-        required=False,
-        max_length=64,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *VenueKind.choices])
-    jurisdiction = forms.CharField(
-        label=_("Territory (division code)"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off", "list": "venue-territories"}),
-    )
-    operator = forms.TypedChoiceField(label=_("Operator"), required=False, coerce=int, empty_value=None)
-    capacity_warning = forms.BooleanField(label=_("Declared capacity above the computed one"), required=False)
-    include_inactive = forms.BooleanField(label=_("Include deactivated venues"), required=False)
-
-    def __init__(self, *args, operators=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["operator"].choices = [("", _("All operators")), *((o.pk, o.name) for o in operators)]
-
-    def clean_q(self) -> str:
-        return self.cleaned_data["q"].strip()
-
-    def clean_jurisdiction(self) -> str:
-        return self.cleaned_data["jurisdiction"].strip().upper()
-
-    def selector_filters(self) -> dict:
-        """The valid filters in the selector's terms; a field with an error counts as not given."""
-        self.is_valid()
-        data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
-        return {
-            "search": data.get("q") or "",
-            "kind": data.get("kind") or "",
-            "jurisdiction": data.get("jurisdiction") or "",
-            "operator": data.get("operator"),
-            "capacity_warning": bool(data.get("capacity_warning")),
-            "include_inactive": bool(data.get("include_inactive")),
-        }
-
-
 class VenueForm(forms.Form):
     """A venue's register entry. ``operators`` limits the operator to the user's own organisations (a venue
     operator keeps only their own venues); otherwise the operator is given by its unified social credit code."""

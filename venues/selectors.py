@@ -12,13 +12,12 @@ Who sees which venues:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from django.db.models import Prefetch, QuerySet
 
-from django.db.models import Prefetch, Q, QuerySet
-
+from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import get_scope, get_scoped_or_404
 from crowdsafe.org.models import Jurisdiction, Organisation
+from venues.filters import VenueFilterSet
 from venues.models import Exit, ImportJob, Venue, Zone
 
 # What capacity needs, in three queries for any number of venues: zones, exits, and the zones each exit serves
@@ -39,39 +38,12 @@ def venue_visible(*, user) -> QuerySet[Venue]:
     return Venue.objects.visible_to(user).select_related("grid", "operator")
 
 
-def venue_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Venue]:
-    """The venue list, scoped and filtered. ``filters`` (all optional):
-
-    - ``kind``: a ``VenueKind`` value;
-    - ``jurisdiction``: a division code: venues in that territory's subtree;
-    - ``search``: part of the name or the address;
-    - ``operator``: an organisation id;
-    - ``capacity_warning``: True for venues whose declared capacity exceeds the computed one;
-    - ``include_inactive``: True to list deactivated venues too (they are left out otherwise).
-    """
-    filters = filters or {}
-    qs = venue_visible(user=user)
-    if not filters.get("include_inactive"):
-        qs = qs.filter(is_active=True)
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    code = (filters.get("jurisdiction") or "").strip()
-    if code:
-        path = Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first()
-        if path is None:
-            return qs.none()
-        qs = qs.filter(jurisdiction_path__startswith=path)
-    search = (filters.get("search") or "").strip()
-    if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(address__icontains=search))
-    if filters.get("operator"):
-        qs = qs.filter(operator_id=filters["operator"])
-    if filters.get("capacity_warning"):
-        qs = qs.filter(capacity_warning=True)
-    return qs.order_by("name", "id")
+def venue_list(*, user, filters: FilterData = None) -> QuerySet[Venue]:
+    """The venue list, scoped and filtered (``venues.filters.VenueFilterSet``: active venues only unless asked)."""
+    return VenueFilterSet.of(filters).apply(venue_visible(user=user)).order_by("name", "id")
 
 
-def venue_list_with_capacity(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Venue]:
+def venue_list_with_capacity(*, user, filters: FilterData = None) -> QuerySet[Venue]:
     """``venue_list`` with the zones and exits prefetched, for lists that show the capacity with its working."""
     return venue_list(user=user, filters=filters).prefetch_related(*CAPACITY_PREFETCH)
 

@@ -24,6 +24,7 @@ from crowdsafe.org.models import Organisation
 from crowdsafe.org.selectors import jurisdiction_list
 from venues import selectors, services, spreadsheets
 from venues.capacity import load_parameters, venue_capacity_from_models
+from venues.filters import VenueFilterSet
 from venues.forms import (
     DeactivateForm,
     ExitForm,
@@ -31,7 +32,6 @@ from venues.forms import (
     RiskPointForm,
     SpecialEquipmentForm,
     TemporaryStructureForm,
-    VenueFilterForm,
     VenueForm,
     ZoneForm,
 )
@@ -72,16 +72,9 @@ def _own_operators(user) -> list[Organisation] | None:
 # --- list, export -----------------------------------------------------------------------------------------
 
 
-def _filtered(request):
-    operators = list(selectors.operator_choices(user=request.user))
-    form = VenueFilterForm(request.GET, operators=operators)
-    filters = form.selector_filters()
-    return form, filters
-
-
 @login_required
 def venue_list(request):
-    form, filters = _filtered(request)
+    filters = VenueFilterSet(request.GET, operators=selectors.operator_choices(user=request.user))
     venues = selectors.venue_list(user=request.user, filters=filters)
     page = Paginator(venues, PAGE_SIZE).get_page(request.GET.get("page"))
     territories = jurisdiction_list(user=request.user).exclude(level="grid")[:TERRITORY_SUGGESTIONS]
@@ -89,9 +82,9 @@ def venue_list(request):
         request,
         "venues/venue_list.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
-            "filtered": any(v for k, v in filters.items()),
+            "filtered": filters.is_filtered(),
             "territories": territories,
             "can_create": services.can_create_venues(get_scope(request.user)),
             "export_query": request.GET.urlencode(),
@@ -102,8 +95,7 @@ def venue_list(request):
 @login_required
 def venue_export(request):
     """The filtered list as .xlsx, in the import format (an export imports again)."""
-    _form, filters = _filtered(request)
-    venues = selectors.venue_list(user=request.user, filters=filters).iterator(chunk_size=2000)
+    venues = selectors.venue_list(user=request.user, filters=request.GET).iterator(chunk_size=2000)
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     spreadsheets.write_venues(venues, output)
     output.seek(0)

@@ -1,6 +1,6 @@
-"""API serializers of gatherings: filters, inputs and outputs kept apart (HackSoft). ``risk_reasons`` are the
-reasons of the current level in words, in the caller's language (the automatic pre-level's facts rendered per
-request; staff's and assessments' reasons as given)."""
+"""API serializers of gatherings: inputs and outputs kept apart (HackSoft; the list's filters are
+``events.filters``). ``risk_reasons`` are the reasons of the current level in words, in the caller's language (the
+automatic pre-level's facts rendered per request; staff's and assessments' reasons as given)."""
 
 from __future__ import annotations
 
@@ -43,26 +43,6 @@ RiskSourceField = _choice_field(RiskSource, "GatheringRiskSource")
 DecisionKindField = _choice_field(DecisionKind, "GatheringDecisionKind")
 MeasureKindField = _choice_field(MeasureKind, "MeasureKind")
 DateRuleField = _choice_field(DateRule, "KeyDateRule")
-
-STATUS_FILTER = [*GatheringStatus.values, "open"]
-
-
-# --- filters ----------------------------------------------------------------------------------------------
-
-
-class GatheringFilterSerializer(serializers.Serializer):
-    jurisdiction = serializers.CharField(
-        required=False, max_length=20, help_text="Division code: that territory's subtree."
-    )
-    date_from = serializers.DateField(required=False, help_text="Starting on or after this day.")
-    date_to = serializers.DateField(required=False, help_text="Starting on or before this day.")
-    status = serializers.ChoiceField(
-        choices=STATUS_FILTER, required=False, help_text="A status, or `open` (not closed)."
-    )
-    risk_level = RiskLevelField(choices=RiskLevel.choices, required=False)
-    source = GatheringSourceField(choices=GatheringSource.choices, required=False)
-    kind = GatheringKindField(choices=GatheringKind.choices, required=False)
-    search = serializers.CharField(required=False, max_length=64, help_text="Part of the name or the place.")
 
 
 # --- inputs -----------------------------------------------------------------------------------------------

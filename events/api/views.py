@@ -13,13 +13,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.errors import DomainError
 from crowdsafe.org.models import Jurisdiction
 from events import selectors, services
 from events.api.serializers import (
     DecisionInputSerializer,
     GatheringDetailOutputSerializer,
-    GatheringFilterSerializer,
     GatheringInputSerializer,
     GatheringOutputSerializer,
     GatheringUpdateSerializer,
@@ -36,6 +36,7 @@ from events.api.serializers import (
     ReasonInputSerializer,
     RiskLevelInputSerializer,
 )
+from events.filters import GatheringFilterSet
 from events.models import Gathering, Measure
 from events.occasions import next_occurrence
 from venues.selectors import venue_visible
@@ -83,16 +84,14 @@ class GatheringListApi(generics.ListAPIView):
     """The gatherings the caller may see (the list, 清单), newest start first; POST logs one."""
 
     serializer_class = GatheringOutputSerializer
-
-    @extend_schema(parameters=[GatheringFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = GatheringFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Gathering.objects.none()
-        filters = _validated(GatheringFilterSerializer, self.request.query_params)
-        return selectors.gathering_list(user=self.request.user, filters=filters).select_related("key_date")
+        gatherings = selectors.gathering_list(user=self.request.user, filters=self.request.query_params)
+        return gatherings.select_related("key_date")
 
     @extend_schema(
         request=GatheringInputSerializer,

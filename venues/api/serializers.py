@@ -48,22 +48,6 @@ FireInspectionStatusField = _choice_field(FireInspectionStatus, "FireInspectionS
 BindingLimitField = _choice_field(BindingLimit, "BindingLimit")
 
 
-# --- filters ----------------------------------------------------------------------------------------------
-
-
-class VenueFilterSerializer(serializers.Serializer):
-    kind = VenueKindField(choices=VenueKind.choices, required=False)
-    jurisdiction = serializers.CharField(
-        required=False, max_length=20, help_text="Division code: venues in that territory's subtree."
-    )
-    search = serializers.CharField(required=False, max_length=64, help_text="Part of the name or the address.")
-    operator = serializers.IntegerField(required=False, min_value=1, help_text="Organisation id of the operator.")
-    capacity_warning = serializers.BooleanField(
-        required=False, help_text="Only venues whose declared capacity exceeds the computed safe capacity."
-    )
-    include_inactive = serializers.BooleanField(required=False, help_text="List deactivated venues too.")
-
-
 # --- inputs -----------------------------------------------------------------------------------------------
 
 

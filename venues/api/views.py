@@ -10,19 +10,20 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.filters import FilterSetBackend
 from venues import selectors, services
 from venues.api.serializers import (
     ExitInputSerializer,
     ExitOutputSerializer,
     VenueDeactivateInputSerializer,
     VenueDetailOutputSerializer,
-    VenueFilterSerializer,
     VenueInputSerializer,
     VenueOutputSerializer,
     ZoneInputSerializer,
     ZoneOutputSerializer,
 )
 from venues.capacity import load_parameters, venue_capacity_from_models
+from venues.filters import VenueFilterSet
 from venues.models import Exit, Venue, Zone
 
 
@@ -53,16 +54,13 @@ class VenueListApi(generics.ListAPIView):
     """Venues the caller may see, with their safe capacity and its working."""
 
     serializer_class = VenueOutputSerializer
-
-    @extend_schema(parameters=[VenueFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = VenueFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Venue.objects.none()
-        filters = _validated(VenueFilterSerializer, self.request.query_params).validated_data
-        return selectors.venue_list_with_capacity(user=self.request.user, filters=filters)
+        return selectors.venue_list_with_capacity(user=self.request.user, filters=self.request.query_params)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

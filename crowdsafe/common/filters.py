@@ -1,0 +1,147 @@
+"""One django-filter FilterSet per list: the page's filter form, the API's query parameters and the selector's
+filtering are one declaration, so the three cannot drift apart (they used to be a Django form, a DRF serializer
+and an if-chain in the selector, each list its own three).
+
+The shape, the same for every list:
+
+- ``<app>/filters.py`` declares ``<Thing>FilterSet(ListFilterSet)`` with the page's parameter names, labels
+  (through gettext: Chinese on the page) and choices. Its ``.form`` is the page's filter form.
+- The selector scopes, then applies the filters::
+
+      def venue_list(*, user, filters: FilterData = None) -> QuerySet[Venue]:
+          return VenueFilterSet.of(filters).apply(venue_visible(user=user)).order_by("name", "id")
+
+  ``filters`` is the filter data (a ``QueryDict``, or a dict of values from code) or a FilterSet of that class
+  already bound to it. A field with an error counts as not given: the rest of the filters still apply.
+- The page view binds ``<Thing>FilterSet(request.GET)``, renders its ``.form`` (a malformed value is a form error
+  beside its field, never a 500) and hands that FilterSet to the selector, so a value looked up while filtering
+  (a division code's path) is looked up once per request.
+- The API list view sets ``filter_backends = [FilterSetBackend]`` and ``filterset_class``, and its
+  ``get_queryset`` passes ``request.query_params`` to the selector. The backend does not filter (the selector
+  did): it refuses a malformed filter with a 400 naming its field, and it is what drf-spectacular reads to document
+  the parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+import django_filters
+from django import forms
+from django.db.models import Model, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from crowdsafe.org.models import Jurisdiction
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+M = TypeVar("M", bound=Model)
+
+#: What a selector's ``filters`` argument may be: the data, a FilterSet bound to it, or nothing.
+FilterData = Mapping[str, Any] | django_filters.FilterSet | None
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """The base of every list's FilterSet (see the module docstring for the shape)."""
+
+    @classmethod
+    def of(cls, filters: FilterData) -> Self:
+        """The FilterSet of ``filters``: the one given, or a new one bound to the data. No data is an empty dict,
+        not None: a bound FilterSet, so the filters that have a default (open hazards only, active venues only)
+        apply it."""
+        if isinstance(filters, cls):
+            return filters
+        if isinstance(filters, django_filters.FilterSet):
+            raise TypeError(f"{cls.__name__} was handed a {type(filters).__name__}")
+        return cls(filters if filters is not None else {})
+
+    #: What the selector knows and a filter may need (``user``: awaiting sign-off by someone else; ``today``).
+    context: Mapping[str, Any] = {}
+
+    def apply(self, queryset: QuerySet[M], **context: Any) -> QuerySet[M]:
+        """``queryset`` (already scoped to the user) narrowed by the valid filters; a field with an error is left
+        out (the page shows the error beside the field; the API refused the request before its selector ran).
+        ``context``: what the selector passes on to the filters that need it (``self.context``)."""
+        self.context = context
+        self.form.is_valid()
+        result: QuerySet[M] = self.filter_queryset(queryset)
+        return result
+
+    def is_filtered(self) -> bool:
+        """Whether any filter is given (and valid): the page then offers to clear them."""
+        self.form.is_valid()
+        return any(self.form.cleaned_data.values())
+
+    def valid(self, name: str) -> Any:
+        """The cleaned value of one filter, or None when it is not given or has an error."""
+        self.form.is_valid()
+        return self.form.cleaned_data.get(name)
+
+
+class CheckboxFilter(django_filters.BooleanFilter):
+    """A yes-only filter: a checkbox on the page (``on``), ``true``/``false`` in the API. Unticked (or ``false``)
+    means "not given", never "only the ones where it is false"."""
+
+    field_class = forms.BooleanField
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if not value:
+            return qs
+        result: QuerySet[Any] = super().filter(qs, value)
+        return result
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (an id): django-filter's NumberFilter takes decimals, so ``1.5`` would pass as an id."""
+
+    field_class = forms.IntegerField
+
+
+class TerritoryFilter(django_filters.CharFilter):
+    """A division code (行政区划代码): the rows in that territory's subtree, by a prefix match on the
+    materialised path ``field_name`` (indexed); none when no jurisdiction has the code. The code's path is looked
+    up once per FilterSet (a list and its map share it)."""
+
+    #: The path of a code that matched no jurisdiction.
+    NO_PATH = "\x00"
+
+    def __init__(self, *args: Any, field_name: str = "jurisdiction_path", **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, field_name=field_name, **kwargs)
+        self._paths: dict[str, str] = {}
+
+    def path_of(self, code: str | None) -> str | None:
+        """The path of ``code`` (None when no code is given, ``NO_PATH`` when it matches no jurisdiction)."""
+        code = (code or "").strip().upper()
+        if not code:
+            return None
+        if code not in self._paths:
+            path = Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first()
+            self._paths[code] = path or self.NO_PATH
+        return self._paths[code]
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        path = self.path_of(value)
+        if path is None:
+            return qs
+        if path == self.NO_PATH:
+            return qs.none()
+        return qs.filter(**{f"{self.field_name}__startswith": path})
+
+
+class FilterSetBackend(DjangoFilterBackend):
+    """The API half of a list's FilterSet: a malformed filter is a 400 naming its field; the selector, not this
+    backend, applies the filters (it is handed ``request.query_params``)."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[M], view: APIView) -> QuerySet[M]:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is not None and not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return queryset
