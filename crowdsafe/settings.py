@@ -193,17 +193,24 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: one app (crowdsafe/celery.py). Without REDIS_URL the broker is a folder on disk, so the run command
 # works with no server; with REDIS_URL it is Redis. The beat schedule is kept in code (crowdsafe/celery.py).
+# The file-system broker keeps its messages and its exchange table ("control", kombu's default is a folder of
+# that name in the current directory) under var/, which git ignores; the folders are made here, as kombu makes
+# only the last level of the control folder and none of the others.
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
     else {"visibility_timeout": 3600}
 )
+for _folder in ("data_folder_in", "processed_folder", "control_folder"):
+    if _folder in CELERY_BROKER_TRANSPORT_OPTIONS:
+        Path(CELERY_BROKER_TRANSPORT_OPTIONS[_folder]).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -5,18 +5,22 @@ workspace (``permits.panels.register_application_panel``). Registered in ``Drill
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES, get_scope
+from crowdsafe.web.home import register_panel
+from crowdsafe.web.nav import register_nav_item
 from drills.access import can_manage_plan
 from drills.choices import DrillStatus
+from drills.selectors import drill_list, overdue_drills, pre_event_drill_status
+from permits.choices import ApplicationState
+from permits.panels import register_application_panel
 
 PANEL_ROWS = 5
 
 
 def overdue_drills_context(home) -> dict | None:
     """Overdue drills the user oversees (two queries: the count and the first rows) and the next drills planned."""
-    from drills.selectors import drill_list, overdue_drills
-
     overdue = overdue_drills(user=home.user, today=home.today)
     upcoming = drill_list(user=home.user, filters={"status": DrillStatus.PLANNED, "date_from": home.today}).order_by(
         "on_date", "scheduled_for", "id"
@@ -31,16 +35,13 @@ def overdue_drills_context(home) -> dict | None:
 
 def permit_panel_context(request, application) -> dict:
     """The pre-event drill of one approved (or to-be-approved) event: its plan, its drills, the organizer's task."""
-    from drills import permits
-    from drills.selectors import pre_event_drill_status
-
     status = pre_event_drill_status(application)
     plan = status["plan"]
     user = getattr(request, "user", None)
     status.update(
         {
             "today": timezone.localdate(),
-            "approved": getattr(application, "state", "") == permits.APPROVED,
+            "approved": application.state == ApplicationState.APPROVED,
             "can_manage": plan is not None and user is not None and can_manage_plan(get_scope(user), plan),
             "can_import": status["material"] is not None,
         }
@@ -49,12 +50,10 @@ def permit_panel_context(request, application) -> dict:
 
 
 def register_panels() -> None:
-    from crowdsafe.web.home import register_panel
-    from crowdsafe.web.nav import register_nav_item
-
     register_nav_item(
         "drills",
-        label=_nav_label(),
+        # Translators: main menu item, 应急预案与演练 (short: 预案演练)
+        label=_("Plans and drills"),
         url="drills:calendar",
         order=50,
         roles=GOVERNMENT_ROLES | EXTERNAL_ROLES,
@@ -66,20 +65,9 @@ def register_panels() -> None:
         context_func=overdue_drills_context,
         order=35,
     )
-    try:
-        from permits.panels import register_application_panel
-    except ImportError:  # the permits app has no panel registry yet
-        return
     register_application_panel(
         "pre_event_drill",
         template="drills/panels/permit_drill.html",
         context_func=permit_panel_context,
         order=60,
     )
-
-
-def _nav_label():
-    from django.utils.translation import gettext_lazy as _
-
-    # Translators: main menu item, 应急预案与演练 (short: 预案演练)
-    return _("Plans and drills")

@@ -1,114 +1,59 @@
-"""The permits side of the "permits ↔ drills" contract, read without importing the permits app at load time.
+"""The permits side of the "permits ↔ drills" contract: what the drills app reads of permit applications.
 
-permits provides ``permits.models.PermitApplication`` (``state``, ``organisation``, ``venue``, ``event_name``,
-``licensing_department``, ``first_session_start``) and ``permits.models.ApplicationMaterial`` (``kind``, ``file``,
-``application``); an event's emergency plan is the material of kind "emergency_plan". Until the permits app has
-its models, every function here answers "no application" and the pre-event drill features stay empty.
+permits provides ``PermitApplication`` (``state``, ``organisation``, ``venue``, ``event_name``,
+``licensing_department``, ``first_session_date``), its scoped read ``permits.selectors.application_visible`` and
+``ApplicationMaterial``; an event's emergency plan is the material of kind ``MaterialKind.EMERGENCY_PLAN``. The
+permits app is imported at module top: the drills app cannot run without it, and a broken permits app stops the
+platform at start-up instead of emptying the pre-event drill features (docs/architecture.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.apps import apps
-from django.db.models import Model, Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
-from crowdsafe.org.access import Scope, get_scope, in_q, path_q
+from permits.choices import ApplicationState, MaterialKind
+from permits.models import ApplicationMaterial, PermitApplication
+from permits.selectors import application_visible
 
-APPROVED = "approved"
-EMERGENCY_PLAN_MATERIAL = "emergency_plan"
+RELATED = ("venue", "organisation", "licensing_department")
 
 
-def application_model() -> type[Model] | None:
-    try:
-        return apps.get_model("permits", "PermitApplication")
-    except LookupError:
+def get_application(pk) -> PermitApplication | None:
+    """The application, unscoped (a service that has checked the plan it belongs to), or None."""
+    if pk is None:
         return None
+    return PermitApplication.objects.select_related(*RELATED).filter(pk=pk).first()
 
 
-def material_model() -> type[Model] | None:
-    try:
-        return apps.get_model("permits", "ApplicationMaterial")
-    except LookupError:
-        return None
+def first_session_date(application: PermitApplication) -> dt.date | None:
+    return application.first_session_date
 
 
-def available() -> bool:
-    return application_model() is not None
+def application_label(application: PermitApplication) -> str:
+    return application.event_name or str(application)
 
 
-def get_application(pk) -> Model | None:
-    model = application_model()
-    if model is None or pk is None:
-        return None
-    return model._default_manager.select_related("venue", "organisation", "licensing_department").filter(pk=pk).first()
-
-
-def first_session_date(application) -> dt.date | None:
-    start = getattr(application, "first_session_start", None)
-    if start is None:
-        return None
-    if isinstance(start, dt.datetime):
-        return timezone.localtime(start).date() if timezone.is_aware(start) else start.date()
-    return start
-
-
-def application_label(application) -> str:
-    return str(getattr(application, "event_name", "") or application)
-
-
-def emergency_plan_material(application):
-    """The application's latest uploaded emergency plan (material of kind "emergency_plan"), or None."""
-    model = material_model()
-    if model is None or application is None:
-        return None
-    return model._default_manager.filter(application=application, kind=EMERGENCY_PLAN_MATERIAL).order_by("-pk").first()
-
-
-def application_scope_q(scope: Scope) -> Q | None:
-    """Applications a user may see for the drills' purposes (None: all): the licensing department's people,
-    the organizer's people, and government users whose territory holds the venue."""
-    if scope.is_superuser:
+def emergency_plan_material(application: PermitApplication | None) -> ApplicationMaterial | None:
+    """The application's latest uploaded emergency plan, or None."""
+    if application is None:
         return None
     return (
-        in_q(scope.department_ids, field="licensing_department_id")
-        | in_q(scope.organisation_ids, field="organisation_id")
-        | path_q(scope.territory_paths, field="venue__jurisdiction_path")
+        ApplicationMaterial.objects.filter(application=application, kind=MaterialKind.EMERGENCY_PLAN)
+        .order_by("-pk")
+        .first()
     )
 
 
-def visible_applications(*, user) -> QuerySet | None:
-    """The applications ``user`` may see: the permits app's own scoped read when it has one
-    (``permits.selectors.application_visible``), else the contract's fields (``application_scope_q``)."""
-    model = application_model()
-    if model is None:
-        return None
-    try:
-        from permits.selectors import application_visible
-    except ImportError:
-        application_visible = None
-    if application_visible is not None:
-        return application_visible(user=user)
-    qs = model._default_manager.all()
-    q = application_scope_q(get_scope(user))
-    return qs.filter(q) if q is not None else qs
-
-
-def approved_applications(*, user) -> QuerySet | None:
+def approved_applications(*, user) -> QuerySet[PermitApplication]:
     """Approved applications the user may see, with the venue, organizer and licensing department joined."""
-    qs = visible_applications(user=user)
-    if qs is None:
-        return None
-    return qs.filter(state=APPROVED).select_related("venue", "organisation", "licensing_department")
+    return application_visible(user=user).filter(state=ApplicationState.APPROVED).select_related(*RELATED)
 
 
-def get_visible_application(*, user, pk):
+def get_visible_application(*, user, pk) -> PermitApplication | None:
     """One application the user may see, or None (outside their scope, or no such application)."""
-    qs = visible_applications(user=user)
-    if qs is None:
-        return None
     try:
-        return qs.select_related("venue", "organisation", "licensing_department").filter(pk=pk).first()
+        return application_visible(user=user).select_related(*RELATED).filter(pk=pk).first()
     except (ValueError, TypeError):
         return None

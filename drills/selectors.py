@@ -330,10 +330,7 @@ def pre_event_drill_status(application) -> dict[str, Any]:
 def pre_event_drill_gaps(*, user, today: dt.date | None = None) -> list[PreEventGap]:
     """Approved applications in the user's scope whose emergency plan has no drill held before the event: the
     approving department's list (and the organizer's). Whole list in four queries; earliest event first."""
-    applications_qs = permits.approved_applications(user=user)
-    if applications_qs is None:
-        return []
-    applications = list(applications_qs)
+    applications = list(permits.approved_applications(user=user))
     if not applications:
         return []
     ids = [a.pk for a in applications]

@@ -50,6 +50,8 @@ from drills.forms import (
 from drills.models import DrillPhoto, PlanVersion
 from duties.models import Task
 from duties.selectors import task_list
+from notices.selectors import notices_for
+from venues.selectors import venue_visible
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -162,8 +164,6 @@ def _resolve_scope(request, form) -> dict:
     scope = data["scope_kind"]
     values = {"scope_kind": scope, "venue": None, "application": None, "territory": None, "gathering_kind": ""}
     if scope == ScopeKind.VENUE:
-        from venues.selectors import venue_visible
-
         venue = venue_visible(user=request.user).filter(pk=data["venue"], is_active=True).first()
         if venue is None:
             form.add_error("venue", _("Choose the venue the plan covers."))
@@ -235,7 +235,6 @@ def plan_create(request):
             "contacts": contacts,
             "plan": None,
             "territories": selectors.territory_options(user=request.user),
-            "permits_available": permits.available(),
         },
     )
 
@@ -517,19 +516,13 @@ def drill_cancel(request, pk: int):
 def drill_detail(request, pk: int):
     drill = selectors.drill_detail(user=request.user, pk=pk)
     can_manage = can_manage_plan(get_scope(request.user), drill.plan)
-    notices = []
+    notices = list(notices_for(drill))
     notice_form = None
-    try:
-        from notices.selectors import notices_for
-    except ImportError:  # the notices app is not installed
-        notices_for = None
-    if notices_for is not None:
-        notices = list(notices_for(drill))
-        issuers = _notice_issuers(request.user)
-        if drill.status == DrillStatus.PLANNED and issuers.exists():
-            notice_form = DrillNoticeForm(
-                issuers=issuers, initial={"recipient": str(drill.plan.owner), "issuer": issuers.first()}
-            )
+    issuers = _notice_issuers(request.user)
+    if drill.status == DrillStatus.PLANNED and issuers.exists():
+        notice_form = DrillNoticeForm(
+            issuers=issuers, initial={"recipient": str(drill.plan.owner), "issuer": issuers.first()}
+        )
     items = list(drill.items.all())
     tasks = {
         t.subject_id: t
@@ -556,7 +549,6 @@ def drill_detail(request, pk: int):
             "can_manage": can_manage,
             "cancel_form": ReasonForm(),
             "notices": notices,
-            "notices_available": notices_for is not None,
             "notice_form": notice_form,
         },
     )
@@ -714,7 +706,7 @@ def pre_event_gaps(request):
     return render(
         request,
         "drills/pre_event_gaps.html",
-        {"gaps": [(gap, gap.overdue_on(today)) for gap in gaps], "today": today, "available": permits.available()},
+        {"gaps": [(gap, gap.overdue_on(today)) for gap in gaps], "today": today},
     )
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db.models import Count, Q
 
 from crowdsafe.org.choices import Role
+from crowdsafe.web.home import register_panel
 from duties.access import OVERSIGHT_ROLES
 from duties.choices import OUTSTANDING_VALUES
 from duties.selectors import DUE_SOON_DAYS, can_see_overview, responsibility_overview, task_queue
@@ -44,10 +45,6 @@ def overview_context(home) -> dict | None:
 
 
 def register_panels() -> None:
-    try:
-        from crowdsafe.web.home import register_panel
-    except ImportError:  # the page shell without a home-page registry: nothing to register with
-        return
     register_panel(
         "duties_queue",
         roles=QUEUE_ROLES,

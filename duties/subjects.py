@@ -1,4 +1,4 @@
-"""The subject registry: which models tasks can be about, and how the engine reads them.
+"""The subject registry: which models tasks can be about, and how the engine reads them (docs/contracts/subjects.md).
 
 The engine knows nothing of venues, gatherings or permits. Each domain app registers its model once, in its
 ``AppConfig.ready``, under one of the names in ``SubjectKind``::
@@ -137,7 +137,3 @@ def registration_for(obj: models.Model) -> SubjectType:
 
 def registration_for_name(subject_type: str) -> SubjectType | None:
     return _BY_NAME.get(subject_type)
-
-
-def registered_names() -> list[str]:
-    return sorted(_BY_NAME)

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import get_scope, get_scoped_or_404
-from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.models import Jurisdiction
 from events.choices import ESCALATED_LEVELS, OPEN_STATUSES, TERMINAL_STATUSES
 from events.filters import NO_PATH, GatheringFilterSet
@@ -135,22 +134,6 @@ def report_venue_choices(*, user, grid_paths: list[str] | None = None, limit: in
             q |= Q(jurisdiction_path__startswith=path)
         qs = qs.filter(q)
     return list(qs.order_by("jurisdiction_path", "name")[:limit])
-
-
-def own_grids(*, user) -> list[Jurisdiction]:
-    """The grids a grid worker works (their membership's jurisdictions at grid or community level)."""
-    scope = get_scope(user)
-    return [
-        m.jurisdiction
-        for m in scope.memberships
-        if m.jurisdiction_id and m.jurisdiction.level in (JurisdictionLevel.GRID, JurisdictionLevel.COMMUNITY)
-    ]
-
-
-def territory_of(*, user) -> tuple[str, ...]:
-    from events.access import TERRITORY_ROLES
-
-    return get_scope(user).paths_for(TERRITORY_ROLES)
 
 
 def key_date_list() -> QuerySet[KeyDate]:

@@ -1,5 +1,5 @@
 """Issuing, rendering and revoking official documents. The contract other apps code against is
-/work/brief/NOTICES_API.md: ``notice_issue`` (inside the caller's transaction) and ``notice_revoke``.
+docs/contracts/notices.md: ``notice_issue`` (inside the caller's transaction) and ``notice_revoke``.
 
 Issue: check the context, take the next number under the counter lock, save, and render the PDF in a Celery task
 enqueued on commit. Render: once — a second run finds the PDF and does nothing; an issued document is never
@@ -25,6 +25,8 @@ from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import actor_scope
 from crowdsafe.org.models import Department, Organisation
+from duties.explain import explain_stored
+from duties.subjects import UnknownSubjectError, registration_for
 from notices.access import can_issue, can_issue_task_sheet, can_revoke
 from notices.choices import NoticeKind, NoticeStatus
 from notices.kinds import check_printable, normalise_context, spec_for
@@ -50,10 +52,8 @@ def _subject_facts(subject: models.Model, issuer: Department) -> tuple[str, str,
     the subject has none of its own."""
     label, jurisdiction, organisation = str(subject), None, None
     try:
-        from duties.subjects import UnknownSubjectError, registration_for
-
         registration = registration_for(subject)
-    except (ImportError, UnknownSubjectError):
+    except UnknownSubjectError:  # a subject the responsibility engine does not know (an organisation, a notice)
         registration = None
     if registration is not None:
         label = registration.label(subject)
@@ -302,8 +302,6 @@ def task_sheet_default_recipient(task) -> str:
 
 
 def _task_sheet_context(task, *, recipient: str, note: str, contact: str) -> dict[str, Any]:
-    from duties.explain import explain_stored
-
     explanation = explain_stored(task.explanation_data) if task.explanation_data else task.explanation
     return {
         "task_id": task.pk,

@@ -17,7 +17,7 @@ from crowdsafe.org.access import OVERSIGHT_ROLES, get_scope, in_q, path_q
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Department
 from notifications.choices import Channel, DeliveryStatus
-from notifications.models import Delivery, DeliveryAttempt, DepartmentWebhook, Notification
+from notifications.models import Delivery, DeliveryAttempt, Notification
 
 
 def inbox(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Notification]:
@@ -85,15 +85,6 @@ def log_departments(*, user) -> QuerySet[Department]:
     if oversight:
         q |= path_q(oversight)
     return qs.filter(q).order_by("jurisdiction__path", "name")
-
-
-def webhooks_for(*, user) -> QuerySet[DepartmentWebhook]:
-    """Group robots of the departments whose log the user may read."""
-    scope = get_scope(user)
-    qs = DepartmentWebhook.objects.select_related("department")
-    if scope.is_superuser:
-        return qs
-    return qs.filter(department__in=log_departments(user=user))
 
 
 def _pk(value) -> int:

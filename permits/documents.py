@@ -1,37 +1,31 @@
-"""The documents of the review, issued through the notices service (NOTICES_API.md) inside the transaction of
-the step that makes them, so that a step and its document commit (and are numbered) together:
+"""The documents of the review, issued through the notices service (docs/contracts/notices.md) inside the
+transaction of the step that makes them, so that a step and its document commit (and are numbered) together:
 
 - acceptance notice (受理通知书), correction notice (补正通知书), non-acceptance notice (不予受理通知书);
 - the permit decision (《大型群众性活动安全许可决定书》), with a copy to the next level of public security;
 - the refusal (《不予安全许可决定书》), stating the right to administrative review or litigation.
 
-The issuer is the licensing department; the recipient the applicant organisation. Where the notices app is not
-installed, nothing is issued (``notices_available``) and the step is recorded all the same.
+The issuer is the licensing department; the recipient the applicant organisation. The notices app is imported at
+module top: a step of the review is never recorded without its document. A broken notices app stops the platform
+at start-up, and a document that cannot be issued (no active issuer, a missing context key) raises and rolls the
+step back with it.
 """
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.utils import timezone, translation
 
+from notices.models import Notice
+from notices.services import notice_issue
 from permits.models import PermitApplication
+from permits.selectors import next_level_police, refusal_venues
 
 
-def notices_available() -> bool:
-    if not apps.is_installed("notices"):
-        return False
-    try:
-        from notices.services import notice_issue  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _issue(kind: str, application: PermitApplication, *, actor, context: dict, copy_to: list[str] | None = None):
-    if not notices_available() or application.licensing_department is None:
-        return None
-    from notices.services import notice_issue
-
+def _issue(
+    kind: str, application: PermitApplication, *, actor, context: dict, copy_to: list[str] | None = None
+) -> Notice:
+    """Issue one document of the review; ``notice_issue`` refuses (DomainError) when the application has no
+    active licensing department to issue it, so the caller's step rolls back rather than going on undocumented."""
     base = {
         "event_name": application.event_name,
         "organizer_name": application.organisation.name,
@@ -58,7 +52,7 @@ def _submitted_on(application: PermitApplication):
     return timezone.localtime(application.submitted_at).date() if application.submitted_at else application.filed_on
 
 
-def issue_acceptance(application: PermitApplication, *, actor):
+def issue_acceptance(application: PermitApplication, *, actor) -> Notice:
     return _issue(
         "acceptance",
         application,
@@ -72,7 +66,7 @@ def issue_acceptance(application: PermitApplication, *, actor):
     )
 
 
-def issue_correction(application: PermitApplication, *, actor):
+def issue_correction(application: PermitApplication, *, actor) -> Notice:
     return _issue(
         "correction",
         application,
@@ -85,7 +79,7 @@ def issue_correction(application: PermitApplication, *, actor):
     )
 
 
-def issue_non_acceptance(application: PermitApplication, *, actor):
+def issue_non_acceptance(application: PermitApplication, *, actor) -> Notice:
     return _issue(
         "non_acceptance",
         application,
@@ -102,9 +96,7 @@ def _sessions(application: PermitApplication) -> list[str]:
     ]
 
 
-def issue_approval(application: PermitApplication, *, actor, conditions: list[str]):
-    from permits.selectors import next_level_police
-
+def issue_approval(application: PermitApplication, *, actor, conditions: list[str]) -> Notice:
     upper = next_level_police(application.licensing_department) if application.licensing_department else None
     plans = application.zone_plans.select_related("zone").order_by("zone__name", "id")
     return _issue(
@@ -131,9 +123,7 @@ def issue_approval(application: PermitApplication, *, actor, conditions: list[st
     )
 
 
-def issue_refusal(application: PermitApplication, *, actor):
-    from permits.selectors import refusal_venues
-
+def issue_refusal(application: PermitApplication, *, actor) -> Notice:
     review_authority, court = refusal_venues(application.licensing_department)
     return _issue(
         "permit_refusal",

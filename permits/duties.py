@@ -7,8 +7,8 @@ pre-event inspection and on-the-day supervision (谁审批谁监管), and each a
 it, the department checks it). The permit services call ``tasks_evaluate`` on every transition and
 ``tasks_settle`` (by rule key) when a step is done.
 
-Attributes other apps' rules may use (CONTRACTS.md): ``state``, ``expected_attendance`` (the largest session),
-``licensing_level`` ("county" / "city" / "ministry" / None), ``first_session_date`` and
+Attributes other apps' rules may use (docs/contracts/subjects.md): ``state``, ``expected_attendance`` (the largest
+session), ``licensing_level`` ("county" / "city" / "ministry" / None), ``first_session_date`` and
 ``eve_of_first_session`` (dates).
 """
 

@@ -1,4 +1,4 @@
-"""Blocks other apps show on an application's page and in the reviewer workspace (CONTRACTS.md):
+"""Blocks other apps show on an application's page and in the reviewer workspace (docs/contracts/panels.md):
 
     from permits.panels import register_application_panel
 

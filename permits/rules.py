@@ -219,10 +219,6 @@ class LegalChecks:
         return [c for c in self.items if c.blocking and c.ok is False]
 
 
-def _level_label(level: str | None) -> str:
-    return str(LicensingLevel(level).label) if level else ""
-
-
 def evaluate(facts: ApplicationFacts) -> LegalChecks:
     """Every check of the regulation, with its article, for an application described by ``facts``."""
     items: list[Check] = []

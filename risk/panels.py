@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES, get_scope
 from crowdsafe.org.choices import Role
-from risk import selectors
+from crowdsafe.web.home import register_panel
+from permits.panels import register_application_panel
+from risk import access, selectors
 from risk.choices import OPEN_HAZARD_STATES
+from risk.subjects import subject_info
 
 PANEL_ITEMS = 5
 REVIEW_ROLES = {Role.HEAD, Role.STAFF, Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN}
@@ -29,8 +32,6 @@ def hazards_context(home) -> dict | None:
 
 
 def review_context(home) -> dict | None:
-    from risk import access
-
     waiting = selectors.assessment_list(user=home.user, filters={"to_review": True})
     items = [a for a in waiting[:50] if access.can_review(home.scope, a)]
     if not items:
@@ -43,8 +44,6 @@ def register_context(home) -> dict:
 
 
 def register_panels() -> None:
-    from crowdsafe.web.home import register_panel
-
     register_panel(
         "risk_hazards",
         roles=GOVERNMENT_ROLES | EXTERNAL_ROLES,
@@ -68,14 +67,11 @@ def register_panels() -> None:
     )
 
 
-# --- the risk block on a permit application's page (permits.panels, CONTRACTS.md) --------------------------
+# --- the risk block on a permit application's page (permits.panels, docs/contracts/panels.md) ---------------
 
 
 def permit_application_context(request, application) -> dict | None:
     """The application's current level, its assessments the user may see, and the way to assess it."""
-    from risk import access
-    from risk.subjects import subject_info
-
     user = request.user
     info = subject_info("permit_application", application)
     assessments = selectors.assessments_of(
@@ -89,10 +85,6 @@ def permit_application_context(request, application) -> dict | None:
 
 
 def register_permit_panel() -> None:
-    try:
-        from permits.panels import register_application_panel
-    except ImportError:  # a platform without the permits app
-        return
     register_application_panel(
         "risk_assessment",
         template="risk/panels/permit_application.html",

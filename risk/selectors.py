@@ -27,7 +27,6 @@ from risk.models import (
     AssessmentCampaign,
     CampaignTarget,
     Hazard,
-    HazardExtension,
     RiskAssessment,
     RiskLevelChange,
     SubjectRiskLevel,
@@ -234,12 +233,6 @@ def hazard_counts(*, user, today: dt.date | None = None) -> dict[str, int]:
             overdue=Count("pk", filter=open_q & Q(rectification_deadline__lt=today)),
             awaiting=Count("pk", filter=Q(state=HazardState.AWAITING_VERIFICATION)),
         )
-    )
-
-
-def pending_extensions(*, user) -> QuerySet[HazardExtension]:
-    return HazardExtension.objects.filter(state="pending", hazard__in=hazard_visible(user=user)).select_related(
-        "hazard", "requested_by"
     )
 
 

@@ -1,5 +1,5 @@
 """What a risk assessment or a hazard can be about: a venue, a gathering or a permit application — each read
-through its own app, depending only on the fields of the cross-app contracts (/work/brief/CONTRACTS.md):
+through its own app's scoped selector, depending only on the fields each app documents (docs/contracts/):
 
 - venue: ``venues.models.Venue`` (``grid``, ``jurisdiction_path``, ``operator``), read with
   ``venues.selectors.venue_get`` (404 outside the user's scope); safe capacity from ``venues.capacity``;
@@ -7,10 +7,11 @@ through its own app, depending only on the fields of the cross-app contracts (/w
   ``estimated_attendance_min/max``, ``starts_at``), read with ``events.selectors.get_gathering_for``;
 - permit application: ``permits.models.PermitApplication`` (``organisation``, ``venue``, ``event_name``,
   ``licensing_department``, ``first_session_start``); its expected attendance is the ``expected_attendance``
-  attribute of its duties registration. The permits contract names no scoped selector, so it is scoped here the
-  way the others are: the venue's territory, the applicant organisation, the licensing department.
+  attribute of its duties registration (docs/contracts/subjects.md), read with
+  ``permits.selectors.application_get``.
 
-A kind whose app has not landed yet (no model) is simply unavailable: ``adapter_for`` raises ``Http404``.
+The three apps are imported at module top: a broken one stops the platform at start-up. An unknown subject type
+(a URL naming none of the three) is a 404.
 """
 
 from __future__ import annotations
@@ -20,12 +21,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
+from duties.subjects import UnknownSubjectError, registration_for
+from events.models import Gathering
+from events.selectors import get_gathering_for
+from permits.models import PermitApplication
+from permits.selectors import application_get
 from risk.choices import AssessedSubject
+from venues.models import Venue
+from venues.selectors import venue_get
 
 
 @dataclass
@@ -58,28 +65,14 @@ class SubjectInfo:
 @dataclass(frozen=True)
 class Adapter:
     subject_type: str
-    model_label: str
+    model: type[Model]
     get_for: Callable[..., Any]  # (user, pk) -> obj, Http404 outside scope
     info: Callable[[Any], SubjectInfo]
     url_name: str
     select_related: tuple[str, ...] = ()
 
-    @property
-    def model(self) -> type[Model] | None:
-        try:
-            return apps.get_model(self.model_label)
-        except (LookupError, ValueError):
-            return None
-
-    @property
-    def available(self) -> bool:
-        return self.model is not None
-
     def get(self, pk) -> Any:
-        model = self.model
-        if model is None:
-            raise Http404
-        obj = model._default_manager.select_related(*self.select_related).filter(pk=pk).first()
+        obj = self.model._default_manager.select_related(*self.select_related).filter(pk=pk).first()
         if obj is None:
             raise Http404
         return obj
@@ -89,8 +82,6 @@ class Adapter:
 
 
 def _venue_get_for(user, pk):
-    from venues.selectors import venue_get
-
     return venue_get(user=user, pk=pk)
 
 
@@ -112,8 +103,6 @@ def _venue_info(venue) -> SubjectInfo:
 
 
 def _gathering_get_for(user, pk):
-    from events.selectors import get_gathering_for
-
     return get_gathering_for(user=user, pk=pk)
 
 
@@ -144,33 +133,12 @@ def _gathering_info(gathering) -> SubjectInfo:
 
 
 def _permit_get_for(user, pk):
-    """The permits app's own scoped read when it has one (it knows its grants, e.g. an application opened to the
-    fire brigade for a joint inspection); otherwise scoped here by the contract's fields."""
-    try:
-        from permits.selectors import application_get
-    except ImportError:
-        application_get = None
-    if application_get is not None:
-        return application_get(user=user, pk=pk)
-    from crowdsafe.org.access import get_scope, get_scoped_or_404, in_q, path_q
-
-    model = ADAPTERS[AssessedSubject.PERMIT_APPLICATION].model
-    if model is None:
-        raise Http404
-    scope = get_scope(user)
-    qs = model._default_manager.select_related("venue__grid", "organisation", "licensing_department")
-    if not scope.is_superuser:
-        qs = qs.filter(
-            path_q(scope.territory_paths, field="venue__jurisdiction_path")
-            | in_q(scope.organisation_ids, field="organisation_id")
-            | in_q(scope.department_ids, field="licensing_department_id")
-        )
-    return get_scoped_or_404(qs, pk=pk)
+    """The permits app's own scoped read (it knows its grants, e.g. an application opened to the fire brigade for
+    a joint inspection)."""
+    return application_get(user=user, pk=pk)
 
 
 def _permit_attendance(application) -> int | None:
-    from duties.subjects import UnknownSubjectError, registration_for
-
     try:
         value = (registration_for(application).attributes(application) or {}).get("expected_attendance")
     except UnknownSubjectError:
@@ -199,7 +167,7 @@ def _permit_info(application) -> SubjectInfo:
 ADAPTERS: dict[str, Adapter] = {
     AssessedSubject.VENUE: Adapter(
         AssessedSubject.VENUE,
-        "venues.Venue",
+        Venue,
         _venue_get_for,
         _venue_info,
         "venues:venue_detail",
@@ -207,7 +175,7 @@ ADAPTERS: dict[str, Adapter] = {
     ),
     AssessedSubject.GATHERING: Adapter(
         AssessedSubject.GATHERING,
-        "events.Gathering",
+        Gathering,
         _gathering_get_for,
         _gathering_info,
         "events:gathering_detail",
@@ -215,7 +183,7 @@ ADAPTERS: dict[str, Adapter] = {
     ),
     AssessedSubject.PERMIT_APPLICATION: Adapter(
         AssessedSubject.PERMIT_APPLICATION,
-        "permits.PermitApplication",
+        PermitApplication,
         _permit_get_for,
         _permit_info,
         "permits:application_detail",
@@ -226,13 +194,9 @@ ADAPTERS: dict[str, Adapter] = {
 
 def adapter_for(subject_type: str) -> Adapter:
     adapter = ADAPTERS.get(subject_type)
-    if adapter is None or not adapter.available:
+    if adapter is None:
         raise Http404
     return adapter
-
-
-def available_subject_types() -> list[str]:
-    return [key for key, adapter in ADAPTERS.items() if adapter.available]
 
 
 def subject_for(*, user, subject_type: str, subject_id) -> SubjectInfo:
@@ -280,7 +244,3 @@ def subject_url_by_id(subject_type: str, subject_id: int) -> str | None:
         return reverse(adapter.url_name, args=[subject_id])
     except NoReverseMatch:
         return None
-
-
-def subject_q(subject_type: str, subject_id: int) -> Q:
-    return Q(subject_type=subject_type, subject_id=subject_id)

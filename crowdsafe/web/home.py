@@ -1,4 +1,4 @@
-"""The home page's panel registry: each app shows what needs its user's attention.
+"""The home page's panel registry: each app shows what needs its user's attention (docs/contracts/panels.md).
 
 A panel is a template fragment and a function that builds its context. Apps register theirs in
 ``AppConfig.ready`` (the kernel's own panels are in ``crowdsafe/web/panels.py``)::

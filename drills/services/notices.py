@@ -1,4 +1,4 @@
-"""The drill notice (演练通知) through the notices service (NOTICES_API.md): numbered, rendered as a PDF."""
+"""The drill notice (演练通知) through the notices service (docs/contracts/notices.md): numbered, rendered as a PDF."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from crowdsafe.org.models import Department
 from drills.access import can_manage_plan
 from drills.choices import DrillStatus
 from drills.models import Drill
+from notices.choices import NoticeKind
+from notices.services import notice_issue
 
 
 def drill_participants(drill: Drill) -> list[str]:
@@ -44,9 +46,6 @@ def drill_notice_issue(
     """Issue the notice of a planned drill (kind ``drill_notice``) from ``issuer``: a department the actor works
     for, that manages the plan (its owner or the territory's emergency-management department) or takes part in the
     drill. The notice is numbered and saved in this transaction; its PDF is rendered after the commit."""
-    from notices.choices import NoticeKind
-    from notices.services import notice_issue
-
     requirements = [r.strip() for r in requirements if r and r.strip()]
     if not requirements:
         raise DomainError(_("List at least one requirement for the participants."), field="requirements")

@@ -1,6 +1,7 @@
 """Logging a gathering, changing it, and its life: verify, confirm or dismiss, end, decide (suspend, cancel,
-postpone, lift, reschedule), merge into a duplicate, and the risk level (``gathering_set_risk_level``, the
-contract with the risk app in /work/brief/CONTRACTS.md).
+postpone, lift, reschedule), merge into a duplicate, and the risk level (``gathering_set_risk_level``, which the
+risk app calls when an assessment of a gathering is signed off; the dependency direction is in
+docs/architecture.md).
 
 Every transition locks the row (``select_for_update``), checks the guard on the model and the actor's right,
 saves with ``update_fields``, writes the action log and evaluates the responsibility rules, in one

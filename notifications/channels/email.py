@@ -20,12 +20,11 @@ from notifications.channels.base import Outcome, PermanentError, TransientError
 
 
 def backend_is_real() -> bool:
-    """Whether ``EMAIL_BACKEND`` hands mail to a real server (SMTP or a subclass), not to the console or memory."""
-    try:
-        backend = import_string(settings.EMAIL_BACKEND)
-    except ImportError:
-        return False
-    return issubclass(backend, SmtpBackend)
+    """Whether ``EMAIL_BACKEND`` hands mail to a real server (SMTP or a subclass), not to the console or memory.
+
+    A setting naming no importable backend raises ImportError: it is a configuration error, not a "fake" backend
+    (``get_connection`` has already imported the same path by the time ``send`` asks)."""
+    return issubclass(import_string(settings.EMAIL_BACKEND), SmtpBackend)
 
 
 def _absolute(url: str) -> str:

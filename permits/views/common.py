@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
-from permits import documents
+from notices.selectors import notices_for
 from permits.access import is_head, is_organizer, is_reviewer
 from permits.choices import ApplicationState
 from permits.panels import render_application_panels
-
-NOTICES_TEMPLATE = "notices/_subject_notices.html"
 
 
 def state_labels() -> dict[str, str]:
@@ -39,15 +34,8 @@ def roles(user, application) -> dict:
 
 
 def notices_context(application) -> dict:
-    """The documents issued about the application, when the notices app provides them."""
-    if not documents.notices_available():
-        return {"notices": None, "notices_template": None}
-    try:
-        get_template(NOTICES_TEMPLATE)
-        from notices.selectors import notices_for
-    except (TemplateDoesNotExist, ImportError):
-        return {"notices": None, "notices_template": None}
-    return {"notices": list(notices_for(application)), "notices_template": NOTICES_TEMPLATE}
+    """The documents issued about the application (notices' ``notices_for``, docs/contracts/notices.md)."""
+    return {"notices": list(notices_for(application))}
 
 
 def panels(request, application):

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -254,7 +253,3 @@ def inspection(request, pk: int):
         },
         status=400 if request.method == "POST" else 200,
     )
-
-
-def workspace_url(application) -> str:
-    return reverse("permits:workspace", args=[application.pk])

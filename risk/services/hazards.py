@@ -34,6 +34,7 @@ from crowdsafe.org.access import actor_scope
 from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.models import Department, Jurisdiction, Organisation
 from duties.services import tasks_evaluate, tasks_settle
+from notices.services import notice_issue
 from risk import access
 from risk.choices import (
     ExtensionState,
@@ -468,9 +469,7 @@ def hazard_verify(
             refuse(_("Only a hazard reported fixed can be verified."))
         if inspected_on < hazard.found_on:
             raise DomainError(_("The inspection cannot be before the day the hazard was found."), field="inspected_on")
-        scope_department = (
-            actor_scope(actor).department_covering(hazard.jurisdiction_path) if actor else None
-        )
+        scope_department = actor_scope(actor).department_covering(hazard.jurisdiction_path) if actor else None
         verification = HazardVerification.objects.create(
             hazard=hazard,
             inspected_on=inspected_on,
@@ -632,8 +631,6 @@ def hazard_issue_order(
     """Issue a rectification order (责令整改通知书) to the responsible unit through the notices service, in the
     name of the actor's department (the supervising one when they work there); numbered and rendered by notices,
     in this transaction."""
-    from notices.services import notice_issue
-
     measures = [m.strip() for m in measures_required if m and m.strip()]
     if not measures:
         raise DomainError(_("List the rectification measures required."), field="measures_required")

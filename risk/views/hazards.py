@@ -18,6 +18,7 @@ from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import Jurisdiction
 from crowdsafe.org.selectors import jurisdiction_list
+from notices.selectors import notices_for
 from risk import access, selectors, services
 from risk.choices import HazardLevel
 from risk.forms import (
@@ -124,12 +125,7 @@ def hazard_detail(request, pk: int):
     may_supervise = access.can_supervise(scope, hazard)
     plan = getattr(hazard, "plan", None) if hazard.is_major else None
     photos = list(hazard.photos.all())
-    try:
-        from notices.selectors import notices_for
-
-        notices = list(notices_for(hazard))
-    except ImportError:
-        notices = []
+    notices = list(notices_for(hazard))
     pending = next((e for e in hazard.extensions.all() if e.can_decide()), None)
     return render(
         request,

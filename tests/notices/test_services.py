@@ -1,4 +1,4 @@
-"""notice_issue, notice_render and notice_revoke: the contract other apps code against (NOTICES_API.md)."""
+"""notice_issue, notice_render and notice_revoke: the contract other apps code against (docs/contracts/notices.md)."""
 
 from __future__ import annotations
 

@@ -32,6 +32,8 @@ from crowdsafe.org.models import Department, Jurisdiction, Organisation
 from drills import services
 from drills.choices import DrillForm, OwnerKind, PlanKind, ScopeKind
 from drills.models import EmergencyPlan
+from permits.choices import ApplicationState
+from permits.models import PermitApplication
 from venues.models import Venue
 
 STADIUM_OPERATOR = "91410502MA47R8C22Y"
@@ -120,13 +122,10 @@ class Command(BaseCommand):
     def events() -> int:
         """The plans of approved demo events (seed_demo_permits), from their uploaded emergency plans."""
         from crowdsafe.errors import DomainError
-        from drills import permits
 
-        model = permits.application_model()
-        if model is None:
-            return 0
         made = 0
-        for application in model._default_manager.filter(state=permits.APPROVED, emergency_plans__isnull=True):
+        approved = PermitApplication.objects.filter(state=ApplicationState.APPROVED, emergency_plans__isnull=True)
+        for application in approved:
             try:
                 services.plan_import_from_application(application=application, actor=None)
             except DomainError:  # no uploaded emergency plan, or not a PDF/Word file: nothing to take
