@@ -8,7 +8,6 @@ from django.utils.translation import pgettext_lazy
 
 from crowdsafe.common.identifiers import CreditCodeFormField, ResidentIdFormField
 from permits.choices import (
-    ApplicationState,
     ChangeKind,
     CommentSection,
     DecisionOutcome,
@@ -301,39 +300,3 @@ class ChangeDecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
-
-
-class ApplicationFilterForm(forms.Form):
-    search = forms.CharField(label=_("Search"), required=False, max_length=64)
-    state = forms.ChoiceField(label=_("State"), choices=[("", _("Any")), *ApplicationState.choices], required=False)
-    event_kind = forms.ChoiceField(
-        label=_("Kind of event"), choices=[("", _("Any")), *EventKind.choices], required=False
-    )
-
-    def selector_filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v}
-
-
-class QueueFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        label=_("Step"),
-        required=False,
-        choices=[("", _("Any"))]
-        + [
-            (s.value, s.label)
-            for s in (
-                ApplicationState.SUBMITTED,
-                ApplicationState.ACCEPTED,
-                ApplicationState.UNDER_REVIEW,
-                ApplicationState.INSPECTION,
-            )
-        ],
-    )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-
-    def selector_filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v}

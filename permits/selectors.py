@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import ancestor_paths, get_scope, get_scoped_or_404
 from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel
 from crowdsafe.org.models import Department, Jurisdiction
@@ -20,6 +20,7 @@ from crowdsafe.workdays.choices import DeadlineUnit
 from permits import conf, rules
 from permits.access import is_inspector, is_organizer, is_reviewer
 from permits.choices import REVIEW_STATE_VALUES, ApplicationState, LicensingLevel
+from permits.filters import PermitApplicationFilterSet, ReviewQueueFilterSet
 from permits.models import (
     ApplicationMaterial,
     InspectionPhoto,
@@ -37,23 +38,11 @@ def application_visible(*, user) -> QuerySet[PermitApplication]:
     return PermitApplication.objects.visible_to(user).select_related(*LIST_RELATED)
 
 
-def application_list(
-    *, user, filters: Mapping[str, Any] | None = None, with_tickets: bool = False
-) -> QuerySet[PermitApplication]:
-    """The applications the user may see, newest first. ``filters`` (all optional): ``state``, ``event_kind``,
-    ``search`` (part of the event name or number), ``licensing_level``. ``with_tickets`` adds the total of the
-    ticketing plan (``tickets_total``) that the legal checks need, for lists that show them."""
-    filters = filters or {}
-    qs = application_visible(user=user)
-    if filters.get("state"):
-        qs = qs.filter(state=filters["state"])
-    if filters.get("event_kind"):
-        qs = qs.filter(event_kind=filters["event_kind"])
-    if filters.get("licensing_level"):
-        qs = qs.filter(licensing_level=filters["licensing_level"])
-    search = (filters.get("search") or "").strip()
-    if search:
-        qs = qs.filter(Q(event_name__icontains=search) | Q(number__icontains=search))
+def application_list(*, user, filters: FilterData = None, with_tickets: bool = False) -> QuerySet[PermitApplication]:
+    """The applications the user may see, filtered (``permits.filters.PermitApplicationFilterSet``), newest first.
+    ``with_tickets`` adds the total of the ticketing plan (``tickets_total``) that the legal checks need, for lists
+    that show them."""
+    qs = PermitApplicationFilterSet.of(filters).apply(application_visible(user=user))
     qs = qs.order_by("-created_at", "-id")
     if with_tickets:
         # A correlated subquery per row of the page, rather than a GROUP BY over every visible application.
@@ -69,12 +58,12 @@ def application_list(
 
 
 def review_queue(
-    *, user, filters: Mapping[str, Any] | None = None, related: tuple[str, ...] = ("organisation",)
+    *, user, filters: FilterData = None, related: tuple[str, ...] = ("organisation",)
 ) -> QuerySet[PermitApplication]:
     """The applications waiting for the user's licensing departments, by the due date of the step owed now
-    (acceptance, or the decision), earliest first. Served by the partial index ``permits_app_queue_idx``.
-    ``related``: the rows joined (the page shows the applicant only; the API adds the venue and department)."""
-    filters = filters or {}
+    (acceptance, or the decision), earliest first, filtered (``permits.filters.ReviewQueueFilterSet``). Served by
+    the partial index ``permits_app_queue_idx``. ``related``: the rows joined (the page shows the applicant only;
+    the API adds the venue and department)."""
     qs = PermitApplication.objects.visible_to(user, review_queue=True).filter(state__in=REVIEW_STATE_VALUES)
     qs = ReviewQueueFilterSet.of(filters).apply(qs)
     return qs.select_related(*related).order_by("review_due", "id")

@@ -64,32 +64,6 @@ def _ref(obj):
     return {"id": obj.pk, "name": obj.name} if obj is not None else None
 
 
-# --- filters ---------------------------------------------------------------------------------------------
-
-
-class PermitApplicationFilterSerializer(serializers.Serializer):
-    state = StateField(choices=ApplicationState.choices, required=False)
-    event_kind = EventKindField(choices=EventKind.choices, required=False)
-    licensing_level = LicensingLevelField(choices=LicensingLevel.choices, required=False)
-    search = serializers.CharField(required=False, max_length=64, help_text="Part of the event name or number.")
-
-
-class PermitQueueFilterSerializer(serializers.Serializer):
-    state = StateField(
-        choices=[
-            (s.value, s.label)
-            for s in (
-                ApplicationState.SUBMITTED,
-                ApplicationState.ACCEPTED,
-                ApplicationState.UNDER_REVIEW,
-                ApplicationState.INSPECTION,
-            )
-        ],
-        required=False,
-    )
-    overdue = serializers.BooleanField(required=False, default=False)
-
-
 # --- inputs ----------------------------------------------------------------------------------------------
 
 

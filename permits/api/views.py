@@ -14,12 +14,14 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Organisation
 from permits import selectors, services
 from permits.api import serializers as s
+from permits.filters import PermitApplicationFilterSet, ReviewQueueFilterSet
 from permits.models import (
     ApplicationMaterial,
     ChangeRequest,
@@ -68,15 +70,13 @@ class ApplicationListApi(generics.ListAPIView):
     are asked to inspect), newest first, each with its legal checks."""
 
     serializer_class = s.PermitApplicationOutputSerializer
-
-    @extend_schema(parameters=[s.PermitApplicationFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = PermitApplicationFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PermitApplication.objects.none()
-        filters = _validated(s.PermitApplicationFilterSerializer, self.request.query_params)
+        filters = self.request.query_params
         return selectors.application_list(user=self.request.user, filters=filters, with_tickets=True)
 
     def paginate_queryset(self, queryset):
@@ -432,15 +432,13 @@ class ReviewQueueApi(generics.ListAPIView):
     """Applications waiting for the caller's licensing departments, the nearest deadline first."""
 
     serializer_class = s.PermitQueueItemOutputSerializer
-
-    @extend_schema(parameters=[s.PermitQueueFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = ReviewQueueFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PermitApplication.objects.none()
-        filters = _validated(s.PermitQueueFilterSerializer, self.request.query_params)
+        filters = self.request.query_params
         return selectors.review_queue(
             user=self.request.user, filters=filters, related=selectors.LIST_RELATED
         ).prefetch_related("zone_plans")

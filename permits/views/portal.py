@@ -19,8 +19,8 @@ from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Organisation
 from permits import selectors, services
+from permits.filters import PermitApplicationFilterSet
 from permits.forms import (
-    ApplicationFilterForm,
     ApplicationForm,
     ChangeDecisionForm,
     ChangeRequestForm,
@@ -66,8 +66,7 @@ def _own_organisations(user):
 
 @login_required
 def application_list(request):
-    form = ApplicationFilterForm(request.GET)
-    filters = form.selector_filters()
+    filters = PermitApplicationFilterSet(request.GET)
     applications = selectors.application_list(user=request.user, filters=filters)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = state_labels()
@@ -75,10 +74,10 @@ def application_list(request):
         request,
         "permits/application_list.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
             "rows": [(application, labels[application.state]) for application in page.object_list],
-            "filtered": bool(filters),
+            "filtered": filters.is_filtered(),
             "can_apply": _own_organisations(request.user).exists(),
             "today": timezone.localdate(),
         },

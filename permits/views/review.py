@@ -18,7 +18,8 @@ from crowdsafe.org.access import get_scope
 from permits import selectors, services
 from permits.access import is_inspector
 from permits.choices import DecisionOutcome
-from permits.forms import CommentForm, CorrectionForm, DecisionForm, InspectionForm, QueueFilterForm, ReasonsForm
+from permits.filters import ReviewQueueFilterSet
+from permits.forms import CommentForm, CorrectionForm, DecisionForm, InspectionForm, ReasonsForm
 from permits.views.common import add_error, roles, state_labels
 from permits.views.portal import detail_context
 
@@ -32,8 +33,8 @@ def review_queue(request):
     scope = get_scope(request.user)
     if not (scope.department_ids or scope.is_superuser or scope.admin_paths):
         raise PermissionDenied(_("The review queue is for the staff of a licensing department."))
-    form = QueueFilterForm(request.GET)
-    queue = selectors.review_queue(user=request.user, filters=form.selector_filters())
+    filters = ReviewQueueFilterSet(request.GET)
+    queue = selectors.review_queue(user=request.user, filters=filters)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     labels = state_labels()
@@ -53,7 +54,7 @@ def review_queue(request):
     return render(
         request,
         "permits/review_queue.html",
-        {"form": form, "page": page, "rows": rows, "inspections": inspections, "today": today},
+        {"form": filters.form, "page": page, "rows": rows, "inspections": inspections, "today": today},
     )
 
 
