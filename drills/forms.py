@@ -14,9 +14,7 @@ from crowdsafe.org.models import Department, Jurisdiction, Organisation
 from drills.choices import (
     AlertLevel,
     DrillForm,
-    DrillStatus,
     GatheringKind,
-    ItemStatus,
     MeasureKind,
     OwnerKind,
     PlanKind,
@@ -96,44 +94,6 @@ def party_choices(groups) -> list:
 
 
 # --- plans -----------------------------------------------------------------------------------------------
-
-
-class PlanFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Title"), required=False, max_length=64, widget=forms.TextInput(attrs={"type": "search"})
-    )
-    kind = forms.ChoiceField(label=_("Kind of plan"), required=False, choices=[("", _("All kinds")), *PlanKind.choices])
-    scope_kind = forms.ChoiceField(
-        label=_("Scope"), required=False, choices=[("", _("All scopes")), *ScopeKind.choices]
-    )
-    jurisdiction = forms.CharField(
-        label=_("Territory (division code)"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "drill-territories"}),
-    )
-    drill = forms.ChoiceField(
-        label=_("Drills"),
-        required=False,
-        choices=[
-            ("", _("All")),
-            ("overdue", _("Not drilled within the interval")),
-            ("in_time", _("Drilled within the interval")),
-        ],
-    )
-    include_withdrawn = forms.BooleanField(label=_("Include withdrawn plans"), required=False)
-
-    def selector_filters(self) -> dict:
-        self.is_valid()
-        data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
-        return {
-            "search": (data.get("q") or "").strip(),
-            "kind": data.get("kind") or "",
-            "scope_kind": data.get("scope_kind") or "",
-            "jurisdiction": (data.get("jurisdiction") or "").strip().upper(),
-            "drill": data.get("drill") or "",
-            "include_withdrawn": bool(data.get("include_withdrawn")),
-        }
 
 
 class PlanForm(forms.Form):
@@ -420,31 +380,6 @@ class ItemCloseForm(forms.Form):
     summary_of_changes = forms.CharField(
         label=_("Summary of changes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-class DrillFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *DrillStatus.choices])
-    jurisdiction = forms.CharField(
-        label=_("Territory (division code)"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "drill-territories"}),
-    )
-
-    def selector_filters(self) -> dict:
-        self.is_valid()
-        data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
-        return {"status": data.get("status") or "", "jurisdiction": (data.get("jurisdiction") or "").strip().upper()}
-
-
-class ItemFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=ItemStatus.choices)
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-
-    def selector_filters(self) -> dict:
-        self.is_valid()
-        data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
-        return {"status": data.get("status") or ItemStatus.OPEN, "overdue": bool(data.get("overdue"))}
 
 
 class DrillNoticeForm(forms.Form):

@@ -6,18 +6,19 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import get_scope, get_scoped_or_404, path_q
 from crowdsafe.org.models import Jurisdiction
 from drills import permits
-from drills.choices import DrillStatus, ItemStatus
+from drills.choices import DrillStatus
 from drills.duties import DRILL_DUE_KEYS, PRE_EVENT_DRILL
+from drills.filters import AfterActionItemFilterSet, DrillFilterSet, EmergencyPlanFilterSet
 from drills.models import AfterActionItem, Drill, EmergencyPlan, PlanVersion
 from duties.choices import OUTSTANDING_VALUES
 from duties.models import Task
@@ -33,13 +34,6 @@ PLAN_RELATED = (
 )
 
 
-def _path_for(code: str) -> str | None:
-    code = (code or "").strip()
-    if not code:
-        return ""
-    return Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first()
-
-
 # --- plans -----------------------------------------------------------------------------------------------
 
 
@@ -47,55 +41,11 @@ def plan_visible(*, user) -> QuerySet[EmergencyPlan]:
     return EmergencyPlan.objects.visible_to(user).select_related(*PLAN_RELATED)
 
 
-class PlanDrillFilter:
-    OVERDUE = "overdue"  # never drilled, or the last drill is older than the interval
-    IN_TIME = "in_time"
-
-
-def plan_list(*, user, filters: Mapping[str, Any] | None = None, today: dt.date | None = None):
-    """Plans in force (``include_withdrawn`` for all), filtered by ``kind``, ``owner_kind``, ``scope_kind``,
-    ``jurisdiction`` (a division code: the subtree), ``venue`` (id), ``search`` (title) and ``drill`` ("overdue":
-    never drilled or not within the interval; "in_time")."""
-    filters = filters or {}
-    today = today or timezone.localdate()
-    qs = plan_visible(user=user)
-    if not filters.get("include_withdrawn"):
-        qs = qs.filter(is_active=True)
-    for name in ("kind", "owner_kind", "scope_kind"):
-        if filters.get(name):
-            qs = qs.filter(**{name: filters[name]})
-    if filters.get("venue"):
-        qs = qs.filter(venue_id=filters["venue"])
-    path = _path_for(filters.get("jurisdiction") or "")
-    if path is None:
-        return qs.none()
-    if path:
-        qs = qs.filter(jurisdiction_path__startswith=path)
-    search = (filters.get("search") or "").strip()
-    if search:
-        qs = qs.filter(title__icontains=search)
-    drill = filters.get("drill")
-    if drill in (PlanDrillFilter.OVERDUE, PlanDrillFilter.IN_TIME):
-        qs = (
-            qs.filter(_drilled_in_time_q(today))
-            if drill == PlanDrillFilter.IN_TIME
-            else qs.exclude(_drilled_in_time_q(today))
-        )
+def plan_list(*, user, filters: FilterData = None, today: dt.date | None = None) -> QuerySet[EmergencyPlan]:
+    """Plans the user may see, filtered (``drills.filters.EmergencyPlanFilterSet``: plans in force unless withdrawn
+    ones are asked for), by title."""
+    qs = EmergencyPlanFilterSet.of(filters).apply(plan_visible(user=user), today=today or timezone.localdate())
     return qs.order_by("title", "id")
-
-
-def _drilled_in_time_q(today: dt.date) -> Q:
-    """Plans drilled within their interval as of ``today``: the last drill on or after today minus the interval
-    (one condition per interval in use), or — for event plans — drilled at all."""
-    intervals = (
-        EmergencyPlan.objects.exclude(drill_interval_months=None)
-        .values_list("drill_interval_months", flat=True)
-        .distinct()
-    )
-    q = Q(drill_interval_months=None, last_drilled_on__isnull=False)
-    for months in intervals:
-        q |= Q(drill_interval_months=months, last_drilled_on__gte=add_months(today, -months))
-    return q
 
 
 def plan_detail(*, user, pk) -> EmergencyPlan:
@@ -118,25 +68,9 @@ def drill_visible(*, user) -> QuerySet[Drill]:
     return Drill.objects.visible_to(user).select_related("plan", "plan__jurisdiction", "plan__venue")
 
 
-def drill_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Drill]:
-    """Drills, newest first, filtered by ``status``, ``plan`` (id), ``jurisdiction`` (code), ``date_from`` and
-    ``date_to``."""
-    filters = filters or {}
-    qs = drill_visible(user=user)
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("plan"):
-        qs = qs.filter(plan_id=filters["plan"])
-    path = _path_for(filters.get("jurisdiction") or "")
-    if path is None:
-        return qs.none()
-    if path:
-        qs = qs.filter(jurisdiction_path__startswith=path)
-    if filters.get("date_from"):
-        qs = qs.filter(on_date__gte=filters["date_from"])
-    if filters.get("date_to"):
-        qs = qs.filter(on_date__lte=filters["date_to"])
-    return qs.order_by("-on_date", "-id")
+def drill_list(*, user, filters: FilterData = None) -> QuerySet[Drill]:
+    """Drills the user may see, filtered (``drills.filters.DrillFilterSet``), newest first."""
+    return DrillFilterSet.of(filters).apply(drill_visible(user=user)).order_by("-on_date", "-id")
 
 
 def drill_detail(*, user, pk) -> Drill:
@@ -168,19 +102,10 @@ def item_visible(*, user) -> QuerySet[AfterActionItem]:
     )
 
 
-def item_list(*, user, filters: Mapping[str, Any] | None = None, today: dt.date | None = None):
-    """After-action items, open first by due date; ``status`` (open/closed), ``overdue`` (open and past due),
-    ``plan`` (id)."""
-    filters = filters or {}
-    today = today or timezone.localdate()
-    qs = item_visible(user=user)
-    status = filters.get("status") or ItemStatus.OPEN
-    if status in ItemStatus.values:
-        qs = qs.filter(status=status)
-    if filters.get("overdue"):
-        qs = qs.filter(status=ItemStatus.OPEN, due_date__lt=today)
-    if filters.get("plan"):
-        qs = qs.filter(plan_id=filters["plan"])
+def item_list(*, user, filters: FilterData = None, today: dt.date | None = None) -> QuerySet[AfterActionItem]:
+    """After-action items the user may see, filtered (``drills.filters.AfterActionItemFilterSet``: open ones unless
+    closed ones are asked for), by due date."""
+    qs = AfterActionItemFilterSet.of(filters).apply(item_visible(user=user), today=today or timezone.localdate())
     return qs.order_by("due_date", "id")
 
 

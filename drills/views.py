@@ -28,17 +28,15 @@ from drills import permits, selectors, services
 from drills.access import can_close_item, can_create_plans, can_manage_plan
 from drills.choices import DrillStatus, ItemStatus, ScopeKind
 from drills.duties import AFTER_ACTION_ITEM
+from drills.filters import AfterActionItemFilterSet, DrillFilterSet, EmergencyPlanFilterSet
 from drills.forms import (
     ContactFormSet,
-    DrillFilterForm,
     DrillNoticeForm,
     DrillRecordForm,
     DrillScheduleForm,
     ItemCloseForm,
-    ItemFilterForm,
     ItemFormSet,
     MeasureFormSet,
-    PlanFilterForm,
     PlanForm,
     ReasonForm,
     ShareForm,
@@ -91,15 +89,14 @@ def _month(value: str | None, today: dt.date) -> dt.date:
 def drill_calendar(request):
     today = timezone.localdate()
     month = _month(request.GET.get("month"), today)
-    form = DrillFilterForm(request.GET)
-    filters = form.selector_filters()
-    month_data = selectors.drill_calendar(user=request.user, month=month, today=today, filters=filters)
+    filters = DrillFilterSet(request.GET)
+    month_data = selectors.drill_calendar(user=request.user, month=month, today=today, filters=request.GET)
     return render(
         request,
         "drills/calendar.html",
         {
             "cal": month_data,
-            "form": form,
+            "form": filters.form,
             "today": today,
             "weekday_names": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
             "territories": selectors.territory_options(user=request.user),
@@ -110,17 +107,16 @@ def drill_calendar(request):
 
 @login_required
 def drill_list(request):
-    form = DrillFilterForm(request.GET)
-    filters = form.selector_filters()
+    filters = DrillFilterSet(request.GET)
     drills = selectors.drill_list(user=request.user, filters=filters)
     page = Paginator(drills, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "drills/drill_list.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
-            "filtered": any(filters.values()),
+            "filtered": filters.is_filtered(),
             "territories": selectors.territory_options(user=request.user),
         },
     )
@@ -131,8 +127,7 @@ def drill_list(request):
 
 @login_required
 def plan_list(request):
-    form = PlanFilterForm(request.GET)
-    filters = form.selector_filters()
+    filters = EmergencyPlanFilterSet(request.GET)
     today = timezone.localdate()
     plans = selectors.plan_list(user=request.user, filters=filters, today=today)
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -140,10 +135,10 @@ def plan_list(request):
         request,
         "drills/plan_list.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
             "today": today,
-            "filtered": any(v for v in filters.values()),
+            "filtered": filters.is_filtered(),
             "territories": selectors.territory_options(user=request.user),
             "can_create": can_create_plans(get_scope(request.user)),
         },
@@ -588,13 +583,12 @@ def item_add(request, pk: int):
 
 @login_required
 def item_list(request):
-    form = ItemFilterForm(request.GET)
-    filters = form.selector_filters()
+    filters = AfterActionItemFilterSet(request.GET)
     today = timezone.localdate()
     page = Paginator(selectors.item_list(user=request.user, filters=filters, today=today), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "drills/item_list.html", {"form": form, "page": page, "today": today})
+    return render(request, "drills/item_list.html", {"form": filters.form, "page": page, "today": today})
 
 
 @login_required

@@ -86,45 +86,6 @@ class DrillPartyOutputSerializer(serializers.Serializer):
         return str(obj)
 
 
-PlanDrillStateField = extend_schema_field(
-    {"type": "string", "enum": ["overdue", "in_time"]}, component_name="PlanDrillState"
-)(type("PlanDrillStateField", (serializers.ChoiceField,), {}))
-
-
-# --- filters ----------------------------------------------------------------------------------------------
-
-
-class EmergencyPlanFilterSerializer(serializers.Serializer):
-    kind = PlanKindField(choices=PlanKind.choices, required=False)
-    scope_kind = ScopeKindField(choices=ScopeKind.choices, required=False)
-    owner_kind = OwnerKindField(choices=OwnerKind.choices, required=False)
-    jurisdiction = serializers.CharField(
-        required=False, max_length=20, help_text="Division code: plans in its subtree."
-    )
-    venue = serializers.IntegerField(required=False, min_value=1)
-    search = serializers.CharField(required=False, max_length=64, help_text="Part of the title.")
-    drill = PlanDrillStateField(
-        choices=["overdue", "in_time"],
-        required=False,
-        help_text="overdue: never drilled or not within the interval; in_time: drilled within it.",
-    )
-    include_withdrawn = serializers.BooleanField(required=False)
-
-
-class DrillFilterSerializer(serializers.Serializer):
-    status = DrillStatusField(choices=DrillStatus.choices, required=False)
-    plan = serializers.IntegerField(required=False, min_value=1)
-    jurisdiction = serializers.CharField(required=False, max_length=20)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-
-
-class AfterActionItemFilterSerializer(serializers.Serializer):
-    status = ItemStatusField(choices=ItemStatus.choices, required=False)
-    overdue = serializers.BooleanField(required=False)
-    plan = serializers.IntegerField(required=False, min_value=1)
-
-
 # --- inputs -----------------------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import Department, Organisation
@@ -21,18 +22,15 @@ from drills import permits, selectors, services
 from drills.access import can_close_item
 from drills.api.serializers import (
     AfterActionItemCloseInputSerializer,
-    AfterActionItemFilterSerializer,
     AfterActionItemOutputSerializer,
     DrillCancelInputSerializer,
     DrillComplianceOutputSerializer,
     DrillDetailOutputSerializer,
-    DrillFilterSerializer,
     DrillOutputSerializer,
     DrillPhotosInputSerializer,
     DrillRecordInputSerializer,
     DrillScheduleInputSerializer,
     EmergencyPlanDetailOutputSerializer,
-    EmergencyPlanFilterSerializer,
     EmergencyPlanInputSerializer,
     EmergencyPlanOutputSerializer,
     EmergencyPlanUpdateInputSerializer,
@@ -41,6 +39,7 @@ from drills.api.serializers import (
     PreEventDrillGapOutputSerializer,
 )
 from drills.compliance import drill_compliance, territory_for
+from drills.filters import AfterActionItemFilterSet, DrillFilterSet, EmergencyPlanFilterSet
 from drills.models import AfterActionItem, Drill, EmergencyPlan, PlanVersion
 from drills.services.plans import PLAN_FIELDS
 
@@ -74,16 +73,13 @@ class PlanListApi(generics.ListAPIView):
     """Emergency plans the caller may see."""
 
     serializer_class = EmergencyPlanOutputSerializer
-
-    @extend_schema(parameters=[EmergencyPlanFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = EmergencyPlanFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return EmergencyPlan.objects.none()
-        filters = _valid(EmergencyPlanFilterSerializer, self.request.query_params)
-        return selectors.plan_list(user=self.request.user, filters=filters)
+        return selectors.plan_list(user=self.request.user, filters=self.request.query_params)
 
     @extend_schema(request=EmergencyPlanInputSerializer, responses={201: EmergencyPlanDetailOutputSerializer})
     def post(self, request, *args, **kwargs):
@@ -200,16 +196,13 @@ class DrillListApi(generics.ListAPIView):
     """Drills (planned, held, cancelled) of the plans the caller may see, newest first; POST plans one."""
 
     serializer_class = DrillOutputSerializer
-
-    @extend_schema(parameters=[DrillFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = DrillFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Drill.objects.none()
-        filters = _valid(DrillFilterSerializer, self.request.query_params)
-        return selectors.drill_list(user=self.request.user, filters=filters)
+        return selectors.drill_list(user=self.request.user, filters=self.request.query_params)
 
     @extend_schema(request=DrillScheduleInputSerializer, responses={201: DrillDetailOutputSerializer})
     def post(self, request, *args, **kwargs):
@@ -272,16 +265,13 @@ class ItemListApi(generics.ListAPIView):
     """After-action items the caller may see: open ones by default, by due date."""
 
     serializer_class = AfterActionItemOutputSerializer
-
-    @extend_schema(parameters=[AfterActionItemFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = AfterActionItemFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AfterActionItem.objects.none()
-        filters = _valid(AfterActionItemFilterSerializer, self.request.query_params)
-        return selectors.item_list(user=self.request.user, filters=filters)
+        return selectors.item_list(user=self.request.user, filters=self.request.query_params)
 
 
 class ItemCloseApi(APIView):
