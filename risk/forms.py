@@ -8,14 +8,10 @@ from django.utils.translation import pgettext_lazy
 
 from crowdsafe.org.models import Department
 from risk.choices import (
-    AssessedSubject,
-    AssessmentState,
     CampaignAssignment,
     CampaignPurpose,
     HazardLevel,
     HazardSource,
-    HazardState,
-    RiskLevel,
     VerificationOutcome,
 )
 from risk.scoring import CONTROLS, FACTORS
@@ -142,53 +138,12 @@ class AssessmentForm(PlainForm):
         return initial
 
 
-class AssessmentFilterForm(PlainForm):
-    q = forms.CharField(label=_("Subject"), required=False, max_length=64)
-    state = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *AssessmentState.choices])
-    level = forms.ChoiceField(
-        label=pgettext_lazy("risk", "Level"), required=False, choices=[("", _("Any")), *RiskLevel.choices]
-    )
-    subject_type = forms.ChoiceField(
-        label=_("About"), required=False, choices=[("", _("Any")), *AssessedSubject.choices]
-    )
-    to_review = forms.BooleanField(label=_("Awaiting sign-off"), required=False)
-
-    def selector_filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v}
-
-
 class ReasonForm(PlainForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
 
 class NoteForm(PlainForm):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
-
-
-# --- register ------------------------------------------------------------------------------------------------
-
-
-class RegisterFilterForm(PlainForm):
-    q = forms.CharField(label=_("Name"), required=False, max_length=64)
-    level = forms.ChoiceField(
-        label=pgettext_lazy("risk", "Level"), required=False, choices=[("", _("Any")), *RiskLevel.choices]
-    )
-    subject_type = forms.ChoiceField(
-        label=_("About"), required=False, choices=[("", _("Any")), *AssessedSubject.choices]
-    )
-    jurisdiction = forms.CharField(
-        label=_("Territory (division code)"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"list": "risk-territories", "inputmode": "numeric"}),
-    )
-
-    def selector_filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v}
 
 
 # --- hazards --------------------------------------------------------------------------------------------------
@@ -261,23 +216,6 @@ class HazardForm(PlainForm):
                 "rectification_deadline",
             )
         }
-
-
-class HazardFilterForm(PlainForm):
-    q = forms.CharField(label=_("Search"), required=False, max_length=64)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("open", _("Open")), ("overdue", _("Overdue")), ("all", _("All")), *HazardState.choices],
-    )
-    level = forms.ChoiceField(
-        label=pgettext_lazy("hazard", "Level"), required=False, choices=[("", _("Any")), *HazardLevel.choices]
-    )
-
-    def selector_filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v}
 
 
 class PhotosForm(PlainForm):

@@ -12,17 +12,18 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import get_scoped_or_404
 from crowdsafe.org.models import Jurisdiction
 from duties.choices import OUTSTANDING_VALUES
 from duties.models import Task
 from risk.choices import (
     OPEN_HAZARD_STATES,
-    AssessmentState,
     HazardLevel,
     HazardState,
     TargetStatus,
 )
+from risk.filters import AssessmentFilterSet, HazardFilterSet, HazardStatus, RegisterFilterSet
 from risk.models import (
     AssessmentCampaign,
     CampaignTarget,
@@ -31,17 +32,6 @@ from risk.models import (
     RiskLevelChange,
     SubjectRiskLevel,
 )
-
-
-def _territory_filter(qs: QuerySet, code: str, field: str = "jurisdiction_path") -> QuerySet:
-    code = (code or "").strip()
-    if not code:
-        return qs
-    path = Jurisdiction.objects.filter(code=code).values_list("path", flat=True).first()
-    if path is None:
-        return qs.none()
-    return qs.filter(**{f"{field}__startswith": path})
-
 
 # --- assessments ------------------------------------------------------------------------------------------------
 
@@ -52,25 +42,9 @@ def assessment_visible(*, user) -> QuerySet[RiskAssessment]:
     )
 
 
-def assessment_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[RiskAssessment]:
-    """Assessments the user may see, newest first. ``filters`` (all optional): ``state``, ``level``,
-    ``subject_type``, ``subject_id``, ``jurisdiction`` (a division code), ``q`` (part of the subject's name),
-    ``to_review`` (awaiting sign-off by someone other than the user)."""
-    filters = filters or {}
-    qs = assessment_visible(user=user)
-    if filters.get("state"):
-        qs = qs.filter(state=filters["state"])
-    if filters.get("level"):
-        qs = qs.filter(level=filters["level"])
-    if filters.get("subject_type"):
-        qs = qs.filter(subject_type=filters["subject_type"])
-        if filters.get("subject_id"):
-            qs = qs.filter(subject_id=filters["subject_id"])
-    if filters.get("to_review"):
-        qs = qs.filter(state=AssessmentState.SUBMITTED).exclude(assessor_id=getattr(user, "pk", None))
-    if filters.get("q"):
-        qs = qs.filter(subject_label__icontains=filters["q"].strip())
-    qs = _territory_filter(qs, filters.get("jurisdiction") or "")
+def assessment_list(*, user, filters: FilterData = None) -> QuerySet[RiskAssessment]:
+    """Assessments the user may see, filtered (``risk.filters.AssessmentFilterSet``), newest first."""
+    qs = AssessmentFilterSet.of(filters).apply(assessment_visible(user=user), user=user)
     return qs.order_by("-assessed_on", "-id")
 
 
@@ -91,20 +65,11 @@ def register_visible(*, user) -> QuerySet[SubjectRiskLevel]:
     )
 
 
-def register_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[SubjectRiskLevel]:
-    """The risk register: subjects by current level (red first). ``filters``: ``level``, ``subject_type``,
-    ``jurisdiction`` (a division code), ``q`` (part of the name)."""
+def register_list(*, user, filters: FilterData = None) -> QuerySet[SubjectRiskLevel]:
+    """The risk register: subjects by current level (red first), filtered (``risk.filters.RegisterFilterSet``)."""
     from django.db.models import Case, IntegerField, Value, When
 
-    filters = filters or {}
-    qs = register_visible(user=user)
-    if filters.get("level"):
-        qs = qs.filter(level=filters["level"])
-    if filters.get("subject_type"):
-        qs = qs.filter(subject_type=filters["subject_type"])
-    if filters.get("q"):
-        qs = qs.filter(subject_label__icontains=filters["q"].strip())
-    qs = _territory_filter(qs, filters.get("jurisdiction") or "")
+    qs = RegisterFilterSet.of(filters).apply(register_visible(user=user))
     rank = Case(
         When(level="red", then=Value(0)),
         When(level="orange", then=Value(1)),
@@ -144,7 +109,7 @@ def level_history(*, subject_type: str, subject_id: int, limit: int = 50) -> lis
 MAP_LIMIT = 5000
 
 
-def map_points(*, user, filters: Mapping[str, Any] | None = None) -> list[dict]:
+def map_points(*, user, filters: FilterData = None) -> list[dict]:
     """Register entries that can be placed on the map (their venue has a position), as plain dicts."""
     qs = register_list(user=user, filters=filters).filter(latitude__isnull=False)
     points = []
@@ -167,43 +132,18 @@ def map_points(*, user, filters: Mapping[str, Any] | None = None) -> list[dict]:
 # --- hazards ---------------------------------------------------------------------------------------------------
 
 
-class HazardStatusFilter:
-    OPEN = "open"
-    OVERDUE = "overdue"
-    ALL = "all"
-
-
 def hazard_visible(*, user) -> QuerySet[Hazard]:
     return Hazard.objects.visible_to(user).select_related(
         "jurisdiction", "venue", "organisation", "supervising_department", "supervising_township", "found_by"
     )
 
 
-def hazard_list(*, user, filters: Mapping[str, Any] | None = None, today: dt.date | None = None) -> QuerySet[Hazard]:
-    """Hazards the user may see: open ones by default, the most urgent deadline first. ``filters``: ``status``
-    ("open", "overdue", "all" or a ``HazardState``), ``level``, ``venue`` (id), ``subject_type`` + ``subject_id``,
-    ``jurisdiction`` (a division code), ``q`` (title, location or place)."""
-    filters = filters or {}
-    today = today or timezone.localdate()
-    qs = hazard_visible(user=user)
-    status = filters.get("status") or HazardStatusFilter.OPEN
-    if status == HazardStatusFilter.OPEN:
-        qs = qs.filter(state__in=OPEN_HAZARD_STATES)
-    elif status == HazardStatusFilter.OVERDUE:
-        qs = qs.filter(state__in=OPEN_HAZARD_STATES, rectification_deadline__lt=today)
-    elif status != HazardStatusFilter.ALL:
-        qs = qs.filter(state=status)
-    if filters.get("level"):
-        qs = qs.filter(level=filters["level"])
-    if filters.get("venue"):
-        qs = qs.filter(venue_id=filters["venue"])
-    if filters.get("subject_type") and filters.get("subject_id"):
-        qs = qs.filter(subject_type=filters["subject_type"], subject_id=filters["subject_id"])
-    if filters.get("q"):
-        text = filters["q"].strip()
-        qs = qs.filter(Q(title__icontains=text) | Q(location__icontains=text) | Q(subject_label__icontains=text))
-    qs = _territory_filter(qs, filters.get("jurisdiction") or "")
-    if status in (HazardStatusFilter.OPEN, HazardStatusFilter.OVERDUE):
+def hazard_list(*, user, filters: FilterData = None, today: dt.date | None = None) -> QuerySet[Hazard]:
+    """Hazards the user may see, filtered (``risk.filters.HazardFilterSet``: open ones by default), the most urgent
+    deadline first (by when they were found for closed ones)."""
+    filterset = HazardFilterSet.of(filters)
+    qs = filterset.apply(hazard_visible(user=user), today=today or timezone.localdate())
+    if filterset.status_value() in (HazardStatus.OPEN, HazardStatus.OVERDUE):
         return qs.order_by("rectification_deadline", "-id")
     return qs.order_by("-found_on", "-id")
 

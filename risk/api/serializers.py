@@ -84,16 +84,6 @@ class BandOutputSerializer(serializers.ModelSerializer):
 # --- assessments ------------------------------------------------------------------------------------------------
 
 
-class AssessmentFilterSerializer(serializers.Serializer):
-    state = AssessmentStateField(choices=AssessmentState.choices, required=False)
-    level = RiskLevelField(choices=RiskLevel.choices, required=False)
-    subject_type = AssessedSubjectField(choices=AssessedSubject.choices, required=False)
-    subject_id = serializers.IntegerField(required=False, min_value=1)
-    jurisdiction = serializers.CharField(required=False, max_length=20, help_text="Division code.")
-    q = serializers.CharField(required=False, max_length=64, help_text="Part of the subject's name.")
-    to_review = serializers.BooleanField(required=False, help_text="Awaiting sign-off by someone else.")
-
-
 class FactorsSerializer(serializers.Serializer):
     """Each factor scored 0 (none) to 3 (high); a factor left out takes the platform's suggestion, or 0."""
 
@@ -210,13 +200,6 @@ class AssessmentOutputSerializer(serializers.ModelSerializer):
 # --- register -------------------------------------------------------------------------------------------------
 
 
-class RegisterFilterSerializer(serializers.Serializer):
-    level = RiskLevelField(choices=RiskLevel.choices, required=False)
-    subject_type = AssessedSubjectField(choices=AssessedSubject.choices, required=False)
-    jurisdiction = serializers.CharField(required=False, max_length=20, help_text="Division code.")
-    q = serializers.CharField(required=False, max_length=64)
-
-
 class RegisterOutputSerializer(serializers.ModelSerializer):
     subject_type = AssessedSubjectField(choices=AssessedSubject.choices)
     level = RiskLevelField(choices=RiskLevel.choices)
@@ -250,24 +233,6 @@ class LevelChangeOutputSerializer(serializers.ModelSerializer):
 
 
 # --- hazards --------------------------------------------------------------------------------------------------
-
-
-class HazardFilterSerializer(serializers.Serializer):
-    status = serializers.CharField(
-        required=False, max_length=32, help_text="open (default), overdue, all, or a hazard state."
-    )
-    level = HazardLevelField(choices=HazardLevel.choices, required=False)
-    venue = serializers.IntegerField(required=False, min_value=1)
-    subject_type = AssessedSubjectField(choices=AssessedSubject.choices, required=False)
-    subject_id = serializers.IntegerField(required=False, min_value=1)
-    jurisdiction = serializers.CharField(required=False, max_length=20)
-    q = serializers.CharField(required=False, max_length=64)
-
-    def validate_status(self, value):
-        allowed = {"open", "overdue", "all", *HazardState.values}
-        if value not in allowed:
-            raise serializers.ValidationError(_("Unknown status."))
-        return value
 
 
 class HazardInputSerializer(serializers.Serializer):

@@ -12,12 +12,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.org.models import Department, Jurisdiction
 from crowdsafe.org.selectors import department_list
 from risk import selectors, services
 from risk.api.serializers import (
     AssessmentCreateInputSerializer,
-    AssessmentFilterSerializer,
     AssessmentInputSerializer,
     AssessmentOutputSerializer,
     BandOutputSerializer,
@@ -28,7 +28,6 @@ from risk.api.serializers import (
     HazardExtensionDecisionInputSerializer,
     HazardExtensionInputSerializer,
     HazardExtensionOutputSerializer,
-    HazardFilterSerializer,
     HazardFixInputSerializer,
     HazardInputSerializer,
     HazardOutputSerializer,
@@ -38,12 +37,12 @@ from risk.api.serializers import (
     RectificationOrderInputSerializer,
     RectificationOrderOutputSerializer,
     RectificationPlanInputSerializer,
-    RegisterFilterSerializer,
     RegisterOutputSerializer,
     RelaunchOutputSerializer,
     RiskNoteInputSerializer,
     RiskReasonInputSerializer,
 )
+from risk.filters import AssessmentFilterSet, HazardFilterSet, RegisterFilterSet
 from risk.models import AssessmentCampaign, CampaignTarget, Hazard, HazardExtension, RiskAssessment, SubjectRiskLevel
 from risk.services.hazards import DEFAULT_LEGAL_BASIS
 from risk.subjects import subject_for
@@ -56,12 +55,6 @@ def _validated(serializer_class, data, **kwargs):
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer
-
-
-def _query(serializer_class, request) -> dict:
-    """Query parameters through their filter serializer (lists from QueryDicts are read as single values)."""
-    data = {key: request.query_params.get(key) for key in request.query_params}
-    return _validated(serializer_class, data).validated_data
 
 
 # --- bands -----------------------------------------------------------------------------------------------------
@@ -91,17 +84,13 @@ class AssessmentListApi(generics.ListAPIView):
     """Assessments the caller may see, newest first; POST makes a draft of a subject the caller may assess."""
 
     serializer_class = AssessmentOutputSerializer
-
-    @extend_schema(parameters=[AssessmentFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = AssessmentFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return RiskAssessment.objects.none()
-        return selectors.assessment_list(
-            user=self.request.user, filters=_query(AssessmentFilterSerializer, self.request)
-        )
+        return selectors.assessment_list(user=self.request.user, filters=self.request.query_params)
 
     @extend_schema(request=AssessmentCreateInputSerializer, responses={201: AssessmentOutputSerializer})
     def post(self, request, *args, **kwargs):
@@ -178,15 +167,13 @@ class RegisterListApi(generics.ListAPIView):
     """Subjects by current level (red first)."""
 
     serializer_class = RegisterOutputSerializer
-
-    @extend_schema(parameters=[RegisterFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = RegisterFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return SubjectRiskLevel.objects.none()
-        return selectors.register_list(user=self.request.user, filters=_query(RegisterFilterSerializer, self.request))
+        return selectors.register_list(user=self.request.user, filters=self.request.query_params)
 
 
 class LevelHistoryApi(APIView):
@@ -221,15 +208,13 @@ class HazardListApi(generics.ListAPIView):
 
     serializer_class = HazardOutputSerializer
     parser_classes = MULTIPART
-
-    @extend_schema(parameters=[HazardFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = HazardFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Hazard.objects.none()
-        return selectors.hazard_list(user=self.request.user, filters=_query(HazardFilterSerializer, self.request))
+        return selectors.hazard_list(user=self.request.user, filters=self.request.query_params)
 
     @extend_schema(request=HazardInputSerializer, responses={201: HazardDetailOutputSerializer})
     def post(self, request, *args, **kwargs):

@@ -16,7 +16,8 @@ from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from risk import access, selectors, services
 from risk.choices import AssessmentState
-from risk.forms import AssessmentFilterForm, AssessmentForm, NoteForm, ReasonForm
+from risk.filters import AssessmentFilterSet
+from risk.forms import AssessmentForm, NoteForm, ReasonForm
 from risk.models import CampaignTarget
 from risk.scoring import CONTROLS_BY_KEY, FACTORS, suggest
 from risk.subjects import subject_for, subject_load, subject_url_by_id
@@ -25,15 +26,14 @@ from risk.views.common import add_domain_error, paginate, query_without_page, ru
 
 @login_required
 def assessment_list(request):
-    form = AssessmentFilterForm(request.GET or None)
-    filters = form.selector_filters()
+    filters = AssessmentFilterSet(request.GET)
     page = paginate(request, selectors.assessment_list(user=request.user, filters=filters))
     for assessment in page.object_list:
         assessment.subject_url = subject_url_by_id(assessment.subject_type, assessment.subject_id)
     return render(
         request,
         "risk/assessment_list.html",
-        {"form": form, "page": page, "filtered": bool(filters), "query": query_without_page(request)},
+        {"form": filters.form, "page": page, "filtered": filters.is_filtered(), "query": query_without_page(request)},
     )
 
 

@@ -21,11 +21,11 @@ from crowdsafe.org.selectors import jurisdiction_list
 from notices.selectors import notices_for
 from risk import access, selectors, services
 from risk.choices import HazardLevel
+from risk.filters import HazardFilterSet
 from risk.forms import (
     ExtensionDecisionForm,
     ExtensionForm,
     FixForm,
-    HazardFilterForm,
     HazardForm,
     OrderForm,
     PhotosForm,
@@ -44,18 +44,17 @@ MAJOR_DAYS = 30
 
 @login_required
 def hazard_list(request):
-    form = HazardFilterForm(request.GET or None)
-    filters = form.selector_filters()
+    filters = HazardFilterSet(request.GET)
     today = timezone.localdate()
     page = paginate(request, selectors.hazard_list(user=request.user, filters=filters, today=today))
     return render(
         request,
         "risk/hazard_list.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
             "today": today,
-            "filtered": bool(filters),
+            "filtered": filters.is_filtered(),
             "query": query_without_page(request),
             "counts": selectors.hazard_counts(user=request.user, today=today),
         },

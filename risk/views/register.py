@@ -14,7 +14,7 @@ from django.utils import timezone
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.selectors import jurisdiction_list
 from risk import access, selectors, spreadsheets
-from risk.forms import RegisterFilterForm
+from risk.filters import RegisterFilterSet
 from risk.models import Hazard
 from risk.subjects import subject_for, subject_url_by_id
 from risk.views.common import paginate, query_without_page
@@ -22,14 +22,13 @@ from risk.views.common import paginate, query_without_page
 TERRITORY_SUGGESTIONS = 300
 
 
-def _filters(request):
-    form = RegisterFilterForm(request.GET or None)
-    return form, form.selector_filters()
+def _filters(request) -> RegisterFilterSet:
+    return RegisterFilterSet(request.GET)
 
 
 @login_required
 def register(request):
-    form, filters = _filters(request)
+    filters = _filters(request)
     page = paginate(request, selectors.register_list(user=request.user, filters=filters))
     for row in page.object_list:
         row.subject_url = subject_url_by_id(row.subject_type, row.subject_id)
@@ -37,9 +36,9 @@ def register(request):
         request,
         "risk/register.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
-            "filtered": bool(filters),
+            "filtered": filters.is_filtered(),
             "counts": selectors.register_counts(user=request.user),
             "query": query_without_page(request),
             "territories": jurisdiction_list(user=request.user).exclude(level="grid")[:TERRITORY_SUGGESTIONS],
@@ -49,13 +48,13 @@ def register(request):
 
 @login_required
 def register_map(request):
-    form, filters = _filters(request)
+    filters = _filters(request)
     points = selectors.map_points(user=request.user, filters=filters)
     return render(
         request,
         "risk/register_map.html",
         {
-            "form": form,
+            "form": filters.form,
             "points": points,
             "count": len(points),
             "counts": selectors.register_counts(user=request.user),
@@ -70,7 +69,7 @@ def register_map(request):
 @login_required
 def register_export(request):
     """The filtered register as .xlsx: one sheet of current levels, one of the level history."""
-    _form, filters = _filters(request)
+    filters = _filters(request)
     rows = selectors.register_list(user=request.user, filters=filters)
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     spreadsheets.write_register(rows, output)
