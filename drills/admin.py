@@ -6,29 +6,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from crowdsafe.common.admin import ReadOnlyAdmin, ReadOnlyInline
 from drills.models import AfterActionItem, Drill, EmergencyPlan, PlanContact, PlanMeasure, PlanVersion
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class MeasureInline(ReadOnlyInline):

@@ -4,17 +4,16 @@ are read-only here — they change only through the services (pages, API)."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from crowdsafe.errors import DomainError
+from crowdsafe.common.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceErrorsAdmin
 from duties.conditions import describe_conditions
 from duties.models import ResponsibilityRule, Task, TaskAttachment, TaskReassignment
 from duties.services import rule_save
 
 
 @admin.register(ResponsibilityRule)
-class ResponsibilityRuleAdmin(admin.ModelAdmin):
+class ResponsibilityRuleAdmin(ServiceErrorsAdmin):
     list_display = [
         "name",
         "subject_type",
@@ -48,10 +47,7 @@ class ResponsibilityRuleAdmin(admin.ModelAdmin):
         return describe_conditions(obj.conditions)
 
     def save_model(self, request, obj, form, change):
-        try:
-            rule_save(rule=obj, actor=request.user, changed=form.changed_data if change else ())
-        except DomainError as exc:  # the form's clean() ran model.clean already; this is a last guard
-            raise ValidationError(str(exc.message)) from exc
+        rule_save(rule=obj, actor=request.user, changed=form.changed_data if change else ())
 
     def has_delete_permission(self, request, obj=None):
         # Tasks point at their rule (PROTECT): deactivate a rule instead of deleting it.
@@ -60,32 +56,19 @@ class ResponsibilityRuleAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class AttachmentInline(ReadOnlyInline):
     model = TaskAttachment
     fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
 
 
 class ReassignmentInline(ReadOnlyInline):
     model = TaskReassignment
     fk_name = "task"
     fields = ["created_at", "from_label", "to_label", "reason", "actor"]
-    readonly_fields = fields
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(ReadOnlyAdmin):
     """Read-only: a task changes through its services (start, complete, reassign, cancel), which check the
     actor's right and write the action log."""
 
@@ -109,12 +92,3 @@ class TaskAdmin(admin.ModelAdmin):
     @admin.display(description=_("held by"))
     def holder_label(self, obj: Task) -> str:
         return obj.holder_label
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

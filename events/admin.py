@@ -9,10 +9,9 @@ read-only, for looking things up.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from crowdsafe.errors import DomainError
+from crowdsafe.common.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceErrorsAdmin
 from crowdsafe.org.access import get_scope
 from events import services
 from events.models import (
@@ -32,17 +31,6 @@ def _is_city_admin(user) -> bool:
     return scope.is_superuser or bool(scope.admin_paths)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 class KeyDateOccurrenceInline(admin.TabularInline):
     model = KeyDateOccurrence
     extra = 1
@@ -51,7 +39,7 @@ class KeyDateOccurrenceInline(admin.TabularInline):
 
 
 @admin.register(KeyDate)
-class KeyDateAdmin(admin.ModelAdmin):
+class KeyDateAdmin(ServiceErrorsAdmin):
     list_display = ["name", "rule", "festival", "month", "day", "offset_days", "span_days", "lead_days", "is_active"]
     list_filter = ["rule", "is_active"]
     search_fields = ["name", "notes"]
@@ -74,25 +62,19 @@ class KeyDateAdmin(admin.ModelAdmin):
         return False  # deactivate a key date instead: its expected gatherings point at it
 
     def save_model(self, request, obj, form, change) -> None:
-        try:
-            services.key_date_save(key_date=obj, actor=request.user, changed=form.changed_data)
-        except DomainError as exc:
-            raise PermissionDenied(str(exc.message)) from exc
+        services.key_date_save(key_date=obj, actor=request.user, changed=form.changed_data)
 
     def save_formset(self, request, form, formset, change) -> None:
         instances = formset.save(commit=False)
-        try:
-            for occurrence in formset.deleted_objects:
-                services.key_date_occurrence_delete(occurrence=occurrence, actor=request.user)
-            for occurrence in instances:
-                occurrence.key_date = form.instance
-                services.key_date_occurrence_save(occurrence=occurrence, actor=request.user)
-        except DomainError as exc:
-            raise PermissionDenied(str(exc.message)) from exc
+        for occurrence in formset.deleted_objects:
+            services.key_date_occurrence_delete(occurrence=occurrence, actor=request.user)
+        for occurrence in instances:
+            occurrence.key_date = form.instance
+            services.key_date_occurrence_save(occurrence=occurrence, actor=request.user)
 
 
 @admin.register(TriageSettings)
-class TriageSettingsAdmin(admin.ModelAdmin):
+class TriageSettingsAdmin(ServiceErrorsAdmin):
     """One row, seeded by migration; the city's administrators change the thresholds."""
 
     list_display = [
@@ -116,21 +98,12 @@ class TriageSettingsAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj) and _is_city_admin(request.user)
 
     def save_model(self, request, obj, form, change) -> None:
-        try:
-            services.triage_settings_save(settings_row=obj, actor=request.user, changed=form.changed_data)
-        except DomainError as exc:
-            raise PermissionDenied(str(exc.message)) from exc
+        services.triage_settings_save(settings_row=obj, actor=request.user, changed=form.changed_data)
 
 
-class MeasureInline(admin.TabularInline):
+class MeasureInline(ReadOnlyInline):
     model = Measure
-    extra = 0
-    can_delete = False
     fields = ["kind", "applied_at", "applied_by_unit", "ended_at", "effect"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Gathering)

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common.admin import ReadOnlyAdmin
 from notices.models import DepartmentSeal, Notice, NumberCounter, NumberingScheme
 from notices.numbering import default_prefix
 
@@ -56,7 +57,7 @@ class DepartmentSealAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyAdmin):
     list_display = ("number", "title", "issuer", "recipient", "issued_on", "status", "rendered")
     list_filter = ("kind", "status", "year")
     search_fields = ("number", "title", "recipient", "verify_code", "subject_label")
@@ -67,18 +68,9 @@ class NoticeAdmin(admin.ModelAdmin):
     def rendered(self, obj: Notice) -> bool:
         return bool(obj.pdf)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(NumberCounter)
-class NumberCounterAdmin(admin.ModelAdmin):
+class NumberCounterAdmin(ReadOnlyAdmin):
     list_display = ("issuer", "kind", "year", "last_serial", "default_prefix_shown")
     list_filter = ("kind", "year")
     search_fields = ("issuer__name",)
@@ -87,12 +79,3 @@ class NumberCounterAdmin(admin.ModelAdmin):
     @admin.display(description=_("default 代字"))
     def default_prefix_shown(self, obj: NumberCounter) -> str:
         return default_prefix(obj.issuer, obj.kind)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,10 +4,10 @@ message" action); reminders, messages and deliveries read-only, for support."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from crowdsafe.errors import DomainError
+from crowdsafe.common.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceErrorsAdmin
 from notifications.channels.webhooks import check_url
 from notifications.choices import WebhookProvider
 from notifications.models import (
@@ -59,16 +59,8 @@ class WebhookForm(forms.ModelForm):
         return data
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(DepartmentWebhook)
-class DepartmentWebhookAdmin(admin.ModelAdmin):
+class DepartmentWebhookAdmin(ServiceErrorsAdmin):
     form = WebhookForm
     list_display = ["name", "department", "provider", "scope", "is_active", "has_secret", "updated_at"]
     list_filter = ["provider", "scope", "is_active"]
@@ -82,19 +74,13 @@ class DepartmentWebhookAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.secret = form.cleaned_data.get("secret", obj.secret)
-        try:
-            webhook_save(webhook=obj, actor=request.user, changed=form.changed_data if change else ())
-        except DomainError as exc:
-            self.message_user(request, str(exc.message), level=messages.ERROR)
+        webhook_save(webhook=obj, actor=request.user, changed=form.changed_data if change else ())
 
     @admin.action(description=_("Send a test message"))
     def send_test(self, request, queryset):
-        for hook in queryset.select_related("department"):
-            try:
-                webhook_send_test(webhook=hook, actor=request.user)
-            except DomainError as exc:
-                self.message_user(request, f"{hook}: {exc.message}", level=messages.ERROR)
-        self.message_user(request, _("Test messages queued; the delivery log shows whether they arrived."))
+        hooks = queryset.select_related("department")
+        if self.for_each(request, hooks, lambda hook: webhook_send_test(webhook=hook, actor=request.user)):
+            self.message_user(request, _("Test messages queued; the delivery log shows whether they arrived."))
 
 
 @admin.register(Reminder)
@@ -105,16 +91,10 @@ class ReminderAdmin(ReadOnlyAdmin):
     date_hierarchy = "due_at"
 
 
-class NotificationInline(admin.TabularInline):
+class NotificationInline(ReadOnlyInline):
     model = Notification
     fk_name = "message"
-    extra = 0
-    can_delete = False
     fields = ["recipient", "created_at", "read_at", "digest_state"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Message)
@@ -126,15 +106,9 @@ class MessageAdmin(ReadOnlyAdmin):
     inlines = [NotificationInline]
 
 
-class AttemptInline(admin.TabularInline):
+class AttemptInline(ReadOnlyInline):
     model = DeliveryAttempt
-    extra = 0
-    can_delete = False
     fields = ["number", "started_at", "outcome", "response", "error"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delivery)

@@ -8,9 +8,8 @@ pages and API, where every write goes through a service: here they are read-only
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 
-from crowdsafe.errors import DomainError
+from crowdsafe.common.admin import ReadOnlyAdmin, ServiceErrorsAdmin
 from crowdsafe.org.access import get_scope, path_q
 from permits.models import (
     ChangeRequest,
@@ -23,7 +22,7 @@ from permits.models import (
 from permits.services.local import can_edit_local_settings, promised_deadline_delete, promised_deadline_save
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class CityReadOnlyAdmin(ReadOnlyAdmin):
     """Browsed by superusers and city administrators (their city's rows only); changed only in the app."""
 
     path_field = "application__jurisdiction_path"
@@ -43,18 +42,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         scope = get_scope(request.user)
         return qs if scope.is_superuser else qs.filter(path_q(scope.admin_paths, field=self.path_field))
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(PermitApplication)
-class PermitApplicationAdmin(ReadOnlyAdmin):
+class PermitApplicationAdmin(CityReadOnlyAdmin):
     path_field = "jurisdiction_path"
     list_display = ["number", "event_name", "state", "organisation", "expected_attendance", "licensing_department"]
     list_filter = ["state", "event_kind", "licensing_level"]
@@ -64,28 +54,28 @@ class PermitApplicationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SiteInspection)
-class SiteInspectionAdmin(ReadOnlyAdmin):
+class SiteInspectionAdmin(CityReadOnlyAdmin):
     list_display = ["application", "department", "result", "inspected_on"]
     list_filter = ["result"]
     list_select_related = ["application", "department"]
 
 
 @admin.register(PermitCondition)
-class PermitConditionAdmin(ReadOnlyAdmin):
+class PermitConditionAdmin(CityReadOnlyAdmin):
     list_display = ["text", "application", "status"]
     list_filter = ["status"]
     list_select_related = ["application"]
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(ReadOnlyAdmin):
+class ChangeRequestAdmin(CityReadOnlyAdmin):
     list_display = ["application", "kind", "new_starts_at", "status"]
     list_filter = ["status", "kind"]
     list_select_related = ["application"]
 
 
 @admin.register(PermitApplicationGroupObjectPermission)
-class PermitApplicationGroupObjectPermissionAdmin(ReadOnlyAdmin):
+class PermitApplicationGroupObjectPermissionAdmin(CityReadOnlyAdmin):
     """Grants are made and removed by the joint inspection (``grant_to_department``, logged on the application)."""
 
     path_field = "content_object__jurisdiction_path"
@@ -95,7 +85,7 @@ class PermitApplicationGroupObjectPermissionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PromisedDeadline)
-class PromisedDeadlineAdmin(admin.ModelAdmin):
+class PromisedDeadlineAdmin(ServiceErrorsAdmin):
     list_display = ["jurisdiction", "days", "unit", "review_authority", "court"]
     list_select_related = ["jurisdiction"]
     fields = ["jurisdiction", "days", "unit", "review_authority", "court"]
@@ -128,17 +118,14 @@ class PromisedDeadlineAdmin(admin.ModelAdmin):
         return qs.filter(path_q(scope.admin_paths))
 
     def save_model(self, request, obj, form, change) -> None:
-        try:
-            saved = promised_deadline_save(
-                jurisdiction=obj.jurisdiction,
-                days=obj.days,
-                unit=obj.unit,
-                review_authority=obj.review_authority,
-                court=obj.court,
-                actor=request.user,
-            )
-        except DomainError as exc:
-            raise PermissionDenied(str(exc.message)) from exc
+        saved = promised_deadline_save(
+            jurisdiction=obj.jurisdiction,
+            days=obj.days,
+            unit=obj.unit,
+            review_authority=obj.review_authority,
+            court=obj.court,
+            actor=request.user,
+        )
         obj.pk = saved.pk
 
     def delete_model(self, request, obj) -> None:

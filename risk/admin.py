@@ -9,27 +9,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 
+from crowdsafe.common.admin import ReadOnlyAdmin, ServiceErrorsAdmin, add_domain_error
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from risk import access
 from risk.models import AssessmentCampaign, Hazard, RiskAssessment, RiskBand, SubjectRiskLevel
 from risk.scoring import Band
 from risk.services import bands_update, check_bands
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Browse and search; changes are made in the app, through the services."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class RiskBandForm(forms.ModelForm):
@@ -49,7 +36,7 @@ class RiskBandForm(forms.ModelForm):
         try:
             check_bands(bands)
         except DomainError as exc:
-            raise forms.ValidationError(str(exc.message)) from exc
+            add_domain_error(self, exc)
         return cleaned
 
 
@@ -73,7 +60,7 @@ class BandsFormSet(forms.BaseModelFormSet):
 
 
 @admin.register(RiskBand)
-class RiskBandAdmin(admin.ModelAdmin):
+class RiskBandAdmin(ServiceErrorsAdmin):
     """The four bands of the risk matrix, seeded by migration; an administrator moves their boundaries on the list
     page, all four at once (a change that leaves a score without a level, or two levels on one score, is
     refused)."""
@@ -112,10 +99,7 @@ class RiskBandAdmin(admin.ModelAdmin):
             bands[obj.level] = (obj.min_score, obj.max_score)
         elif getattr(request, "_risk_bands_saved", False):
             return  # the list page's other rows: all four were saved with the first
-        try:
-            bands_update(bands=bands, actor=request.user)
-        except DomainError as exc:
-            raise PermissionDenied(str(exc.message)) from exc
+        bands_update(bands=bands, actor=request.user)
         request._risk_bands_saved = True
 
 

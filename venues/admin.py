@@ -9,10 +9,9 @@ here it is read-only, for looking things up.
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from crowdsafe.errors import DomainError
+from crowdsafe.common.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceErrorsAdmin
 from venues import services
 from venues.models import (
     CapacitySetting,
@@ -26,31 +25,6 @@ from venues.models import (
     VenueUserObjectPermission,
     Zone,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Browse and search; changes are made in the app, through the services."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ZoneInline(ReadOnlyInline):
@@ -169,7 +143,7 @@ class VenueUserObjectPermissionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CapacitySetting)
-class CapacitySettingAdmin(admin.ModelAdmin):
+class CapacitySettingAdmin(ServiceErrorsAdmin):
     """One row per zone kind, seeded by migration; the city's administrators change the figures."""
 
     list_display = ["zone_kind", "space_per_person_m2", "flow_rate_level", "flow_rate_stairs", "egress_minutes"]
@@ -187,9 +161,6 @@ class CapacitySettingAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         data = {field: form.cleaned_data[field] for field in form.changed_data if field in form.cleaned_data}
-        try:
-            services.capacity_setting_update(setting=obj, actor=request.user, data=data)
-        except DomainError as exc:
-            raise PermissionDenied(str(exc.message)) from exc
+        services.capacity_setting_update(setting=obj, actor=request.user, data=data)
         if set(data) - {"source"}:
             messages.info(request, _("Every venue's computed capacity is being recalculated with the new settings."))

@@ -12,6 +12,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.accounts.models import User
+from crowdsafe.common.admin import ServiceErrorsAdmin
 from crowdsafe.org.admin import MembershipInline, administered_paths, save_membership_formset, users_in_territory
 from crowdsafe.org.models import Membership
 
@@ -19,7 +20,7 @@ SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions", "last_log
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ServiceErrorsAdmin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("full_name", "phone", "email", "first_name", "last_name")}),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.audit import verbs
 from crowdsafe.audit.models import ActionLog
+from crowdsafe.common.admin import ReadOnlyAdmin
 
 
 class VerbListFilter(admin.SimpleListFilter):
@@ -26,7 +27,7 @@ class VerbListFilter(admin.SimpleListFilter):
 
 
 @admin.register(ActionLog)
-class ActionLogAdmin(admin.ModelAdmin):
+class ActionLogAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "actor_label",
@@ -55,17 +56,7 @@ class ActionLogAdmin(admin.ModelAdmin):
         "reason",
         "data",
     )
-    readonly_fields = fields
 
     @admin.display(description=_("action"), ordering="verb")
     def verb_label(self, obj: ActionLog) -> str:
         return verbs.label(obj.verb)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

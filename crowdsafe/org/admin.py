@@ -20,13 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common.admin import ServiceErrorsAdmin, add_domain_error
 from crowdsafe.errors import DomainError
 from crowdsafe.org import services
 from crowdsafe.org.access import NOTHING, get_scope, path_q
@@ -51,7 +51,7 @@ def check_with_service(form: forms.Form, call: Callable[[], object]) -> bool:
     except _DryRunRollback:
         return True
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        add_domain_error(form, exc)
         return False
 
 
@@ -153,8 +153,10 @@ class TerritoryAccessMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ServiceAdmin(TerritoryAccessMixin, admin.ModelAdmin):
-    """A model admin whose add and change forms are checked by services and saved through them."""
+class ServiceAdmin(TerritoryAccessMixin, ServiceErrorsAdmin):
+    """A model admin whose add and change forms are checked by services and saved through them. The form has
+    asked the service already; a refusal that arose in between (another admin added the same code a moment
+    earlier) is shown on the form by ``ServiceErrorsAdmin``."""
 
     add_form: type[ServiceForm]
     change_form: type[forms.ModelForm] | None = None
@@ -163,15 +165,6 @@ class ServiceAdmin(TerritoryAccessMixin, admin.ModelAdmin):
         base = self.add_form if obj is None else (self.change_form or self.form)
         kwargs["form"] = type(base.__name__, (base,), {"actor": request.user})
         return super().get_form(request, obj, change=change, **kwargs)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # The form has asked the service already; this catches only a refusal that arose in between (another
-        # admin added the same code a moment earlier). The admin's transaction has rolled back by now.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as exc:
-            self.message_user(request, str(exc.message), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 class TerritoryListFilter(admin.SimpleListFilter):
@@ -344,9 +337,12 @@ class DepartmentAdmin(ServiceAdmin):
         adopt(obj, saved)
 
     def _set_active(self, request, queryset, active: bool) -> None:
-        for department in queryset:
-            services.department_set_active(department=department, active=active, actor=request.user)
-        self.message_user(request, _("%(count)d departments updated.") % {"count": len(queryset)}, messages.SUCCESS)
+        self.for_each(
+            request,
+            queryset,
+            lambda department: services.department_set_active(department=department, active=active, actor=request.user),
+            done=_("%(count)d departments updated."),
+        )
 
     @admin.action(description=_("Activate selected departments"), permissions=["change"])
     def activate(self, request, queryset):

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common.admin import ServiceErrorsAdmin
 from crowdsafe.org.access import get_scope
 from crowdsafe.workdays import services
 from crowdsafe.workdays.choices import ExceptionKind
@@ -69,7 +70,7 @@ class CalendarAccessMixin:
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(CalendarAccessMixin, admin.ModelAdmin):
+class CalendarYearAdmin(CalendarAccessMixin, ServiceErrorsAdmin):
     list_display = ["year", "source", "notice", "holiday_count", "adjusted_count", "updated_at"]
     list_filter = ["source"]
     search_fields = ["year", "notice"]
@@ -118,7 +119,7 @@ class CalendarYearAdmin(CalendarAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(CalendarAccessMixin, admin.ModelAdmin):
+class CalendarDayAdmin(CalendarAccessMixin, ServiceErrorsAdmin):
     list_display = ["date", "weekday", "kind", "name", "source", "updated_at"]
     list_filter = [YearListFilter, "kind", "source"]
     search_fields = ["name"]

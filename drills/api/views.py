@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
@@ -42,12 +43,6 @@ from drills.compliance import drill_compliance, territory_for
 from drills.filters import AfterActionItemFilterSet, DrillFilterSet, EmergencyPlanFilterSet
 from drills.models import AfterActionItem, Drill, EmergencyPlan, PlanVersion
 from drills.services.plans import PLAN_FIELDS
-
-
-def _valid(serializer_class, data, **kwargs):
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _plan(user, pk) -> EmergencyPlan:
@@ -83,7 +78,7 @@ class PlanListApi(generics.ListAPIView):
 
     @extend_schema(request=EmergencyPlanInputSerializer, responses={201: EmergencyPlanDetailOutputSerializer})
     def post(self, request, *args, **kwargs):
-        data = dict(_valid(EmergencyPlanInputSerializer, request.data))
+        data = dict(validated(EmergencyPlanInputSerializer, request.data))
         owner = data.pop("owner")
         scope = {"venue": None, "application": None, "territory": None}
         if data.get("venue"):
@@ -135,7 +130,7 @@ class PlanDetailApi(APIView):
     @extend_schema(request=EmergencyPlanUpdateInputSerializer, responses=EmergencyPlanDetailOutputSerializer)
     def patch(self, request, pk: int, **kwargs):
         plan = selectors.plan_get(user=request.user, pk=pk)
-        data = dict(_valid(EmergencyPlanUpdateInputSerializer, request.data, partial=True))
+        data = dict(validated(EmergencyPlanUpdateInputSerializer, request.data, partial=True))
         measures = data.pop("measures", None)
         contacts = data.pop("contacts", None)
         services.plan_update(
@@ -148,48 +143,62 @@ class PlanDetailApi(APIView):
         return Response(EmergencyPlanDetailOutputSerializer(_plan(request.user, pk)).data)
 
 
-class PlanVersionApi(APIView):
+class PlanActionApi(ActionApi):
+    """An action on a plan the caller may see."""
+
+    def find(self, request, pk: int, **kwargs) -> EmergencyPlan:
+        return selectors.plan_get(user=request.user, pk=pk)
+
+
+class PlanVersionApi(PlanActionApi):
     """Upload a new version of the plan's document (multipart)."""
 
     parser_classes = [MultiPartParser, FormParser]
+    input_serializer = PlanVersionInputSerializer
+    input_schema = {"multipart/form-data": PlanVersionInputSerializer}
+    output_serializer = PlanVersionOutputSerializer
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(
-        request={"multipart/form-data": PlanVersionInputSerializer}, responses={201: PlanVersionOutputSerializer}
-    )
-    def post(self, request, pk: int, **kwargs):
-        plan = selectors.plan_get(user=request.user, pk=pk)
-        data = _valid(PlanVersionInputSerializer, request.data)
-        version = services.plan_version_add(
+    def perform(self, request, plan: EmergencyPlan, data: dict) -> PlanVersion:
+        return services.plan_version_add(
             plan=plan, actor=request.user, file=data["file"], summary_of_changes=data["summary_of_changes"]
         )
-        return Response(PlanVersionOutputSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
-def _record(request, *, plan=None, drill=None):
-    data = dict(_valid(DrillRecordInputSerializer, request.data))
-    items = [
-        services.ItemSpec(
-            description=item["description"],
-            owner=item["owner"],
-            due_date=item["due_date"],
-            requires_plan_revision=item["requires_plan_revision"],
+class DrillRecording:
+    """Record a drill as held, from a ``DrillRecordInputSerializer`` body: of a plan (a drill held without being
+    planned) or of a planned drill. Mixed into the two action endpoints."""
+
+    input_serializer = DrillRecordInputSerializer
+    output_serializer = DrillDetailOutputSerializer
+    success_status = status.HTTP_201_CREATED
+
+    def record(self, request, data: dict, *, plan=None, drill=None) -> Drill:
+        data = dict(data)
+        items = [
+            services.ItemSpec(
+                description=item["description"],
+                owner=item["owner"],
+                due_date=item["due_date"],
+                requires_plan_revision=item["requires_plan_revision"],
+            )
+            for item in data.pop("items", [])
+        ]
+        departments = _parties(Department, data.pop("departments", None))
+        units = _parties(Organisation, data.pop("units", None))
+        return services.drill_record(
+            actor=request.user, plan=plan, drill=drill, items=items, departments=departments, units=units, **data
         )
-        for item in data.pop("items", [])
-    ]
-    departments = _parties(Department, data.pop("departments", None))
-    units = _parties(Organisation, data.pop("units", None))
-    recorded = services.drill_record(
-        actor=request.user, plan=plan, drill=drill, items=items, departments=departments, units=units, **data
-    )
-    return Response(DrillDetailOutputSerializer(_drill(request.user, recorded.pk)).data, status=status.HTTP_201_CREATED)
+
+    def output(self, request, obj, recorded: Drill) -> Drill:
+        return _drill(request.user, recorded.pk)
 
 
-class PlanRecordApi(APIView):
+class PlanRecordApi(DrillRecording, PlanActionApi):
     """Record a drill of the plan that was held without being planned."""
 
-    @extend_schema(request=DrillRecordInputSerializer, responses={201: DrillDetailOutputSerializer})
-    def post(self, request, pk: int, **kwargs):
-        return _record(request, plan=selectors.plan_get(user=request.user, pk=pk))
+    def perform(self, request, plan: EmergencyPlan, data: dict) -> Drill:
+        return self.record(request, data, plan=plan)
 
 
 class DrillListApi(generics.ListAPIView):
@@ -206,7 +215,7 @@ class DrillListApi(generics.ListAPIView):
 
     @extend_schema(request=DrillScheduleInputSerializer, responses={201: DrillDetailOutputSerializer})
     def post(self, request, *args, **kwargs):
-        data = dict(_valid(DrillScheduleInputSerializer, request.data))
+        data = dict(validated(DrillScheduleInputSerializer, request.data))
         plan = selectors.plan_get(user=request.user, pk=data.pop("plan"))
         data["departments"] = _parties(Department, data["departments"])
         data["units"] = _parties(Organisation, data["units"])
@@ -224,41 +233,48 @@ class DrillDetailApi(APIView):
         return Response(DrillDetailOutputSerializer(_drill(request.user, pk)).data)
 
 
-class DrillRecordApi(APIView):
+class DrillActionApi(ActionApi):
+    """An action on a drill the caller may see; by default it answers with the drill's detail."""
+
+    output_serializer = DrillDetailOutputSerializer
+
+    def find(self, request, pk: int, **kwargs) -> Drill:
+        return selectors.drill_get(user=request.user, pk=pk)
+
+    def output(self, request, drill: Drill, result) -> Drill:
+        return _drill(request.user, drill.pk)
+
+
+class DrillRecordApi(DrillRecording, DrillActionApi):
     """Record a planned drill as held (settles the drill-due duties; each item becomes a task)."""
 
     parser_classes = [JSONParser]
 
-    @extend_schema(request=DrillRecordInputSerializer, responses={201: DrillDetailOutputSerializer})
-    def post(self, request, pk: int, **kwargs):
-        return _record(request, drill=selectors.drill_get(user=request.user, pk=pk))
+    def perform(self, request, drill: Drill, data: dict) -> Drill:
+        return self.record(request, data, drill=drill)
 
 
-class DrillCancelApi(APIView):
-    @extend_schema(request=DrillCancelInputSerializer, responses=DrillDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        drill = selectors.drill_get(user=request.user, pk=pk)
-        services.drill_cancel(
-            drill=drill, actor=request.user, reason=_valid(DrillCancelInputSerializer, request.data)["reason"]
-        )
-        return Response(DrillDetailOutputSerializer(_drill(request.user, pk)).data)
+class DrillCancelApi(DrillActionApi):
+    """Cancel a planned drill, with the reason."""
+
+    input_serializer = DrillCancelInputSerializer
+
+    def perform(self, request, drill: Drill, data: dict):
+        return services.drill_cancel(drill=drill, actor=request.user, reason=data["reason"])
 
 
-class DrillPhotosApi(APIView):
+class DrillPhotosApi(DrillActionApi):
     """Add photos to a drill (multipart, field ``photos``, several)."""
 
     parser_classes = [MultiPartParser, FormParser]
+    input_schema = {"multipart/form-data": DrillPhotosInputSerializer}  # the files are checked by the service
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(
-        request={"multipart/form-data": DrillPhotosInputSerializer}, responses={201: DrillDetailOutputSerializer}
-    )
-    def post(self, request, pk: int, **kwargs):
-        drill = selectors.drill_get(user=request.user, pk=pk)
+    def perform(self, request, drill: Drill, data: dict):
         photos = request.FILES.getlist("photos")
         if not photos:
             raise DomainError(_("Choose at least one photo."), field="photos")
-        services.drill_photos_add(drill=drill, actor=request.user, photos=photos)
-        return Response(DrillDetailOutputSerializer(_drill(request.user, pk)).data, status=status.HTTP_201_CREATED)
+        return services.drill_photos_add(drill=drill, actor=request.user, photos=photos)
 
 
 class ItemListApi(generics.ListAPIView):
@@ -274,22 +290,25 @@ class ItemListApi(generics.ListAPIView):
         return selectors.item_list(user=self.request.user, filters=self.request.query_params)
 
 
-class ItemCloseApi(APIView):
+class ItemCloseApi(ActionApi):
     """Close an item; one requiring a revision of the plan needs a newer plan version (``version``) or the
     revised plan uploaded here (``file``)."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    input_serializer = AfterActionItemCloseInputSerializer
+    output_serializer = AfterActionItemOutputSerializer
 
-    @extend_schema(request=AfterActionItemCloseInputSerializer, responses=AfterActionItemOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
+    def find(self, request, pk: int, **kwargs) -> AfterActionItem:
         item = selectors.item_get(user=request.user, pk=pk)
         if not can_close_item(get_scope(request.user), item):
             raise PermissionDenied
-        data = _valid(AfterActionItemCloseInputSerializer, request.data)
+        return item
+
+    def perform(self, request, item: AfterActionItem, data: dict) -> AfterActionItem:
         version = None
         if data.get("version"):
             version = get_object_or_404(PlanVersion, plan_id=item.plan_id, number=data["version"])
-        closed = services.item_close(
+        return services.item_close(
             item=item,
             actor=request.user,
             note=data["note"],
@@ -297,7 +316,9 @@ class ItemCloseApi(APIView):
             file=data.get("file"),
             summary_of_changes=data.get("summary_of_changes", ""),
         )
-        return Response(AfterActionItemOutputSerializer(selectors.item_get(user=request.user, pk=closed.pk)).data)
+
+    def output(self, request, item: AfterActionItem, closed: AfterActionItem) -> AfterActionItem:
+        return selectors.item_get(user=request.user, pk=closed.pk)
 
 
 class ComplianceApi(APIView):

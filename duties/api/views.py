@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.org.access import get_scoped_or_404
 from duties import selectors, services
 from duties.api.serializers import (
@@ -31,12 +32,6 @@ from duties.models import Task, TaskReassignment
 ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
 
-def _validated(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class RuleListApi(generics.ListAPIView):
     """The responsibility rules (city-wide policy, read-only here; the administrator edits them in the admin)."""
 
@@ -47,7 +42,7 @@ class RuleListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        filters = _validated(RuleFilterSerializer, self.request.query_params)
+        filters = validated(RuleFilterSerializer, self.request.query_params)
         return selectors.rule_list(
             user=self.request.user, active_only=filters["active"], subject_type=filters.get("subject_type", "")
         )
@@ -74,7 +69,7 @@ class TaskListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        filters = _validated(TaskFilterSerializer, self.request.query_params)
+        filters = validated(TaskFilterSerializer, self.request.query_params)
         return selectors.task_queue(user=self.request.user, filters=filters, today=self._today)
 
     def get_serializer_context(self):
@@ -99,25 +94,6 @@ def _task(request, pk: int):
     )
 
 
-def _detail_response(request, task, status: int = 200) -> Response:
-    # Re-read with its joins. Not through the scope: the caller has just acted on the task, and after a
-    # reassignment away from their department they may no longer see it, yet they are owed the result.
-    task = (
-        Task.objects.select_related(
-            "rule",
-            "jurisdiction",
-            "responsible_department",
-            "responsible_organisation",
-            "responsible_jurisdiction",
-            "responsible_person",
-        )
-        .prefetch_related(*DETAIL_PREFETCH)
-        .get(pk=task.pk)
-    )
-    serializer = TaskDetailOutputSerializer(task, context={"request": request, "today": timezone.localdate()})
-    return Response(serializer.data, status=status)
-
-
 class TaskDetailApi(APIView):
     @extend_schema(parameters=[ID_PARAMETER], responses=TaskDetailOutputSerializer)
     def get(self, request, pk: int, **kwargs):
@@ -126,57 +102,77 @@ class TaskDetailApi(APIView):
         return Response(serializer.data)
 
 
-class TaskStartApi(APIView):
+class TaskActionApi(ActionApi):
+    """An action on a task the caller may see, answered with the task's detail."""
+
+    output_serializer = TaskDetailOutputSerializer
+    parameters = (ID_PARAMETER,)
+
+    def find(self, request, pk: int, **kwargs) -> Task:
+        return _task(request, pk)
+
+    def output(self, request, task: Task, result: Task) -> Task:
+        # Re-read with its joins. Not through the scope: the caller has just acted on the task, and after a
+        # reassignment away from their department they may no longer see it, yet they are owed the result.
+        return (
+            Task.objects.select_related(
+                "rule",
+                "jurisdiction",
+                "responsible_department",
+                "responsible_organisation",
+                "responsible_jurisdiction",
+                "responsible_person",
+            )
+            .prefetch_related(*DETAIL_PREFETCH)
+            .get(pk=result.pk)
+        )
+
+    def output_context(self, request) -> dict:
+        return {"request": request, "today": timezone.localdate()}
+
+
+class TaskStartApi(TaskActionApi):
     """Start work on an open task (the caller becomes its responsible person if none is named)."""
 
-    @extend_schema(parameters=[ID_PARAMETER], request=None, responses=TaskDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        task = services.task_start(task=_task(request, pk), actor=request.user)
-        return _detail_response(request, task)
+    def perform(self, request, task: Task, data: dict) -> Task:
+        return services.task_start(task=task, actor=request.user)
 
 
-class TaskCompleteApi(APIView):
+class TaskCompleteApi(TaskActionApi):
     """Complete an outstanding task with evidence: a note, and files as multipart ``files`` parts."""
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    input_serializer = TaskCompleteInputSerializer
 
-    @extend_schema(parameters=[ID_PARAMETER], request=TaskCompleteInputSerializer, responses=TaskDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        task = _task(request, pk)
-        attrs = _validated(TaskCompleteInputSerializer, request.data)
-        task = services.task_complete(task=task, actor=request.user, note=attrs["note"], files=attrs["files"])
-        return _detail_response(request, task)
+    def perform(self, request, task: Task, data: dict) -> Task:
+        return services.task_complete(task=task, actor=request.user, note=data["note"], files=data["files"])
 
 
-class TaskReassignApi(APIView):
+class TaskReassignApi(TaskActionApi):
     """Give the task to another department and/or person; the reason is required."""
 
-    @extend_schema(parameters=[ID_PARAMETER], request=TaskReassignInputSerializer, responses=TaskDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        task = _task(request, pk)
-        attrs = _validated(TaskReassignInputSerializer, request.data)
+    input_serializer = TaskReassignInputSerializer
+
+    def perform(self, request, task: Task, data: dict) -> Task:
         department = None
-        if attrs.get("department"):
-            department = selectors.reassign_targets(user=request.user).filter(pk=attrs["department"]).first()
+        if data.get("department"):
+            department = selectors.reassign_targets(user=request.user).filter(pk=data["department"]).first()
             if department is None:
                 raise serializers.ValidationError({"department": [_("Unknown department.")]})
         person = None
-        if attrs.get("person"):
-            person = get_user_model().objects.filter(pk=attrs["person"], is_active=True).first()
+        if data.get("person"):
+            person = get_user_model().objects.filter(pk=data["person"], is_active=True).first()
             if person is None:
                 raise serializers.ValidationError({"person": [_("Unknown person.")]})
-        task = services.task_reassign(
-            task=task, actor=request.user, reason=attrs["reason"], department=department, person=person
+        return services.task_reassign(
+            task=task, actor=request.user, reason=data["reason"], department=department, person=person
         )
-        return _detail_response(request, task)
 
 
-class TaskCancelApi(APIView):
+class TaskCancelApi(TaskActionApi):
     """Withdraw an outstanding task; the reason is required."""
 
-    @extend_schema(parameters=[ID_PARAMETER], request=TaskCancelInputSerializer, responses=TaskDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        task = _task(request, pk)
-        attrs = _validated(TaskCancelInputSerializer, request.data)
-        task = services.task_cancel(task=task, actor=request.user, reason=attrs["reason"])
-        return _detail_response(request, task)
+    input_serializer = TaskCancelInputSerializer
+
+    def perform(self, request, task: Task, data: dict) -> Task:
+        return services.task_cancel(task=task, actor=request.user, reason=data["reason"])

@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.errors import DomainError
 from crowdsafe.org.models import Jurisdiction
@@ -40,12 +41,6 @@ from events.filters import GatheringFilterSet
 from events.models import Gathering, Measure
 from events.occasions import next_occurrence
 from venues.selectors import venue_visible
-
-
-def _validated(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _detail(user, pk) -> Gathering:
@@ -98,10 +93,10 @@ class GatheringListApi(generics.ListAPIView):
         responses={201: GatheringDetailOutputSerializer, 200: GatheringDetailOutputSerializer},
     )
     def post(self, request, *args, **kwargs):
-        validated = _validated(GatheringInputSerializer, request.data)
-        key = validated.get("idempotency_key")
+        data = validated(GatheringInputSerializer, request.data)
+        key = data.get("idempotency_key")
         gathering, created = services.gathering_report(
-            actor=request.user, idempotency_key=key, **_service_fields(request.user, validated, partial=False)
+            actor=request.user, idempotency_key=key, **_service_fields(request.user, data, partial=False)
         )
         return _detail_response(request, gathering.pk, code=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -127,92 +122,110 @@ class GatheringDetailApi(APIView):
     @extend_schema(request=GatheringUpdateSerializer, responses=GatheringDetailOutputSerializer)
     def patch(self, request, pk: int, **kwargs):
         gathering = selectors.get_gathering_for(user=request.user, pk=pk)
-        data = _validated(GatheringUpdateSerializer, request.data, partial=True)
+        data = validated(GatheringUpdateSerializer, request.data, partial=True)
         services.gathering_update(
             gathering=gathering, actor=request.user, data=_service_fields(request.user, data, partial=True)
         )
         return _detail_response(request, pk)
 
 
-def _action(name: str, input_serializer, call, doc: str):
-    @extend_schema(request=input_serializer, responses=GatheringDetailOutputSerializer, description=doc)
-    def post(self, request, pk: int, **kwargs):
-        gathering = selectors.get_gathering_for(user=request.user, pk=pk)
-        data = _validated(input_serializer, request.data)
-        call(gathering=gathering, actor=request.user, data=data)
-        return _detail_response(request, pk)
+class GatheringActionApi(ActionApi):
+    """An action on a gathering the caller may see; by default it answers with the gathering's detail."""
 
-    return type(name, (APIView,), {"post": post, "__doc__": doc})
+    output_serializer = GatheringDetailOutputSerializer
 
+    def find(self, request, pk: int, **kwargs) -> Gathering:
+        return selectors.get_gathering_for(user=request.user, pk=pk)
 
-GatheringVerifyApi = _action(
-    "GatheringVerifyApi",
-    NoteInputSerializer,
-    lambda gathering, actor, data: services.gathering_verify(gathering=gathering, actor=actor, note=data["note"]),
-    "The township or public security verified the reported gathering on site.",
-)
-GatheringConfirmApi = _action(
-    "GatheringConfirmApi",
-    NoteInputSerializer,
-    lambda gathering, actor, data: services.gathering_confirm(gathering=gathering, actor=actor, note=data["note"]),
-    "The township confirms that an expected gathering will take place.",
-)
-GatheringDismissApi = _action(
-    "GatheringDismissApi",
-    ReasonInputSerializer,
-    lambda gathering, actor, data: services.gathering_dismiss(gathering=gathering, actor=actor, reason=data["reason"]),
-    "An expected gathering that will not take place, or a false report, with the reason.",
-)
-GatheringEndApi = _action(
-    "GatheringEndApi",
-    NoteInputSerializer,
-    lambda gathering, actor, data: services.gathering_end(gathering=gathering, actor=actor, note=data["note"]),
-    "The crowd has dispersed: the gathering ends, its measures are lifted and its duties closed.",
-)
-GatheringRiskLevelApi = _action(
-    "GatheringRiskLevelApi",
-    RiskLevelInputSerializer,
-    lambda gathering, actor, data: services.gathering_set_risk_level(
-        gathering=gathering, level=data["level"], reasons=[data["reason"]], source="override", actor=actor
-    ),
-    "Township or public-security staff override the risk level, with the reason.",
-)
-GatheringDecisionApi = _action(
-    "GatheringDecisionApi",
-    DecisionInputSerializer,
-    lambda gathering, actor, data: services.gathering_decide(gathering=gathering, actor=actor, **data),
-    "Record a decision: suspend, cancel, postpone, lift a suspension or reschedule.",
-)
+    def output(self, request, gathering: Gathering, result):
+        return _detail(request.user, gathering.pk)
 
 
-class GatheringMergeApi(APIView):
+class GatheringVerifyApi(GatheringActionApi):
+    """The township or public security verified the reported gathering on site."""
+
+    input_serializer = NoteInputSerializer
+
+    def perform(self, request, gathering: Gathering, data: dict):
+        return services.gathering_verify(gathering=gathering, actor=request.user, note=data["note"])
+
+
+class GatheringConfirmApi(GatheringActionApi):
+    """The township confirms that an expected gathering will take place."""
+
+    input_serializer = NoteInputSerializer
+
+    def perform(self, request, gathering: Gathering, data: dict):
+        return services.gathering_confirm(gathering=gathering, actor=request.user, note=data["note"])
+
+
+class GatheringDismissApi(GatheringActionApi):
+    """An expected gathering that will not take place, or a false report, with the reason."""
+
+    input_serializer = ReasonInputSerializer
+
+    def perform(self, request, gathering: Gathering, data: dict):
+        return services.gathering_dismiss(gathering=gathering, actor=request.user, reason=data["reason"])
+
+
+class GatheringEndApi(GatheringActionApi):
+    """The crowd has dispersed: the gathering ends, its measures are lifted and its duties closed."""
+
+    input_serializer = NoteInputSerializer
+
+    def perform(self, request, gathering: Gathering, data: dict):
+        return services.gathering_end(gathering=gathering, actor=request.user, note=data["note"])
+
+
+class GatheringRiskLevelApi(GatheringActionApi):
+    """Township or public-security staff override the risk level, with the reason."""
+
+    input_serializer = RiskLevelInputSerializer
+
+    def perform(self, request, gathering: Gathering, data: dict):
+        return services.gathering_set_risk_level(
+            gathering=gathering, level=data["level"], reasons=[data["reason"]], source="override", actor=request.user
+        )
+
+
+class GatheringDecisionApi(GatheringActionApi):
+    """Record a decision: suspend, cancel, postpone, lift a suspension or reschedule."""
+
+    input_serializer = DecisionInputSerializer
+
+    def perform(self, request, gathering: Gathering, data: dict):
+        return services.gathering_decide(gathering=gathering, actor=request.user, **data)
+
+
+class GatheringMergeApi(GatheringActionApi):
     """Merge this gathering into the one it duplicates."""
 
-    @extend_schema(request=MergeInputSerializer, responses=GatheringDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        gathering = selectors.get_gathering_for(user=request.user, pk=pk)
-        data = _validated(MergeInputSerializer, request.data)
+    input_serializer = MergeInputSerializer
+
+    def perform(self, request, gathering: Gathering, data: dict):
         try:
             into = selectors.get_gathering_for(user=request.user, pk=data["into"])
         except Http404 as exc:
             raise DomainError(_("No gathering you may see has this id."), field="into") from exc
-        services.gathering_merge(gathering=gathering, into=into, actor=request.user, reason=data["reason"])
-        return _detail_response(request, pk)
+        return services.gathering_merge(gathering=gathering, into=into, actor=request.user, reason=data["reason"])
 
 
-class MeasureListApi(APIView):
+class MeasureListApi(GatheringActionApi):
     """The measures applied to a gathering; POST records one."""
+
+    input_serializer = MeasureInputSerializer
+    output_serializer = MeasureOutputSerializer
+    success_status = status.HTTP_201_CREATED
 
     @extend_schema(responses=MeasureOutputSerializer(many=True))
     def get(self, request, pk: int, **kwargs):
         return Response(MeasureOutputSerializer(_detail(request.user, pk).measures.all(), many=True).data)
 
-    @extend_schema(request=MeasureInputSerializer, responses={201: MeasureOutputSerializer})
-    def post(self, request, pk: int, **kwargs):
-        gathering = selectors.get_gathering_for(user=request.user, pk=pk)
-        data = _validated(MeasureInputSerializer, request.data)
-        measure = services.measure_record(gathering=gathering, actor=request.user, **data)
-        return Response(MeasureOutputSerializer(measure).data, status=status.HTTP_201_CREATED)
+    def perform(self, request, gathering: Gathering, data: dict) -> Measure:
+        return services.measure_record(gathering=gathering, actor=request.user, **data)
+
+    def output(self, request, gathering: Gathering, measure: Measure) -> Measure:
+        return measure
 
 
 class MeasureDetailApi(APIView):
@@ -222,43 +235,48 @@ class MeasureDetailApi(APIView):
     def patch(self, request, pk: int, measure_pk: int, **kwargs):
         gathering = selectors.get_gathering_for(user=request.user, pk=pk)
         measure = get_object_or_404(Measure.objects.select_related("gathering"), pk=measure_pk, gathering=gathering)
-        data = _validated(MeasureUpdateInputSerializer, request.data)
+        data = validated(MeasureUpdateInputSerializer, request.data)
         measure = services.measure_update(
             measure=measure, actor=request.user, effect=data.get("effect"), ended_at=data.get("ended_at")
         )
         return Response(MeasureOutputSerializer(measure).data)
 
 
-class HeadcountListApi(APIView):
+class HeadcountListApi(GatheringActionApi):
     """Headcounts from the field, oldest first; POST records one."""
+
+    input_serializer = HeadcountInputSerializer
+    output_serializer = HeadcountOutputSerializer
+    success_status = status.HTTP_201_CREATED
 
     @extend_schema(responses=HeadcountOutputSerializer(many=True))
     def get(self, request, pk: int, **kwargs):
         return Response(HeadcountOutputSerializer(_detail(request.user, pk).headcounts.all(), many=True).data)
 
-    @extend_schema(request=HeadcountInputSerializer, responses={201: HeadcountOutputSerializer})
-    def post(self, request, pk: int, **kwargs):
-        gathering = selectors.get_gathering_for(user=request.user, pk=pk)
-        data = _validated(HeadcountInputSerializer, request.data)
-        update = services.headcount_record(gathering=gathering, actor=request.user, **data)
-        return Response(HeadcountOutputSerializer(update).data, status=status.HTTP_201_CREATED)
+    def perform(self, request, gathering: Gathering, data: dict):
+        return services.headcount_record(gathering=gathering, actor=request.user, **data)
+
+    def output(self, request, gathering: Gathering, update):
+        return update
 
 
-class PhotoListApi(APIView):
+class PhotoListApi(GatheringActionApi):
     """Add photos (multipart, field ``photos``; JPEG, PNG or WebP of at most 5 MB each, at most 6 in all)."""
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    input_schema = {"multipart/form-data": PhotoInputSerializer}  # the files are checked by the service
+    output_serializer = PhotoOutputSerializer
+    output_many = True
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(
-        request={"multipart/form-data": PhotoInputSerializer}, responses={201: PhotoOutputSerializer(many=True)}
-    )
-    def post(self, request, pk: int, **kwargs):
-        gathering = selectors.get_gathering_for(user=request.user, pk=pk)
+    def perform(self, request, gathering: Gathering, data: dict):
         files = request.FILES.getlist("photos")
         if not files:
             raise DomainError(_("Choose a photo."), field="photos")
-        photos = services.photo_add(gathering=gathering, actor=request.user, files=files)
-        return Response(PhotoOutputSerializer(photos, many=True).data, status=status.HTTP_201_CREATED)
+        return services.photo_add(gathering=gathering, actor=request.user, files=files)
+
+    def output(self, request, gathering: Gathering, photos):
+        return photos
 
 
 class KeyDateListApi(APIView):

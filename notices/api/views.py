@@ -11,6 +11,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.api import ActionApi, validated
 from notices import selectors, services
 from notices.api.serializers import (
     NoticeDetailOutputSerializer,
@@ -33,9 +34,8 @@ class NoticeListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notice.objects.none()
-        filters = NoticeFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return selectors.notice_list(user=self.request.user, filters=filters.validated_data)
+        filters = validated(NoticeFilterSerializer, self.request.query_params)
+        return selectors.notice_list(user=self.request.user, filters=filters)
 
 
 class NoticeDetailApi(APIView):
@@ -47,17 +47,20 @@ class NoticeDetailApi(APIView):
         return Response(NoticeDetailOutputSerializer(notice, context={"request": request}).data)
 
 
-class NoticeRevokeApi(APIView):
+class NoticeRevokeApi(ActionApi):
     """Revoke the document, with the reason (heads of the issuing department only)."""
 
-    @extend_schema(request=NoticeRevokeInputSerializer, responses=NoticeDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        notice = selectors.notice_get(user=request.user, pk=pk)
-        data = NoticeRevokeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        notice = services.notice_revoke(notice=notice, actor=request.user, reason=data.validated_data["reason"])
-        notice = selectors.notice_get(user=request.user, pk=notice.pk)
-        return Response(NoticeDetailOutputSerializer(notice, context={"request": request}).data)
+    input_serializer = NoticeRevokeInputSerializer
+    output_serializer = NoticeDetailOutputSerializer
+
+    def find(self, request, pk: int, **kwargs) -> Notice:
+        return selectors.notice_get(user=request.user, pk=pk)
+
+    def perform(self, request, notice: Notice, data: dict) -> Notice:
+        return services.notice_revoke(notice=notice, actor=request.user, reason=data["reason"])
+
+    def output(self, request, notice: Notice, revoked: Notice) -> Notice:
+        return selectors.notice_get(user=request.user, pk=revoked.pk)
 
 
 class PdfRenderer(BaseRenderer):

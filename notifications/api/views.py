@@ -9,6 +9,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.api import ActionApi, validated
 from notifications import selectors, services
 from notifications.api.serializers import (
     DeliveryDetailOutputSerializer,
@@ -24,12 +25,6 @@ from notifications.api.serializers import (
 ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
 
-def _validated(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class NotificationListApi(generics.ListAPIView):
     """The caller's notifications, newest first."""
 
@@ -41,7 +36,7 @@ class NotificationListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.inbox(
-            user=self.request.user, filters=_validated(NotificationFilterSerializer, self.request.query_params)
+            user=self.request.user, filters=validated(NotificationFilterSerializer, self.request.query_params)
         )
 
 
@@ -51,14 +46,17 @@ class UnreadCountApi(APIView):
         return Response({"unread": selectors.unread_count(user=request.user)})
 
 
-class NotificationReadApi(APIView):
+class NotificationReadApi(ActionApi):
     """Mark one of the caller's notifications read."""
 
-    @extend_schema(parameters=[ID_PARAMETER], request=None, responses=NotificationOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        notification = selectors.notification_get(user=request.user, pk=pk)
-        notification = services.notification_mark_read(notification=notification, actor=request.user)
-        return Response(NotificationOutputSerializer(notification).data)
+    output_serializer = NotificationOutputSerializer
+    parameters = (ID_PARAMETER,)
+
+    def find(self, request, pk: int, **kwargs):
+        return selectors.notification_get(user=request.user, pk=pk)
+
+    def perform(self, request, notification, data: dict):
+        return services.notification_mark_read(notification=notification, actor=request.user)
 
 
 class MarkAllReadApi(APIView):
@@ -77,7 +75,7 @@ class PreferenceApi(APIView):
     @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
     def put(self, request, **kwargs):
         current = services.preference_for(request.user)
-        attrs = _validated(PreferenceSerializer, request.data)
+        attrs = validated(PreferenceSerializer, request.data)
         preference = services.preferences_update(
             user=request.user,
             actor=request.user,
@@ -102,7 +100,7 @@ class DeliveryListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.delivery_log(
-            user=self.request.user, filters=_validated(DeliveryFilterSerializer, self.request.query_params)
+            user=self.request.user, filters=validated(DeliveryFilterSerializer, self.request.query_params)
         )
 
 

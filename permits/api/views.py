@@ -14,6 +14,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
@@ -28,15 +29,10 @@ from permits.models import (
     EventSession,
     PermitApplication,
     PermitCondition,
+    SiteInspection,
     Undertaker,
 )
 from venues.models import Venue
-
-
-def _validated(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def attach_checks(applications, *, detail: bool = False) -> None:
@@ -50,10 +46,15 @@ def attach_checks(applications, *, detail: bool = False) -> None:
             application.checks = selectors.legal_checks(application)
 
 
-def detail_response(request, pk, *, code=status.HTTP_200_OK) -> Response:
-    application = selectors.application_detail(user=request.user, pk=pk)
+def application_detail(user, pk) -> PermitApplication:
+    """The application with everything its detail shows, its legal checks included."""
+    application = selectors.application_detail(user=user, pk=pk)
     attach_checks([application], detail=True)
-    return Response(s.PermitApplicationDetailOutputSerializer(application).data, status=code)
+    return application
+
+
+def detail_response(request, pk, *, code=status.HTTP_200_OK) -> Response:
+    return Response(s.PermitApplicationDetailOutputSerializer(application_detail(request.user, pk)).data, status=code)
 
 
 def _venue(value):
@@ -88,7 +89,7 @@ class ApplicationListApi(generics.ListAPIView):
         request=s.PermitApplicationInputSerializer, responses={201: s.PermitApplicationDetailOutputSerializer}
     )
     def post(self, request, *args, **kwargs):
-        data = dict(_validated(s.PermitApplicationInputSerializer, request.data))
+        data = dict(validated(s.PermitApplicationInputSerializer, request.data))
         scope = get_scope(request.user)
         own = sorted(scope.organisation_ids_for(Role.ORGANIZER))
         organisation_id = data.pop("organisation", None) or (own[0] if len(own) == 1 else None)
@@ -111,7 +112,7 @@ class ApplicationDetailApi(APIView):
     @extend_schema(request=s.PermitApplicationInputSerializer, responses=s.PermitApplicationDetailOutputSerializer)
     def patch(self, request, pk: int):
         application = selectors.application_get(user=request.user, pk=pk)
-        data = dict(_validated(s.PermitApplicationInputSerializer, request.data))
+        data = dict(validated(s.PermitApplicationInputSerializer, request.data))
         data.pop("organisation", None)
         if "venue" in data:
             data["venue"] = _venue(data["venue"])
@@ -119,136 +120,142 @@ class ApplicationDetailApi(APIView):
         return detail_response(request, pk)
 
 
-class _Action(APIView):
-    """POST to an application: validate the input, call one service, return the application."""
+class ApplicationActionApi(ActionApi):
+    """An action on an application the caller may see; by default it answers with the application's detail."""
 
-    input_serializer = None
+    output_serializer = s.PermitApplicationDetailOutputSerializer
 
-    def call(self, request, application, data):  # pragma: no cover - each subclass defines it
-        raise NotImplementedError
+    def find(self, request, pk: int, **kwargs) -> PermitApplication:
+        return selectors.application_get(user=request.user, pk=pk)
 
-    def post(self, request, pk: int):
-        application = selectors.application_get(user=request.user, pk=pk)
-        data = _validated(self.input_serializer, request.data) if self.input_serializer else {}
-        self.call(request, application, data)
-        return detail_response(request, pk)
+    def output(self, request, application: PermitApplication, result):
+        return application_detail(request.user, application.pk)
 
 
-def _action(name, input_serializer, call, doc):
-    """A subclass of ``_Action`` with its own ``post`` (a fresh function, so that each carries its own schema)."""
+class SessionAddApi(ApplicationActionApi):
+    """Add a session with its expected attendance."""
 
-    def post(self, request, pk: int):
-        return _Action.post(self, request, pk)
+    input_serializer = s.PermitSessionInputSerializer
 
-    post = extend_schema(request=input_serializer, responses=s.PermitApplicationDetailOutputSerializer, summary=doc)(
-        post
-    )
-    return type(
-        name,
-        (_Action,),
-        {
-            "input_serializer": input_serializer,
-            "call": lambda self, request, a, d: call(request, a, d),
-            "post": post,
-            "__doc__": doc,
-        },
-    )
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.session_add(application=application, actor=request.user, **data)
 
 
-SessionAddApi = _action(
-    "SessionAddApi",
-    s.PermitSessionInputSerializer,
-    lambda r, a, d: services.session_add(application=a, actor=r.user, **d),
-    "Add a session with its expected attendance.",
-)
-UndertakerAddApi = _action(
-    "UndertakerAddApi",
-    s.PermitUndertakerInputSerializer,
-    lambda r, a, d: services.undertaker_add(application=a, actor=r.user, **d),
-    "Add an undertaker.",
-)
-SubmitApi = _action(
-    "SubmitApi",
-    None,
-    lambda r, a, d: services.application_submit(application=a, actor=r.user),
-    "Submit (or resubmit after correction) a complete application.",
-)
-WithdrawApi = _action(
-    "WithdrawApi",
-    s.PermitReasonInputSerializer,
-    lambda r, a, d: services.application_withdraw(application=a, actor=r.user, reason=d["reason"]),
-    "Withdraw the application before the decision.",
-)
-CancelApi = _action(
-    "CancelApi",
-    s.PermitRequiredReasonInputSerializer,
-    lambda r, a, d: services.application_cancel(application=a, actor=r.user, reason=d["reason"]),
-    "Cancel an approved event before its original date (Order 505 Art. 15).",
-)
-HeldApi = _action(
-    "HeldApi",
-    None,
-    lambda r, a, d: services.application_mark_held(application=a, actor=r.user),
-    "Mark the event as held (its first session has started).",
-)
-CloseApi = _action(
-    "CloseApi",
-    s.PermitReasonInputSerializer,
-    lambda r, a, d: services.application_close(application=a, actor=r.user, note=d["reason"]),
-    "Close the file after the last session.",
-)
-AcceptApi = _action(
-    "AcceptApi",
-    None,
-    lambda r, a, d: services.application_accept(application=a, actor=r.user),
-    "Accept the application (受理): sets the statutory and the promised decision deadlines.",
-)
-ReturnApi = _action(
-    "ReturnApi",
-    s.PermitCorrectionInputSerializer,
-    lambda r, a, d: services.application_return_for_correction(
-        application=a, actor=r.user, items=d["items"], correction_due=d["correction_due"]
-    ),
-    "Return the application for correction (补正), listing every item.",
-)
-NotAcceptApi = _action(
-    "NotAcceptApi",
-    s.PermitReasonsInputSerializer,
-    lambda r, a, d: services.application_not_accept(application=a, actor=r.user, reasons=d["reasons"]),
-    "Do not accept the application (不予受理), with reasons.",
-)
-StartReviewApi = _action(
-    "StartReviewApi",
-    None,
-    lambda r, a, d: services.application_start_review(application=a, actor=r.user),
-    "Start the review of an accepted application.",
-)
-StartInspectionApi = _action(
-    "StartInspectionApi",
-    None,
-    lambda r, a, d: services.application_start_inspection(application=a, actor=r.user),
-    "Start the joint site inspection: the responsibility rules pick the departments.",
-)
-DecideApi = _action(
-    "DecideApi",
-    s.PermitDecisionInputSerializer,
-    lambda r, a, d: services.application_decide(
-        application=a,
-        actor=r.user,
-        outcome=d["outcome"],
-        approved_capacity=d["approved_capacity"],
-        tickets_by_zone={t["zone"]: t["tickets"] for t in d["tickets"]},
-        conditions=d["conditions"],
-        reasons=d["reasons"],
-    ),
-    "The decision of a head of the licensing department (Order 505 Art. 14).",
-)
-SupervisionApi = _action(
-    "SupervisionApi",
-    s.PermitSupervisionInputSerializer,
-    lambda r, a, d: services.supervision_record(application=a, actor=r.user, **d),
-    "Record the pre-event inspection or the on-the-day supervision.",
-)
+class UndertakerAddApi(ApplicationActionApi):
+    """Add an undertaker."""
+
+    input_serializer = s.PermitUndertakerInputSerializer
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.undertaker_add(application=application, actor=request.user, **data)
+
+
+class SubmitApi(ApplicationActionApi):
+    """Submit (or resubmit after correction) a complete application."""
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.application_submit(application=application, actor=request.user)
+
+
+class WithdrawApi(ApplicationActionApi):
+    """Withdraw the application before the decision."""
+
+    input_serializer = s.PermitReasonInputSerializer
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.application_withdraw(application=application, actor=request.user, reason=data["reason"])
+
+
+class CancelApi(ApplicationActionApi):
+    """Cancel an approved event before its original date (Order 505 Art. 15)."""
+
+    input_serializer = s.PermitRequiredReasonInputSerializer
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.application_cancel(application=application, actor=request.user, reason=data["reason"])
+
+
+class HeldApi(ApplicationActionApi):
+    """Mark the event as held (its first session has started)."""
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.application_mark_held(application=application, actor=request.user)
+
+
+class CloseApi(ApplicationActionApi):
+    """Close the file after the last session."""
+
+    input_serializer = s.PermitReasonInputSerializer
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.application_close(application=application, actor=request.user, note=data["reason"])
+
+
+class AcceptApi(ApplicationActionApi):
+    """Accept the application (受理): sets the statutory and the promised decision deadlines."""
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.application_accept(application=application, actor=request.user)
+
+
+class ReturnApi(ApplicationActionApi):
+    """Return the application for correction (补正), listing every item."""
+
+    input_serializer = s.PermitCorrectionInputSerializer
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.application_return_for_correction(
+            application=application, actor=request.user, items=data["items"], correction_due=data["correction_due"]
+        )
+
+
+class NotAcceptApi(ApplicationActionApi):
+    """Do not accept the application (不予受理), with reasons."""
+
+    input_serializer = s.PermitReasonsInputSerializer
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.application_not_accept(application=application, actor=request.user, reasons=data["reasons"])
+
+
+class StartReviewApi(ApplicationActionApi):
+    """Start the review of an accepted application."""
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.application_start_review(application=application, actor=request.user)
+
+
+class StartInspectionApi(ApplicationActionApi):
+    """Start the joint site inspection: the responsibility rules pick the departments."""
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.application_start_inspection(application=application, actor=request.user)
+
+
+class DecideApi(ApplicationActionApi):
+    """The decision of a head of the licensing department (Order 505 Art. 14)."""
+
+    input_serializer = s.PermitDecisionInputSerializer
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.application_decide(
+            application=application,
+            actor=request.user,
+            outcome=data["outcome"],
+            approved_capacity=data["approved_capacity"],
+            tickets_by_zone={t["zone"]: t["tickets"] for t in data["tickets"]},
+            conditions=data["conditions"],
+            reasons=data["reasons"],
+        )
+
+
+class SupervisionApi(ApplicationActionApi):
+    """Record the pre-event inspection or the on-the-day supervision."""
+
+    input_serializer = s.PermitSupervisionInputSerializer
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.supervision_record(application=application, actor=request.user, **data)
 
 
 class TicketsApi(APIView):
@@ -256,7 +263,7 @@ class TicketsApi(APIView):
     def put(self, request, pk: int):
         """Replace the ticketing plan: the zones used and the tickets of each (at most the venue's capacity)."""
         application = selectors.application_get(user=request.user, pk=pk)
-        data = _validated(s.PermitTicketsInputSerializer, request.data)
+        data = validated(s.PermitTicketsInputSerializer, request.data)
         services.tickets_set(
             application=application, actor=request.user, tickets={t["zone"]: t["tickets"] for t in data["tickets"]}
         )
@@ -268,23 +275,23 @@ class PlanApi(APIView):
     def put(self, request, pk: int):
         """Save the security plan: written sections, or the page of each section in the uploaded plan."""
         application = selectors.application_get(user=request.user, pk=pk)
-        data = _validated(s.PermitPlanInputSerializer, request.data)
+        data = validated(s.PermitPlanInputSerializer, request.data)
         sections = {row["section"]: {"text": row["text"], "page": row["page"]} for row in data["sections"]}
         services.plan_save(application=application, actor=request.user, mode=data["mode"], sections=sections)
         return detail_response(request, pk)
 
 
-class MaterialAddApi(APIView):
-    @extend_schema(
-        request={"multipart/form-data": s.PermitMaterialInputSerializer},
-        responses={201: s.PermitApplicationDetailOutputSerializer},
-    )
-    def post(self, request, pk: int):
-        """File a material (PDF, JPEG/PNG, Office files; type and size checked)."""
-        application = selectors.application_get(user=request.user, pk=pk)
-        data = _validated(s.PermitMaterialInputSerializer, request.data)
-        services.material_upload(application=application, actor=request.user, kind=data["kind"], upload=data["file"])
-        return detail_response(request, pk, code=status.HTTP_201_CREATED)
+class MaterialAddApi(ApplicationActionApi):
+    """File a material (PDF, JPEG/PNG, Office files; type and size checked)."""
+
+    input_serializer = s.PermitMaterialInputSerializer
+    input_schema = {"multipart/form-data": s.PermitMaterialInputSerializer}
+    success_status = status.HTTP_201_CREATED
+
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.material_upload(
+            application=application, actor=request.user, kind=data["kind"], upload=data["file"]
+        )
 
 
 class _PartDelete(APIView):
@@ -336,7 +343,13 @@ class MaterialDownloadApi(APIView):
         )
 
 
-class CommentListApi(APIView):
+class CommentListApi(ApplicationActionApi):
+    """Add a comment to the application's threads."""
+
+    input_serializer = s.PermitCommentInputSerializer
+    output_serializer = s.PermitCommentOutputSerializer
+    success_status = status.HTTP_201_CREATED
+
     @extend_schema(responses=s.PermitCommentOutputSerializer(many=True))
     def get(self, request, pk: int):
         """The comment threads the caller may read (organizers: those shown to them and their own)."""
@@ -344,59 +357,72 @@ class CommentListApi(APIView):
         comments = selectors.comments_for(user=request.user, application=application)
         return Response(s.PermitCommentOutputSerializer(comments, many=True).data)
 
-    @extend_schema(request=s.PermitCommentInputSerializer, responses={201: s.PermitCommentOutputSerializer})
-    def post(self, request, pk: int):
-        application = selectors.application_get(user=request.user, pk=pk)
-        data = _validated(s.PermitCommentInputSerializer, request.data)
-        comment = services.comment_add(application=application, actor=request.user, **data)
-        return Response(s.PermitCommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
+    def perform(self, request, application: PermitApplication, data: dict):
+        return services.comment_add(application=application, actor=request.user, **data)
+
+    def output(self, request, application: PermitApplication, comment):
+        return comment
 
 
-class ChangeRequestApi(APIView):
-    @extend_schema(request=s.PermitChangeRequestInputSerializer, responses={201: s.PermitChangeRequestOutputSerializer})
-    def post(self, request, pk: int):
-        """Ask for a change of time (before the original date); other changes need a new application."""
-        application = selectors.application_get(user=request.user, pk=pk)
-        data = dict(_validated(s.PermitChangeRequestInputSerializer, request.data))
+class ChangeRequestApi(ApplicationActionApi):
+    """Ask for a change of time (before the original date); other changes need a new application."""
+
+    input_serializer = s.PermitChangeRequestInputSerializer
+    output_serializer = s.PermitChangeRequestOutputSerializer
+    success_status = status.HTTP_201_CREATED
+
+    def perform(self, request, application: PermitApplication, data: dict) -> ChangeRequest:
+        data = dict(data)
         session_id = data.pop("session")
         session = EventSession.objects.filter(pk=session_id, application=application).first() if session_id else None
-        change = services.change_request_submit(application=application, actor=request.user, session=session, **data)
-        return Response(s.PermitChangeRequestOutputSerializer(change).data, status=status.HTTP_201_CREATED)
+        return services.change_request_submit(application=application, actor=request.user, session=session, **data)
+
+    def output(self, request, application: PermitApplication, change: ChangeRequest) -> ChangeRequest:
+        return change
 
 
-class ChangeDecideApi(APIView):
-    @extend_schema(request=s.PermitChangeDecisionInputSerializer, responses=s.PermitChangeRequestOutputSerializer)
-    def post(self, request, pk: int):
-        """A head of the licensing department decides a change request."""
+class ChangeDecideApi(ActionApi):
+    """A head of the licensing department decides a change request."""
+
+    input_serializer = s.PermitChangeDecisionInputSerializer
+    output_serializer = s.PermitChangeRequestOutputSerializer
+
+    def find(self, request, pk: int, **kwargs) -> ChangeRequest:
         change = get_object_or_404(ChangeRequest.objects.select_related("application"), pk=pk)
         selectors.application_get(user=request.user, pk=change.application_id)
-        data = _validated(s.PermitChangeDecisionInputSerializer, request.data)
-        change = services.change_request_decide(change=change, actor=request.user, **data)
-        return Response(s.PermitChangeRequestOutputSerializer(change).data)
+        return change
+
+    def perform(self, request, change: ChangeRequest, data: dict) -> ChangeRequest:
+        return services.change_request_decide(change=change, actor=request.user, **data)
 
 
-def _condition(request, pk) -> PermitCondition:
-    condition = get_object_or_404(PermitCondition.objects.select_related("application"), pk=pk)
-    selectors.application_get(user=request.user, pk=condition.application_id)
-    return condition
+class ConditionActionApi(ActionApi):
+    """An action on an approval condition of an application the caller may see."""
+
+    output_serializer = s.PermitConditionOutputSerializer
+
+    def find(self, request, pk: int, **kwargs) -> PermitCondition:
+        condition = get_object_or_404(PermitCondition.objects.select_related("application"), pk=pk)
+        selectors.application_get(user=request.user, pk=condition.application_id)
+        return condition
 
 
-class ConditionReportApi(APIView):
-    @extend_schema(request=s.PermitConditionReportInputSerializer, responses=s.PermitConditionOutputSerializer)
-    def post(self, request, pk: int):
-        """The organizer reports an approval condition done."""
-        data = _validated(s.PermitConditionReportInputSerializer, request.data)
-        condition = services.condition_report(condition=_condition(request, pk), actor=request.user, **data)
-        return Response(s.PermitConditionOutputSerializer(condition).data)
+class ConditionReportApi(ConditionActionApi):
+    """The organizer reports an approval condition done."""
+
+    input_serializer = s.PermitConditionReportInputSerializer
+
+    def perform(self, request, condition: PermitCondition, data: dict) -> PermitCondition:
+        return services.condition_report(condition=condition, actor=request.user, **data)
 
 
-class ConditionCheckApi(APIView):
-    @extend_schema(request=s.PermitConditionCheckInputSerializer, responses=s.PermitConditionOutputSerializer)
-    def post(self, request, pk: int):
-        """The licensing department checks a reported condition."""
-        data = _validated(s.PermitConditionCheckInputSerializer, request.data)
-        condition = services.condition_check(condition=_condition(request, pk), actor=request.user, **data)
-        return Response(s.PermitConditionOutputSerializer(condition).data)
+class ConditionCheckApi(ConditionActionApi):
+    """The licensing department checks a reported condition."""
+
+    input_serializer = s.PermitConditionCheckInputSerializer
+
+    def perform(self, request, condition: PermitCondition, data: dict) -> PermitCondition:
+        return services.condition_check(condition=condition, actor=request.user, **data)
 
 
 class InspectionListApi(generics.ListAPIView):
@@ -410,22 +436,24 @@ class InspectionListApi(generics.ListAPIView):
         return selectors.my_inspections(user=self.request.user).prefetch_related("photos")
 
 
-class InspectionRecordApi(APIView):
-    @extend_schema(
-        request={
-            "multipart/form-data": s.PermitInspectionInputSerializer,
-            "application/json": s.PermitInspectionInputSerializer,
-        },
-        responses=s.PermitInspectionOutputSerializer,
-    )
-    def post(self, request, pk: int):
-        """The inspecting department records its findings, photos and pass or fail."""
-        inspection = selectors.inspection_get(user=request.user, pk=pk)
-        data = dict(_validated(s.PermitInspectionInputSerializer, request.data))
+class InspectionRecordApi(ActionApi):
+    """The inspecting department records its findings, photos and pass or fail."""
+
+    input_serializer = s.PermitInspectionInputSerializer
+    input_schema = {
+        "multipart/form-data": s.PermitInspectionInputSerializer,
+        "application/json": s.PermitInspectionInputSerializer,
+    }
+    output_serializer = s.PermitInspectionOutputSerializer
+
+    def find(self, request, pk: int, **kwargs) -> SiteInspection:
+        return selectors.inspection_get(user=request.user, pk=pk)
+
+    def perform(self, request, inspection: SiteInspection, data: dict) -> SiteInspection:
+        data = dict(data)
         if hasattr(request.data, "getlist"):
             data["photos"] = request.FILES.getlist("photos")
-        inspection = services.inspection_record(inspection=inspection, actor=request.user, **data)
-        return Response(s.PermitInspectionOutputSerializer(inspection).data)
+        return services.inspection_record(inspection=inspection, actor=request.user, **data)
 
 
 class ReviewQueueApi(generics.ListAPIView):

@@ -111,10 +111,11 @@ class AssessmentInputSerializer(serializers.Serializer):
     residual_severity = _rating(help_text="1–5 after controls; empty: as suggested.")
     judgement = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
-    def service_data(self) -> dict:
-        data = dict(self.validated_data)
-        data["factors"] = {k: v for k, v in (data.get("factors") or {}).items() if v is not None}
-        return data
+    def validate(self, attrs: dict) -> dict:
+        # A factor sent as null takes the platform's suggestion: the service is given only the scored ones.
+        attrs = super().validate(attrs)
+        attrs["factors"] = {k: v for k, v in (attrs.get("factors") or {}).items() if v is not None}
+        return attrs
 
 
 class AssessmentCreateInputSerializer(AssessmentInputSerializer):

@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.org.models import Department, Jurisdiction
 from crowdsafe.org.selectors import department_list
@@ -51,12 +52,6 @@ ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 MULTIPART = [MultiPartParser, FormParser, JSONParser]
 
 
-def _validated(serializer_class, data, **kwargs):
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer
-
-
 # --- bands -----------------------------------------------------------------------------------------------------
 
 
@@ -94,8 +89,7 @@ class AssessmentListApi(generics.ListAPIView):
 
     @extend_schema(request=AssessmentCreateInputSerializer, responses={201: AssessmentOutputSerializer})
     def post(self, request, *args, **kwargs):
-        serializer = _validated(AssessmentCreateInputSerializer, request.data)
-        data = serializer.service_data()
+        data = dict(validated(AssessmentCreateInputSerializer, request.data))
         info = subject_for(user=request.user, subject_type=data.pop("subject_type"), subject_id=data.pop("subject_id"))
         target = None
         target_id = data.pop("campaign_target", None)
@@ -117,47 +111,57 @@ class AssessmentDetailApi(APIView):
     @extend_schema(parameters=[ID], request=AssessmentInputSerializer, responses=AssessmentOutputSerializer)
     def put(self, request, pk: int, **kwargs):
         assessment = selectors.assessment_get(user=request.user, pk=pk)
-        data = _validated(AssessmentInputSerializer, request.data).service_data()
+        data = validated(AssessmentInputSerializer, request.data)
         services.assessment_update(assessment=assessment, actor=request.user, data=data)
         return _assessment_response(request, assessment)
 
 
-class AssessmentSubmitApi(APIView):
-    @extend_schema(parameters=[ID], request=None, responses=AssessmentOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        assessment = selectors.assessment_get(user=request.user, pk=pk)
-        services.assessment_submit(assessment=assessment, actor=request.user)
-        return _assessment_response(request, assessment)
+class AssessmentActionApi(ActionApi):
+    """An action on an assessment the caller may see, answered with the assessment."""
+
+    output_serializer = AssessmentOutputSerializer
+    parameters = (ID,)
+
+    def find(self, request, pk: int, **kwargs) -> RiskAssessment:
+        return selectors.assessment_get(user=request.user, pk=pk)
+
+    def output(self, request, assessment: RiskAssessment, result) -> RiskAssessment:
+        return selectors.assessment_get(user=request.user, pk=assessment.pk)
 
 
-class AssessmentSignOffApi(APIView):
+class AssessmentSubmitApi(AssessmentActionApi):
+    """Send the assessment for sign-off; the review duty goes to whoever signs it off."""
+
+    def perform(self, request, assessment: RiskAssessment, data: dict):
+        return services.assessment_submit(assessment=assessment, actor=request.user)
+
+
+class AssessmentSignOffApi(AssessmentActionApi):
     """Sign the assessment off: it becomes the subject's current level when it is the latest, and the rules
     escalate an orange or red level."""
 
-    @extend_schema(parameters=[ID], request=RiskNoteInputSerializer, responses=AssessmentOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        assessment = selectors.assessment_get(user=request.user, pk=pk)
-        note = _validated(RiskNoteInputSerializer, request.data).validated_data["note"]
-        services.assessment_sign_off(assessment=assessment, actor=request.user, note=note)
-        return _assessment_response(request, assessment)
+    input_serializer = RiskNoteInputSerializer
+
+    def perform(self, request, assessment: RiskAssessment, data: dict):
+        return services.assessment_sign_off(assessment=assessment, actor=request.user, note=data["note"])
 
 
-class AssessmentReturnApi(APIView):
-    @extend_schema(parameters=[ID], request=RiskReasonInputSerializer, responses=AssessmentOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        assessment = selectors.assessment_get(user=request.user, pk=pk)
-        reason = _validated(RiskReasonInputSerializer, request.data).validated_data["reason"]
-        services.assessment_return(assessment=assessment, actor=request.user, reason=reason)
-        return _assessment_response(request, assessment)
+class AssessmentReturnApi(AssessmentActionApi):
+    """The reviewer sends the assessment back with the reason; the assessor revises and submits it again."""
+
+    input_serializer = RiskReasonInputSerializer
+
+    def perform(self, request, assessment: RiskAssessment, data: dict):
+        return services.assessment_return(assessment=assessment, actor=request.user, reason=data["reason"])
 
 
-class AssessmentWithdrawApi(APIView):
-    @extend_schema(parameters=[ID], request=RiskNoteInputSerializer, responses=AssessmentOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        assessment = selectors.assessment_get(user=request.user, pk=pk)
-        note = _validated(RiskNoteInputSerializer, request.data).validated_data["note"]
-        services.assessment_withdraw(assessment=assessment, actor=request.user, reason=note)
-        return _assessment_response(request, assessment)
+class AssessmentWithdrawApi(AssessmentActionApi):
+    """The assessor's side withdraws an assessment not yet signed off (``note``: why)."""
+
+    input_serializer = RiskNoteInputSerializer
+
+    def perform(self, request, assessment: RiskAssessment, data: dict):
+        return services.assessment_withdraw(assessment=assessment, actor=request.user, reason=data["note"])
 
 
 # --- register -------------------------------------------------------------------------------------------------
@@ -218,7 +222,7 @@ class HazardListApi(generics.ListAPIView):
 
     @extend_schema(request=HazardInputSerializer, responses={201: HazardDetailOutputSerializer})
     def post(self, request, *args, **kwargs):
-        attrs = dict(_validated(HazardInputSerializer, request.data).validated_data)
+        attrs = dict(validated(HazardInputSerializer, request.data))
         info, jurisdiction, assessment = None, None, None
         if attrs.get("subject_type"):
             info = subject_for(user=request.user, subject_type=attrs["subject_type"], subject_id=attrs["subject_id"])
@@ -263,116 +267,124 @@ class HazardDetailApi(APIView):
         return _hazard_response(request, selectors.hazard_get(user=request.user, pk=pk))
 
 
-class HazardPhotosApi(APIView):
+class HazardActionApi(ActionApi):
+    """An action on a hazard the caller may see; by default it answers with the hazard's detail."""
+
+    output_serializer = HazardDetailOutputSerializer
+    parameters = (ID,)
+
+    def find(self, request, pk: int, **kwargs) -> Hazard:
+        return selectors.hazard_get(user=request.user, pk=pk)
+
+    def output(self, request, hazard: Hazard, result):
+        return selectors.hazard_detail(user=request.user, pk=hazard.pk)
+
+
+class HazardPhotosApi(HazardActionApi):
+    """Add photos of the hazard."""
+
     parser_classes = MULTIPART
+    input_serializer = HazardPhotosInputSerializer
 
-    @extend_schema(parameters=[ID], request=HazardPhotosInputSerializer, responses=HazardDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(HazardPhotosInputSerializer, request.data).validated_data
-        services.hazard_add_photos(hazard=hazard, actor=request.user, photos=attrs["photos"])
-        return _hazard_response(request, hazard)
+    def perform(self, request, hazard: Hazard, data: dict):
+        return services.hazard_add_photos(hazard=hazard, actor=request.user, photos=data["photos"])
 
 
-class HazardPlanApi(APIView):
+class HazardPlanApi(HazardActionApi):
     """Submit (or revise) the rectification plan of a major hazard."""
 
-    @extend_schema(parameters=[ID], request=RectificationPlanInputSerializer, responses=HazardDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(RectificationPlanInputSerializer, request.data).validated_data
-        services.hazard_submit_plan(hazard=hazard, actor=request.user, data=attrs)
-        return _hazard_response(request, hazard)
+    input_serializer = RectificationPlanInputSerializer
+
+    def perform(self, request, hazard: Hazard, data: dict):
+        return services.hazard_submit_plan(hazard=hazard, actor=request.user, data=data)
 
 
-class HazardCloseApi(APIView):
+class HazardCloseApi(HazardActionApi):
     """Close an ordinary hazard with a photo of the fix; a major hazard is refused (400): only a verification
     inspection that records it fixed closes it."""
 
     parser_classes = MULTIPART
+    input_serializer = HazardFixInputSerializer
 
-    @extend_schema(parameters=[ID], request=HazardFixInputSerializer, responses=HazardDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(HazardFixInputSerializer, request.data).validated_data
-        services.hazard_close(hazard=hazard, actor=request.user, note=attrs["note"], photos=attrs["photos"])
-        return _hazard_response(request, hazard)
+    def perform(self, request, hazard: Hazard, data: dict):
+        return services.hazard_close(hazard=hazard, actor=request.user, note=data["note"], photos=data["photos"])
 
 
-class HazardReportFixedApi(APIView):
+class HazardReportFixedApi(HazardActionApi):
     """A major hazard is reported rectified and awaits the verification inspection."""
 
     parser_classes = MULTIPART
+    input_serializer = HazardFixInputSerializer
 
-    @extend_schema(parameters=[ID], request=HazardFixInputSerializer, responses=HazardDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(HazardFixInputSerializer, request.data).validated_data
-        services.hazard_report_fixed(hazard=hazard, actor=request.user, note=attrs["note"], photos=attrs["photos"])
-        return _hazard_response(request, hazard)
+    def perform(self, request, hazard: Hazard, data: dict):
+        return services.hazard_report_fixed(hazard=hazard, actor=request.user, note=data["note"], photos=data["photos"])
 
 
-class HazardVerifyApi(APIView):
+class HazardVerifyApi(HazardActionApi):
+    """Record the verification inspection of a rectified hazard: its date, outcome, findings and photos."""
+
     parser_classes = MULTIPART
+    input_serializer = HazardVerifyInputSerializer
 
-    @extend_schema(parameters=[ID], request=HazardVerifyInputSerializer, responses=HazardDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
+    def perform(self, request, hazard: Hazard, data: dict):
+        return services.hazard_verify(hazard=hazard, actor=request.user, **data)
+
+
+class HazardExtensionApi(HazardActionApi):
+    """Ask for a later rectification deadline, with the reasons."""
+
+    input_serializer = HazardExtensionInputSerializer
+    output_serializer = HazardExtensionOutputSerializer
+    success_status = status.HTTP_201_CREATED
+
+    def perform(self, request, hazard: Hazard, data: dict) -> HazardExtension:
+        return services.hazard_request_extension(hazard=hazard, actor=request.user, **data)
+
+    def output(self, request, hazard: Hazard, extension: HazardExtension) -> HazardExtension:
+        return extension
+
+
+class HazardExtensionDecideApi(ActionApi):
+    """Approve (the deadline moves) or refuse (with a note) an extension request."""
+
+    input_serializer = HazardExtensionDecisionInputSerializer
+    output_serializer = HazardExtensionOutputSerializer
+    parameters = (ID, OpenApiParameter("extension_id", int, OpenApiParameter.PATH))
+
+    def find(self, request, pk: int, extension_id: int, **kwargs) -> HazardExtension:
         hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(HazardVerifyInputSerializer, request.data).validated_data
-        services.hazard_verify(hazard=hazard, actor=request.user, **attrs)
-        return _hazard_response(request, hazard)
+        return generics.get_object_or_404(HazardExtension, pk=extension_id, hazard=hazard)
+
+    def perform(self, request, extension: HazardExtension, data: dict) -> HazardExtension:
+        return services.hazard_decide_extension(extension=extension, actor=request.user, **data)
 
 
-class HazardExtensionApi(APIView):
-    @extend_schema(
-        parameters=[ID], request=HazardExtensionInputSerializer, responses={201: HazardExtensionOutputSerializer}
-    )
-    def post(self, request, pk: int, **kwargs):
-        hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(HazardExtensionInputSerializer, request.data).validated_data
-        extension = services.hazard_request_extension(hazard=hazard, actor=request.user, **attrs)
-        return Response(HazardExtensionOutputSerializer(extension).data, status=status.HTTP_201_CREATED)
+class HazardCancelApi(HazardActionApi):
+    """Withdraw a hazard recorded in error (not a hazard, a duplicate), with the reason."""
+
+    input_serializer = RiskReasonInputSerializer
+
+    def perform(self, request, hazard: Hazard, data: dict):
+        return services.hazard_cancel(hazard=hazard, actor=request.user, reason=data["reason"])
 
 
-class HazardExtensionDecideApi(APIView):
-    @extend_schema(
-        parameters=[ID, OpenApiParameter("extension_id", int, OpenApiParameter.PATH)],
-        request=HazardExtensionDecisionInputSerializer,
-        responses=HazardExtensionOutputSerializer,
-    )
-    def post(self, request, pk: int, extension_id: int, **kwargs):
-        hazard = selectors.hazard_get(user=request.user, pk=pk)
-        extension = generics.get_object_or_404(HazardExtension, pk=extension_id, hazard=hazard)
-        attrs = _validated(HazardExtensionDecisionInputSerializer, request.data).validated_data
-        extension = services.hazard_decide_extension(extension=extension, actor=request.user, **attrs)
-        return Response(HazardExtensionOutputSerializer(extension).data)
-
-
-class HazardCancelApi(APIView):
-    @extend_schema(parameters=[ID], request=RiskReasonInputSerializer, responses=HazardDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        hazard = selectors.hazard_get(user=request.user, pk=pk)
-        reason = _validated(RiskReasonInputSerializer, request.data).validated_data["reason"]
-        services.hazard_cancel(hazard=hazard, actor=request.user, reason=reason)
-        return _hazard_response(request, hazard)
-
-
-class HazardOrderApi(APIView):
+class HazardOrderApi(HazardActionApi):
     """Issue a rectification order (责令整改通知书) through the notices service."""
 
-    @extend_schema(
-        parameters=[ID], request=RectificationOrderInputSerializer, responses={201: RectificationOrderOutputSerializer}
-    )
-    def post(self, request, pk: int, **kwargs):
-        hazard = selectors.hazard_get(user=request.user, pk=pk)
-        attrs = _validated(RectificationOrderInputSerializer, request.data).validated_data
-        notice = services.hazard_issue_order(
+    input_serializer = RectificationOrderInputSerializer
+    output_serializer = RectificationOrderOutputSerializer
+    success_status = status.HTTP_201_CREATED
+
+    def perform(self, request, hazard: Hazard, data: dict):
+        return services.hazard_issue_order(
             hazard=hazard,
             actor=request.user,
-            measures_required=attrs["measures_required"],
-            legal_basis=attrs["legal_basis"] or DEFAULT_LEGAL_BASIS,
+            measures_required=data["measures_required"],
+            legal_basis=data["legal_basis"] or DEFAULT_LEGAL_BASIS,
         )
-        return Response(RectificationOrderOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+    def output(self, request, hazard: Hazard, notice):
+        return notice
 
 
 # --- campaigns ----------------------------------------------------------------------------------------------
@@ -388,7 +400,7 @@ class CampaignListApi(generics.ListAPIView):
 
     @extend_schema(request=CampaignInputSerializer, responses={201: CampaignDetailOutputSerializer})
     def post(self, request, *args, **kwargs):
-        attrs = _validated(CampaignInputSerializer, request.data).validated_data
+        attrs = validated(CampaignInputSerializer, request.data)
         territory = Jurisdiction.objects.filter(code=attrs["territory"].strip().upper()).first()
         if territory is None:
             raise serializers.ValidationError({"territory": [_("No territory has this code.")]})
@@ -418,21 +430,35 @@ class CampaignDetailApi(APIView):
         return Response(CampaignDetailOutputSerializer(selectors.campaign_get(user=request.user, pk=pk)).data)
 
 
-class CampaignRelaunchApi(APIView):
+class CampaignActionApi(ActionApi):
+    """An action on a campaign the caller may see."""
+
+    parameters = (ID,)
+
+    def find(self, request, pk: int, **kwargs) -> AssessmentCampaign:
+        return selectors.campaign_get(user=request.user, pk=pk)
+
+
+class CampaignRelaunchApi(CampaignActionApi):
     """Launch again: venues that appeared since get their task; nothing is duplicated."""
 
-    @extend_schema(parameters=[ID], request=None, responses=RelaunchOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        campaign = selectors.campaign_get(user=request.user, pk=pk)
-        added = services.campaign_relaunch(campaign=campaign, actor=request.user)
-        campaign = selectors.campaign_get(user=request.user, pk=pk)
-        return Response(RelaunchOutputSerializer({"added": added, "campaign": campaign}).data)
+    output_serializer = RelaunchOutputSerializer
+
+    def perform(self, request, campaign: AssessmentCampaign, data: dict) -> int:
+        return services.campaign_relaunch(campaign=campaign, actor=request.user)
+
+    def output(self, request, campaign: AssessmentCampaign, added: int) -> dict:
+        return {"added": added, "campaign": selectors.campaign_get(user=request.user, pk=campaign.pk)}
 
 
-class CampaignCloseApi(APIView):
-    @extend_schema(parameters=[ID], request=RiskNoteInputSerializer, responses=CampaignDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        campaign = selectors.campaign_get(user=request.user, pk=pk)
-        note = _validated(RiskNoteInputSerializer, request.data).validated_data["note"]
-        services.campaign_close(campaign=campaign, actor=request.user, reason=note)
-        return Response(CampaignDetailOutputSerializer(selectors.campaign_get(user=request.user, pk=pk)).data)
+class CampaignCloseApi(CampaignActionApi):
+    """Close the campaign: the items not assessed are cancelled with their tasks."""
+
+    input_serializer = RiskNoteInputSerializer
+    output_serializer = CampaignDetailOutputSerializer
+
+    def perform(self, request, campaign: AssessmentCampaign, data: dict):
+        return services.campaign_close(campaign=campaign, actor=request.user, reason=data["note"])
+
+    def output(self, request, campaign: AssessmentCampaign, result) -> AssessmentCampaign:
+        return selectors.campaign_get(user=request.user, pk=campaign.pk)

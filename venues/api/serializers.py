@@ -114,11 +114,12 @@ class VenueInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("No organisation is registered with this unified social credit code."))
         return organisation
 
-    def service_data(self) -> dict:
-        data = dict(self.validated_data)
-        if "operator_credit_code" in data:
-            data["operator"] = data.pop("operator_credit_code")
-        return data
+    def validate(self, attrs: dict) -> dict:
+        # The services take the operator itself (``validate_operator_credit_code`` found it).
+        attrs = super().validate(attrs)
+        if "operator_credit_code" in attrs:
+            attrs["operator"] = attrs.pop("operator_credit_code")
+        return attrs
 
 
 class VenueDeactivateInputSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
 from venues import selectors, services
 from venues.api.serializers import (
@@ -25,12 +26,6 @@ from venues.api.serializers import (
 from venues.capacity import load_parameters, venue_capacity_from_models
 from venues.filters import VenueFilterSet
 from venues.models import Exit, Venue, Zone
-
-
-def _validated(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer
 
 
 def attach_capacity(venues, parameters=None) -> None:
@@ -69,7 +64,7 @@ class VenueListApi(generics.ListAPIView):
 
     @extend_schema(request=VenueInputSerializer, responses={201: VenueDetailOutputSerializer})
     def post(self, request, *args, **kwargs):
-        data = _validated(VenueInputSerializer, request.data).service_data()
+        data = validated(VenueInputSerializer, request.data)
         venue = services.venue_create(actor=request.user, **data)
         return Response(
             VenueDetailOutputSerializer(_detail(request.user, venue.pk), context={"request": request}).data,
@@ -94,44 +89,60 @@ class VenueDetailApi(APIView):
 
     def _update(self, request, pk: int, *, partial: bool):
         venue = selectors.venue_get(user=request.user, pk=pk)
-        data = _validated(VenueInputSerializer, request.data, partial=partial).service_data()
+        data = validated(VenueInputSerializer, request.data, partial=partial)
         services.venue_update(venue=venue, actor=request.user, data=data)
         return Response(VenueDetailOutputSerializer(_detail(request.user, pk), context={"request": request}).data)
 
 
-class VenueDeactivateApi(APIView):
+class VenueActionApi(ActionApi):
+    """An action on a venue the caller may see (``venue_pk`` in the URL of its zones and exits)."""
+
+    def find(self, request, pk: int | None = None, venue_pk: int | None = None, **kwargs) -> Venue:
+        return selectors.venue_get(user=request.user, pk=venue_pk if pk is None else pk)
+
+
+class VenueDeactivateApi(VenueActionApi):
     """Take the venue off the active register, with the reason."""
 
-    @extend_schema(request=VenueDeactivateInputSerializer, responses=VenueDetailOutputSerializer)
-    def post(self, request, pk: int, **kwargs):
-        venue = selectors.venue_get(user=request.user, pk=pk)
-        reason = _validated(VenueDeactivateInputSerializer, request.data).validated_data["reason"]
-        services.venue_deactivate(venue=venue, actor=request.user, reason=reason)
-        return Response(VenueDetailOutputSerializer(_detail(request.user, pk), context={"request": request}).data)
+    input_serializer = VenueDeactivateInputSerializer
+    output_serializer = VenueDetailOutputSerializer
+
+    def perform(self, request, venue: Venue, data: dict):
+        return services.venue_deactivate(venue=venue, actor=request.user, reason=data["reason"])
+
+    def output(self, request, venue: Venue, result) -> Venue:
+        return _detail(request.user, venue.pk)
 
 
-class ZoneListApi(APIView):
-    """The zones of a venue, each with its capacity and working."""
+class ZoneListApi(VenueActionApi):
+    """The zones of a venue, each with its capacity and working; POST adds one."""
+
+    input_serializer = ZoneInputSerializer
+    output_serializer = ZoneOutputSerializer
+    success_status = status.HTTP_201_CREATED
 
     @extend_schema(responses=ZoneOutputSerializer(many=True))
     def get(self, request, venue_pk: int, **kwargs):
         venue = _detail(request.user, venue_pk)
         return Response(ZoneOutputSerializer(venue.zones.all(), many=True).data)
 
-    @extend_schema(request=ZoneInputSerializer, responses={201: ZoneOutputSerializer})
-    def post(self, request, venue_pk: int, **kwargs):
-        venue = selectors.venue_get(user=request.user, pk=venue_pk)
-        data = _validated(ZoneInputSerializer, request.data).validated_data
-        zone = services.zone_create(venue=venue, actor=request.user, **data)
-        return Response(_zone_out(request.user, venue_pk, zone.pk), status=status.HTTP_201_CREATED)
+    def perform(self, request, venue: Venue, data: dict) -> Zone:
+        return services.zone_create(venue=venue, actor=request.user, **data)
+
+    def output(self, request, venue: Venue, zone: Zone) -> Zone:
+        return _zone_with_capacity(request.user, venue.pk, zone.pk)
 
 
-def _zone_out(user, venue_pk: int, zone_pk: int) -> dict:
+def _zone_with_capacity(user, venue_pk: int, zone_pk: int) -> Zone:
     venue = _detail(user, venue_pk)
     zone = next((z for z in venue.zones.all() if z.pk == zone_pk), None)
     if zone is None:
         raise Http404
-    return ZoneOutputSerializer(zone).data
+    return zone
+
+
+def _zone_out(user, venue_pk: int, zone_pk: int) -> dict:
+    return ZoneOutputSerializer(_zone_with_capacity(user, venue_pk, zone_pk)).data
 
 
 class ZoneDetailApi(APIView):
@@ -147,7 +158,7 @@ class ZoneDetailApi(APIView):
     @extend_schema(request=ZoneInputSerializer, responses=ZoneOutputSerializer)
     def patch(self, request, venue_pk: int, pk: int, **kwargs):
         zone = self._zone(request, venue_pk, pk)
-        data = _validated(ZoneInputSerializer, request.data, partial=True).validated_data
+        data = validated(ZoneInputSerializer, request.data, partial=True)
         services.zone_update(zone=zone, actor=request.user, data=data)
         return Response(_zone_out(request.user, venue_pk, zone.pk))
 
@@ -158,20 +169,20 @@ class ZoneDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ExitListApi(APIView):
-    """The exits of a venue, with the zones each serves."""
+class ExitListApi(VenueActionApi):
+    """The exits of a venue, with the zones each serves; POST adds one."""
+
+    input_serializer = ExitInputSerializer
+    output_serializer = ExitOutputSerializer
+    success_status = status.HTTP_201_CREATED
 
     @extend_schema(responses=ExitOutputSerializer(many=True))
     def get(self, request, venue_pk: int, **kwargs):
         venue = selectors.venue_detail(user=request.user, pk=venue_pk)
         return Response(ExitOutputSerializer(venue.exits.all(), many=True).data)
 
-    @extend_schema(request=ExitInputSerializer, responses={201: ExitOutputSerializer})
-    def post(self, request, venue_pk: int, **kwargs):
-        venue = selectors.venue_get(user=request.user, pk=venue_pk)
-        data = _validated(ExitInputSerializer, request.data).validated_data
-        exit_ = services.exit_create(venue=venue, actor=request.user, **data)
-        return Response(ExitOutputSerializer(exit_).data, status=status.HTTP_201_CREATED)
+    def perform(self, request, venue: Venue, data: dict) -> Exit:
+        return services.exit_create(venue=venue, actor=request.user, **data)
 
 
 class ExitDetailApi(APIView):
@@ -186,7 +197,7 @@ class ExitDetailApi(APIView):
     @extend_schema(request=ExitInputSerializer, responses=ExitOutputSerializer)
     def patch(self, request, venue_pk: int, pk: int, **kwargs):
         exit_ = self._exit(request, venue_pk, pk)
-        data = _validated(ExitInputSerializer, request.data, partial=True).validated_data
+        data = validated(ExitInputSerializer, request.data, partial=True)
         exit_ = services.exit_update(exit=exit_, actor=request.user, data=data)
         return Response(ExitOutputSerializer(exit_).data)
 

@@ -7,6 +7,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.api import validated
 from crowdsafe.org.access import get_scoped_or_404
 from crowdsafe.org.api.serializers import (
     DepartmentFilterSerializer,
@@ -20,12 +21,6 @@ from crowdsafe.org.models import Jurisdiction
 from crowdsafe.org.selectors import department_list, jurisdiction_list, jurisdiction_subtree
 
 
-def _validated(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class JurisdictionListApi(generics.ListAPIView):
     """Territories the caller may see (their subtrees, plus any shared with their departments)."""
 
@@ -36,7 +31,7 @@ class JurisdictionListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        filters = _validated(JurisdictionFilterSerializer, self.request)
+        filters = validated(JurisdictionFilterSerializer, self.request.query_params)
         parent = None
         if "parent" in filters:
             parent = get_scoped_or_404(jurisdiction_list(user=self.request.user), code=filters["parent"])
@@ -57,7 +52,7 @@ class JurisdictionTreeApi(APIView):
 
     @extend_schema(parameters=[JurisdictionTreeParamsSerializer], responses=JurisdictionTreeNodeSerializer)
     def get(self, request, code: str, **kwargs):
-        depth = _validated(JurisdictionTreeParamsSerializer, request)["depth"]
+        depth = validated(JurisdictionTreeParamsSerializer, request.query_params)["depth"]
         root = get_scoped_or_404(jurisdiction_list(user=request.user), code=code)
         rows = (
             jurisdiction_subtree(user=request.user, root=root)
@@ -91,7 +86,7 @@ class DepartmentListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        filters = _validated(DepartmentFilterSerializer, self.request)
+        filters = validated(DepartmentFilterSerializer, self.request.query_params)
         jurisdiction = None
         if "jurisdiction" in filters:
             jurisdiction = Jurisdiction.objects.filter(code=filters["jurisdiction"]).first()

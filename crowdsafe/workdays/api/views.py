@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.api import validated
 from crowdsafe.workdays.api.serializers import (
     CalendarDayOutputSerializer,
     CalendarRangeInputSerializer,
@@ -15,12 +16,6 @@ from crowdsafe.workdays.api.serializers import (
 from crowdsafe.workdays.selectors import calendar_days, compute_deadline
 
 BAD_INPUT = OpenApiResponse(description="Invalid parameters: an object mapping each field to its messages.")
-
-
-def _validated(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class CalendarDaysApi(APIView):
@@ -34,7 +29,7 @@ class CalendarDaysApi(APIView):
         responses={200: CalendarDayOutputSerializer(many=True), 400: BAD_INPUT},
     )
     def get(self, request, **kwargs):
-        params = _validated(CalendarRangeInputSerializer, request)
+        params = validated(CalendarRangeInputSerializer, request.query_params)
         days = calendar_days(params["start"], params["end"])
         return Response(CalendarDayOutputSerializer(days, many=True).data)
 
@@ -48,6 +43,6 @@ class DeadlineApi(APIView):
         responses={200: DeadlineOutputSerializer, 400: BAD_INPUT},
     )
     def get(self, request, **kwargs):
-        params = _validated(DeadlineInputSerializer, request)
+        params = validated(DeadlineInputSerializer, request.query_params)
         deadline = compute_deadline(params["start"], params["n"], params["unit"])
         return Response(DeadlineOutputSerializer(deadline).data)
