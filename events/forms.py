@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common import imports
 from events.choices import (
     DecisionKind,
     GatheringKind,
@@ -15,7 +16,6 @@ from events.choices import (
     RiskLevel,
 )
 from events.models import MAX_ATTENDANCE
-from venues.validators import validate_spreadsheet
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 
@@ -237,14 +237,9 @@ class PhotoForm(forms.Form):
     photos = MultipleImageField(label=_("Photos"))
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel workbook (.xlsx)"),
-        validators=[validate_spreadsheet],
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
-    )
-    valid_rows_only = forms.BooleanField(
-        label=_("If some rows are invalid, import the valid ones anyway"), required=False
-    )
+class ImportForm(imports.ImportForm):
+    """The kernel's upload form, worded for the gathering list."""
+
+    file_label = _("Excel workbook (.xlsx)")
+    valid_rows_only_label = _("If some rows are invalid, import the valid ones anyway")
+    valid_rows_only_help = ""

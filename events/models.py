@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
+from crowdsafe.common import imports
 from crowdsafe.common.scoping import ScopedQuerySet
 from events.choices import (
     ESCALATED_LEVELS,
@@ -26,8 +27,7 @@ from events.choices import (
     RiskLevel,
     RiskSource,
 )
-from venues.choices import ImportPhase, ImportStatus
-from venues.validators import validate_photo, validate_spreadsheet
+from venues.validators import validate_photo
 
 MAX_ATTENDANCE = 10_000_000
 
@@ -621,49 +621,16 @@ class KeyDateOccurrence(models.Model):
         return f"{self.key_date} {self.starts_on:%Y-%m-%d}"
 
 
-class GatheringImportJob(models.Model):
-    """One spreadsheet import of a gathering list (清单导入): as the venue imports (``venues.ImportJob``), run by
-    the same job machinery (``venues.services.imports``): the uploaded file, how far it got, and every invalid
-    row with its column and message."""
+class GatheringImportJob(imports.ImportJob):
+    """One spreadsheet import of a gathering list (清单导入), on the kernel's import job (``crowdsafe.common.imports``):
+    the uploaded file, how far it got, and every invalid row with its column and message."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    file = models.FileField(_("file"), upload_to="events/imports/%Y/%m/", validators=[validate_spreadsheet])
-    original_name = models.CharField(_("file name"), max_length=255)
-    language = models.CharField(_("language"), max_length=16, default="zh-hans")
-    valid_rows_only = models.BooleanField(_("import only the valid rows"), default=False)
-    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
-    phase = models.CharField(_("phase"), max_length=16, choices=ImportPhase.choices, default=ImportPhase.CHECKING)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
-    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
-    invalid_rows = models.PositiveIntegerField(_("invalid rows"), default=0)
-    imported_rows = models.PositiveIntegerField(_("rows imported"), default=0)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file = imports.import_file_field("events/imports/%Y/%m/")
 
-    class Meta:
+    class Meta(imports.ImportJob.Meta):
         verbose_name = _("gathering import")
         verbose_name_plural = _("gathering imports")
-        ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["created_by", "-created_at"], name="events_import_user_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED}
-
-    def can_run(self) -> bool:
-        return self.status == ImportStatus.PENDING
-
-    def can_accept_valid_rows(self) -> bool:
-        return self.status == ImportStatus.REJECTED and self.valid_rows > 0 and not self.valid_rows_only
 
 
 class GatheringGroupObjectPermission(GroupObjectPermissionBase):

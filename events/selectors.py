@@ -8,11 +8,11 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from crowdsafe.common.filters import FilterData
-from crowdsafe.org.access import get_scope, get_scoped_or_404
+from crowdsafe.org.access import get_scoped_or_404
 from crowdsafe.org.models import Jurisdiction
 from events.choices import ESCALATED_LEVELS, OPEN_STATUSES, TERMINAL_STATUSES
 from events.filters import NO_PATH, GatheringFilterSet
-from events.models import Gathering, GatheringImportJob, HeadcountUpdate, KeyDate, Measure
+from events.models import Gathering, HeadcountUpdate, KeyDate, Measure
 from venues.choices import VENUE_LEVELS
 from venues.models import Venue
 
@@ -138,12 +138,3 @@ def report_venue_choices(*, user, grid_paths: list[str] | None = None, limit: in
 
 def key_date_list() -> QuerySet[KeyDate]:
     return KeyDate.objects.select_related("jurisdiction").prefetch_related("dates").order_by("name")
-
-
-def import_job_list(*, user) -> QuerySet[GatheringImportJob]:
-    """A user's own imports (a superuser sees all)."""
-    scope = get_scope(user)
-    qs = GatheringImportJob.objects.select_related("created_by")
-    if not scope.is_superuser:
-        qs = qs.filter(created_by_id=scope.user_id) if scope.user_id else qs.none()
-    return qs.order_by("-created_at", "-id")

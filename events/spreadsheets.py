@@ -2,9 +2,10 @@
 accepts — an exported list imports again unchanged (the columns the import does not read, such as the
 sequence number, the township, the risk level and the status, are there for the reader and are ignored).
 
-Built on the venue list's spreadsheet helpers (``venues.spreadsheets``: reading by header, cell text, row
-errors) and its import job machinery (``venues.services.imports``). Headers and the names of kinds and sources
-are fixed Chinese text whatever the interface language; messages about rows are user-facing text.
+Read and imported by the kernel's import runner (``crowdsafe.common.spreadsheets`` and ``.imports``); what is
+the list's own is here: its columns, the names of its kinds and sources, and the check of a row. Headers and the
+names of kinds and sources are fixed Chinese text whatever the interface language; messages about rows are
+user-facing text.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crowdsafe.common.spreadsheets import Column, RowError, ascii_text, cell_text, loose_key
 from crowdsafe.org.models import Jurisdiction
 from events.choices import GatheringKind, GatheringSource, GatheringStatus, Recurrence, RiskLevel
 from events.models import MAX_ATTENDANCE, Gathering
 from venues.choices import VENUE_LEVELS
 from venues.models import Venue
-from venues.spreadsheets import Column, RowError, ascii_text, cell_text
-from venues.spreadsheets import _key as loose_key
 
 COLUMNS: tuple[Column, ...] = (
     Column("number", "序号"),

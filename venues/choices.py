@@ -82,19 +82,3 @@ class BindingLimit(models.TextChoices):
     AREA = "area", _("Area")
     EXITS = "exits", _("Exits")
     SEATS = "seats", _("Seats")
-
-
-class ImportStatus(models.TextChoices):
-    """Life of a spreadsheet import: pending → running → done | rejected | failed; a rejected import can be
-    sent back to pending once the user chooses to import only its valid rows."""
-
-    PENDING = "pending", _("Waiting")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    REJECTED = "rejected", _("Rejected: some rows are invalid")
-    FAILED = "failed", _("Failed")
-
-
-class ImportPhase(models.TextChoices):
-    CHECKING = "checking", _("Checking rows")
-    IMPORTING = "importing", _("Importing rows")

@@ -17,7 +17,7 @@ from venues.choices import (
     ZoneKind,
 )
 from venues.models import Venue, Zone
-from venues.validators import validate_photo, validate_spreadsheet
+from venues.validators import validate_photo
 
 
 class DateInput(forms.DateInput):
@@ -236,21 +236,3 @@ class SpecialEquipmentForm(forms.Form):
     registration_no = forms.CharField(label=_("Registration certificate number"), max_length=64)
     last_inspected_on = forms.DateField(label=_("Last statutory inspection"), required=False, widget=DateInput)
     next_inspection_due = forms.DateField(label=_("Next statutory inspection due"), widget=DateInput)
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet (.xlsx)"),
-        validators=[validate_spreadsheet],
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
-    )
-    valid_rows_only = forms.BooleanField(
-        label=_("Import only the valid rows"),
-        required=False,
-        help_text=_(
-            "Leave this unticked to import nothing when any row is invalid: you then see every problem and can "
-            "fix the file, or choose to import only the valid rows."
-        ),
-    )

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -11,18 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from crowdsafe.common import imports
 from crowdsafe.common.scoping import ScopedQuerySet
 from venues.choices import (
     EquipmentKind,
     ExitKind,
     FireInspectionStatus,
-    ImportPhase,
-    ImportStatus,
     RiskPointKind,
     VenueKind,
     ZoneKind,
 )
-from venues.validators import validate_photo, validate_spreadsheet
+from venues.validators import validate_photo
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 \-]{5,18}[0-9]$",
@@ -372,58 +370,16 @@ class CapacitySetting(models.Model):
         return str(ZoneKind(self.zone_kind).label)
 
 
-class ImportJob(models.Model):
-    """One spreadsheet import of venues (场所名录导入): the uploaded file, how far it got, and every invalid row
-    with its column and message. Runs in a Celery task; the import page polls its progress."""
+class ImportJob(imports.ImportJob):
+    """One spreadsheet import of venues (场所名录导入), on the kernel's import job (``crowdsafe.common.imports``):
+    the uploaded file, how far it got, and every invalid row with its column and message."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    file = models.FileField(_("file"), upload_to="venues/imports/%Y/%m/", validators=[validate_spreadsheet])
-    original_name = models.CharField(_("file name"), max_length=255)
-    language = models.CharField(_("language"), max_length=16, default="zh-hans")
-    valid_rows_only = models.BooleanField(_("import only the valid rows"), default=False)
-    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
-    phase = models.CharField(_("phase"), max_length=16, choices=ImportPhase.choices, default=ImportPhase.CHECKING)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
-    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
-    invalid_rows = models.PositiveIntegerField(_("invalid rows"), default=0)
-    imported_rows = models.PositiveIntegerField(_("rows imported"), default=0)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file = imports.import_file_field("venues/imports/%Y/%m/")
 
-    class Meta:
+    class Meta(imports.ImportJob.Meta):
         verbose_name = _("venue import")
         verbose_name_plural = _("venue imports")
-        ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["created_by", "-created_at"], name="venues_import_user_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED}
-
-    def can_run(self) -> bool:
-        return self.status == ImportStatus.PENDING
-
-    def can_accept_valid_rows(self) -> bool:
-        return self.status == ImportStatus.REJECTED and self.valid_rows > 0 and not self.valid_rows_only
-
-    @property
-    def percent(self) -> int:
-        """Progress of the current phase, 0-100."""
-        if self.is_finished:
-            return 100
-        total = self.total_rows if self.phase == ImportPhase.CHECKING else self.valid_rows
-        if not total:
-            return 0
-        return min(100, int(self.processed_rows * 100 / total))
 
 
 class VenueUserObjectPermission(UserObjectPermissionBase):

@@ -15,10 +15,10 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from crowdsafe.common.filters import FilterData
-from crowdsafe.org.access import get_scope, get_scoped_or_404
+from crowdsafe.org.access import get_scoped_or_404
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.filters import VenueFilterSet
-from venues.models import Exit, ImportJob, Venue, Zone
+from venues.models import Exit, Venue, Zone
 
 # What capacity needs, in three queries for any number of venues: zones, exits, and the zones each exit serves
 # (only their keys: the through table joined to the zone ids).
@@ -75,12 +75,3 @@ def venue_grid_choices(*, user, limit: int = 500) -> QuerySet[Jurisdiction]:
     from venues.choices import VENUE_LEVELS
 
     return jurisdiction_list(user=user).filter(level__in=sorted(VENUE_LEVELS)).order_by("path")[:limit]
-
-
-def import_job_list(*, user) -> QuerySet[ImportJob]:
-    """A user's own imports (a superuser sees all)."""
-    scope = get_scope(user)
-    qs = ImportJob.objects.select_related("created_by")
-    if not scope.is_superuser:
-        qs = qs.filter(created_by_id=scope.user_id) if scope.user_id else qs.none()
-    return qs.order_by("-created_at", "-id")

@@ -6,15 +6,12 @@ again unchanged. Messages about the rows are user-facing text (gettext, English 
 problem's row (as Excel numbers it: the header is row 1) and column.
 
 The checks here are pure: the import service (``venues.services.imports``) looks up the grids, organisations
-and existing venue names a file mentions in a few bulk queries and hands them to ``RowChecker``.
+and existing venue names a file mentions in a few bulk queries and hands them to ``RowChecker``; the kernel
+(``crowdsafe.common.imports``) reads the workbook and runs the job.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime
-import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -23,17 +20,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from crowdsafe.common.identifiers import validate_credit_code
+from crowdsafe.common.spreadsheets import Column, RowError, ascii_text, cell_text, loose_key
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.choices import VENUE_LEVELS, VenueKind
 from venues.models import Venue, phone_validator
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool = False
-
 
 COLUMNS: tuple[Column, ...] = (
     Column("name", "场所名称", required=True),
@@ -105,20 +95,15 @@ PERSON_MAX = Venue._meta.get_field("responsible_person_name").max_length
 COORDINATE_PLACES = Decimal("0.000001")
 
 
-def _key(text: str) -> str:
-    """Compare names loosely: full-width forms folded (／ → /), spaces dropped, Latin letters upper-cased."""
-    return "".join(unicodedata.normalize("NFKC", str(text)).split()).upper()
-
-
 def _build_kind_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for kind in VenueKind:
-        lookup[_key(kind.value)] = kind.value
-        lookup[_key(str(kind.label))] = kind.value
+        lookup[loose_key(kind.value)] = kind.value
+        lookup[loose_key(str(kind.label))] = kind.value
     for name, kind in KIND_ALIASES.items():
-        lookup[_key(name)] = str(kind)
+        lookup[loose_key(name)] = str(kind)
     for kind, name in KIND_NAMES.items():
-        lookup[_key(name)] = str(kind)
+        lookup[loose_key(name)] = str(kind)
     return lookup
 
 
@@ -126,116 +111,7 @@ _KIND_LOOKUP = _build_kind_lookup()
 
 
 def parse_kind(value) -> str | None:
-    return _KIND_LOOKUP.get(_key(value)) if value not in (None, "") else None
-
-
-class SpreadsheetError(Exception):
-    """The file is not a workbook we can read (the message says what to do)."""
-
-
-def cell_text(value) -> str:
-    """A cell as text: numbers typed into Excel come back as floats (410502001001.0), dates as datetimes."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def ascii_text(text: str) -> str:
-    """Codes, numbers and phone numbers typed with full-width characters (４１０５０２) read as ASCII."""
-    return unicodedata.normalize("NFKC", text).strip()
-
-
-@dataclass
-class SheetRows:
-    """The rows of the first worksheet, keyed by column, with Excel's row numbers. Empty rows are skipped;
-    ``missing`` lists the required columns the header row lacks."""
-
-    rows: list[tuple[int, dict[str, object]]]
-    missing: list[str]
-
-
-def _open(file):
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    with contextlib.suppress(AttributeError, OSError):
-        file.seek(0)
-    try:
-        return load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise SpreadsheetError(
-            _("This file cannot be read as an Excel workbook (.xlsx). Save it as .xlsx and try again.")
-        ) from exc
-
-
-def estimate_rows(file) -> int:
-    """How many data rows the first sheet says it has (from its dimension record; cheap)."""
-    workbook = _open(file)
-    try:
-        sheet = workbook.worksheets[0]
-        max_row = sheet.max_row
-        if max_row is None:
-            max_row = sum(1 for _row in sheet.iter_rows(values_only=True))
-        return max(0, max_row - 1)
-    finally:
-        workbook.close()
-
-
-def read_rows(file, *, max_rows: int, columns: Iterable[Column] | None = None) -> SheetRows:
-    """Read the first worksheet: find the columns by their headers in row 1 (in any order; unknown columns are
-    ignored, optional ones may be left out), then every non-empty row below. ``columns`` defaults to the venue
-    list's; another app's list passes its own (the gathering list does)."""
-    columns = tuple(columns) if columns is not None else COLUMNS
-    workbook = _open(file)
-    try:
-        if not workbook.worksheets:
-            raise SpreadsheetError(_("The workbook has no worksheet."))
-        rows_iter = workbook.worksheets[0].iter_rows(values_only=True)
-        header_row = next(rows_iter, None) or ()
-        wanted = {_key(c.header): c.key for c in columns}
-        positions: dict[str, int] = {}
-        for index, value in enumerate(header_row):
-            key = wanted.get(_key(cell_text(value))) if value is not None else None
-            if key and key not in positions:
-                positions[key] = index
-        # Only the required columns must be there; an optional column that is left out counts as empty.
-        missing = [c.header for c in columns if c.required and c.key not in positions]
-        rows: list[tuple[int, dict[str, object]]] = []
-        for number, values in enumerate(rows_iter, start=2):
-            if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            if len(rows) >= max_rows:
-                raise SpreadsheetError(
-                    _("The spreadsheet has more than %(max)s rows: split it into smaller files.") % {"max": max_rows}
-                )
-            rows.append((number, {key: values[i] if i < len(values) else None for key, i in positions.items()}))
-        return SheetRows(rows=rows, missing=missing)
-    finally:
-        workbook.close()
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    @property
-    def text(self) -> str:
-        return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message, "text": self.text}
+    return _KIND_LOOKUP.get(loose_key(value)) if value not in (None, "") else None
 
 
 @dataclass

@@ -10,15 +10,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from crowdsafe.common.imports import ImportPages
 from crowdsafe.errors import DomainError
-from crowdsafe.org.access import get_scope, get_scoped_or_404
+from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Organisation
 from crowdsafe.org.selectors import jurisdiction_list
@@ -28,7 +30,6 @@ from venues.filters import VenueFilterSet
 from venues.forms import (
     DeactivateForm,
     ExitForm,
-    ImportForm,
     RiskPointForm,
     SpecialEquipmentForm,
     TemporaryStructureForm,
@@ -36,6 +37,7 @@ from venues.forms import (
     ZoneForm,
 )
 from venues.models import Exit, RiskPoint, SpecialEquipment, TemporaryStructure, Zone
+from venues.services.imports import VENUE_IMPORT
 
 PAGE_SIZE = 50
 # Territories offered as suggestions in the list's territory filter.
@@ -430,78 +432,18 @@ def equipment_delete(request, pk: int, equipment_pk: int):
 
 # --- import -----------------------------------------------------------------------------------------------
 
-
-@login_required
-def import_start(request):
-    if not services.can_create_venues(get_scope(request.user)):
-        raise PermissionDenied(_("You may not import venues."))
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = services.venue_import_start(
-                actor=request.user,
-                file=form.cleaned_data["file"],
-                valid_rows_only=form.cleaned_data["valid_rows_only"],
-                language=getattr(request, "LANGUAGE_CODE", None),
-            )
-        except DomainError as exc:
-            _add_domain_error(form, exc)
-        else:
-            return redirect("venues:import_detail", pk=job.pk)
-    recent = selectors.import_job_list(user=request.user)[:10]
-    return render(
-        request,
-        "venues/import_start.html",
-        {"form": form, "recent": recent, "headers": [c.header for c in spreadsheets.COLUMNS]},
-    )
-
-
-def _import_context(request, pk: int) -> dict:
-    job = get_scoped_or_404(selectors.import_job_list(user=request.user), pk=pk)
-    processed, total = services.import_progress(job)
-    percent = 100 if job.is_finished else (int(processed * 100 / total) if total else 0)
-    return {"job": job, "processed": processed, "total": total, "percent": min(percent, 100)}
-
-
-@login_required
-def import_detail(request, pk: int):
-    return render(request, "venues/import_detail.html", _import_context(request, pk))
-
-
-@login_required
-def import_progress(request, pk: int):
-    """The status block alone, polled by htmx every second until the job has finished."""
-    return render(request, "venues/_import_status.html", _import_context(request, pk))
-
-
-@login_required
-@require_POST
-def import_accept_valid_rows(request, pk: int):
-    job = get_scoped_or_404(selectors.import_job_list(user=request.user), pk=pk)
-    try:
-        services.venue_import_accept_valid_rows(job=job, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("venues:import_detail", pk=job.pk)
-
-
-@login_required
-def import_template(request):
-    """An empty workbook with the header row, and a second sheet listing the kinds of venue."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "场所名录"
-    sheet.append([c.header for c in spreadsheets.COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    kinds = workbook.create_sheet("场所类型")
-    kinds.append(["场所类型"])
-    for name in spreadsheets.KIND_NAMES.values():
-        kinds.append([name])
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="venues-template.xlsx"'
-    workbook.save(response)
-    return response
+IMPORT_PAGES = ImportPages(
+    importer=VENUE_IMPORT,
+    namespace="venues",
+    title=gettext_lazy("Import venues"),
+    heading=gettext_lazy("Import venues from Excel"),
+    list_url="venues:venue_list",
+    list_label=gettext_lazy("Venues"),
+    see_imported=gettext_lazy("See the venues"),
+    columns_help=gettext_lazy(
+        "场所名称, 场所类型 and 所在网格/社区代码 are required. An exported list can be imported as it is."
+    ),
+    sheet_title="场所名录",
+    template_filename="venues-template.xlsx",
+    lists={"场所类型": spreadsheets.KIND_NAMES.values()},
+)

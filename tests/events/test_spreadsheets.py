@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from crowdsafe.common.imports import ImportStatus
 from events import services, spreadsheets
 from events.choices import GatheringKind, MeasureKind
 from events.models import Gathering, GatheringImportJob
 from events.services.imports import gathering_import_run, gathering_import_start
 from tests.events.conftest import a_working_afternoon, report
-from venues.choices import ImportStatus
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from crowdsafe.audit.selectors import timeline_for
+from crowdsafe.common.imports import ImportStatus
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from tests.venues.conftest import make_venue, upload
 from venues import services, spreadsheets
-from venues.choices import ImportStatus
 from venues.models import ImportJob, Venue
 from venues.selectors import venue_list
 from venues.tasks import run_venue_import
@@ -248,7 +248,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_at_upload(users, name, content
 
 
 def test_a_spreadsheet_over_the_row_limit_is_refused_at_upload(users, monkeypatch):
-    from venues.services import imports
+    from crowdsafe.common import imports
 
     monkeypatch.setattr(imports, "MAX_ROWS", 2)
     with pytest.raises(DomainError) as exc:
@@ -308,7 +308,7 @@ def test_a_small_upload_is_checked_at_once_and_the_page_lists_the_problems(
 def test_a_large_upload_goes_to_the_celery_queue_on_commit_and_the_page_polls(
     users, operator, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from venues.services import imports
+    from crowdsafe.common import imports
 
     queued = []
     monkeypatch.setattr(imports, "INLINE_MAX_ROWS", 1)

@@ -10,12 +10,7 @@ A package because it outgrew one module; import from here: ``from venues.service
 """
 
 from venues.services.access import can_create_venues, can_manage_venue
-from venues.services.imports import (
-    import_progress,
-    venue_import_accept_valid_rows,
-    venue_import_run,
-    venue_import_start,
-)
+from venues.services.imports import venue_import_accept_valid_rows, venue_import_run, venue_import_start
 from venues.services.parts import (
     exit_create,
     exit_delete,
@@ -59,7 +54,6 @@ __all__ = [
     "exit_create",
     "exit_delete",
     "exit_update",
-    "import_progress",
     "refresh_capacity",
     "risk_point_create",
     "risk_point_delete",
