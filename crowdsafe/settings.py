@@ -308,10 +308,27 @@ LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 # Large-event permits (permits/conf.py). Order 505 Art. 12: from this many people expected in a session the
 # city-level public security licenses ("5000人以上"; whether exactly 5,000 is in is ambiguous: set 5001 to send it
 # to the county). The locally promised decision deadline where no jurisdiction has its own (PromisedDeadline,
-# in the admin): days and unit ("working" or "calendar"). Days given to correct an application; upload limits.
+# in the admin): days and unit ("working" or "calendar"). Days given to correct an application.
 PERMITS_CITY_LEVEL_FROM = envint("PERMITS_CITY_LEVEL_FROM", 5000)
 PERMITS_PROMISED_DAYS = envint("PERMITS_PROMISED_DAYS", 7)
 PERMITS_PROMISED_UNIT = envstr("PERMITS_PROMISED_UNIT", "working")
 PERMITS_CORRECTION_DAYS = envint("PERMITS_CORRECTION_DAYS", 10)
-PERMITS_MATERIAL_MAX_BYTES = envint("PERMITS_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)
-PERMITS_PHOTO_MAX_BYTES = envint("PERMITS_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+
+# Uploads (crowdsafe/common/files.py): the most a file of each kind may weigh, in bytes, set in MB through the
+# environment (UPLOAD_PHOTO_MAX_MB …). The same limit for a kind in every app:
+# - photo 5 MB: a phone photo is 2-4 MB, and pages of risk points, hazards and gatherings show several;
+# - evidence 10 MB: a task's evidence is a photo or a scan of a few pages;
+# - document 20 MB (permit materials) and plan 20 MB: a venue's plan with annexes and maps, or a scan of it;
+# - spreadsheet 20 MB: an import workbook, well beyond the import's row limit;
+# - seal 2 MB: the scan of a department's seal, about 1000 × 1000 pixels.
+# UPLOAD_MAX_PIXELS: images with more pixels are refused before they are decoded (a 20000 × 20000 PNG of a few
+# KB would unpack to 1.2 GB); 50 megapixels lets the photos of a 48-megapixel phone through.
+UPLOAD_LIMITS = {
+    "photo": envint("UPLOAD_PHOTO_MAX_MB", 5) * 1024 * 1024,
+    "evidence": envint("UPLOAD_EVIDENCE_MAX_MB", 10) * 1024 * 1024,
+    "document": envint("UPLOAD_DOCUMENT_MAX_MB", 20) * 1024 * 1024,
+    "plan": envint("UPLOAD_PLAN_MAX_MB", 20) * 1024 * 1024,
+    "spreadsheet": envint("UPLOAD_SPREADSHEET_MAX_MB", 20) * 1024 * 1024,
+    "seal": envint("UPLOAD_SEAL_MAX_MB", 2) * 1024 * 1024,
+}
+UPLOAD_MAX_PIXELS = envint("UPLOAD_MAX_PIXELS", 50_000_000)

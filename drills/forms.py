@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from crowdsafe.common.files import UploadField, UploadsField
 from crowdsafe.org.models import Department, Jurisdiction, Organisation
 from drills.choices import (
     AlertLevel,
@@ -20,7 +20,6 @@ from drills.choices import (
     PlanKind,
     ScopeKind,
 )
-from drills.validators import PHOTO_MAX_COUNT
 
 
 class DateInput(forms.DateInput):
@@ -35,28 +34,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input (the photos of a drill); the service checks each."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            files = [single(item, initial) for item in data if item]
-        else:
-            files = [single(data, initial)] if data else []
-        if len(files) > PHOTO_MAX_COUNT:
-            raise ValidationError(_("At most %(n)d photos per drill.") % {"n": PHOTO_MAX_COUNT})
-        return files
 
 
 def party_value(party) -> str:
@@ -133,11 +110,7 @@ class PlanForm(forms.Form):
         max_value=120,
         help_text=_("Leave empty for the default of the drill rules (6 months for venues and on-site plans)."),
     )
-    file = forms.FileField(
-        label=_("Plan document (PDF, Word or WPS)"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.doc,.wps"}),
-    )
+    file = UploadField(kind="plan", label=_("Plan document (PDF, Word or WPS)"), required=False)
 
     CREATE_ONLY = ("owner", "scope_kind", "venue", "application", "gathering_kind", "territory", "file")
 
@@ -218,10 +191,7 @@ def rows_of(formset) -> list[dict]:
 
 
 class VersionForm(forms.Form):
-    file = forms.FileField(
-        label=_("Plan document (PDF, Word or WPS)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.doc,.wps"}),
-    )
+    file = UploadField(kind="plan", label=_("Plan document (PDF, Word or WPS)"))
     summary_of_changes = forms.CharField(
         label=_("Summary of changes"),
         required=False,
@@ -308,7 +278,7 @@ class DrillRecordForm(ParticipantsMixin):
     )
     evacuated_people = forms.IntegerField(label=_("People evacuated"), required=False, min_value=0)
     problems = forms.CharField(label=_("Problems found"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultipleFileField(label=_("Photos (JPEG, PNG or WebP, at most 5 MB each)"), required=False)
+    photos = UploadsField(kind="photo", label=_("Photos (JPEG, PNG or WebP, at most 5 MB each)"))
 
     field_order = [
         "held_on",
@@ -372,11 +342,7 @@ ItemFormSet = forms.formset_factory(ItemForm, extra=3, max_num=30, validate_max=
 
 class ItemCloseForm(forms.Form):
     note = forms.CharField(label=_("How it was resolved"), widget=forms.Textarea(attrs={"rows": 3}))
-    file = forms.FileField(
-        label=_("Revised plan (a new version)"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.doc,.wps"}),
-    )
+    file = UploadField(kind="plan", label=_("Revised plan (a new version)"), required=False)
     summary_of_changes = forms.CharField(
         label=_("Summary of changes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
+from crowdsafe.common.files import StoredFile, UploadValidator, upload_to
 from crowdsafe.common.scoping import ScopedQuerySet
 from drills.choices import (
     AlertLevel,
@@ -26,7 +27,6 @@ from drills.choices import (
     VersionSource,
 )
 from duties.services.tasks import add_months
-from venues.validators import validate_photo
 
 MINUTES = [MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1440"))]
 
@@ -212,24 +212,18 @@ class EmergencyPlan(models.Model):
         return str(self.jurisdiction)
 
 
-class PlanVersion(models.Model):
+class PlanVersion(StoredFile):
     """One version of a plan's document (预案版本): the file, its checksum and what changed since the last one.
-    Versions are never replaced: a revision after a drill is a new number."""
+    Versions are never replaced: a revision after a drill is a new number. Checked as an upload of kind "plan"."""
+
+    upload_prefix = "drills/plans"
 
     plan = models.ForeignKey(EmergencyPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
-    file = models.FileField(_("file"), upload_to="drills/plans/%Y/%m/", max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     summary_of_changes = models.TextField(_("summary of changes"))
     source = models.CharField(_("source"), max_length=20, choices=VersionSource.choices, default=VersionSource.UPLOAD)
     source_material_id = models.PositiveBigIntegerField(_("application material"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("plan version")
@@ -386,16 +380,12 @@ class Drill(models.Model):
         return self.evacuation_minutes <= self.evacuation_target_minutes
 
 
-def drill_photo_upload_to(instance: DrillPhoto, filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"drills/photos/{instance.drill_id}/{instance.drill_id}-{instance.uploaded_at:%Y%m%d%H%M%S%f}.{suffix}"
-
-
 class DrillPhoto(models.Model):
-    """A photo of a drill (演练照片), served only through the scoped view."""
+    """A photo of a drill (演练照片), served only through the scoped view. It keeps neither the uploaded name nor
+    the size, so it is not a ``StoredFile``; the file is checked and named the same way."""
 
     drill = models.ForeignKey(Drill, verbose_name=_("drill"), on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=drill_photo_upload_to, validators=[validate_photo])
+    image = models.ImageField(_("photo"), upload_to=upload_to("drills/photos"), validators=[UploadValidator("photo")])
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.PROTECT, related_name="+"

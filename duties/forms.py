@@ -7,9 +7,10 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common.files import UploadsField
 from duties.choices import SubjectKind, TaskStatus
 from duties.selectors import DONE_WINDOW_DAYS, DueFilter, PartyFilter, StatusFilter
-from duties.services import EVIDENCE_MAX_FILES, EVIDENCE_TYPES, NOTE_MAX_LENGTH, REASON_MAX_LENGTH
+from duties.services import EVIDENCE_MAX_FILES, NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 
 STATUS_CHOICES = [
     (StatusFilter.OUTSTANDING, _("Outstanding (open, in progress, overdue)")),
@@ -59,24 +60,6 @@ class TaskFilterForm(forms.Form):
         return self.cleaned_data["q"].strip()
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(f".{e}" for e in EVIDENCE_TYPES)}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
 class CompleteForm(forms.Form):
     note = forms.CharField(
         label=_("What was done"),
@@ -84,9 +67,9 @@ class CompleteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("E.g. the inspection's findings, the record number, the rectification ordered."),
     )
-    files = MultipleFileField(
+    files = UploadsField(
+        kind="evidence",
         label=_("Evidence files"),
-        required=False,
         # format_lazy: the text is translated when shown, in the reader's language, not once at import.
         help_text=format_lazy(
             _("Up to {n} files: PDF, JPG, PNG, DOCX or XLSX, at most 10 MB each."), n=EVIDENCE_MAX_FILES

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
+from crowdsafe.common.files import StoredFile
 from crowdsafe.common.scoping import ScopedQuerySet
 from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel
 from crowdsafe.workdays.choices import DeadlineUnit
@@ -367,36 +368,21 @@ class Task(models.Model):
         return str(holder) if holder is not None else str(_("nobody (unassigned)"))
 
 
-def evidence_upload_to(instance: TaskAttachment, filename: str) -> str:
-    # The stored name is not the uploaded one: the original name is kept in ``original_name``.
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"duties/evidence/{timezone.now():%Y/%m}/{instance.task_id}-{timezone.now():%H%M%S%f}.{suffix}"
-
-
-class TaskAttachment(models.Model):
+class TaskAttachment(StoredFile):
     """Evidence of completion (完成佐证材料): a photo, a scanned inspection record, a PDF report.
 
-    Size and type limits are checked in ``duties.services`` (``EVIDENCE_*``); the file is served only through
-    the scoped download view, never from a public URL.
+    Checked as an upload of kind "evidence" (``crowdsafe.common.files``); the file is served only through the
+    scoped download view, never from a public URL.
     """
 
+    upload_prefix = "duties/evidence"
+
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("evidence attachment")
         verbose_name_plural = _("evidence attachments")
         ordering = ["task_id", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class TaskReassignment(models.Model):

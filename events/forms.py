@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.common import imports
+from crowdsafe.common.files import UploadsField
 from events.choices import (
     DecisionKind,
     GatheringKind,
@@ -38,25 +39,6 @@ def datetime_field(label, *, required=True, **kwargs) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label, required=required, input_formats=DATETIME_FORMATS, widget=DateTimeInput(), **kwargs
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    """Several photos in one input (the service checks each: type, size, count)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleImageField, self).clean(item, initial) for item in data if item]
-        return [super().clean(data, initial)] if data else []
 
 
 class GatheringForm(forms.Form):
@@ -95,7 +77,7 @@ class GatheringForm(forms.Form):
     )
     source = forms.ChoiceField(label=_("How did you learn of it?"), choices=GatheringSource.choices[:5])
     online_hype = forms.BooleanField(label=_("Hyped online (线上转线下)"), required=False)
-    photos = MultipleImageField(label=_("Photos"), required=False)
+    photos = UploadsField(kind="photo", attrs={"capture": "environment"}, label=_("Photos"))
     # Folded away on a phone.
     title = forms.CharField(
         label=_("Name"), max_length=128, required=False, help_text=_("Left empty: the place and the kind.")
@@ -234,7 +216,7 @@ class HeadcountForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    photos = MultipleImageField(label=_("Photos"))
+    photos = UploadsField(kind="photo", attrs={"capture": "environment"}, label=_("Photos"), required=True)
 
 
 class ImportForm(imports.ImportForm):

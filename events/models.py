@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
 from crowdsafe.common import imports
+from crowdsafe.common.files import StoredFile, UploadTo, UploadValidator
 from crowdsafe.common.scoping import ScopedQuerySet
 from events.choices import (
     ESCALATED_LEVELS,
@@ -27,7 +28,6 @@ from events.choices import (
     RiskLevel,
     RiskSource,
 )
-from venues.validators import validate_photo
 
 MAX_ATTENDANCE = 10_000_000
 
@@ -338,34 +338,24 @@ class Gathering(models.Model):
         return f"{self.estimated_attendance_min:,}–{self.estimated_attendance_max:,}"
 
 
-def photo_upload_to(instance: GatheringPhoto, filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"events/photos/{instance.gathering_id}/{instance.uploaded_key}.{suffix}"
+class GatheringPhoto(StoredFile):
+    """A photo of a gathering taken in the field, checked as an upload of kind "photo" (as for venue risk points);
+    served only through the scoped view, never from a public URL."""
 
-
-class GatheringPhoto(models.Model):
-    """A photo of a gathering taken in the field. JPEG, PNG or WebP of at most 5 MB (``validate_photo``, as for
-    venue risk points); served only through the scoped view, never from a public URL."""
+    upload_prefix = "events/photos"
 
     gathering = models.ForeignKey(
         Gathering, verbose_name=_("gathering"), on_delete=models.CASCADE, related_name="photos"
     )
-    file = models.ImageField(_("photo"), upload_to=photo_upload_to, max_length=255, validators=[validate_photo])
+    file = models.ImageField(_("photo"), upload_to=UploadTo(), max_length=255, validators=[UploadValidator("photo")])
+    # A random key of the upload (it named the stored file before the kernel's ``upload_to`` did).
     uploaded_key = models.CharField(max_length=32, editable=False)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    content_type = None
 
     class Meta:
         verbose_name = _("gathering photo")
         verbose_name_plural = _("gathering photos")
         ordering = ["gathering_id", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class GatheringDecision(models.Model):

@@ -3,7 +3,9 @@ documents are issued and revoked through the services, never edited)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +42,9 @@ class DepartmentSealAdmin(admin.ModelAdmin):
     autocomplete_fields = ("department",)
     readonly_fields = ("uploaded_by", "uploaded_at", "thumbnail")
     fields = ("department", "image", "thumbnail", "is_active", "uploaded_by", "uploaded_at")
+    # A plain file input: the image is checked by the model field's validator (``crowdsafe.common.files``), with
+    # the same messages as every upload, not first by Django's image field with its own.
+    formfield_overrides = {models.ImageField: {"form_class": forms.FileField}}
 
     @admin.display(description=_("preview"))
     def thumbnail(self, obj: DepartmentSeal) -> str:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common.files import UploadValidator, upload_to
 from crowdsafe.common.scoping import ScopedQuerySet
 from notices.choices import NoticeKind, NoticeStatus
 
@@ -74,11 +75,6 @@ class NumberCounter(models.Model):
         return f"{self.issuer_id} {self.kind} {self.year}: {self.last_serial}"
 
 
-def seal_upload_to(instance: DepartmentSeal, filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
-    return f"notices/seals/{instance.department_id}-{timezone.now():%Y%m%d%H%M%S}.{suffix}"
-
-
 class DepartmentSeal(models.Model):
     """The image of a department's official seal (公章), uploaded by an administrator from a scan of the real
     seal. Printed on the department's documents only when present and active; otherwise the documents say
@@ -90,7 +86,8 @@ class DepartmentSeal(models.Model):
     )
     image = models.ImageField(
         _("seal image"),
-        upload_to=seal_upload_to,
+        upload_to=upload_to("notices/seals"),
+        validators=[UploadValidator("seal")],
         help_text=_("A scan of the real seal: PNG with a transparent background, about 42 mm across when printed."),
     )
     is_active = models.BooleanField(_("active"), default=True)

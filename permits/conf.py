@@ -7,7 +7,9 @@
   deadline where no jurisdiction up the tree has its own (``permits.models.PromisedDeadline``).
 - ``PERMITS_CORRECTION_DAYS`` (default 10): calendar days an organizer is given to correct an application,
   unless the reviewer sets another date.
-- ``PERMITS_MATERIAL_MAX_BYTES`` (default 20 MB) and ``PERMITS_PHOTO_MAX_BYTES`` (default 10 MB).
+
+The size limits of materials and inspection photos are those of every upload of their kind ("document",
+"photo"): ``settings.UPLOAD_LIMITS`` (``crowdsafe.common.files``).
 """
 
 from __future__ import annotations
@@ -31,11 +33,3 @@ def promised_default() -> tuple[int, str]:
 
 def correction_days() -> int:
     return int(getattr(settings, "PERMITS_CORRECTION_DAYS", 10))
-
-
-def material_max_bytes() -> int:
-    return int(getattr(settings, "PERMITS_MATERIAL_MAX_BYTES", 20 * 1024 * 1024))
-
-
-def photo_max_bytes() -> int:
-    return int(getattr(settings, "PERMITS_PHOTO_MAX_BYTES", 10 * 1024 * 1024))

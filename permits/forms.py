@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from crowdsafe.common.files import UploadField, UploadsField
 from crowdsafe.common.identifiers import CreditCodeFormField, ResidentIdFormField
 from permits.choices import (
     ChangeKind,
@@ -120,7 +121,9 @@ class TicketsForm(forms.Form):
 
 class MaterialForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=MaterialKind.choices)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG or PNG images, or Word, Excel or PowerPoint files."))
+    file = UploadField(
+        kind="document", label=_("File"), help_text=_("PDF, JPEG or PNG images, or Word, Excel or PowerPoint files.")
+    )
 
 
 class PlanForm(forms.Form):
@@ -224,21 +227,6 @@ class DecisionForm(forms.Form):
         }
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data]
-        return [super().clean(data, initial)] if data else []
-
-
 class InspectionForm(forms.Form):
     passed = forms.TypedChoiceField(
         label=_("Result"),
@@ -251,7 +239,7 @@ class InspectionForm(forms.Form):
     )
     findings = forms.CharField(label=pgettext_lazy("inspection", "Findings"), widget=forms.Textarea(attrs={"rows": 5}))
     inspected_on = forms.DateField(label=_("Inspected on"), required=False, widget=DATE)
-    photos = MultipleFileField(label=_("Photos"), required=False, help_text=_("JPEG or PNG, up to 20."))
+    photos = UploadsField(kind="photo", label=_("Photos"), help_text=_("JPEG or PNG, up to 20."))
 
 
 class CommentForm(forms.Form):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase
 
+from crowdsafe.common.files import StoredFile
 from crowdsafe.common.identifiers import validate_credit_code, validate_resident_id
 from crowdsafe.common.scoping import ScopedQuerySet
 from crowdsafe.workdays.choices import DeadlineUnit
@@ -298,37 +299,22 @@ class ZonePlan(models.Model):
         return f"{self.zone} · {self.tickets}"
 
 
-def material_upload_to(instance: ApplicationMaterial, filename: str) -> str:
-    # The stored name is never the uploaded one (kept in ``original_name``): no path tricks, no clashes.
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    now = timezone.now()
-    return f"permits/materials/{now:%Y/%m}/{instance.application_id}-{now:%H%M%S%f}.{suffix}"
-
-
-class ApplicationMaterial(models.Model):
+class ApplicationMaterial(StoredFile):
     """A document filed with an application (申请材料, Art. 13): an undertaker's licence, the security plan, the
-    emergency plan … Stored under MEDIA_ROOT and served only through the access-checked download view."""
+    emergency plan … Checked as an upload of kind "document"; stored under MEDIA_ROOT and served only through the
+    access-checked download view."""
+
+    upload_prefix = "permits/materials"
 
     application = models.ForeignKey(
         PermitApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="materials"
     )
     kind = models.CharField(_("kind"), max_length=24, choices=MaterialKind.choices)
-    file = models.FileField(_("file"), upload_to=material_upload_to, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("material")
         verbose_name_plural = _("materials")
         ordering = ["application_id", "kind", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class SecurityPlanSection(models.Model):
@@ -422,31 +408,21 @@ class SiteInspection(models.Model):
         return self.result != InspectionResult.PENDING
 
 
-def photo_upload_to(instance: InspectionPhoto, filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    now = timezone.now()
-    return f"permits/inspections/{now:%Y/%m}/{instance.inspection_id}-{now:%H%M%S%f}.{suffix}"
+class InspectionPhoto(StoredFile):
+    """A photo taken at the site inspection (现场照片), served only through the access-checked view. Who took it
+    is the inspection's recorder, so the row keeps no uploader of its own."""
 
-
-class InspectionPhoto(models.Model):
-    """A photo taken at the site inspection (现场照片), served only through the access-checked view."""
+    upload_prefix = "permits/inspections"
 
     inspection = models.ForeignKey(
         SiteInspection, verbose_name=_("site inspection"), on_delete=models.CASCADE, related_name="photos"
     )
-    file = models.FileField(_("file"), upload_to=photo_upload_to, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = None
 
     class Meta:
         verbose_name = _("inspection photo")
         verbose_name_plural = _("inspection photos")
         ordering = ["inspection_id", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class PermitCondition(models.Model):

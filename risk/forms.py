@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from crowdsafe.common.files import UploadsField
 from crowdsafe.org.models import Department
 from risk.choices import (
     CampaignAssignment,
@@ -149,25 +150,6 @@ class NoteForm(PlainForm):
 # --- hazards --------------------------------------------------------------------------------------------------
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    """Several photos in one input; the service checks each (type, size, count)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
 class HazardForm(PlainForm):
     title = forms.CharField(label=_("Hazard"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -183,12 +165,13 @@ class HazardForm(PlainForm):
         label=_("Responsible unit (when not registered)"), required=False, max_length=128
     )
     rectification_deadline = forms.DateField(label=_("Rectification deadline"), widget=DateInput())
-    photos = MultipleImageField(
+    photos = UploadsField(
+        kind="photo",
         label=_("Photos"), help_text=_("JPEG, PNG or WebP, at most 5 MB each, up to 6 at a time.")
     )
     fixed_on_spot = forms.BooleanField(label=_("Fixed on the spot (ordinary hazards)"), required=False)
     fix_note = forms.CharField(label=_("How it was fixed"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    fix_photos = MultipleImageField(label=_("Photos of the fix"))
+    fix_photos = UploadsField(kind="photo", label=_("Photos of the fix"))
 
     def __init__(self, *args, needs_place: bool = False, grids=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -219,12 +202,12 @@ class HazardForm(PlainForm):
 
 
 class PhotosForm(PlainForm):
-    photos = MultipleImageField(label=_("Photos"))
+    photos = UploadsField(kind="photo", label=_("Photos"))
 
 
 class FixForm(PlainForm):
     note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
-    photos = MultipleImageField(label=_("Photos of the fix"))
+    photos = UploadsField(kind="photo", label=_("Photos of the fix"))
 
 
 class PlanForm(PlainForm):
@@ -242,7 +225,7 @@ class VerifyForm(PlainForm):
     inspected_on = forms.DateField(label=_("Inspected on"), widget=DateInput())
     outcome = forms.ChoiceField(label=_("Outcome"), choices=VerificationOutcome.choices, widget=forms.RadioSelect)
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 2}))
-    photos = MultipleImageField(label=_("Photos"))
+    photos = UploadsField(kind="photo", label=_("Photos"))
 
 
 class ExtensionForm(PlainForm):

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common.files import StoredFile, UploadTo, UploadValidator
 from crowdsafe.common.scoping import ScopedQuerySet
 from risk.choices import (
     EDITABLE_ASSESSMENT_STATES,
@@ -38,7 +39,6 @@ from risk.choices import (
     TargetStatus,
     VerificationOutcome,
 )
-from venues.validators import validate_photo
 
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 PATH_INDEX_OPS = ["varchar_pattern_ops"]
@@ -611,15 +611,11 @@ class Hazard(SubjectFields):
         return self.is_open
 
 
-def hazard_photo_upload_to(instance: HazardPhoto, filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    now = timezone.now()
-    return f"risk/hazards/{now:%Y/%m}/{instance.hazard_id}-{instance.stage}-{now:%H%M%S%f}.{suffix}"
+class HazardPhoto(StoredFile):
+    """A photo of a hazard: as found, after the fix, or at the verification. Checked as an upload of kind
+    "photo" (``crowdsafe.common.files``); served only through the scoped photo view."""
 
-
-class HazardPhoto(models.Model):
-    """A photo of a hazard: as found, after the fix, or at the verification. JPEG, PNG or WebP of at most 5 MB
-    (``venues.validators.validate_photo``); served only through the scoped photo view."""
+    upload_prefix = "risk/hazards"
 
     hazard = models.ForeignKey(Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="photos")
     stage = models.CharField(_("stage"), max_length=16, choices=PhotoStage.choices)
@@ -631,21 +627,13 @@ class HazardPhoto(models.Model):
         on_delete=models.CASCADE,
         related_name="photos",
     )
-    file = models.ImageField(_("photo"), upload_to=hazard_photo_upload_to, max_length=255, validators=[validate_photo])
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file = models.ImageField(_("photo"), upload_to=UploadTo(), max_length=255, validators=[UploadValidator("photo")])
+    content_type = None
 
     class Meta:
         verbose_name = _("hazard photo")
         verbose_name_plural = _("hazard photos")
         ordering = ["hazard_id", "uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class RectificationPlan(models.Model):

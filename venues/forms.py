@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common.files import accept_attribute
 from crowdsafe.common.identifiers import CreditCodeFormField
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.choices import (
@@ -17,7 +18,6 @@ from venues.choices import (
     ZoneKind,
 )
 from venues.models import Venue, Zone
-from venues.validators import validate_photo
 
 
 class DateInput(forms.DateInput):
@@ -205,12 +205,12 @@ class ExitForm(forms.Form):
 class RiskPointForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=RiskPointKind.choices)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    photo = forms.ImageField(
+    photo = forms.FileField(
         label=_("Photo"),
         required=False,
-        validators=[validate_photo],
         help_text=_("A JPEG, PNG or WebP photo of at most 5 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}),
+        # Checked by the service (``crowdsafe.common.files``), as every upload is.
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute("photo"), "capture": "environment"}),
     )
     remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
 

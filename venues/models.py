@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from crowdsafe.common import imports
+from crowdsafe.common.files import UploadValidator, upload_to
 from crowdsafe.common.scoping import ScopedQuerySet
 from venues.choices import (
     EquipmentKind,
@@ -20,7 +21,6 @@ from venues.choices import (
     VenueKind,
     ZoneKind,
 )
-from venues.validators import validate_photo
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 \-]{5,18}[0-9]$",
@@ -243,7 +243,7 @@ class RiskPoint(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=RiskPointKind.choices)
     notes = models.TextField(_("notes"), blank=True)
     photo = models.ImageField(
-        _("photo"), upload_to="venues/risk_points/%Y/%m/", blank=True, validators=[validate_photo]
+        _("photo"), upload_to=upload_to("venues/risk_points"), blank=True, validators=[UploadValidator("photo")]
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -199,7 +199,7 @@ class DrillRecordInputSerializer(serializers.Serializer):
 
 
 class DrillPhotosInputSerializer(serializers.Serializer):
-    photos = serializers.ListField(child=serializers.ImageField(), min_length=1, max_length=12)
+    photos = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=12)
 
 
 class DrillCancelInputSerializer(serializers.Serializer):

@@ -2,8 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import drills.models
-import venues.validators
+import crowdsafe.common.files
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -64,7 +63,7 @@ class Migration(migrations.Migration):
             name='DrillPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=drills.models.drill_photo_upload_to, validators=[venues.validators.validate_photo], verbose_name='photo')),
+                ('image', models.ImageField(upload_to=crowdsafe.common.files.UploadTo('drills/photos'), validators=[crowdsafe.common.files.UploadValidator('photo')], verbose_name='photo')),
                 ('caption', models.CharField(blank=True, max_length=200, verbose_name='caption')),
                 ('uploaded_at', models.DateTimeField(verbose_name='uploaded at')),
                 ('drill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='drills.drill', verbose_name='drill')),
@@ -168,7 +167,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveSmallIntegerField(verbose_name='version')),
-                ('file', models.FileField(max_length=255, upload_to='drills/plans/%Y/%m/', verbose_name='file')),
+                ('file', models.FileField(max_length=255, upload_to=crowdsafe.common.files.UploadTo(), verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='type')),
                 ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
+from crowdsafe.common.files import CheckedUpload, check_uploads
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import actor_scope
 from crowdsafe.org.models import Department, Jurisdiction, Organisation
@@ -31,13 +32,14 @@ from drills.duties import (
 from drills.models import AfterActionItem, Drill, DrillPhoto, EmergencyPlan, PlanVersion
 from drills.services.plans import _locked as _locked_plan
 from drills.services.plans import _minutes, _text, plan_version_add
-from drills.validators import PHOTO_MAX_COUNT
 from duties.choices import OUTSTANDING_VALUES
 from duties.models import Task
 from duties.services import tasks_evaluate, tasks_settle
 from duties.subjects import registration_for
 
 MAX_ITEMS = 30
+# The photos of one drill: enough to show each phase of it.
+PHOTO_MAX_COUNT = 12
 # How far back a drill may be recorded: the register learns of the last drill a venue held before it was added.
 RECORD_BACK_YEARS = 5
 
@@ -258,25 +260,16 @@ def _check_items(items: Sequence[ItemSpec], *, today: dt.date) -> list[ItemSpec]
     return list(items)
 
 
-def _check_photos(photos: Sequence[Any], *, existing: int = 0) -> list[Any]:
-    from django.core.exceptions import ValidationError
-
-    from venues.validators import validate_photo
-
+def _check_photos(photos: Sequence[Any], *, existing: int = 0) -> list[CheckedUpload]:
     if existing + len(photos) > PHOTO_MAX_COUNT:
         raise DomainError(_("At most %(n)d photos per drill.") % {"n": PHOTO_MAX_COUNT}, field="photos")
-    for photo in photos:
-        try:
-            validate_photo(photo)
-        except ValidationError as exc:
-            raise DomainError(f"“{getattr(photo, 'name', '')}”: {exc.messages[0]}", field="photos") from exc
-    return list(photos)
+    return check_uploads(photos, kind="photo", field="photos")
 
 
-def _save_photos(drill: Drill, photos: Sequence[Any], *, actor) -> None:
+def _save_photos(drill: Drill, photos: Sequence[CheckedUpload], *, actor) -> None:
     for photo in photos:
         row = DrillPhoto(drill=drill, uploaded_by=_system(actor), uploaded_at=timezone.now())
-        row.image.save(getattr(photo, "name", "photo.jpg"), photo, save=False)
+        row.image.save(photo.name, photo.upload, save=False)
         row.save(force_insert=True)
 
 

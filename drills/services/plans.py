@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
+from crowdsafe.common.files import CheckedUpload, check_upload
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import actor_scope, get_scope
 from crowdsafe.org.choices import JurisdictionLevel
@@ -32,7 +33,6 @@ from drills.choices import (
 )
 from drills.duties import GOVERNMENT_DRILL, ON_SITE_PLAN_DRILL, VENUE_DRILL
 from drills.models import EmergencyPlan, PlanContact, PlanMeasure, PlanVersion
-from drills.validators import check_plan_file
 from duties.models import ResponsibilityRule
 from duties.services import tasks_evaluate
 from venues.models import Venue, phone_validator
@@ -303,7 +303,7 @@ def plan_create(
     )
     measure_rows = clean_measures(measures)
     contact_rows = clean_contacts(contacts)
-    checked = check_plan_file(file) if file is not None else None
+    checked = check_upload(file, kind="plan", field="file") if file is not None else None
     with transaction.atomic():
         if (
             scope_kind == ScopeKind.EVENT
@@ -443,7 +443,7 @@ def plan_withdraw(*, plan: EmergencyPlan, actor, reason: str) -> EmergencyPlan:
 def _add_version(
     plan: EmergencyPlan,
     *,
-    checked,
+    checked: CheckedUpload,
     actor,
     summary: str,
     source: str = VersionSource.UPLOAD,
@@ -454,9 +454,6 @@ def _add_version(
     version = PlanVersion(
         plan=plan,
         number=number,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
         sha256=checked.sha256,
         summary_of_changes=summary,
         source=source,
@@ -465,7 +462,7 @@ def _add_version(
     )
     # A file written here stays on disk if the transaction later rolls back; it is then unreferenced and never
     # served (downloads go through the version row).
-    version.file.save(checked.name, File(checked.upload, name=checked.name), save=False)
+    version.store(checked)
     version.save(force_insert=True)
     plan.current_version = number
     plan.save(update_fields=["current_version", "updated_at"])
@@ -484,7 +481,7 @@ def _add_version(
 def plan_version_add(*, plan: EmergencyPlan, actor, file, summary_of_changes: str) -> PlanVersion:
     """Upload a new version of the plan's document, with a summary of what changed (required from the second
     version on: a revision after a drill says what the drill taught)."""
-    checked = check_plan_file(file)
+    checked = check_upload(file, kind="plan", field="file")
     summary = _text(summary_of_changes, field="summary_of_changes")
     with transaction.atomic():
         # The lock numbers versions one after the other: two uploads at once get 2 and 3, never 2 twice.
@@ -534,7 +531,7 @@ def plan_import_from_application(*, application, actor) -> EmergencyPlan:
     plan = EmergencyPlan.objects.filter(application_id=application.pk, is_active=True).first()
     with material.file.open("rb") as handle:
         upload = File(handle, name=material.file.name.rsplit("/", 1)[-1])
-        checked = check_plan_file(upload)
+        checked = check_upload(upload, kind="plan", field="file")
         with transaction.atomic():
             if plan is None:
                 organisation = application.organisation

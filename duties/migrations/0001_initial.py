@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import duties.models
+import crowdsafe.common.files
 from django.conf import settings
 from django.db import migrations, models
 
@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
             name='TaskAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, upload_to=duties.models.evidence_upload_to, verbose_name='file')),
+                ('file', models.FileField(max_length=255, upload_to=crowdsafe.common.files.UploadTo(), verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='type')),
                 ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),

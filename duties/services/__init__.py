@@ -9,12 +9,13 @@ the action log. HTML views, API views, admin actions, Celery tasks and other app
 - ``duties.services.tasks``: ``task_start``, ``task_complete`` (and the next occurrence of a periodic duty),
   ``task_reassign``, ``task_cancel``, ``tasks_mark_overdue``, ``tasks_settle`` (a subject's workflow closes the
   tasks of its finished steps, by rule key), and the heads' bulk actions;
-- ``duties.services.evidence``: the size and type limits of completion evidence.
+The files attached as evidence are checked as uploads of kind "evidence" (``crowdsafe.common.files``); at most
+``EVIDENCE_MAX_FILES`` per task.
 """
 
 from duties.services.evaluation import rule_save, tasks_evaluate, tasks_recount
-from duties.services.evidence import EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES, EVIDENCE_TYPES
 from duties.services.tasks import (
+    EVIDENCE_MAX_FILES,
     NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
     BulkResult,
@@ -30,9 +31,7 @@ from duties.services.tasks import (
 )
 
 __all__ = [
-    "EVIDENCE_MAX_BYTES",
     "EVIDENCE_MAX_FILES",
-    "EVIDENCE_TYPES",
     "NOTE_MAX_LENGTH",
     "REASON_MAX_LENGTH",
     "BulkResult",

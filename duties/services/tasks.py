@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
+from crowdsafe.common.files import check_uploads
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
@@ -24,9 +25,10 @@ from duties.choices import OUTSTANDING as OUTSTANDING_STATUSES
 from duties.choices import TaskStatus
 from duties.explain import ANCHOR_COMPLETION, deadline_facts, explain_stored
 from duties.models import ResponsibilityRule, Task, TaskAttachment, TaskReassignment
-from duties.services.evidence import EVIDENCE_MAX_FILES, check_files
 
 REASON_MAX_LENGTH = 2000
+# A task's evidence: a handful of photos and scans; more belongs in a document of its own.
+EVIDENCE_MAX_FILES = 10
 NOTE_MAX_LENGTH = 5000
 OVERDUE_SCAN_BATCH = 500
 
@@ -84,7 +86,7 @@ def task_complete(*, task: Task, actor, note: str, files: Sequence[Any] = ()) ->
         raise DomainError(_("Say what was done: the completion note is required."), field="note")
     if len(note) > NOTE_MAX_LENGTH:
         raise DomainError(_("The note is too long (at most %(n)d characters).") % {"n": NOTE_MAX_LENGTH}, field="note")
-    checked = check_files(files)
+    checked = check_uploads(files, kind="evidence", field="files")
     scope = get_scope(actor)
     with transaction.atomic():
         # The lock makes "complete" happen once: a second submission (double click, a retry) waits, then finds
@@ -100,10 +102,8 @@ def task_complete(*, task: Task, actor, note: str, files: Sequence[Any] = ()) ->
         for item in checked:
             # A file written here stays on disk if the transaction later rolls back; it is then unreferenced and
             # never served (downloads go through the attachment row).
-            attachment = TaskAttachment(
-                task=task, original_name=item.name, content_type=item.content_type, size=item.size, uploaded_by=actor
-            )
-            attachment.file.save(item.name, item.upload, save=False)
+            attachment = TaskAttachment(task=task, uploaded_by=actor)
+            attachment.store(item)
             attachment.save()
         previous = task.status
         now = timezone.now()

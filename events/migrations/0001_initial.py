@@ -3,7 +3,7 @@
 import datetime
 import django.core.validators
 import django.db.models.deletion
-import events.models
+import crowdsafe.common.files
 import venues.validators
 from decimal import Decimal
 from django.conf import settings
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
             name='GatheringPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.ImageField(max_length=255, upload_to=events.models.photo_upload_to, validators=[venues.validators.validate_photo], verbose_name='photo')),
+                ('file', models.ImageField(max_length=255, upload_to=crowdsafe.common.files.UploadTo(), validators=[crowdsafe.common.files.UploadValidator('photo')], verbose_name='photo')),
                 ('uploaded_key', models.CharField(editable=False, max_length=32)),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),

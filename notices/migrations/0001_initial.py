@@ -3,6 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
+import crowdsafe.common.files
 import notices.models
 from django.conf import settings
 from django.db import migrations, models
@@ -23,7 +24,7 @@ class Migration(migrations.Migration):
             name='DepartmentSeal',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(help_text='A scan of the real seal: PNG with a transparent background, about 42 mm across when printed.', upload_to=notices.models.seal_upload_to, verbose_name='seal image')),
+                ('image', models.ImageField(help_text='A scan of the real seal: PNG with a transparent background, about 42 mm across when printed.', upload_to=crowdsafe.common.files.UploadTo('notices/seals'), validators=[crowdsafe.common.files.UploadValidator('seal')], verbose_name='seal image')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('uploaded_at', models.DateTimeField(auto_now=True, verbose_name='uploaded at')),
                 ('department', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notice_seal', to='org.department', verbose_name='department')),

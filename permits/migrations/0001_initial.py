@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import permits.models
+import crowdsafe.common.files
 from django.conf import settings
 from django.db import migrations, models
 
@@ -117,7 +117,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('undertaker_licence', 'Proof that the undertaker is legally established'), ('safety_person_id', 'ID of the safety-responsible person'), ('event_plan', 'Event plan and description'), ('joint_agreement', 'Joint undertaking agreement'), ('security_plan', 'Security plan'), ('venue_consent', "Venue operator's consent"), ('qualification', 'Qualification certificate required by law'), ('emergency_plan', 'Emergency rescue plan'), ('other', 'Other')], max_length=24, verbose_name='kind')),
-                ('file', models.FileField(max_length=255, upload_to=permits.models.material_upload_to, verbose_name='file')),
+                ('file', models.FileField(max_length=255, upload_to=crowdsafe.common.files.UploadTo(), verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='type')),
                 ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
@@ -240,7 +240,7 @@ class Migration(migrations.Migration):
             name='InspectionPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, upload_to=permits.models.photo_upload_to, verbose_name='file')),
+                ('file', models.FileField(max_length=255, upload_to=crowdsafe.common.files.UploadTo(), verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='type')),
                 ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),

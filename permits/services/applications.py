@@ -13,15 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
+from crowdsafe.common.files import check_upload
 from crowdsafe.common.identifiers import clean_credit_code, clean_resident_id
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Organisation
-from permits import conf, rules
+from permits import rules
 from permits.choices import ApplicationState, EventKind, MaterialKind, PlanMode, PlanSection
 from permits.duties import CORRECTION_KEY
-from permits.files import MATERIAL_TYPES, check_upload
 from permits.models import (
     ApplicationMaterial,
     EventSession,
@@ -364,7 +364,7 @@ def material_upload(*, application: PermitApplication, actor, kind: str, upload)
     content."""
     if kind not in MaterialKind.values:
         raise DomainError(_("Choose what the document is."), field="kind")
-    checked = check_upload(upload, types=MATERIAL_TYPES, max_bytes=conf.material_max_bytes(), field="file")
+    checked = check_upload(upload, kind="document", field="file")
     with transaction.atomic():
         application = locked(application)
         check_organizer(actor, application)
@@ -372,14 +372,9 @@ def material_upload(*, application: PermitApplication, actor, kind: str, upload)
         if application.materials.count() >= MAX_MATERIALS:
             raise DomainError(_("At most %(max)d documents.") % {"max": MAX_MATERIALS}, field="file")
         material = ApplicationMaterial(
-            application=application,
-            kind=kind,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            uploaded_by=actor if getattr(actor, "pk", None) else None,
+            application=application, kind=kind, uploaded_by=actor if getattr(actor, "pk", None) else None
         )
-        material.file.save(checked.name, checked.upload, save=False)
+        material.store(checked)
         material.save()
         log_action(
             actor=actor,

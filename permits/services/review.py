@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from alerts.informing import permit_news
 from alerts.services import alert_raise
 from crowdsafe.audit.services import log_action
+from crowdsafe.common.files import check_uploads
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.services import grant_to_department, revoke_from_department
@@ -23,7 +24,6 @@ from permits import conf, documents, rules
 from permits.access import VIEW_CODENAME, is_inspector, is_organizer, is_reviewer
 from permits.choices import ApplicationState, CommentSection, DecisionOutcome, InspectionResult
 from permits.duties import ACCEPTANCE_KEYS, DECISION_KEYS, INSPECTION_KEY_PREFIX
-from permits.files import PHOTO_TYPES, check_upload
 from permits.models import InspectionPhoto, PermitApplication, PermitCondition, ReviewComment, SiteInspection, ZonePlan
 from permits.rules import number
 from permits.selectors import promised_deadline_for
@@ -255,7 +255,7 @@ def inspection_record(
         raise DomainError(_("The inspection date is in the future."), field="inspected_on")
     if len(photos) > MAX_PHOTOS:
         raise DomainError(_("At most %(max)d photos.") % {"max": MAX_PHOTOS}, field="photos")
-    checked = [check_upload(p, types=PHOTO_TYPES, max_bytes=conf.photo_max_bytes(), field="photos") for p in photos]
+    checked = check_uploads(photos, kind="photo", field="photos")
     with transaction.atomic():
         application = locked(inspection.application)
         # Locked too: two people of the department recording at once — the second sees the first's result.
@@ -275,10 +275,8 @@ def inspection_record(
         inspection.recorded_at = timezone.now()
         inspection.save(update_fields=["result", "findings", "inspected_on", "recorded_by", "recorded_at"])
         for item in checked:
-            photo = InspectionPhoto(
-                inspection=inspection, original_name=item.name, content_type=item.content_type, size=item.size
-            )
-            photo.file.save(item.name, item.upload, save=False)
+            photo = InspectionPhoto(inspection=inspection)
+            photo.store(item)
             photo.save()
         log_action(
             actor=actor,

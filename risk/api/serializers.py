@@ -254,10 +254,10 @@ class HazardInputSerializer(serializers.Serializer):
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
     responsible_unit_name = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
     rectification_deadline = serializers.DateField()
-    photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
     fixed_on_spot = serializers.BooleanField(required=False, default=False)
     fix_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    fix_photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list)
+    fix_photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
     def validate(self, attrs):
         if bool(attrs.get("subject_type")) != bool(attrs.get("subject_id")):
@@ -268,12 +268,12 @@ class HazardInputSerializer(serializers.Serializer):
 
 
 class HazardPhotosInputSerializer(serializers.Serializer):
-    photos = serializers.ListField(child=serializers.ImageField(), min_length=1)
+    photos = serializers.ListField(child=serializers.FileField(), min_length=1)
 
 
 class HazardFixInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
-    photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class RectificationPlanInputSerializer(serializers.Serializer):
@@ -289,7 +289,7 @@ class HazardVerifyInputSerializer(serializers.Serializer):
     inspected_on = serializers.DateField()
     outcome = VerificationOutcomeField(choices=VerificationOutcome.choices)
     findings = serializers.CharField(max_length=5000)
-    photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class HazardExtensionInputSerializer(serializers.Serializer):

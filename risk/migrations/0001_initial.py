@@ -3,8 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import risk.models
-import venues.validators
+import crowdsafe.common.files
 from django.conf import settings
 from django.db import migrations, models
 
@@ -149,7 +148,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('stage', models.CharField(choices=[('found', 'As found'), ('fixed', 'After the fix'), ('verification', 'At verification')], max_length=16, verbose_name='stage')),
-                ('file', models.ImageField(max_length=255, upload_to=risk.models.hazard_photo_upload_to, validators=[venues.validators.validate_photo], verbose_name='photo')),
+                ('file', models.ImageField(max_length=255, upload_to=crowdsafe.common.files.UploadTo(), validators=[crowdsafe.common.files.UploadValidator('photo')], verbose_name='photo')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),

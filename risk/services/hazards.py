@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from alerts.informing import hazard_news
 from alerts.services import alert_raise
 from crowdsafe.audit.services import log_action
+from crowdsafe.common.files import CheckedUpload, check_uploads
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import actor_scope
 from crowdsafe.org.choices import JurisdictionLevel
@@ -53,7 +53,6 @@ from risk.rules import (
 )
 from risk.services.common import clean_text, deny, refuse
 from risk.subjects import SubjectInfo
-from venues.validators import PHOTO_RULE, validate_photo
 
 PHOTOS_PER_UPLOAD = 6
 PHOTOS_PER_HAZARD = 30
@@ -65,21 +64,18 @@ COORDINATE = Decimal("0.000001")
 # --- photos -----------------------------------------------------------------------------------------------------
 
 
-def check_photos(photos: Sequence[Any], *, field: str = "photos") -> list[Any]:
-    """Each photo a real JPEG, PNG or WebP of at most 5 MB (``venues.validators.validate_photo``), at most
-    ``PHOTOS_PER_UPLOAD`` at a time."""
+def check_photos(photos: Sequence[Any], *, field: str = "photos") -> list[CheckedUpload]:
+    """At most ``PHOTOS_PER_UPLOAD`` at a time, each checked as an upload of kind "photo"
+    (``crowdsafe.common.files``)."""
     photos = [p for p in (photos or []) if p]
     if len(photos) > PHOTOS_PER_UPLOAD:
         raise DomainError(_("At most %(n)d photos at a time.") % {"n": PHOTOS_PER_UPLOAD}, field=field)
-    for photo in photos:
-        try:
-            validate_photo(photo)
-        except ValidationError as exc:
-            raise DomainError(exc.messages[0] if exc.messages else PHOTO_RULE, field=field) from exc
-    return photos
+    return check_uploads(photos, kind="photo", field=field)
 
 
-def _save_photos(hazard: Hazard, photos: Sequence[Any], *, stage: str, actor, verification=None) -> list[HazardPhoto]:
+def _save_photos(
+    hazard: Hazard, photos: Sequence[CheckedUpload], *, stage: str, actor, verification=None
+) -> list[HazardPhoto]:
     if not photos:
         return []
     if hazard.photos.count() + len(photos) > PHOTOS_PER_HAZARD:
@@ -88,16 +84,13 @@ def _save_photos(hazard: Hazard, photos: Sequence[Any], *, stage: str, actor, ve
     for upload in photos:
         # A file written here stays on disk if the transaction rolls back; it is then unreferenced and never
         # served (photos are served through the row, by the scoped view).
-        name = (getattr(upload, "name", "") or "photo.jpg").rsplit("/", 1)[-1][:255]
         photo = HazardPhoto(
             hazard=hazard,
             stage=stage,
             verification=verification,
-            original_name=name,
-            size=getattr(upload, "size", 0) or 0,
             uploaded_by=actor if getattr(actor, "pk", None) else None,
         )
-        photo.file.save(name, upload, save=False)
+        photo.store(upload)
         photo.save()
         saved.append(photo)
     return saved

@@ -45,7 +45,9 @@ def _wired():
 
 
 def pdf_upload(name="预案.pdf", body=b"plan") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n" + body + b"\n%%EOF\n", content_type="application/pdf")
+    from tests.helpers.files import pdf_bytes
+
+    return SimpleUploadedFile(name, pdf_bytes(body.decode()), content_type="application/pdf")
 
 
 def photo_upload(name="现场.png", colour=(200, 30, 30)) -> SimpleUploadedFile:

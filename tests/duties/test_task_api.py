@@ -13,10 +13,11 @@ from duties.choices import TaskStatus
 from duties.models import ResponsibilityRule, Task
 from tests.duties.conftest import make_tasks
 from tests.helpers.access import assert_scoped_access
+from tests.helpers.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def api(user) -> APIClient:

@@ -10,12 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from crowdsafe.audit.models import ActionLog
+from crowdsafe.common.files import upload_limit
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from duties.choices import TaskStatus
 from duties.explain import explain
 from duties.models import Task, TaskReassignment
 from duties.services import (
-    EVIDENCE_MAX_BYTES,
     add_months,
     task_bulk_reassign,
     task_bulk_start,
@@ -25,11 +25,13 @@ from duties.services import (
     task_start,
     tasks_mark_overdue,
 )
+from tests.helpers.files import image_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
+EVIDENCE_MAX_BYTES = upload_limit("evidence")
 
 
 def test_staff_of_the_responsible_department_start_a_task_and_become_its_person(scenic, linzhou_users):
@@ -93,7 +95,7 @@ def test_evidence_of_the_wrong_type_is_refused_and_nothing_changes(scenic, linzh
 
 def test_evidence_over_the_size_limit_is_refused(scenic, linzhou_users, settings):
     upload = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * EVIDENCE_MAX_BYTES)
-    with pytest.raises(DomainError, match="larger than 10 MB"):
+    with pytest.raises(DomainError, match="at most 10 MB is accepted"):
         task_complete(task=scenic.industry, actor=linzhou_users.culture_staff, note="done", files=[upload])
 
 

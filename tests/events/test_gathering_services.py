@@ -139,9 +139,7 @@ def test_a_file_that_is_not_a_photo_is_refused_with_a_clear_message(city, users)
     fake = SimpleUploadedFile("现场.jpg", b"%PDF-1.7 not an image", content_type="image/jpeg")
     with pytest.raises(DomainError) as exc:
         report(users.grid_worker, grid=city.grid, photos=[fake])
-    assert str(exc.value.message) == (
-        "The photo “现场.jpg” was refused: Upload a JPEG, PNG or WebP photo of at most 5 MB."
-    )
+    assert str(exc.value.message) == "“现场.jpg” is not a valid JPG file: its content does not match its name."
     assert not Gathering.objects.exists()
 
 

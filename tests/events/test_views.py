@@ -106,7 +106,7 @@ def test_a_refused_photo_is_said_clearly_and_nothing_is_logged(city, users):
     )
     assert response.status_code == 400
     assert response.json()["errors"]["photos"] == [
-        "The photo “现场.gif” was refused: Upload a JPEG, PNG or WebP photo of at most 5 MB."
+        "“现场.gif”: only JPEG, JPG, PNG, WEBP files are accepted (at most 5 MB)."
     ]
     assert not Gathering.objects.exists()
 

@@ -15,11 +15,12 @@ from crowdsafe.org.choices import DepartmentKind, OrganisationKind, Role
 from permits import services
 from permits.choices import EventKind, MaterialKind, PlanMode, PlanSection
 from tests.factories import DepartmentFactory, OrganisationFactory, UserFactory, credit_code_with_check, member
+from tests.helpers.files import image_bytes, pdf_bytes
 from venues import services as venue_services
 from venues.choices import ExitKind, VenueKind, ZoneKind
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
 
 
 def pdf(name="材料.pdf", content=PDF):

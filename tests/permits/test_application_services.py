@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone, translation
@@ -15,6 +16,7 @@ from duties.models import Task
 from permits import services
 from permits.choices import ApplicationState, MaterialKind
 from permits.models import ApplicationMaterial, PermitApplication
+from tests.helpers.files import docx_bytes, image_bytes, ole_bytes
 from tests.permits.conftest import PDF, build_application, local, pdf
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +187,7 @@ def test_a_wrong_file_is_refused_with_a_clear_message(permit_city, stadium, name
     assert not application.materials.exists()
 
 
-@override_settings(PERMITS_MATERIAL_MAX_BYTES=100)
+@override_settings(UPLOAD_LIMITS={**settings.UPLOAD_LIMITS, "document": 100})
 def test_a_file_over_the_size_limit_is_refused(permit_city, stadium):
     application = _draft(permit_city, stadium, complete=False)
     with pytest.raises(DomainError) as caught:
@@ -200,9 +202,9 @@ def test_a_file_over_the_size_limit_is_refused(permit_city, stadium):
 
 def test_office_files_and_images_are_accepted(permit_city, stadium):
     application = _draft(permit_city, stadium, complete=False)
-    docx = SimpleUploadedFile("方案.docx", b"PK\x03\x04" + b"\x00" * 40)
-    doc = SimpleUploadedFile("旧方案.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40)
-    jpg = SimpleUploadedFile("身份证.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 40)
+    docx = SimpleUploadedFile("方案.docx", docx_bytes())
+    doc = SimpleUploadedFile("旧方案.doc", ole_bytes())
+    jpg = SimpleUploadedFile("身份证.jpg", image_bytes("JPEG"))
     for upload in (docx, doc, jpg):
         services.material_upload(
             application=application, actor=permit_city.users.organizer, kind=MaterialKind.OTHER, upload=upload

@@ -293,17 +293,23 @@ def test_a_risk_point_keeps_its_photo(venue):
 
 
 @pytest.mark.parametrize(
-    "upload",
+    ("upload", "message"),
     [
-        SimpleUploadedFile("steps.jpg", b"not an image at all", content_type="image/jpeg"),
-        SimpleUploadedFile("steps.gif", b"GIF89a", content_type="image/gif"),
+        (
+            SimpleUploadedFile("steps.jpg", b"not an image at all", content_type="image/jpeg"),
+            "“steps.jpg” is not a valid JPG file: its content does not match its name.",
+        ),
+        (
+            SimpleUploadedFile("steps.gif", b"GIF89a", content_type="image/gif"),
+            "“steps.gif”: only JPEG, JPG, PNG, WEBP files are accepted (at most 5 MB).",
+        ),
     ],
 )
-def test_a_risk_point_photo_must_be_a_real_jpeg_png_or_webp(venue, upload):
+def test_a_risk_point_photo_must_be_a_real_jpeg_png_or_webp(venue, upload, message):
     with pytest.raises(DomainError) as exc:
         services.risk_point_create(venue=venue, actor=None, kind=RiskPointKind.STEPS, photo=upload)
     assert exc.value.field == "photo"
-    assert str(exc.value.message) == "Upload a JPEG, PNG or WebP photo of at most 5 MB."
+    assert str(exc.value.message) == message
     assert not RiskPoint.objects.exists()
 
 

@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import crowdsafe.common.files
 import venues.validators
 from decimal import Decimal
 from django.conf import settings
@@ -116,7 +117,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('steps', 'Steps'), ('ramp', 'Ramp'), ('bridge', 'Bridge'), ('narrow_space', 'Narrow space'), ('slope', 'Slope'), ('other', 'Other')], max_length=16, verbose_name='kind')),
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('photo', models.ImageField(blank=True, upload_to='venues/risk_points/%Y/%m/', validators=[venues.validators.validate_photo], verbose_name='photo')),
+                ('photo', models.ImageField(blank=True, upload_to=crowdsafe.common.files.UploadTo('venues/risk_points'), validators=[crowdsafe.common.files.UploadValidator('photo')], verbose_name='photo')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risk_points', to='venues.venue', verbose_name='venue')),

@@ -10,18 +10,17 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
+from crowdsafe.common.files import check_upload
 from crowdsafe.errors import DomainError
 from venues.choices import EquipmentKind, ExitKind, RiskPointKind, ZoneKind
 from venues.models import Exit, RiskPoint, SpecialEquipment, TemporaryStructure, Venue, Zone
 from venues.services.access import check_can_manage, display, full_clean
 from venues.services.venues import VENUE_UPDATED, _run_hooks, refresh_capacity
-from venues.validators import validate_photo
 
 
 def _lock_venue(venue: Venue, actor) -> Venue:
@@ -254,12 +253,8 @@ RISK_POINT_FIELDS = ("kind", "notes", "photo")
 
 
 def _check_photo(photo) -> None:
-    if not photo:
-        return
-    try:
-        validate_photo(photo)
-    except ValidationError as exc:
-        raise DomainError(exc.messages[0], field="photo") from exc
+    if photo:
+        check_upload(photo, kind="photo", field="photo")
 
 
 def _delete_file_on_commit(file_field) -> None:

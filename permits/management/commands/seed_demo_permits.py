@@ -16,6 +16,7 @@ organisation already has is skipped.
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -23,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from crowdsafe.org import services as org_services
 from crowdsafe.org.choices import Role
@@ -43,7 +45,6 @@ INSPECTORS = [
     ("demo_housing", "黄丽", ("410502", "文峰区住房和城乡建设局")),
     ("demo_culture", "郑凯", ("410502", "文峰区文化广电和旅游局")),
 ]
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PLAN_TEXT = {
     PlanSection.ORGANISATION: "活动时间、地点、内容见活动方案；主办单位设安全工作领导小组，总指挥由安全责任人担任。",
     PlanSection.SECURITY_STAFF: "安保人员120名，分入口检票、场内巡查、疏散引导三组，统一穿着反光背心、佩戴工作证。",
@@ -58,7 +59,12 @@ PLAN_TEXT = {
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+    """A blank one-page A4 PDF: uploads are parsed (``crowdsafe.common.files``), so a demo file must be a real one."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
 
 
 def _at(days: int, hour: int) -> dt.datetime:
