@@ -1,29 +1,35 @@
-"""Admin: the city administrator edits alert rules and who they alert (saved and logged through the services);
-alerts, the people alerted and coverage gaps are read-only — they change only through the services."""
+"""Admin: the city administrator edits alert rules and who they alert (saved and logged through the services, a
+refusal shown on the form by the kernel's ``ServiceErrorsAdmin``); alerts, the people alerted and coverage gaps
+are read-only (the kernel's ``ReadOnlyAdmin``) — they change only through the services."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from alerts import coverage
 from alerts.models import Alert, AlertRule, AlertRuleParty, AlertTarget, CoverageIssue
 from alerts.services import alert_rule_parties_logged, alert_rule_save
-from crowdsafe.errors import DomainError
+from crowdsafe.common.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceErrorsAdmin
+
+if TYPE_CHECKING:
+    _PartyInline = admin.TabularInline[AlertRuleParty, AlertRule]
+else:
+    _PartyInline = admin.TabularInline
 
 
-class AlertRulePartyInline(admin.TabularInline):
+class AlertRulePartyInline(_PartyInline):
     model = AlertRuleParty
     extra = 0
 
 
 @admin.register(AlertRule)
-class AlertRuleAdmin(admin.ModelAdmin):
+class AlertRuleAdmin(ServiceErrorsAdmin):
     list_display = ["name", "key", "trigger", "parties_text", "is_active"]
     list_filter = ["is_active", "trigger"]
     search_fields = ["name", "key", "reason"]
@@ -35,37 +41,22 @@ class AlertRuleAdmin(admin.ModelAdmin):
         return "；".join(str(p) for p in obj.parties.all())
 
     def save_model(self, request: HttpRequest, obj: AlertRule, form: Any, change: bool) -> None:
-        try:
-            alert_rule_save(rule=obj, actor=request.user, changed=form.changed_data if change else ())
-        except DomainError as exc:
-            raise ValidationError(str(exc.message)) from exc
+        # A refusal (DomainError) is shown on the form by ServiceErrorsAdmin; nothing is saved.
+        alert_rule_save(rule=obj, actor=request.user, changed=form.changed_data if change else ())
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if any(formset.has_changed() for formset in formsets):
             alert_rule_parties_logged(rule=form.instance, actor=request.user)
 
-    def has_delete_permission(self, request: HttpRequest, obj: AlertRule | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Alerts point at their rule (PROTECT): switch a rule off instead.
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class AlertTargetInline(admin.TabularInline):
+class AlertTargetInline(ReadOnlyInline):
     model = AlertTarget
-    extra = 0
-    can_delete = False
-    fields = [
+    fields = (
         "user",
         "party",
         "department",
@@ -74,14 +65,8 @@ class AlertTargetInline(admin.TabularInline):
         "acknowledged_at",
         "acknowledged_via",
         "escalated_at",
-    ]
+    )
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Alert)
@@ -108,14 +93,15 @@ class CoverageIssueAdmin(ReadOnlyAdmin):
             request, _("Coverage checked: %(n)d new tasks for the administrator.") % {"n": len(opened)}, messages.INFO
         )
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         # The action runs without selected rows (there may be no issue yet).
+        posted = request.POST
         if (
             request.method == "POST"
-            and request.POST.get("action") == "check_now"
-            and not request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+            and posted.get("action") == "check_now"
+            and not posted.getlist(ACTION_CHECKBOX_NAME)
         ):
-            post = request.POST.copy()
-            post.setlist(admin.helpers.ACTION_CHECKBOX_NAME, ["0"])
-            request.POST = post
+            post = posted.copy()
+            post.setlist(ACTION_CHECKBOX_NAME, ["0"])
+            request.POST = post  # type: ignore[assignment]
         return super().changelist_view(request, extra_context)

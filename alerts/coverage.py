@@ -75,6 +75,7 @@ def _open_issue(kind: str, holder: Any, detail: str, *, now: dt.datetime) -> tup
             issue.save(force_insert=True)
     except IntegrityError:
         return CoverageIssue.objects.get(kind=kind, holder_key=key, resolved_at__isnull=True), False
+    log_action(actor=None, subject=issue, verb="created", to_state="open", reason=issue.detail)
     return issue, True
 
 

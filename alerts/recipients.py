@@ -56,7 +56,8 @@ def _members(departments: Iterable[Department], *, on_duty_first: bool) -> dict[
         .select_related("user")
         .order_by("department_id", "-role", "user_id")
     ):
-        by_department.setdefault(m.department_id, []).append(m)
+        if m.department_id is not None:  # always, by the filter above
+            by_department.setdefault(m.department_id, []).append(m)
     if on_duty_first:
         for pk, rows in by_department.items():
             on_duty = [m for m in rows if m.on_duty]
@@ -99,7 +100,8 @@ def leaders_from(jurisdiction: Jurisdiction, *, above: bool = False) -> tuple[Ju
     )
     by_path: dict[str, list[Membership]] = {}
     for m in rows:
-        by_path.setdefault(m.jurisdiction.path, []).append(m)
+        if m.jurisdiction is not None:  # always, by the filter above
+            by_path.setdefault(m.jurisdiction.path, []).append(m)
     for path in paths:
         if by_path.get(path):
             return by_path[path][0].jurisdiction, [m.user for m in by_path[path]]
@@ -181,7 +183,7 @@ def next_up(
                 return fresh, department, "head"
     # A leader who did not acknowledge passes it to the leader of the jurisdiction above their own.
     own = (
-        Membership.objects.filter(user=user, role=Role.LEADER, jurisdiction__isnull=False)
+        Membership.objects.filter(user_id=user.pk, role=Role.LEADER, jurisdiction__isnull=False)
         .select_related("jurisdiction")
         .order_by("-jurisdiction__depth")
         .first()

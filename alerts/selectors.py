@@ -9,11 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.filters import AlertFilterSet
 from alerts.models import Alert, AlertTarget
+from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import OVERSIGHT_ROLES, get_scope, path_q
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Department
@@ -40,6 +42,46 @@ def alerts_visible_to(user: Any) -> QuerySet[Alert]:
     if oversight:
         q |= path_q(oversight, field="jurisdiction_path")
     return Alert.objects.filter(pk__in=Alert.objects.filter(q).values("pk"))
+
+
+def alerts_of(*, user: Any, filters: FilterData = None) -> QuerySet[Alert]:
+    """The alerts ``user`` was alerted of (newest first), each with only their own row in ``targets`` (prefetched:
+    the list's "mine" costs no query per alert); filtered by ``alerts.filters.AlertFilterSet`` (unacknowledged)."""
+    own = AlertTarget.objects.filter(user_id=user.pk)
+    mine = Alert.objects.filter(pk__in=own.values("alert_id"))
+    return (
+        AlertFilterSet.of(filters)
+        .apply(mine, user=user)
+        .select_related("rule", "jurisdiction")
+        .prefetch_related(
+            Prefetch(
+                "targets", queryset=AlertTarget.objects.filter(user_id=user.pk).select_related("user", "department")
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def alert_detail(*, user: Any) -> QuerySet[Alert]:
+    """The alerts ``user`` may open, joined for their page or API detail (every target prefetched with its person
+    and department)."""
+    return (
+        alerts_visible_to(user)
+        .select_related("rule", "jurisdiction", "raised_by")
+        .prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=AlertTarget.objects.select_related("user", "department", "escalated_from__user").order_by(
+                    "hop", "notified_at", "id"
+                ),
+            )
+        )
+    )
+
+
+def target_of(alert: Alert, user: Any) -> AlertTarget | None:
+    """``user``'s own row of ``alert`` (None when they were not alerted of it), from the prefetched targets."""
+    return next((t for t in alert.targets.all() if t.user_id == getattr(user, "pk", None)), None)
 
 
 def can_oversee(user: Any, alert: Alert) -> bool:

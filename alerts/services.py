@@ -84,7 +84,7 @@ def _texts(alert: Alert, *, again: bool = False, instead_of: str = "") -> tuple[
 
 def _send(target: AlertTarget, *, again: bool = False) -> None:
     """The urgent message of one person, with their own acknowledgment link; remembered on the target."""
-    instead_of = target.escalated_from.user.display_name if target.escalated_from_id and not again else ""
+    instead_of = target.escalated_from.user.display_name if target.escalated_from is not None and not again else ""
     title, body = _texts(target.alert, again=again, instead_of=instead_of)
     message = notify(
         recipients=[target.user],

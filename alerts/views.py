@@ -11,6 +11,8 @@ links); the tap on the button (a POST) does."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alerts import selectors, services
 from alerts.models import AlertTarget
+from crowdsafe.accounts.models import User
 from crowdsafe.errors import DomainError
 
 
@@ -49,7 +52,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    target = AlertTarget.objects.select_related("alert").filter(pk=pk, user=request.user).first()
+    user = cast(User, request.user)  # signed in: login_required
+    target = AlertTarget.objects.select_related("alert").filter(pk=pk, user=user).first()
     if target is None:
         raise Http404
     services.alert_acknowledge(target=target, actor=request.user)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("drills.api.urls")),
     path("", include("notices.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("alerts.api.urls")),
 ]

@@ -8,6 +8,8 @@ Signing off is where the consequences happen, in one transaction:
   and the organizer (rules seeded by ``risk/migrations/0002``, editable by the administrator);
 - for a gathering, ``events.services.gathering_set_risk_level(source="assessment")`` sets the gathering's own
   level (the events ↔ risk contract), which re-evaluates the gathering's duties;
+- for a venue, its level becoming orange or red raises the urgent alert (``alerts.services.alert_raise``, rule
+  "venue.risk_level");
 - the pending campaign items of the venue are done and their tasks settled.
 """
 
@@ -22,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.services import alert_raise
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import actor_scope
@@ -595,6 +598,21 @@ def _set_gathering_level(assessment: RiskAssessment, info: SubjectInfo, actor) -
     )
 
 
+def _alert_venue_level(assessment: RiskAssessment, info: SubjectInfo, actor) -> None:
+    """A venue whose current level becomes orange or red: the one urgent-alert path decides who is told (rule
+    "venue.risk_level": the township, the police on-duty desk and the operator, at red the territory's leader and
+    emergency management). Inside the sign-off's transaction, so the alert commits with the level; the same level
+    again alerts nobody twice, a lower one nobody at all."""
+    alert_raise(
+        rule_key="venue.risk_level",
+        subject=info.obj,
+        level=assessment.level,
+        jurisdiction=assessment.jurisdiction,
+        reason=_reasons(assessment)[0],
+        actor=actor,
+    )
+
+
 def _settle_campaign_targets(assessment: RiskAssessment, actor) -> list[CampaignTarget]:
     """Pending items of open campaigns about this venue, launched on or before the assessment's date, are done."""
     if assessment.venue_id is None or assessment.subject_type != AssessedSubject.VENUE:
@@ -674,6 +692,8 @@ def assessment_sign_off(*, assessment: RiskAssessment, actor, note: str = "") ->
             _log_on_subject(assessment, info, change, actor)
             if assessment.subject_type == AssessedSubject.GATHERING:
                 _set_gathering_level(assessment, info, actor)
+            elif assessment.subject_type == AssessedSubject.VENUE:
+                _alert_venue_level(assessment, info, actor)
         _settle_campaign_targets(assessment, actor)
     return assessment
 

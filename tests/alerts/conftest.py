@@ -45,7 +45,7 @@ def alerted(city, users):
     operator = OrganisationFactory(
         name="文峰塔广场管理处",
         kind=OrganisationKind.VENUE_OPERATOR,
-        credit_code="12410502MB0000001X",
+        credit_code="12410502MB0000001N",
         jurisdiction=city.wenfeng,
     )
     ns = SimpleNamespace(
