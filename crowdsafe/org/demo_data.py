@@ -519,6 +519,16 @@ DEMO_USERS = [
         "department": ("410502", "文峰区住房和城乡建设局"),
         "title": "建设工程安全监督员",
     },
+    # Culture and tourism joins the joint site inspection of performances (the rules name it for the stadium's
+    # events): without a login here a performance could not be decided.
+    {
+        "city": "410500",
+        "username": "demo_culture",
+        "full_name": "孙悦",
+        "role": Role.STAFF,
+        "department": ("410502", "文峰区文化广电和旅游局"),
+        "title": "文化市场综合执法员",
+    },
     {
         "city": "410500",
         "username": "demo_leader",
