@@ -3,7 +3,6 @@
 import django.core.validators
 import django.db.models.deletion
 import crowdsafe.common.files
-import venues.validators
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -193,7 +192,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('file', models.FileField(upload_to='venues/imports/%Y/%m/', validators=[venues.validators.validate_spreadsheet], verbose_name='file')),
+                ('file', models.FileField(upload_to='venues/imports/%Y/%m/', validators=[crowdsafe.common.files.UploadValidator('spreadsheet')], verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('language', models.CharField(default='zh-hans', max_length=16, verbose_name='language')),
                 ('valid_rows_only', models.BooleanField(default=False, verbose_name='import only the valid rows')),
