@@ -256,7 +256,32 @@ def test_lowering_the_level_cancels_the_escalation_tasks(city, users, places):
     services.gathering_set_risk_level(
         gathering=gathering, level="yellow", reasons=["b"], source="override", actor=users.staff
     )
-    assert set(keys_of(gathering, status="cancelled")) == {"events.on_duty_police", "events.territorial_control"}
+    # Orange's duties and the four that only red calls for (issue 14) are all called off.
+    assert set(keys_of(gathering, status="cancelled")) == {
+        "events.on_duty_police",
+        "events.territorial_control",
+        "events.red_emergency_readiness",
+        "events.red_flow_control",
+        "events.red_fire_standby",
+        "events.red_territorial_command",
+    }
+
+
+def test_lowering_from_red_to_orange_cancels_only_the_red_duties(city, users, places):
+    gathering = report(users.grid_worker, grid=city.grid)
+    services.gathering_set_risk_level(
+        gathering=gathering, level="red", reasons=["a"], source="override", actor=users.staff
+    )
+    services.gathering_set_risk_level(
+        gathering=gathering, level="orange", reasons=["b"], source="override", actor=users.staff
+    )
+    assert set(keys_of(gathering, status="cancelled")) == {
+        "events.red_emergency_readiness",
+        "events.red_flow_control",
+        "events.red_fire_standby",
+        "events.red_territorial_command",
+    }
+    assert {"events.on_duty_police", "events.territorial_control"} <= set(keys_of(gathering, status="open"))
 
 
 def test_an_assessment_sets_the_level_with_its_id(city, users):
