@@ -25,11 +25,12 @@ The shape, the same for every list:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypeVar
 
 import django_filters
 from django import forms
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=Model)
 
 #: What a selector's ``filters`` argument may be: the data, a FilterSet bound to it, or nothing.
-FilterData = Mapping[str, Any] | django_filters.FilterSet | None
+FilterData: TypeAlias = Mapping[str, Any] | django_filters.FilterSet | None
 
 
 class ListFilterSet(django_filters.FilterSet):
@@ -84,11 +85,61 @@ class ListFilterSet(django_filters.FilterSet):
         return self.form.cleaned_data.get(name)
 
 
-class CheckboxFilter(django_filters.BooleanFilter):
-    """A yes-only filter: a checkbox on the page (``on``), ``true``/``false`` in the API. Unticked (or ``false``)
-    means "not given", never "only the ones where it is false"."""
+class PeriodForm(forms.Form):
+    """The form of a FilterSet with a period (``Meta.form = PeriodForm``): ``date_to`` before ``date_from`` is an
+    error on ``date_to`` (beside the field on the page, a 400 naming it in the API), and ``date_from`` alone still
+    applies."""
 
-    field_class = forms.BooleanField
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return cleaned
+
+
+YES = frozenset({"on", "true", "1", "yes"})
+NO = frozenset({"", "off", "false", "0", "no"})
+
+
+def _ticked(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() in YES)
+
+
+class CheckboxInput(forms.CheckboxInput):
+    """A checkbox that hands its field the value as sent (Django's turns any text into True)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, check_test=_ticked)
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name, False)
+
+    def format_value(self, value: Any) -> str | None:
+        return None  # ticked, the box sends "on"; a value typed into the address ("false") is not carried over
+
+
+class CheckboxField(forms.BooleanField):
+    """A ticked checkbox (``on``) or a yes/no (``true``/``false``, ``1``/``0``); anything else is an error, so the API
+    refuses ``?unread=maybe`` with a 400 naming it instead of reading it as yes."""
+
+    widget = CheckboxInput
+    default_error_messages = {"invalid": _("Must be a valid boolean.")}
+
+    def to_python(self, value: Any) -> bool:
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text not in YES | NO:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            return text in YES
+        return bool(value)
+
+
+class CheckboxFilter(django_filters.BooleanFilter):
+    """A yes-only filter: a checkbox on the page (``on``), ``true``/``false`` in the API (anything else is an
+    error). Unticked (or ``false``) means "not given", never "only the ones where it is false"."""
+
+    field_class = CheckboxField
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         if not value:
