@@ -8,56 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.common.files import UploadsField
-from duties.choices import SubjectKind, TaskStatus
-from duties.selectors import DONE_WINDOW_DAYS, DueFilter, PartyFilter, StatusFilter
 from duties.services import EVIDENCE_MAX_FILES, NOTE_MAX_LENGTH, REASON_MAX_LENGTH
-
-STATUS_CHOICES = [
-    (StatusFilter.OUTSTANDING, _("Outstanding (open, in progress, overdue)")),
-    *TaskStatus.choices,
-    (StatusFilter.ALL, _("All")),
-]
-DUE_CHOICES = [
-    ("", _("Any due date")),
-    (DueFilter.OVERDUE, _("Overdue")),
-    (DueFilter.SOON, _("Due within 3 days")),
-    (DueFilter.LATER, _("Due later")),
-]
-PARTY_CHOICES = [
-    ("", _("Any holder")),
-    (PartyFilter.DEPARTMENT, _("Departments")),
-    (PartyFilter.JURISDICTION, _("Townships / streets")),
-    (PartyFilter.ORGANISATION, _("Organizers and venue operators")),
-    (PartyFilter.UNASSIGNED, _("Unassigned")),
-]
-
-
-class TaskFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Duty or subject"),
-        required=False,
-        max_length=64,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
-    due = forms.ChoiceField(label=_("Due"), required=False, choices=DUE_CHOICES)
-    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
-    party = forms.ChoiceField(label=_("Held by"), required=False, choices=PARTY_CHOICES)
-    mine = forms.BooleanField(label=_("Only mine"), required=False)
-    # Set by links from the overview and from subject pages; not shown as inputs.
-    responsible_jurisdiction = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    completed_within = forms.IntegerField(
-        required=False, min_value=1, max_value=3660, widget=forms.HiddenInput, initial=DONE_WINDOW_DAYS
-    )
-    subject_type = forms.ChoiceField(required=False, choices=[("", ""), *SubjectKind.choices], widget=forms.HiddenInput)
-    subject_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-
-    def __init__(self, *args, departments=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", _("All departments"))] + [(d.pk, d.name) for d in departments]
-
-    def clean_q(self) -> str:
-        return self.cleaned_data["q"].strip()
 
 
 class CompleteForm(forms.Form):

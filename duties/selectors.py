@@ -14,37 +14,22 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import OVERSIGHT_ROLES, get_scope, path_q
 from crowdsafe.org.choices import LEVEL_DEPTH, JurisdictionLevel, Role
 from crowdsafe.org.models import Department, Jurisdiction, Membership
 from duties.choices import OUTSTANDING_VALUES, PartyKind, TaskStatus
-from duties.models import ResponsibilityRule, Task
-
-DUE_SOON_DAYS = 3  # "due soon" on the overview and in the queue filter: due today or in the next three days
-DONE_WINDOW_DAYS = 30  # the overview counts tasks completed in the last thirty days
-
-
-class DueFilter:
-    OVERDUE = "overdue"
-    SOON = "soon"
-    LATER = "later"
-
-
-class StatusFilter:
-    OUTSTANDING = "outstanding"
-    ALL = "all"
-
-
-class PartyFilter:
-    DEPARTMENT = "department"
-    ORGANISATION = "organisation"
-    JURISDICTION = "jurisdiction"
-    UNASSIGNED = "unassigned"
-
-
-UNASSIGNED_Q = Q(
-    responsible_department__isnull=True, responsible_organisation__isnull=True, responsible_jurisdiction__isnull=True
+from duties.filters import (
+    DONE_WINDOW_DAYS,
+    DUE_SOON_DAYS,
+    UNASSIGNED_Q,
+    DueFilter,
+    PartyFilter,
+    RuleFilterSet,
+    StatusFilter,
+    TaskFilterSet,
 )
+from duties.models import ResponsibilityRule, Task
 
 
 def overdue_expression(today: dt.date) -> Case:
@@ -67,57 +52,14 @@ def task_list(*, user) -> QuerySet[Task]:
     )
 
 
-def task_queue(*, user, filters: dict[str, Any] | None = None, today: dt.date | None = None) -> QuerySet[Task]:
+def task_queue(*, user, filters: FilterData = None, today: dt.date | None = None) -> QuerySet[Task]:
     """The user's work queue: their departments' tasks, their organisation's (organizers, operators), their
-    own, and their territory's (township officers, leaders) — outstanding by default, overdue first, then by
-    due date. Every row carries ``is_overdue``.
-
-    Filters (all optional): ``status`` ("outstanding", "all" or a ``TaskStatus``), ``department`` (id),
-    ``responsible_jurisdiction`` (id), ``party`` (department / organisation / jurisdiction / unassigned),
-    ``due`` (overdue / soon / later), ``completed_within`` (days), ``subject_type`` and ``subject_id``,
-    ``mine`` (held by the user personally) and ``q`` (duty or subject contains).
-    """
-    filters = filters or {}
+    own, and their territory's (township officers, leaders), filtered by ``duties.filters.TaskFilterSet``
+    (outstanding by default), overdue first, then by due date. Every row carries ``is_overdue``."""
     today = today or timezone.localdate()
-    qs = task_list(user=user).annotate(is_overdue=overdue_expression(today))
-    status = filters.get("status") or StatusFilter.OUTSTANDING
-    if status == StatusFilter.OUTSTANDING:
-        qs = qs.filter(status__in=OUTSTANDING_VALUES)
-    elif status != StatusFilter.ALL:
-        qs = qs.filter(status=status)
-    if filters.get("department"):
-        qs = qs.filter(responsible_department_id=_pk(filters["department"]))
-    if filters.get("responsible_jurisdiction"):
-        qs = qs.filter(responsible_jurisdiction_id=_pk(filters["responsible_jurisdiction"]))
-    party = filters.get("party")
-    if party == PartyFilter.DEPARTMENT:
-        qs = qs.filter(responsible_department__isnull=False)
-    elif party == PartyFilter.ORGANISATION:
-        qs = qs.filter(responsible_organisation__isnull=False)
-    elif party == PartyFilter.JURISDICTION:
-        qs = qs.filter(responsible_jurisdiction__isnull=False)
-    elif party == PartyFilter.UNASSIGNED:
-        qs = qs.filter(UNASSIGNED_Q)
-    due = filters.get("due")
-    if due == DueFilter.OVERDUE:
-        qs = qs.filter(status__in=OUTSTANDING_VALUES, due_date__lt=today)
-    elif due == DueFilter.SOON:
-        qs = qs.filter(
-            status__in=OUTSTANDING_VALUES, due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS)
-        )
-    elif due == DueFilter.LATER:
-        qs = qs.filter(due_date__gt=today + dt.timedelta(days=DUE_SOON_DAYS))
-    if filters.get("completed_within"):
-        since = timezone.now() - dt.timedelta(days=int(filters["completed_within"]))
-        qs = qs.filter(status=TaskStatus.DONE, completed_at__gte=since)
-    if filters.get("subject_type"):
-        qs = qs.filter(subject_type=filters["subject_type"])
-    if filters.get("subject_id"):
-        qs = qs.filter(subject_id=filters["subject_id"])
-    if filters.get("mine"):
-        qs = qs.filter(responsible_person_id=user.pk)
-    if filters.get("q"):
-        qs = qs.filter(Q(duty_name__icontains=filters["q"]) | Q(subject_label__icontains=filters["q"]))
+    filterset = TaskFilterSet.of(filters)
+    qs = filterset.apply(task_list(user=user).annotate(is_overdue=overdue_expression(today)), user=user, today=today)
+    status = filterset.status_value()
     if status == TaskStatus.DONE:
         return qs.order_by("-completed_at", "-id")
     if status == TaskStatus.CANCELLED:
@@ -127,10 +69,6 @@ def task_queue(*, user, filters: dict[str, Any] | None = None, today: dt.date | 
         # before today), and that order can be read from the partial index on (due_date, id) directly.
         return qs.order_by("due_date", "id")
     return qs.order_by("-is_overdue", "due_date", "id")
-
-
-def _pk(value) -> int:
-    return value.pk if hasattr(value, "pk") else int(value)
 
 
 def queue_departments(*, user) -> QuerySet[Department]:
@@ -341,14 +279,10 @@ def responsibility_overview(*, user, today: dt.date | None = None) -> Overview:
 # --- rules ---------------------------------------------------------------------------------------------
 
 
-def rule_list(*, user=None, active_only: bool = False, subject_type: str = "") -> QuerySet[ResponsibilityRule]:
-    """The responsibility rules: city-wide policy, readable by every signed-in user."""
-    qs = ResponsibilityRule.objects.all()
-    if active_only:
-        qs = qs.filter(is_active=True)
-    if subject_type:
-        qs = qs.filter(subject_type=subject_type)
-    return qs.order_by("subject_type", "name")
+def rule_list(*, user=None, filters: FilterData = None) -> QuerySet[ResponsibilityRule]:
+    """The responsibility rules: city-wide policy, readable by every signed-in user (``duties.filters.RuleFilterSet``:
+    a subject type, active rules only)."""
+    return RuleFilterSet.of(filters).apply(ResponsibilityRule.objects.all()).order_by("subject_type", "name")
 
 
 class RuleGap(NamedTuple):

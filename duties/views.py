@@ -25,15 +25,11 @@ from duties.access import can_manage, can_work
 from duties.conditions import describe_conditions
 from duties.coverage import recipient_gaps
 from duties.explain import calendar_warning, explain
-from duties.forms import BulkForm, CompleteForm, ReasonForm, ReassignForm, TaskFilterForm
+from duties.filters import TaskFilterSet
+from duties.forms import BulkForm, CompleteForm, ReasonForm, ReassignForm
 from duties.subjects import registration_for_name
 
 PAGE_SIZE = 50
-
-
-def _cleaned_filters(form) -> dict:
-    form.is_valid()
-    return {name: form.cleaned_data.get(name) for name in form.fields if name not in form.errors}
 
 
 def _people_for(scope) -> list:
@@ -47,17 +43,16 @@ def _people_for(scope) -> list:
 def queue(request):
     scope = get_scope(request.user)
     departments = list(selectors.queue_departments(user=request.user))
-    form = TaskFilterForm(request.GET, departments=departments)
-    filters = _cleaned_filters(form)
+    filters = TaskFilterSet(request.GET, departments=departments)
     today = timezone.localdate()
     tasks = selectors.task_queue(user=request.user, filters=filters, today=today)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     is_head = bool(scope.head_of_department_ids) or scope.is_superuser
     context = {
-        "form": form,
+        "form": filters.form,
         "page": page,
         "today": today,
-        "filtered": any(v for k, v in filters.items() if k != "status") or filters.get("status") not in (None, ""),
+        "filtered": filters.is_filtered(),
         "is_head": is_head,
         "can_see_overview": selectors.can_see_overview(request.user),
     }

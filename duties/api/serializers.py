@@ -7,9 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from duties.choices import SubjectKind
 from duties.explain import explain
-from duties.forms import DUE_CHOICES, PARTY_CHOICES, STATUS_CHOICES
 from duties.models import ResponsibilityRule, Task, TaskAttachment, TaskReassignment
 from duties.services import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 
@@ -59,26 +57,6 @@ class RuleOutputSerializer(serializers.ModelSerializer):
             "recurrence_months",
             "source",
         ]
-
-
-class RuleFilterSerializer(serializers.Serializer):
-    subject_type = serializers.ChoiceField(choices=SubjectKind.choices, required=False)
-    active = serializers.BooleanField(required=False, default=False, help_text="Only active rules.")
-
-
-class TaskFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(
-        choices=STATUS_CHOICES, required=False, help_text="Default: outstanding (open, in progress, overdue)."
-    )
-    due = serializers.ChoiceField(choices=[c for c in DUE_CHOICES if c[0]], required=False)
-    department = serializers.IntegerField(required=False, min_value=1, help_text="Responsible department id.")
-    responsible_jurisdiction = serializers.IntegerField(required=False, min_value=1)
-    party = serializers.ChoiceField(choices=[c for c in PARTY_CHOICES if c[0]], required=False)
-    completed_within = serializers.IntegerField(required=False, min_value=1, max_value=3660, help_text="Days.")
-    subject_type = serializers.ChoiceField(choices=SubjectKind.choices, required=False)
-    subject_id = serializers.IntegerField(required=False, min_value=1)
-    mine = serializers.BooleanField(required=False, default=False, help_text="Held by me personally.")
-    q = serializers.CharField(required=False, max_length=64, help_text="Duty or subject contains.")
 
 
 class NamedRefSerializer(serializers.Serializer):

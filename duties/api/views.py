@@ -14,19 +14,19 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crowdsafe.common.api import ActionApi, validated
+from crowdsafe.common.api import ActionApi
+from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.org.access import get_scoped_or_404
 from duties import selectors, services
 from duties.api.serializers import (
-    RuleFilterSerializer,
     RuleOutputSerializer,
     TaskCancelInputSerializer,
     TaskCompleteInputSerializer,
     TaskDetailOutputSerializer,
-    TaskFilterSerializer,
     TaskOutputSerializer,
     TaskReassignInputSerializer,
 )
+from duties.filters import RuleFilterSet, TaskFilterSet
 from duties.models import Task, TaskReassignment
 
 ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
@@ -36,16 +36,11 @@ class RuleListApi(generics.ListAPIView):
     """The responsibility rules (city-wide policy, read-only here; the administrator edits them in the admin)."""
 
     serializer_class = RuleOutputSerializer
-
-    @extend_schema(parameters=[RuleFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = RuleFilterSet
 
     def get_queryset(self):
-        filters = validated(RuleFilterSerializer, self.request.query_params)
-        return selectors.rule_list(
-            user=self.request.user, active_only=filters["active"], subject_type=filters.get("subject_type", "")
-        )
+        return selectors.rule_list(user=self.request.user, filters=self.request.query_params)
 
 
 class RuleDetailApi(generics.RetrieveAPIView):
@@ -63,14 +58,11 @@ class TaskListApi(generics.ListAPIView):
     """The caller's task queue (scoped like the page): outstanding by default, overdue first."""
 
     serializer_class = TaskOutputSerializer
-
-    @extend_schema(parameters=[TaskFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = TaskFilterSet
 
     def get_queryset(self):
-        filters = validated(TaskFilterSerializer, self.request.query_params)
-        return selectors.task_queue(user=self.request.user, filters=filters, today=self._today)
+        return selectors.task_queue(user=self.request.user, filters=self.request.query_params, today=self._today)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": self._today}
