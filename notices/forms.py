@@ -1,4 +1,4 @@
-"""Forms of the official-documents pages: the list filter, revocation, the task assignment sheet and the code
+"""Forms of the official-documents pages: revocation, the task assignment sheet and the code
 field of the verification page."""
 
 from __future__ import annotations
@@ -6,44 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from notices.choices import NoticeKind, NoticeStatus
 from notices.services import MAX_REASON_LENGTH
-
-
-class NoticeFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=64,
-        widget=forms.TextInput(attrs={"placeholder": _("Number, title or addressee"), "type": "search"}),
-    )
-    kind = forms.ChoiceField(
-        label=_("Document kind"), required=False, choices=[("", _("All kinds")), *NoticeKind.choices]
-    )
-    issuer = forms.TypedChoiceField(label=_("Issued by"), required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(label=_("Issued from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Issued until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *NoticeStatus.choices]
-    )
-
-    def __init__(self, *args, issuers=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["issuer"].choices = [("", _("Any department"))] + [(d.pk, d.name) for d in issuers]
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return cleaned
-
-    def selector_filters(self) -> dict:
-        """The valid filters (an invalid field is left out, with its error shown on the form)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 class RevokeForm(forms.Form):

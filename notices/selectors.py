@@ -14,15 +14,14 @@ Who sees which documents:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import get_scoped_or_404
 from crowdsafe.org.models import Department
+from notices.filters import NoticeFilterSet
 from notices.models import VERIFY_ALPHABET, VERIFY_CODE_LENGTH, Notice
 
 
@@ -30,31 +29,10 @@ def notice_visible(*, user) -> QuerySet[Notice]:
     return Notice.objects.visible_to(user).select_related("issuer", "recipient_organisation")
 
 
-def notice_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Notice]:
-    """The documents the user may see, newest first. ``filters`` (all optional): ``kind`` (a NoticeKind value),
-    ``issuer`` (a department id), ``date_from`` / ``date_to`` (dates of issue, inclusive), ``status``, and
-    ``q`` (part of the number, title, addressee or subject)."""
-    filters = filters or {}
-    qs = notice_visible(user=user)
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("issuer"):
-        qs = qs.filter(issuer_id=getattr(filters["issuer"], "pk", filters["issuer"]))
-    if filters.get("date_from"):
-        qs = qs.filter(issued_on__gte=filters["date_from"])
-    if filters.get("date_to"):
-        qs = qs.filter(issued_on__lte=filters["date_to"])
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    search = (filters.get("q") or "").strip()
-    if search:
-        qs = qs.filter(
-            Q(number__icontains=search)
-            | Q(title__icontains=search)
-            | Q(recipient__icontains=search)
-            | Q(subject_label__icontains=search)
-        )
-    return qs.order_by("-issued_at", "-id")
+def notice_list(*, user, filters: FilterData = None) -> QuerySet[Notice]:
+    """The documents the user may see, newest first, filtered by ``notices.filters.NoticeFilterSet`` (kind, issuer,
+    period of issue, status, part of the number, title, addressee or subject)."""
+    return NoticeFilterSet.of(filters).apply(notice_visible(user=user)).order_by("-issued_at", "-id")
 
 
 def notice_get(*, user, pk) -> Notice:

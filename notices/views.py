@@ -25,7 +25,8 @@ from crowdsafe.org.models import Department
 from notices import selectors, services
 from notices.choices import NoticeKind
 from notices.demo import sample_context, sample_recipient
-from notices.forms import NoticeFilterForm, RevokeForm, TaskSheetForm, VerifyForm
+from notices.filters import NoticeFilterSet
+from notices.forms import RevokeForm, TaskSheetForm, VerifyForm
 from notices.models import Notice
 
 PAGE_SIZE = 50
@@ -36,8 +37,7 @@ PAGE_SIZE = 50
 
 @login_required
 def notice_list(request):
-    form = NoticeFilterForm(request.GET or None, issuers=list(selectors.issuer_choices(user=request.user)))
-    filters = form.selector_filters()
+    filters = NoticeFilterSet(request.GET, issuers=list(selectors.issuer_choices(user=request.user)))
     page = Paginator(selectors.notice_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -45,9 +45,9 @@ def notice_list(request):
         request,
         "notices/notice_list.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
-            "filtered": bool(filters),
+            "filtered": filters.is_filtered(),
             "preview_kinds": NoticeKind.choices if _preview_departments(request.user) else [],
         },
     )

@@ -26,20 +26,6 @@ NoticeKindField = _choice_field(NoticeKind, "NoticeKind")
 NoticeStatusField = _choice_field(NoticeStatus, "NoticeStatus")
 
 
-class NoticeFilterSerializer(serializers.Serializer):
-    kind = NoticeKindField(choices=NoticeKind.choices, required=False)
-    issuer = serializers.IntegerField(required=False, min_value=1, help_text="Id of the issuing department.")
-    date_from = serializers.DateField(required=False, help_text="Issued on or after this date.")
-    date_to = serializers.DateField(required=False, help_text="Issued on or before this date.")
-    status = NoticeStatusField(choices=NoticeStatus.choices, required=False)
-    q = serializers.CharField(required=False, max_length=64, help_text="Part of the number, title or addressee.")
-
-    def validate(self, attrs):
-        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
-            raise serializers.ValidationError({"date_to": "The end of the period is before its start."})
-        return attrs
-
-
 class NoticeRevokeInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=MAX_REASON_LENGTH)
 

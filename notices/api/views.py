@@ -11,14 +11,15 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crowdsafe.common.api import ActionApi, validated
+from crowdsafe.common.api import ActionApi
+from crowdsafe.common.filters import FilterSetBackend
 from notices import selectors, services
 from notices.api.serializers import (
     NoticeDetailOutputSerializer,
-    NoticeFilterSerializer,
     NoticeOutputSerializer,
     NoticeRevokeInputSerializer,
 )
+from notices.filters import NoticeFilterSet
 from notices.models import Notice
 
 
@@ -26,16 +27,13 @@ class NoticeListApi(generics.ListAPIView):
     """Documents the caller may see, newest first."""
 
     serializer_class = NoticeOutputSerializer
-
-    @extend_schema(parameters=[NoticeFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = NoticeFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notice.objects.none()
-        filters = validated(NoticeFilterSerializer, self.request.query_params)
-        return selectors.notice_list(user=self.request.user, filters=filters)
+        return selectors.notice_list(user=self.request.user, filters=self.request.query_params)
 
 
 class NoticeDetailApi(APIView):
