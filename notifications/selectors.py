@@ -9,26 +9,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from django.db.models import Prefetch, QuerySet
 
-from django.db.models import Prefetch, Q, QuerySet
-
+from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import OVERSIGHT_ROLES, get_scope, in_q, path_q
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Department
-from notifications.choices import Channel, DeliveryStatus
+from notifications.filters import DeliveryFilterSet, InboxFilterSet
 from notifications.models import Delivery, DeliveryAttempt, Notification
 
 
-def inbox(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Notification]:
-    """The user's notifications, newest first; ``unread`` (bool) and ``urgent`` (bool) filters."""
-    filters = filters or {}
+def inbox(*, user, filters: FilterData = None) -> QuerySet[Notification]:
+    """The user's notifications, newest first, filtered by ``notifications.filters.InboxFilterSet`` (unread, urgent)."""
     qs = Notification.objects.filter(recipient_id=user.pk).select_related("message")
-    if filters.get("unread"):
-        qs = qs.filter(read_at__isnull=True)
-    if filters.get("urgent"):
-        qs = qs.filter(message__urgent=True)
-    return qs.order_by("-created_at", "-id")
+    return InboxFilterSet.of(filters).apply(qs).order_by("-created_at", "-id")
 
 
 def unread_count(*, user) -> int:
@@ -49,19 +43,10 @@ def can_see_delivery_log(user) -> bool:
     return scope.is_superuser or scope.has_role(Role.HEAD, *OVERSIGHT_ROLES)
 
 
-def delivery_log(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Delivery]:
-    """Deliveries the user may read, newest first, joined for the list. Filters: ``channel``, ``status``,
-    ``department`` (id), ``q`` (title or recipient contains)."""
-    filters = filters or {}
-    qs = Delivery.objects.visible_to(user)
-    if filters.get("channel") in Channel.values:
-        qs = qs.filter(channel=filters["channel"])
-    if filters.get("status") in DeliveryStatus.values:
-        qs = qs.filter(status=filters["status"])
-    if filters.get("department"):
-        qs = qs.filter(department_id=_pk(filters["department"]))
-    if filters.get("q"):
-        qs = qs.filter(Q(message__title__icontains=filters["q"]) | Q(recipient_label__icontains=filters["q"]))
+def delivery_log(*, user, filters: FilterData = None) -> QuerySet[Delivery]:
+    """Deliveries the user may read, newest first, joined for the list, filtered by
+    ``notifications.filters.DeliveryFilterSet`` (channel, status, department, title or recipient contains)."""
+    qs = DeliveryFilterSet.of(filters).apply(Delivery.objects.visible_to(user))
     return qs.select_related("message", "department", "webhook").order_by("-created_at", "-id")
 
 
@@ -85,7 +70,3 @@ def log_departments(*, user) -> QuerySet[Department]:
     if oversight:
         q |= path_q(oversight)
     return qs.filter(q).order_by("jurisdiction__path", "name")
-
-
-def _pk(value) -> int:
-    return value.pk if hasattr(value, "pk") else int(value)

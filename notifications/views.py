@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from crowdsafe.errors import DomainError
 from notifications import selectors, services
 from notifications.conf import bell_poll_seconds
-from notifications.forms import DeliveryFilterForm, PreferenceForm
+from notifications.filters import DeliveryFilterSet, InboxFilterSet
+from notifications.forms import PreferenceForm
 
 PAGE_SIZE = 30
 
@@ -30,13 +31,12 @@ def _safe_next(request, fallback: str) -> str:
 
 @login_required
 def inbox(request):
-    show = request.GET.get("show") or "all"
-    filters = {"unread": show == "unread", "urgent": show == "urgent"}
+    filters = InboxFilterSet(request.GET)
     page = Paginator(selectors.inbox(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "show": show, "unread": selectors.unread_count(user=request.user)},
+        {"page": page, "show": filters.show_value(), "unread": selectors.unread_count(user=request.user)},
     )
 
 
@@ -113,17 +113,16 @@ def preferences(request):
 @login_required
 def delivery_list(request):
     departments = selectors.log_departments(user=request.user)
-    form = DeliveryFilterForm(request.GET or None, departments=departments)
-    filters = form.selector_filters()
+    filters = DeliveryFilterSet(request.GET, departments=departments)
     deliveries = selectors.delivery_log(user=request.user, filters=filters)
     page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/delivery_list.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
-            "filtered": bool(filters),
+            "filtered": filters.is_filtered(),
             "is_manager": selectors.can_see_delivery_log(request.user),
         },
     )

@@ -35,11 +35,6 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "message", "created_at", "read_at", "is_read", "digest_state"]
 
 
-class NotificationFilterSerializer(serializers.Serializer):
-    unread = serializers.BooleanField(required=False, default=False, help_text="Only unread notifications.")
-    urgent = serializers.BooleanField(required=False, default=False, help_text="Only urgent notifications.")
-
-
 class UnreadCountOutputSerializer(serializers.Serializer):
     unread = serializers.IntegerField()
 
@@ -109,10 +104,3 @@ class DeliveryDetailOutputSerializer(DeliveryOutputSerializer):
 
     class Meta(DeliveryOutputSerializer.Meta):
         fields = [*DeliveryOutputSerializer.Meta.fields, "message", "attempt_log"]
-
-
-class DeliveryFilterSerializer(serializers.Serializer):
-    channel = serializers.CharField(required=False, help_text="in_app, email, sms, wecom or dingtalk.")
-    status = serializers.CharField(required=False, help_text="pending, claimed, delivered, logged, failed or skipped.")
-    department = serializers.IntegerField(required=False)
-    q = serializers.CharField(required=False, max_length=100)

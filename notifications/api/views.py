@@ -10,17 +10,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crowdsafe.common.api import ActionApi, validated
+from crowdsafe.common.filters import FilterSetBackend
 from notifications import selectors, services
 from notifications.api.serializers import (
     DeliveryDetailOutputSerializer,
-    DeliveryFilterSerializer,
     DeliveryOutputSerializer,
     MarkedOutputSerializer,
-    NotificationFilterSerializer,
     NotificationOutputSerializer,
     PreferenceSerializer,
     UnreadCountOutputSerializer,
 )
+from notifications.filters import DeliveryFilterSet, InboxFilterSet
 
 ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
@@ -29,15 +29,11 @@ class NotificationListApi(generics.ListAPIView):
     """The caller's notifications, newest first."""
 
     serializer_class = NotificationOutputSerializer
-
-    @extend_schema(parameters=[NotificationFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = InboxFilterSet
 
     def get_queryset(self):
-        return selectors.inbox(
-            user=self.request.user, filters=validated(NotificationFilterSerializer, self.request.query_params)
-        )
+        return selectors.inbox(user=self.request.user, filters=self.request.query_params)
 
 
 class UnreadCountApi(APIView):
@@ -93,15 +89,11 @@ class DeliveryListApi(generics.ListAPIView):
     """The delivery log: what was sent to whom, over which channel, and whether it arrived."""
 
     serializer_class = DeliveryOutputSerializer
-
-    @extend_schema(parameters=[DeliveryFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = DeliveryFilterSet
 
     def get_queryset(self):
-        return selectors.delivery_log(
-            user=self.request.user, filters=validated(DeliveryFilterSerializer, self.request.query_params)
-        )
+        return selectors.delivery_log(user=self.request.user, filters=self.request.query_params)
 
 
 class DeliveryDetailApi(APIView):
