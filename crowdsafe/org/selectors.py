@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import ancestors_q, get_scope, granted_q, in_q, path_q
+from crowdsafe.org.filters import DepartmentFilterSet, JurisdictionFilterSet
 from crowdsafe.org.models import Department, Jurisdiction, Membership, Organisation
 
 
@@ -12,22 +14,15 @@ def _territories(scope) -> tuple[str, ...]:
     return scope.territory_paths + scope.organisation_paths
 
 
-def jurisdiction_list(
-    *, user, level: str | None = None, parent: Jurisdiction | None = None, search: str = ""
-) -> QuerySet[Jurisdiction]:
+def jurisdiction_list(*, user, filters: FilterData = None) -> QuerySet[Jurisdiction]:
     """Territories the user may see: the subtrees of their memberships (属地), their organisations'
-    registered territories, and any territory explicitly shared with one of their departments."""
+    registered territories, and any territory explicitly shared with one of their departments; filtered by
+    ``crowdsafe.org.filters.JurisdictionFilterSet`` (level, parent, name or code)."""
     scope = get_scope(user)
     qs = Jurisdiction.objects.all()
     if not scope.is_superuser:
         qs = qs.filter(path_q(_territories(scope), field="path") | granted_q(scope, Jurisdiction, "view_jurisdiction"))
-    if level:
-        qs = qs.filter(level=level)
-    if parent is not None:
-        qs = qs.filter(parent=parent)
-    if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(code__startswith=search))
-    return qs.select_related("parent").order_by("path")
+    return JurisdictionFilterSet.of(filters).apply(qs).select_related("parent").order_by("path")
 
 
 def jurisdiction_subtree(*, user, root: Jurisdiction) -> QuerySet[Jurisdiction]:
@@ -35,17 +30,15 @@ def jurisdiction_subtree(*, user, root: Jurisdiction) -> QuerySet[Jurisdiction]:
     return jurisdiction_list(user=user).filter(path__startswith=root.path)
 
 
-def department_list(*, user, kind: str | None = None, jurisdiction: Jurisdiction | None = None) -> QuerySet:
-    """Departments in the user's territories and above them (a township sees the district's police bureau)."""
+def department_list(*, user, filters: FilterData = None) -> QuerySet[Department]:
+    """Departments in the user's territories and above them (a township sees the district's police bureau);
+    filtered by ``crowdsafe.org.filters.DepartmentFilterSet`` (name, kind, jurisdiction)."""
     scope = get_scope(user)
     qs = Department.objects.all()
     if not scope.is_superuser:
         territories = _territories(scope)
         qs = qs.filter(path_q(territories) | ancestors_q(territories) | in_q(scope.department_ids, field="pk"))
-    if kind:
-        qs = qs.filter(kind=kind)
-    if jurisdiction is not None:
-        qs = qs.filter(jurisdiction=jurisdiction)
+    qs = DepartmentFilterSet.of(filters).apply(qs)
     return qs.select_related("jurisdiction").order_by("jurisdiction__path", "kind", "name")
 
 

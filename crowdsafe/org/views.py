@@ -11,7 +11,7 @@ from django.shortcuts import render
 from crowdsafe.org import selectors
 from crowdsafe.org.access import ancestor_paths, get_scoped_or_404
 from crowdsafe.org.choices import JurisdictionLevel
-from crowdsafe.org.forms import DepartmentFilterForm, JurisdictionFilterForm, cleaned_filters
+from crowdsafe.org.filters import DepartmentFilterSet, JurisdictionFilterSet
 
 PAGE_SIZE = 50
 # A jurisdiction page lists this many children; the rest are one click away in the filtered list.
@@ -20,19 +20,16 @@ CHILDREN_SHOWN = 50
 
 @login_required
 def jurisdiction_list(request):
-    form = JurisdictionFilterForm(request.GET)
-    filters = cleaned_filters(form)
+    filters = JurisdictionFilterSet(request.GET)
     parent = None
-    if filters.get("parent"):
-        parent = get_scoped_or_404(selectors.jurisdiction_list(user=request.user), code=filters["parent"])
-    jurisdictions = selectors.jurisdiction_list(
-        user=request.user, level=filters.get("level") or None, parent=parent, search=filters.get("q") or ""
-    )
+    if filters.valid("parent"):
+        parent = get_scoped_or_404(selectors.jurisdiction_list(user=request.user), code=filters.valid("parent"))
+    jurisdictions = selectors.jurisdiction_list(user=request.user, filters=filters)
     page = Paginator(jurisdictions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "org/jurisdiction_list.html",
-        {"form": form, "page": page, "parent": parent, "filtered": any(filters.values())},
+        {"form": filters.form, "page": page, "parent": parent, "filtered": filters.is_filtered()},
     )
 
 
@@ -42,7 +39,9 @@ def jurisdiction_detail(request, code: str):
     jurisdiction = get_scoped_or_404(visible, code=code)
     # The breadcrumb shows only the ancestors the user may open (a township officer does not see the district).
     ancestors = list(visible.filter(path__in=ancestor_paths(jurisdiction.path)))
-    children = list(selectors.jurisdiction_list(user=request.user, parent=jurisdiction)[: CHILDREN_SHOWN + 1])
+    children = list(
+        selectors.jurisdiction_list(user=request.user, filters={"parent": jurisdiction.code})[: CHILDREN_SHOWN + 1]
+    )
     counts = dict(
         selectors.jurisdiction_subtree(user=request.user, root=jurisdiction)
         .exclude(pk=jurisdiction.pk)
@@ -52,7 +51,7 @@ def jurisdiction_detail(request, code: str):
         .values_list("level", "n")
     )
     subtree_counts = [(level, counts[level.value]) for level in JurisdictionLevel if counts.get(level.value)]
-    departments = list(selectors.department_list(user=request.user, jurisdiction=jurisdiction))
+    departments = list(selectors.department_list(user=request.user, filters={"jurisdiction": jurisdiction.code}))
     return render(
         request,
         "org/jurisdiction_detail.html",
@@ -69,16 +68,13 @@ def jurisdiction_detail(request, code: str):
 
 @login_required
 def department_list(request):
-    form = DepartmentFilterForm(request.GET)
-    filters = cleaned_filters(form)
-    departments = selectors.department_list(user=request.user, kind=filters.get("kind") or None)
-    if filters.get("q"):
-        departments = departments.filter(name__icontains=filters["q"])
+    filters = DepartmentFilterSet(request.GET)
+    departments = selectors.department_list(user=request.user, filters=filters)
     page = Paginator(departments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "org/department_list.html",
-        {"form": form, "page": page, "filtered": any(filters.values())},
+        {"form": filters.form, "page": page, "filtered": filters.is_filtered()},
     )
 
 

@@ -2,14 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel
+from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.models import Department, Jurisdiction, Membership, Organisation
-
-
-class JurisdictionFilterSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=JurisdictionLevel.choices, required=False)
-    parent = serializers.CharField(required=False, max_length=20, help_text="Division code of the parent.")
-    search = serializers.CharField(required=False, max_length=64)
 
 
 class JurisdictionOutputSerializer(serializers.ModelSerializer):
@@ -30,11 +24,6 @@ class JurisdictionTreeNodeSerializer(serializers.Serializer):
     name = serializers.CharField()
     level = serializers.ChoiceField(choices=JurisdictionLevel.choices)
     children = serializers.ListField(child=serializers.DictField(), help_text="Nodes of the same shape.")
-
-
-class DepartmentFilterSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=DepartmentKind.choices, required=False)
-    jurisdiction = serializers.CharField(required=False, max_length=20, help_text="Division code.")
 
 
 class DepartmentOutputSerializer(serializers.ModelSerializer):

@@ -8,16 +8,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crowdsafe.common.api import validated
+from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.org.access import get_scoped_or_404
 from crowdsafe.org.api.serializers import (
-    DepartmentFilterSerializer,
     DepartmentOutputSerializer,
-    JurisdictionFilterSerializer,
     JurisdictionOutputSerializer,
     JurisdictionTreeNodeSerializer,
     JurisdictionTreeParamsSerializer,
 )
-from crowdsafe.org.models import Jurisdiction
+from crowdsafe.org.filters import DepartmentFilterSet, JurisdictionFilterSet
 from crowdsafe.org.selectors import department_list, jurisdiction_list, jurisdiction_subtree
 
 
@@ -25,19 +24,15 @@ class JurisdictionListApi(generics.ListAPIView):
     """Territories the caller may see (their subtrees, plus any shared with their departments)."""
 
     serializer_class = JurisdictionOutputSerializer
-
-    @extend_schema(parameters=[JurisdictionFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = JurisdictionFilterSet
 
     def get_queryset(self):
-        filters = validated(JurisdictionFilterSerializer, self.request.query_params)
-        parent = None
-        if "parent" in filters:
-            parent = get_scoped_or_404(jurisdiction_list(user=self.request.user), code=filters["parent"])
-        return jurisdiction_list(
-            user=self.request.user, level=filters.get("level"), parent=parent, search=filters.get("search", "")
-        )
+        filters = JurisdictionFilterSet(self.request.query_params)
+        if filters.valid("parent"):
+            # A parent the caller may not see is a 404, not an empty list.
+            get_scoped_or_404(jurisdiction_list(user=self.request.user), code=filters.valid("parent"))
+        return jurisdiction_list(user=self.request.user, filters=filters)
 
 
 class JurisdictionDetailApi(generics.RetrieveAPIView):
@@ -80,19 +75,11 @@ class DepartmentListApi(generics.ListAPIView):
     """Departments in and above the caller's territories."""
 
     serializer_class = DepartmentOutputSerializer
-
-    @extend_schema(parameters=[DepartmentFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filter_backends = [FilterSetBackend]
+    filterset_class = DepartmentFilterSet
 
     def get_queryset(self):
-        filters = validated(DepartmentFilterSerializer, self.request.query_params)
-        jurisdiction = None
-        if "jurisdiction" in filters:
-            jurisdiction = Jurisdiction.objects.filter(code=filters["jurisdiction"]).first()
-            if jurisdiction is None:
-                return department_list(user=self.request.user).none()
-        return department_list(user=self.request.user, kind=filters.get("kind"), jurisdiction=jurisdiction)
+        return department_list(user=self.request.user, filters=self.request.query_params)
 
 
 class DepartmentDetailApi(generics.RetrieveAPIView):
