@@ -1,5 +1,5 @@
-"""The filters of the risk lists (assessments, the register, hazards): one FilterSet each for the page's form, the
-API and the selector (the shape is in ``crowdsafe.common.filters``)."""
+"""The filters of the risk lists (assessments, the register, hazards, campaigns and their venues): one FilterSet
+each for the page's form, the API and the selector (the shape is in ``crowdsafe.common.filters``)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from crowdsafe.common.filters import CheckboxFilter, IntegerFilter, ListFilterSet, TerritoryFilter
-from risk.choices import OPEN_HAZARD_STATES, AssessedSubject, AssessmentState, HazardLevel, HazardState, RiskLevel
+from risk.choices import (
+    OPEN_HAZARD_STATES,
+    AssessedSubject,
+    AssessmentState,
+    CampaignState,
+    HazardLevel,
+    HazardState,
+    RiskLevel,
+    TargetStatus,
+)
 from risk.forms import PlainForm
-from risk.models import Hazard, RiskAssessment, SubjectRiskLevel
+from risk.models import AssessmentCampaign, CampaignTarget, Hazard, RiskAssessment, SubjectRiskLevel
 
 
 class AssessmentFilterSet(ListFilterSet):
@@ -143,3 +152,26 @@ class HazardFilterSet(ListFilterSet):
 
     def filter_search(self, qs: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
         return qs.filter(Q(title__icontains=value) | Q(location__icontains=value) | Q(subject_label__icontains=value))
+
+
+class CampaignFilterSet(ListFilterSet):
+    """``state``: open or closed campaigns."""
+
+    state = django_filters.ChoiceFilter(label=_("Status"), choices=CampaignState.choices, empty_label=_("Any"))
+
+    class Meta:
+        model = AssessmentCampaign
+        fields: list[str] = []
+        form = PlainForm
+
+
+class CampaignTargetFilterSet(ListFilterSet):
+    """A campaign's venues: ``status`` (the page's tabs: pending, assessed, cancelled); ``township`` (id)."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=TargetStatus.choices, empty_label=_("All"))
+    township = IntegerFilter(field_name="township_id", min_value=1)
+
+    class Meta:
+        model = CampaignTarget
+        fields: list[str] = []
+        form = PlainForm

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +22,14 @@ from risk.choices import (
     HazardState,
     TargetStatus,
 )
-from risk.filters import AssessmentFilterSet, HazardFilterSet, HazardStatus, RegisterFilterSet
+from risk.filters import (
+    AssessmentFilterSet,
+    CampaignFilterSet,
+    CampaignTargetFilterSet,
+    HazardFilterSet,
+    HazardStatus,
+    RegisterFilterSet,
+)
 from risk.models import (
     AssessmentCampaign,
     CampaignTarget,
@@ -186,12 +192,9 @@ def campaign_visible(*, user) -> QuerySet[AssessmentCampaign]:
     )
 
 
-def campaign_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[AssessmentCampaign]:
-    filters = filters or {}
-    qs = campaign_visible(user=user)
-    if filters.get("state"):
-        qs = qs.filter(state=filters["state"])
-    return qs.order_by("-launched_at", "-id")
+def campaign_list(*, user, filters: FilterData = None) -> QuerySet[AssessmentCampaign]:
+    """The campaigns the user may see, newest first (``risk.filters.CampaignFilterSet``: open or closed)."""
+    return CampaignFilterSet.of(filters).apply(campaign_visible(user=user)).order_by("-launched_at", "-id")
 
 
 def campaign_get(*, user, pk) -> AssessmentCampaign:
@@ -286,14 +289,11 @@ def campaign_progress(*, campaign: AssessmentCampaign, today: dt.date | None = N
     )
 
 
-def campaign_targets(*, campaign: AssessmentCampaign, filters: Mapping[str, Any] | None = None) -> QuerySet:
-    filters = filters or {}
+def campaign_targets(*, campaign: AssessmentCampaign, filters: FilterData = None) -> QuerySet[CampaignTarget]:
+    """The venues of a campaign the caller has already opened (``risk.filters.CampaignTargetFilterSet``: status,
+    township)."""
     qs = CampaignTarget.objects.filter(campaign=campaign).select_related("venue", "township", "assessment")
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("township"):
-        qs = qs.filter(township_id=filters["township"])
-    return qs.order_by("jurisdiction_path", "venue__name", "id")
+    return CampaignTargetFilterSet.of(filters).apply(qs).order_by("jurisdiction_path", "venue__name", "id")
 
 
 def open_targets_for_venue(*, venue_id: int) -> QuerySet[CampaignTarget]:

@@ -43,7 +43,7 @@ from risk.api.serializers import (
     RiskNoteInputSerializer,
     RiskReasonInputSerializer,
 )
-from risk.filters import AssessmentFilterSet, HazardFilterSet, RegisterFilterSet
+from risk.filters import AssessmentFilterSet, CampaignFilterSet, HazardFilterSet, RegisterFilterSet
 from risk.models import AssessmentCampaign, CampaignTarget, Hazard, HazardExtension, RiskAssessment, SubjectRiskLevel
 from risk.services.hazards import DEFAULT_LEGAL_BASIS
 from risk.subjects import subject_for
@@ -392,11 +392,13 @@ class HazardOrderApi(HazardActionApi):
 
 class CampaignListApi(generics.ListAPIView):
     serializer_class = CampaignOutputSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = CampaignFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AssessmentCampaign.objects.none()
-        return selectors.campaign_list(user=self.request.user)
+        return selectors.campaign_list(user=self.request.user, filters=self.request.query_params)
 
     @extend_schema(request=CampaignInputSerializer, responses={201: CampaignDetailOutputSerializer})
     def post(self, request, *args, **kwargs):

@@ -19,6 +19,7 @@ from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import Jurisdiction
 from crowdsafe.org.selectors import department_list, jurisdiction_list
 from risk import access, selectors, services
+from risk.filters import CampaignTargetFilterSet
 from risk.forms import CampaignForm, ReasonForm
 from risk.views.common import add_domain_error, paginate, query_without_page
 from venues.choices import VenueKind
@@ -28,7 +29,7 @@ TERRITORY_SUGGESTIONS = 300
 
 @login_required
 def campaign_list(request):
-    page = paginate(request, selectors.campaign_list(user=request.user, filters={"state": request.GET.get("state")}))
+    page = paginate(request, selectors.campaign_list(user=request.user, filters=request.GET))
     return render(
         request,
         "risk/campaign_list.html",
@@ -85,8 +86,8 @@ def campaign_create(request):
 def campaign_detail(request, pk: int):
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     today = timezone.localdate()
-    status = request.GET.get("status") or ""
-    targets = paginate(request, selectors.campaign_targets(campaign=campaign, filters={"status": status}))
+    filters = CampaignTargetFilterSet(request.GET)
+    targets = paginate(request, selectors.campaign_targets(campaign=campaign, filters=filters))
     return render(
         request,
         "risk/campaign_detail.html",
@@ -94,7 +95,7 @@ def campaign_detail(request, pk: int):
             "campaign": campaign,
             "progress": selectors.campaign_progress(campaign=campaign, today=today),
             "page": targets,
-            "status": status,
+            "status": filters.valid("status") or "",
             "query": query_without_page(request),
             "can_manage": campaign.is_open and access.can_launch_campaign(get_scope(request.user), campaign.territory),
             "reason_form": ReasonForm(),
