@@ -4,15 +4,22 @@ naming the parameter in the API, never a 500."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from crowdsafe.common.filters import FilterSetBackend, ListFilterSet, TerritoryFilter
 from events import selectors as event_selectors
 from events.choices import GatheringSource
 from events.filters import GatheringFilterSet
+from tests.duties.conftest import make_tasks
 from tests.events.conftest import report
 from tests.venues.conftest import make_venue
 from venues import selectors as venue_selectors
@@ -126,6 +133,243 @@ def test_a_malformed_venue_filter_is_a_form_error_on_the_page_and_a_400_in_the_a
     assert response.status_code == 400 and "operator" in response.json()
 
 
+# --- the task queue -------------------------------------------------------------------------------------------
+
+TASK_RULE = "旅游景区人员聚集活动安全管理"
+
+
+@pytest.fixture
+def tasks(city, users):
+    """Four tasks of 文峰区's police about made-up venues in 东大街社区's grid: one overdue, one due tomorrow and held
+    by the leader personally, one due next month and held by nobody, one done."""
+    from duties.models import Task
+
+    late, soon, later, done = make_tasks(
+        4, rule_name=TASK_RULE, jurisdiction=city.grid, department=city.wenfeng_police, start_id=70_000
+    )
+    today = timezone.localdate()
+    Task.objects.filter(pk=late.pk).update(due_date=today - dt.timedelta(days=3), subject_label="人民广场")
+    Task.objects.filter(pk=soon.pk).update(due_date=today + dt.timedelta(days=1), responsible_person=users.leader)
+    Task.objects.filter(pk=later.pk).update(due_date=today + dt.timedelta(days=30), responsible_department=None)
+    Task.objects.filter(pk=done.pk).update(status="done", completed_at=timezone.now(), due_date=today)
+    return {"late": late, "soon": soon, "later": later, "done": done}
+
+
+TASK_CASES = [
+    ({}, {"late", "soon", "later"}),
+    ({"status": "done"}, {"done"}),
+    ({"status": "all"}, {"late", "soon", "later", "done"}),
+    ({"due": "overdue"}, {"late"}),
+    ({"due": "soon"}, {"soon"}),
+    ({"due": "later"}, {"later"}),
+    ({"party": "unassigned"}, {"later"}),
+    ({"party": "department"}, {"late", "soon"}),
+    ({"department": "police"}, {"late", "soon"}),
+    ({"q": "人民广场"}, {"late"}),
+    ({"mine": "on"}, {"soon"}),
+    ({"status": "done", "completed_within": "30"}, {"done"}),
+    ({"subject_type": "venue", "subject_id": "70000"}, {"late"}),
+]
+
+
+@pytest.mark.parametrize(("params", "expected"), TASK_CASES)
+def test_the_task_queue_page_api_and_selector_give_the_same_rows(city, users, tasks, params, expected):
+    from duties import selectors as duty_selectors
+
+    params = {k: (str(city.wenfeng_police.pk) if v == "police" else v) for k, v in params.items()}
+    want = {tasks[name].pk for name in expected}
+    leader = users.leader
+    assert {t.pk for t in duty_selectors.task_queue(user=leader, filters=params)} == want
+    api_params = {k: ("true" if v == "on" else v) for k, v in params.items()}
+    assert api_ids(leader, reverse("v1:task-list"), api_params) == want
+    response = page_client(leader).get(reverse("duties:queue"), params)
+    assert {t.pk for t in response.context["page"].object_list} == want
+
+
+def test_a_malformed_task_filter_is_a_form_error_on_the_page_and_a_400_in_the_api(users, tasks):
+    response = page_client(users.leader).get(reverse("duties:queue"), {"status": "bogus", "department": "x"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"status", "department"}
+    # A field with an error counts as not given: the queue is the default one (outstanding tasks).
+    assert {t.pk for t in response.context["page"].object_list} == {tasks[n].pk for n in ("late", "soon", "later")}
+    for params in ({"department": "1.5"}, {"due": "never"}, {"completed_within": "0"}, {"subject_id": "x"}):
+        response = api_client(users.leader).get(reverse("v1:task-list"), params)
+        assert response.status_code == 400 and set(response.json()) == set(params), params
+
+
+def test_the_rule_api_filters_by_subject_type_and_refuses_an_unknown_one(users):
+    from duties.models import ResponsibilityRule
+
+    want = set(ResponsibilityRule.objects.filter(subject_type="venue", is_active=True).values_list("pk", flat=True))
+    assert (
+        api_ids(users.staff, reverse("v1:rule-list"), {"subject_type": "venue", "active": "true", "page_size": 500})
+        == want
+    )
+    response = api_client(users.staff).get(reverse("v1:rule-list"), {"subject_type": "spaceship"})
+    assert response.status_code == 400 and set(response.json()) == {"subject_type"}
+
+
+# --- official documents ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def notices(city):
+    from notices.choices import NoticeKind as K
+    from notices.models import Notice
+    from tests.notices.conftest import issue
+
+    venue = make_venue(city.grid, name="东大街广场")
+    order = issue(K.RECTIFICATION_ORDER, issuer=city.wenfeng_police, subject=venue)
+    acceptance = issue(K.ACCEPTANCE, issuer=city.wenfeng_police, subject=venue)
+    approval = issue(K.PERMIT_APPROVAL, issuer=city.city_police, subject=venue)
+    Notice.objects.filter(pk=order.pk).update(issued_on=dt.date(2026, 1, 15))
+    return {"order": order, "acceptance": acceptance, "approval": approval}
+
+
+NOTICE_CASES = [
+    ({}, {"order", "acceptance", "approval"}),
+    ({"kind": "acceptance"}, {"acceptance"}),
+    ({"issuer": "city_police"}, {"approval"}),
+    ({"date_from": "2026-01-01", "date_to": "2026-01-31"}, {"order"}),
+    ({"status": "revoked"}, set()),
+    ({"q": "order"}, set()),
+]
+
+
+@pytest.mark.parametrize(("params", "expected"), NOTICE_CASES)
+def test_the_document_page_api_and_selector_give_the_same_rows(city, users, notices, params, expected):
+    from notices import selectors as notice_selectors
+
+    params = {k: (str(city.city_police.pk) if v == "city_police" else v) for k, v in params.items()}
+    want = {notices[name].pk for name in expected}
+    leader = users.leader
+    assert {n.pk for n in notice_selectors.notice_list(user=leader, filters=params)} == want
+    assert api_ids(leader, reverse("v1:notice-list"), params) == want
+    response = page_client(leader).get(reverse("notices:list"), params)
+    assert {n.pk for n in response.context["page"].object_list} == want
+
+
+def test_a_document_searched_by_its_number_is_found_on_the_page_in_the_api_and_by_the_selector(users, notices):
+    from notices import selectors as notice_selectors
+
+    params = {"q": notices["order"].number}
+    want = {notices["order"].pk}
+    assert {n.pk for n in notice_selectors.notice_list(user=users.leader, filters=params)} == want
+    assert api_ids(users.leader, reverse("v1:notice-list"), params) == want
+    response = page_client(users.leader).get(reverse("notices:list"), params)
+    assert {n.pk for n in response.context["page"].object_list} == want
+
+
+def test_a_malformed_document_filter_is_a_form_error_on_the_page_and_a_400_in_the_api(users, notices):
+    response = page_client(users.leader).get(
+        reverse("notices:list"), {"issuer": "abc", "date_from": "2026-02-01", "date_to": "2026-01-01"}
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"issuer", "date_to"}
+    # The valid start of the period still applies.
+    assert {n.pk for n in response.context["page"].object_list} == {notices["acceptance"].pk, notices["approval"].pk}
+    for params in ({"issuer": "abc"}, {"kind": "memo"}, {"date_from": "2026-02-01", "date_to": "2026-01-01"}):
+        response = api_client(users.leader).get(reverse("v1:notice-list"), params)
+        assert response.status_code == 400, params
+    assert set(response.json()) == {"date_to"}
+
+
+# --- the delivery log -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def deliveries(city, users):
+    from notifications.choices import MessageKind
+    from notifications.services import notify
+
+    notify(recipients=[city.wenfeng_police], title="红色预警", urgent=True, kind=MessageKind.ALERT)
+    notify(recipients=[city.wenfeng_police], title="例行通知", kind=MessageKind.NOTICE)
+
+
+def delivery_ids(**lookups) -> set[int]:
+    from notifications.models import Delivery
+
+    return set(Delivery.objects.filter(**lookups).values_list("pk", flat=True))
+
+
+DELIVERY_CASES = [
+    ({}, {}),
+    ({"channel": "in_app"}, {"channel": "in_app"}),
+    ({"status": "delivered"}, {"status": "delivered"}),
+    ({"q": "红色"}, {"message__title": "红色预警"}),
+    ({"department": "police"}, {"department__name": "安阳市公安局文峰分局"}),
+    ({"department": "beiguan"}, {"pk": None}),
+]
+
+
+@pytest.mark.parametrize(("params", "lookups"), DELIVERY_CASES)
+def test_the_delivery_log_page_api_and_selector_give_the_same_rows(city, users, deliveries, params, lookups):
+    from notifications import selectors as notification_selectors
+
+    departments = {"police": city.wenfeng_police.pk, "beiguan": city.beiguan_police.pk}
+    params = {k: str(departments.get(v, v)) for k, v in params.items()}
+    want = delivery_ids(**lookups)
+    head = users.head
+    assert want or "pk" in lookups  # the case has rows to find
+    assert {d.pk for d in notification_selectors.delivery_log(user=head, filters=params)} == want
+    assert api_ids(head, "/api/v1/notifications/deliveries/", {**params, "page_size": 500}) == want
+    response = page_client(head).get(reverse("notifications:delivery_list"), params)
+    assert {d.pk for d in response.context["page"].object_list} == want
+
+
+def test_a_malformed_delivery_filter_is_a_form_error_on_the_page_and_a_400_in_the_api(users, deliveries):
+    response = page_client(users.head).get(
+        reverse("notifications:delivery_list"), {"department": "x", "channel": "in_app"}
+    )
+    assert response.status_code == 200 and set(response.context["form"].errors) == {"department"}
+    # The valid filters still apply.
+    assert {d.pk for d in response.context["page"].object_list} == delivery_ids(channel="in_app")
+    for params in ({"department": "x"}, {"channel": "pigeon"}, {"status": "lost"}, {"q": "x" * 101}):
+        response = api_client(users.head).get("/api/v1/notifications/deliveries/", params)
+        assert response.status_code == 400 and set(response.json()) == set(params), params
+
+
+def test_the_inbox_tabs_and_the_api_flags_give_the_same_rows(users, deliveries):
+    from notifications import selectors as notification_selectors
+    from notifications.models import Notification
+
+    mine = Notification.objects.filter(recipient=users.staff)
+    urgent = set(mine.filter(message__urgent=True).values_list("pk", flat=True))
+    assert urgent and urgent != set(mine.values_list("pk", flat=True))
+    assert {n.pk for n in notification_selectors.inbox(user=users.staff, filters={"show": "urgent"})} == urgent
+    assert api_ids(users.staff, "/api/v1/notifications/", {"urgent": "true"}) == urgent
+    response = page_client(users.staff).get(reverse("notifications:inbox"), {"show": "urgent"})
+    assert {n.pk for n in response.context["page"].object_list} == urgent
+    assert response.context["show"] == "urgent"
+    # A yes/no that is neither is refused, not read as yes.
+    response = api_client(users.staff).get("/api/v1/notifications/", {"unread": "maybe"})
+    assert response.status_code == 400 and set(response.json()) == {"unread"}
+
+
+# --- the organisation directory -------------------------------------------------------------------------------
+
+
+def test_the_jurisdiction_and_department_lists_filter_alike_on_the_page_in_the_api_and_in_the_selector(city, users):
+    from crowdsafe.org import selectors as org_selectors
+
+    leader = users.leader
+    params = {"level": "township"}
+    want = {city.street.pk, city.street2.pk}
+    assert {j.pk for j in org_selectors.jurisdiction_list(user=leader, filters=params)} == want
+    response = api_client(leader).get("/api/v1/jurisdictions/", params)
+    assert {row["code"] for row in response.json()["results"]} == {city.street.code, city.street2.code}
+    page = page_client(leader).get(reverse("org:jurisdiction_list"), params)
+    assert {j.pk for j in page.context["page"].object_list} == want
+    params = {"kind": "public_security", "jurisdiction": city.wenfeng.code}
+    assert {d.pk for d in org_selectors.department_list(user=leader, filters=params)} == {city.wenfeng_police.pk}
+    assert api_ids(leader, "/api/v1/departments/", params) == {city.wenfeng_police.pk}
+    page = page_client(leader).get(reverse("org:department_list"), {"q": "文峰"})
+    assert {d.pk for d in page.context["page"].object_list} == {city.wenfeng_police.pk}
+    for url, params in (("/api/v1/jurisdictions/", {"level": "planet"}), ("/api/v1/departments/", {"kind": "x"})):
+        response = api_client(leader).get(url, params)
+        assert response.status_code == 400 and set(response.json()) == set(params)
+
+
 # --- the kernel -----------------------------------------------------------------------------------------------
 
 
@@ -147,8 +391,12 @@ def test_of_refuses_a_filterset_of_another_list():
 
 
 def test_every_converted_list_api_checks_its_filters_with_the_filterset_backend():
+    from crowdsafe.org.api import views as org
     from drills.api import views as drills
+    from duties.api import views as duties
     from events.api import views as events_api
+    from notices.api import views as notices
+    from notifications.api import views as notifications
     from permits.api import views as permits
     from risk.api import views as risk
     from venues.api import views as venues_api
@@ -164,6 +412,13 @@ def test_every_converted_list_api_checks_its_filters_with_the_filterset_backend(
         drills.PlanListApi,
         drills.DrillListApi,
         drills.ItemListApi,
+        duties.TaskListApi,
+        duties.RuleListApi,
+        notices.NoticeListApi,
+        notifications.DeliveryListApi,
+        notifications.NotificationListApi,
+        org.JurisdictionListApi,
+        org.DepartmentListApi,
     ]
     for view in views:
         assert view.filter_backends == [FilterSetBackend], view
@@ -174,3 +429,20 @@ def test_an_unknown_division_code_matches_nothing_rather_than_everything(city):
     territory = TerritoryFilter()
     assert territory.path_of("") is None
     assert territory.path_of("999999999999") == TerritoryFilter.NO_PATH
+
+
+def test_no_filter_form_and_no_filter_serializer_is_left_beside_the_filtersets():
+    """A list's filters are its FilterSet: a Django filter form or a DRF filter serializer beside it would be the
+    second copy this kernel module exists to remove."""
+    root = Path(settings.BASE_DIR)
+    pattern = re.compile(
+        r"^class (?:\w*Filter\w*(?:Form|Serializer)\b|\w*Filter\w*\((?:forms\.Form|serializers\.Serializer)\b)", re.M
+    )
+    packages = [p for p in root.iterdir() if (p / "__init__.py").exists() and p.name not in ("tests",)]
+    found = [
+        f"{path.relative_to(root)}: {match.group(0)}"
+        for package in packages
+        for path in package.rglob("*.py")
+        for match in pattern.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert packages and found == []
