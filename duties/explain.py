@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crowdsafe.org.choices import DepartmentKind
+from crowdsafe.workdays.selectors import provisional_days_sentence
 from duties.choices import Basis, PartyKind
 
 # How the anchor date of a deadline was chosen.
@@ -122,13 +123,17 @@ def calendar_warning(data: dict[str, Any]) -> str:
     years = data.get("uncovered_years") or []
     if not years:
         return ""
-    return ngettext(
-        "The %(years)s holiday schedule had not been entered when this deadline was counted: only weekends were "
-        "counted as rest days.",
-        "The %(years)s holiday schedules had not been entered when this deadline was counted: only weekends were "
-        "counted as rest days.",
+    text = ngettext(
+        "The %(years)s holiday schedule had not been entered when this deadline was counted: weekends and the "
+        "statutory holidays of the national holiday rules were counted as rest days.",
+        "The %(years)s holiday schedules had not been entered when this deadline was counted: weekends and the "
+        "statutory holidays of the national holiday rules were counted as rest days.",
         len(years),
     ) % {"years": ", ".join(str(y) for y in years)}
+    provisional = data.get("provisional_days") or []
+    if provisional:
+        text += ("" if text.endswith("。") else " ") + provisional_days_sentence(provisional)
+    return text
 
 
 def deadline_facts(deadline, *, anchor_kind: str, attribute: str = "", months: int = 0) -> dict[str, Any]:
@@ -143,4 +148,5 @@ def deadline_facts(deadline, *, anchor_kind: str, attribute: str = "", months: i
         "months": months,
         "extended_from": deadline.extended_from.isoformat() if deadline.extended_from else None,
         "uncovered_years": list(deadline.uncovered_years),
+        "provisional_days": [[date.isoformat(), name] for date, name in deadline.provisional_days],
     }

@@ -2,7 +2,8 @@
 
 Three statutory festivals are lunar dates: Spring Festival (正月初一), Dragon Boat (五月初五) and Mid-Autumn
 (八月十五); the Lantern Festival (正月十五) is a key date at Spring Festival + 14 days. Qingming is a solar term.
-All four come from lunar-python (maintained, MIT), which follows the official rules of GB/T 33661-2017,
+All four come from lunar-python (maintained, MIT; read through ``crowdsafe.workdays.festivals``, which the
+calendar also uses for years without a schedule), which follows the official rules of GB/T 33661-2017,
 including the leap month after the eleventh month in 2033 that a naive "month N contains the N-th principal
 term" rule gets wrong (tests/events/test_lunar_calendar.py compares it with the dates this module once computed
 by astronomy, 2000–2100). The chinese-calendar library gives the State Council's holiday schedules
@@ -17,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import chinese_calendar
-from lunar_python import Lunar
 
+from crowdsafe.workdays.festivals import lunar_date, qingming
 from events.choices import DateRule, Festival
 
 # (lunar month, day of the lunar month)
@@ -48,13 +49,10 @@ def festival_day(festival: str, year: int) -> dt.date | None:
         month, day = SOLAR_FESTIVALS[festival]
         return dt.date(year, month, day)
     if festival == Festival.TOMB_SWEEPING_DAY:
-        # The table of the lunar year that starts in ``year``: 清明 (early April) always falls inside it.
-        solar = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
-    elif festival in LUNAR_FESTIVALS:
-        solar = Lunar.fromYmd(year, *LUNAR_FESTIVALS[festival]).getSolar()
-    else:
-        raise ValueError(f"Unknown festival {festival!r}")
-    return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
+        return qingming(year)
+    if festival in LUNAR_FESTIVALS:
+        return lunar_date(year, *LUNAR_FESTIVALS[festival])
+    raise ValueError(f"Unknown festival {festival!r}")
 
 
 def statutory_holiday_days(festival: str, year: int) -> list[dt.date]:

@@ -89,7 +89,7 @@ def _holiday(starts_at: dt.datetime, ends_at: dt.datetime):
     start, end = timezone.localtime(starts_at).date(), timezone.localtime(ends_at).date()
     for offset in range(min((end - start).days + 1, MAX_DAYS_CHECKED)):
         info = day_info(start + dt.timedelta(days=offset))
-        if info.type == DayType.HOLIDAY:
+        if info.type in (DayType.HOLIDAY, DayType.PROVISIONAL_HOLIDAY):
             return info
     return None
 

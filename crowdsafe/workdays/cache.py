@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from crowdsafe.workdays.festivals import statutory_holidays
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY_PREFIX = "crowdsafe:workdays:calendar-version"
@@ -30,11 +32,14 @@ MAX_CACHED_YEARS = 200
 @dataclass(frozen=True)
 class YearData:
     """One year as the computations see it. ``days`` maps a date to (kind, name); it is empty when the year is
-    not covered, because an uncovered year is computed on weekends only, whatever rows it may hold."""
+    not covered, because an uncovered year is computed on weekends plus ``provisional``, whatever rows it may
+    hold. ``provisional`` maps the statutory holidays of the national holiday rules to their names
+    (``crowdsafe.workdays.festivals``); it is empty for a covered year."""
 
     year: int
     covered: bool
     days: Mapping[dt.date, tuple[str, str]] = field(default_factory=dict)
+    provisional: Mapping[dt.date, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,12 @@ def _load(first_year: int, last_year: int) -> dict[int, YearData]:
             if date.year in days:
                 days[date.year][date] = (kind, name)
     return {
-        year: YearData(year=year, covered=year in covered, days=days.get(year, {}))
+        year: YearData(
+            year=year,
+            covered=year in covered,
+            days=days.get(year, {}),
+            provisional={} if year in covered else statutory_holidays(year),
+        )
         for year in range(first_year, last_year + 1)
     }
 

@@ -11,6 +11,9 @@ class DayType(models.TextChoices):
     WEEKEND = "weekend", _("weekend")
     HOLIDAY = "holiday", _("statutory holiday")
     ADJUSTED_WORKING = "adjusted_working", _("adjusted working day")
+    # A statutory holiday of the national holiday rules in a year whose State Council schedule is not entered:
+    # off, but the schedule may still move the days around it (crowdsafe.workdays.festivals).
+    PROVISIONAL_HOLIDAY = "provisional_holiday", _("statutory holiday (provisional)")
 
 
 WORKING_DAY_TYPES = frozenset({DayType.WORKING, DayType.ADJUSTED_WORKING})

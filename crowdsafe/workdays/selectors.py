@@ -7,7 +7,9 @@ at most two queries otherwise, never one per day.
 Rules:
 - A day in a covered year (``CalendarYear``) is a statutory holiday or an adjusted working day (调休上班日) if
   the table says so, else a weekend (Saturday, Sunday) or a working day. A year not covered is computed on
-  weekends only and every result touching it says so (``covered=False``, ``uncovered_years``).
+  weekends and the statutory holidays of the national holiday rules, which are provisional days off
+  (``crowdsafe.workdays.festivals``): every result touching it says so (``covered=False``, ``uncovered_years``),
+  and a period that crosses a provisional day off lists it (``provisional_days``).
 - Working days: counting starts the day after ``start``; the n-th working day is the due date.
 - Calendar days: the period ends ``n`` days after ``start``; if that day is a rest day the period runs to the
   next working day (民法典 Art. 203; ``settings.CALENDAR_PERIOD_EXTENDS_OVER``, see settings.py).
@@ -31,6 +33,7 @@ from crowdsafe.workdays.choices import WORKING_DAY_TYPES, DayType, DeadlineUnit,
 MAX_DAYS = 3650  # ten years: longer than any period in the regulations the platform encodes
 MAX_RANGE_DAYS = 366  # one leap year, the most one request for a list of days may ask for
 ONE_DAY = dt.timedelta(days=1)
+HOLIDAY_TYPES = frozenset({DayType.HOLIDAY, DayType.PROVISIONAL_HOLIDAY})
 # Years read ahead when a computation runs past the ones it loaded, so a long count does not query per year.
 _READ_AHEAD_YEARS = 3
 
@@ -61,6 +64,8 @@ class Deadline:
     ``covered`` is True when every year from ``start`` to ``due`` has its holiday schedule in the table;
     otherwise ``uncovered_years`` lists the years computed on weekends only. For calendar days,
     ``extended_from`` is the raw end day when it was a rest day and the period was carried to ``due``.
+    ``provisional_days`` are the provisional days off (date, holiday name) the period crossed: the State
+    Council's schedule for their year may still move the due date.
     """
 
     due: dt.date
@@ -70,6 +75,7 @@ class Deadline:
     covered: bool
     uncovered_years: tuple[int, ...] = ()
     extended_from: dt.date | None = None
+    provisional_days: tuple[tuple[dt.date, str], ...] = ()
 
     def sentence(self) -> str:
         """What was counted and the result, in the active language."""
@@ -107,15 +113,21 @@ class Deadline:
         )
 
     def warning(self) -> str:
-        """Empty when covered; else which years were computed on weekends only."""
+        """Empty when covered; else which years were computed without their schedule, and the provisional
+        days off the period crossed."""
         if self.covered:
             return ""
         years = ", ".join(str(year) for year in self.uncovered_years)
-        return ngettext(
-            "The %(years)s holiday schedule has not been entered yet: only weekends were counted as rest days.",
-            "The %(years)s holiday schedules have not been entered yet: only weekends were counted as rest days.",
+        text = ngettext(
+            "The %(years)s holiday schedule has not been entered yet: weekends and the statutory holidays of the "
+            "national holiday rules were counted as rest days.",
+            "The %(years)s holiday schedules have not been entered yet: weekends and the statutory holidays of the "
+            "national holiday rules were counted as rest days.",
             len(self.uncovered_years),
         ) % {"years": years}
+        if self.provisional_days:
+            text += ("" if text.endswith("。") else " ") + provisional_days_sentence(self.provisional_days)
+        return text
 
     def explain(self) -> str:
         """One sentence saying how the due date was reached, plus the warning when a year was not covered."""
@@ -124,6 +136,27 @@ class Deadline:
             return sentence
         # Chinese sentences follow a full-width stop with no space; English ones take a space.
         return sentence + ("" if sentence.endswith(("。", "！", "？")) else " ") + warning
+
+
+def provisional_days_sentence(days: tuple[tuple[dt.date, str], ...] | list) -> str:
+    """'The period crosses provisional days off: 2027-02-05 – 2027-02-08 春节; …' for (date, name) pairs (dates
+    or ISO strings, as stored in explanation facts)."""
+    spans: list[list] = []
+    for value, name in days:
+        date = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+        if spans and spans[-1][2] == name and spans[-1][1] + ONE_DAY == date:
+            spans[-1][1] = date
+        else:
+            spans.append([date, date, name])
+    parts = [
+        (f"{first.isoformat()} – {last.isoformat()}" if last != first else first.isoformat()) + f" {name}"
+        for first, last, name in spans
+    ]
+    return ngettext(
+        "The period crosses a provisional day off, which the State Council's schedule may move: %(days)s.",
+        "The period crosses provisional days off, which the State Council's schedule may move: %(days)s.",
+        sum(1 for _day in days),
+    ) % {"days": _("; ").join(parts)}
 
 
 class _CalendarWindow:
@@ -146,6 +179,9 @@ class _CalendarWindow:
             kind, name = exception
             day_type = DayType.HOLIDAY if kind == ExceptionKind.HOLIDAY else DayType.ADJUSTED_WORKING
             return DayInfo(date=date, type=day_type, name=name, covered=True)
+        provisional = data.provisional.get(date)
+        if provisional is not None:
+            return DayInfo(date=date, type=DayType.PROVISIONAL_HOLIDAY, name=provisional, covered=False)
         day_type = DayType.WEEKEND if date.weekday() >= 5 else DayType.WORKING
         return DayInfo(date=date, type=day_type, name="", covered=data.covered)
 
@@ -154,6 +190,15 @@ class _CalendarWindow:
 
     def uncovered_years(self, first: dt.date, last: dt.date) -> tuple[int, ...]:
         return tuple(year for year in range(first.year, last.year + 1) if not self._year(year).covered)
+
+    def provisional_days(self, first: dt.date, last: dt.date) -> tuple[tuple[dt.date, str], ...]:
+        """The provisional days off after ``first`` up to ``last`` (the days a period from ``first`` crosses)."""
+        return tuple(
+            (date, name)
+            for year in range(first.year, last.year + 1)
+            for date, name in sorted(self._year(year).provisional.items())
+            if first < date <= last
+        )
 
 
 def _check_date(value: object, field: str) -> dt.date:
@@ -243,6 +288,7 @@ def add_working_days(start: dt.date, n: int) -> Deadline:
         unit=DeadlineUnit.WORKING_DAYS,
         covered=not uncovered,
         uncovered_years=uncovered,
+        provisional_days=window.provisional_days(start, due),
     )
 
 
@@ -259,7 +305,7 @@ def add_calendar_days(start: dt.date, n: int) -> Deadline:
         due = end
         while True:
             info = window.info(due)
-            carried = info.type == DayType.HOLIDAY if mode == PeriodExtension.HOLIDAYS else not info.is_working
+            carried = info.type in HOLIDAY_TYPES if mode == PeriodExtension.HOLIDAYS else not info.is_working
             if not carried:
                 break
             due += ONE_DAY
@@ -274,6 +320,7 @@ def add_calendar_days(start: dt.date, n: int) -> Deadline:
         covered=not uncovered,
         uncovered_years=uncovered,
         extended_from=end if due != end else None,
+        provisional_days=window.provisional_days(start, due),
     )
 
 

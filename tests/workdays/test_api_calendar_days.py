@@ -44,7 +44,7 @@ def test_days_in_an_uncovered_year_are_flagged(api):
     body = api.get(URL, {"start": "2026-12-31", "end": "2027-01-02"}).json()
     assert [(day["date"], day["type"], day["covered"]) for day in body] == [
         ("2026-12-31", "working", True),
-        ("2027-01-01", "working", False),
+        ("2027-01-01", "provisional_holiday", False),  # 元旦, by the national holiday rules
         ("2027-01-02", "weekend", False),
     ]
 

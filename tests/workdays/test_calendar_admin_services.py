@@ -114,12 +114,13 @@ def test_removing_a_day_that_is_not_in_the_table_is_refused(users):
     assert CalendarYear.objects.get(year=2026).source == Source.LIBRARY
 
 
-def test_removing_a_year_removes_its_days_and_its_dates_fall_back_to_weekends(users):
+def test_removing_a_year_removes_its_days_and_its_dates_fall_back_to_weekends_and_provisional_holidays(users):
     calendar_year_delete(year=2026, actor=users.admin)
     assert not CalendarYear.objects.filter(year=2026).exists()
     assert not CalendarDay.objects.filter(date__year=2026).exists()
     deadline = add_working_days(D(2026, 9, 30), 7)
-    assert deadline.due == D(2026, 10, 9)
+    # 10-01 to 10-03 (National Day by the national holiday rules) are provisional days off.
+    assert deadline.due == D(2026, 10, 13)
     assert deadline.uncovered_years == (2026,)
     [entry] = year_logs(2026)
     assert entry.verb == "deleted"

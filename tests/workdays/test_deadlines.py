@@ -48,10 +48,11 @@ def test_7_calendar_days_from_2026_09_30_ends_on_a_holiday_and_extends_to_2026_1
     assert deadline.covered is True
 
 
-def test_a_date_in_2027_is_computed_on_weekends_only_and_flagged():
-    # 2027-09-30 is a Thursday; with no 2027 schedule, 10-01 (Fri) counts as a working day.
+def test_a_date_in_2027_is_computed_on_weekends_and_the_provisional_statutory_holidays_and_flagged():
+    # 2027-09-30 is a Thursday; with no 2027 schedule, 10-01 to 10-03 (National Day, 3 days by the national
+    # holiday rules) are provisional days off: 10-04 .. 10-08, 10-11, 10-12.
     deadline = add_working_days(D(2027, 9, 30), 7)
-    assert deadline.due == D(2027, 10, 11)
+    assert deadline.due == D(2027, 10, 12)
     assert deadline.covered is False
     assert deadline.uncovered_years == (2027,)
     with translation.override("en"):
@@ -59,7 +60,7 @@ def test_a_date_in_2027_is_computed_on_weekends_only_and_flagged():
 
 
 def test_once_an_admin_enters_2027_the_same_computation_uses_it(users):
-    assert add_working_days(D(2027, 9, 30), 7).due == D(2027, 10, 11)
+    assert add_working_days(D(2027, 9, 30), 7).due == D(2027, 10, 12)
     for day in range(1, 8):
         calendar_day_save(date=D(2027, 10, day), kind=ExceptionKind.HOLIDAY, name="国庆节", actor=users.admin)
     calendar_day_save(date=D(2027, 10, 9), kind=ExceptionKind.ADJUSTED_WORKING, name="国庆节", actor=users.admin)

@@ -27,7 +27,9 @@ class CalendarRangeInputSerializer(serializers.Serializer):
 class CalendarDayOutputSerializer(serializers.Serializer):
     date = serializers.DateField()
     type = serializers.ChoiceField(
-        choices=DayType.choices, help_text="working, weekend, holiday (statutory) or adjusted_working (调休上班日)."
+        choices=DayType.choices,
+        help_text="working, weekend, holiday (statutory), adjusted_working (调休上班日) or provisional_holiday "
+        "(a statutory holiday of the national holiday rules in a year whose schedule is not entered).",
     )
     type_label = serializers.CharField(help_text="The type in the request's language.")
     name = serializers.CharField(help_text="The holiday the day belongs to, e.g. 国庆节; empty for ordinary days.")
