@@ -1,6 +1,8 @@
 """The automatic risk pre-level of a gathering (风险预判): blue, yellow, orange or red, with its reasons in words.
 
-1. The base level comes from the attendance: at a venue with a safe capacity, the estimated attendance (or the
+1. The base level comes from the attendance. A venue with a single exit, or with a zone that only one exit serves,
+   is red: the calculator discounts the one exit (it may be blocked), so the safe capacity there is 0 and any
+   attendance exceeds it. Otherwise, at a venue with a safe capacity, the estimated attendance (or the
    latest headcount, when it is higher) as a share of that capacity (``TriageSettings.ratio_*``); at a free
    location — which has no capacity — or at a venue whose capacity is not recorded, from attendance bands
    (``band_*``: by default 300 / 1,000 / 5,000, after Order 505's 1,000 for a large event and 5,000 for the city's
@@ -28,6 +30,7 @@ from crowdsafe.workdays.choices import DayType
 from crowdsafe.workdays.selectors import day_info
 from events.choices import RISK_ORDER, RiskLevel, risk_rank
 from events.models import TriageSettings
+from venues.capacity import exit_redundancy
 from venues.choices import RiskPointKind
 
 # Holidays are looked for on at most this many days of a long gathering.
@@ -115,7 +118,23 @@ def triage(
         facts.append({"code": "headcount", "count": latest_headcount, "estimate": estimated_attendance_max})
 
     capacity = venue.computed_capacity if venue is not None else None
-    if venue is not None and capacity:
+    redundancy = exit_redundancy(venue) if venue is not None else None
+    if redundancy is not None and (redundancy.single_exit or redundancy.single_exit_zones):
+        # A single exit makes the safe capacity 0 (the calculator discounts the exit that may be blocked): any
+        # attendance exceeds it, so this is red, at least as severe as any venue with more exits (issue 20).
+        level = RiskLevel.RED.value
+        if redundancy.single_exit:
+            facts.append({"code": "single_exit", "venue": venue.name, "attendance": attendance, "level": level})
+        else:
+            facts.append(
+                {
+                    "code": "single_exit_zones",
+                    "venue": venue.name,
+                    "zones": list(redundancy.single_exit_zones),
+                    "level": level,
+                }
+            )
+    elif venue is not None and capacity:
         share = Decimal(attendance) / Decimal(capacity)
         thresholds = (settings_row.ratio_yellow, settings_row.ratio_orange, settings_row.ratio_red)
         level, threshold = _level_from(share, thresholds)
@@ -132,7 +151,12 @@ def triage(
         )
     else:
         if venue is not None:
-            facts.append({"code": "venue_without_capacity", "venue": venue.name})
+            missing = (
+                "zones_and_exits"
+                if not redundancy.zones and not redundancy.exits
+                else ("zones" if not redundancy.zones else "exits")
+            )
+            facts.append({"code": "venue_without_capacity", "venue": venue.name, "missing": missing})
         else:
             facts.append({"code": "free_location"})
         thresholds = (settings_row.band_yellow, settings_row.band_orange, settings_row.band_red)
@@ -227,7 +251,33 @@ def render_fact(fact: dict) -> str:
             "level": level_label(fact["level"]),
             "threshold": fact["threshold_percent"],
         }
+    if code == "single_exit":
+        return _(
+            "%(venue)s has a single exit: discounting it in case it is blocked leaves no way out, so its safe "
+            "capacity is 0 and any attendance (here up to %(attendance)s) exceeds it: %(level)s."
+        ) % {"venue": fact["venue"], "attendance": _n(fact["attendance"]), "level": level_label(fact["level"])}
+    if code == "single_exit_zones":
+        return ngettext(
+            "In %(venue)s, %(zones)s has a single exit: discounting it in case it is blocked leaves no way out, so "
+            "its safe capacity is 0 and any attendance there exceeds it: %(level)s.",
+            "In %(venue)s, %(zones)s each have a single exit: discounting it in case it is blocked leaves no way "
+            "out, so their safe capacity is 0 and any attendance there exceeds it: %(level)s.",
+            len(fact["zones"]),
+        ) % {
+            "venue": fact["venue"],
+            "zones": pgettext("list separator", ", ").join(fact["zones"]),
+            "level": level_label(fact["level"]),
+        }
     if code == "venue_without_capacity":
+        missing = fact.get("missing", "zones_and_exits")
+        if missing == "zones":
+            return _("%(venue)s has no safe capacity recorded (no zones): the attendance bands apply.") % {
+                "venue": fact["venue"]
+            }
+        if missing == "exits":
+            return _("%(venue)s has no safe capacity recorded (no exits): the attendance bands apply.") % {
+                "venue": fact["venue"]
+            }
         return _("%(venue)s has no safe capacity recorded (no zones and exits): the attendance bands apply.") % {
             "venue": fact["venue"]
         }

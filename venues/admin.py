@@ -146,8 +146,23 @@ class VenueUserObjectPermissionAdmin(ReadOnlyAdmin):
 class CapacitySettingAdmin(ServiceErrorsAdmin):
     """One row per zone kind, seeded by migration; the city's administrators change the figures."""
 
-    list_display = ["zone_kind", "space_per_person_m2", "flow_rate_level", "flow_rate_stairs", "egress_minutes"]
-    fields = ["zone_kind", "space_per_person_m2", "flow_rate_level", "flow_rate_stairs", "egress_minutes", "source"]
+    list_display = [
+        "zone_kind",
+        "space_per_person_m2",
+        "flow_rate_level",
+        "flow_rate_stairs",
+        "flow_rate_ramp",
+        "egress_minutes",
+    ]
+    fields = [
+        "zone_kind",
+        "space_per_person_m2",
+        "flow_rate_level",
+        "flow_rate_stairs",
+        "flow_rate_ramp",
+        "egress_minutes",
+        "source",
+    ]
     readonly_fields = ["zone_kind"]
 
     def has_add_permission(self, request) -> bool:

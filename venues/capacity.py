@@ -4,7 +4,8 @@ Safe capacity is the lower of two figures [HSG195 / Purple Guide practice]:
 
 - the area figure: usable area ÷ space per person for the zone kind, rounded down;
 - the exit figure: the clear widths of the exits, less the widest one (it may be blocked: "discounting the
-  largest exit"), each × the flow rate for its kind (level or stairs) × the allowed egress time, rounded down.
+  largest exit"), each × the flow rate for its kind (level, stairs, ramp or slope) × the allowed egress time,
+  rounded down.
 
 A seated zone also cannot hold more people than it has seats, so its seat count binds when it is the lowest
 (``binding_limit == "seats"``). On a tie the exits are named as the binding limit, then the seats: they are
@@ -30,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -44,20 +46,31 @@ class CapacityParameters:
     flow_rate_level: int
     flow_rate_stairs: int
     egress_minutes: Decimal
+    flow_rate_ramp: int = 66
 
     def flow_rate(self, exit_kind: str) -> int:
-        return self.flow_rate_stairs if exit_kind == ExitKind.STAIRS else self.flow_rate_level
+        if exit_kind == ExitKind.STAIRS:
+            return self.flow_rate_stairs
+        if exit_kind == ExitKind.RAMP:
+            return self.flow_rate_ramp
+        return self.flow_rate_level
 
 
 # DESIGN.md section 6: 0.5 m² per person for standing crowds [HSG195]; ~82 persons per metre per minute on the
-# level and ~66 on stairs, 8 minutes egress [Green Guide]. The other zone kinds start from the same values: no
+# level and ~66 on stairs, 8 minutes egress [Green Guide]. Ramps and slopes: the Green Guide treats ramps with
+# stairways as vertical circulation (its chapter 8), but no rate of passage for ramps was found in the sources
+# consulted, so 66 (the stair rate, the cautious choice) is a configurable default, not a cited figure. The
+# other zone kinds start from the same values: no
 # source in DESIGN.md gives them others, and a city that follows a local standard (0.75 m² or 2 m² per person
 # for unseated events) sets its own in the admin. Seeded into CapacitySetting by migration 0002.
 STANDARD = CapacityParameters(
     space_per_person_m2=Decimal("0.50"), flow_rate_level=82, flow_rate_stairs=66, egress_minutes=Decimal("8.0")
 )
 DEFAULT_PARAMETERS: dict[str, CapacityParameters] = {kind.value: STANDARD for kind in ZoneKind}
-DEFAULT_SOURCE = "HSG195 (0.5 m²/person standing); Green Guide (82 / 66 persons per metre per minute; 8 minutes)"
+DEFAULT_SOURCE = (
+    "HSG195 (0.5 m²/person standing); Green Guide (82 / 66 persons per metre per minute; 8 minutes); "
+    "ramps 66: configurable default"
+)
 
 
 @dataclass(frozen=True)
@@ -177,7 +190,7 @@ def exit_figure(exits: Sequence[ExitData], params: CapacityParameters, *, scope_
     )
     total = Decimal(0)
     terms = []
-    for kind in (ExitKind.LEVEL, ExitKind.STAIRS):
+    for kind in (ExitKind.LEVEL, ExitKind.STAIRS, ExitKind.RAMP):
         widths = [e.clear_width_m for e in remaining if e.kind == kind]
         if not widths:
             continue
@@ -284,6 +297,7 @@ def most_cautious(params: Iterable[CapacityParameters]) -> CapacityParameters:
         flow_rate_level=min(p.flow_rate_level for p in params),
         flow_rate_stairs=min(p.flow_rate_stairs for p in params),
         egress_minutes=min(p.egress_minutes for p in params),
+        flow_rate_ramp=min(p.flow_rate_ramp for p in params),
     )
 
 
@@ -331,11 +345,13 @@ def venue_capacity(
         working.append(
             _(
                 "For the whole venue the most cautious settings of its zone kinds apply: %(level)s persons per "
-                "metre per minute on the level, %(stairs)s on stairs, %(minutes)s minutes to get out."
+                "metre per minute on the level, %(stairs)s on stairs, %(ramp)s on ramps and slopes, %(minutes)s "
+                "minutes to get out."
             )
             % {
                 "level": params.flow_rate_level,
                 "stairs": params.flow_rate_stairs,
+                "ramp": params.flow_rate_ramp,
                 "minutes": _n(params.egress_minutes),
             }
         )
@@ -386,6 +402,7 @@ def load_parameters() -> dict[str, CapacityParameters]:
             flow_rate_level=row.flow_rate_level,
             flow_rate_stairs=row.flow_rate_stairs,
             egress_minutes=row.egress_minutes,
+            flow_rate_ramp=row.flow_rate_ramp,
         )
     return parameters
 
@@ -408,3 +425,30 @@ def venue_capacity_from_models(venue, parameters: Mapping[str, CapacityParameter
         for e in venue.exits.all()
     ]
     return venue_capacity(zones, exits, parameters, declared_capacity=venue.declared_capacity)
+
+
+@dataclass(frozen=True)
+class ExitRedundancy:
+    """How many zones and exits a venue has, and which zones a single exit serves: the facts behind a safe
+    capacity of 0 (discounting the one exit leaves none), which triage must read as "any attendance exceeds
+    it", not as "no capacity recorded"."""
+
+    zones: int
+    exits: int
+    single_exit_zones: tuple[str, ...]
+
+    @property
+    def single_exit(self) -> bool:
+        return self.exits == 1
+
+
+def exit_redundancy(venue) -> ExitRedundancy:
+    """The exit redundancy of a saved venue: two queries."""
+    from venues.models import Exit, Zone
+
+    zones = list(Zone.objects.filter(venue=venue).annotate(served=Count("exits")).values_list("name", "served"))
+    return ExitRedundancy(
+        zones=len(zones),
+        exits=Exit.objects.filter(venue=venue).count(),
+        single_exit_zones=tuple(name for name, served in zones if served == 1),
+    )

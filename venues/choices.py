@@ -42,10 +42,12 @@ class ZoneKind(models.TextChoices):
 
 
 class ExitKind(models.TextChoices):
-    """An exit on the level or by stairs: crowds flow more slowly down stairs (Green Guide: ~66 vs ~82)."""
+    """An exit on the level, by stairs or down a ramp or slope: crowds flow more slowly down stairs (Green Guide:
+    ~66 vs ~82), and a ramp has its own flow rate setting (``CapacitySetting.flow_rate_ramp``)."""
 
     LEVEL = "level", pgettext_lazy("exit kind", "Level")
     STAIRS = "stairs", _("Stairs")
+    RAMP = "ramp", _("Ramp / slope")
 
 
 class RiskPointKind(models.TextChoices):

@@ -329,7 +329,7 @@ class SpecialEquipment(models.Model):
 
 class CapacitySetting(models.Model):
     """The capacity parameters of one zone kind (容量参数), edited by the city admin: space per person for the
-    area figure, crowd flow rates through level and stair exits, and the allowed egress time for the exit
+    area figure, crowd flow rates through level, stair and ramp exits, and the allowed egress time for the exit
     figure. Seeded from DESIGN.md section 6 (HSG195 0.5 m² per person standing; Green Guide ~82 and ~66
     persons per metre per minute; 8 minutes egress)."""
 
@@ -346,6 +346,13 @@ class CapacitySetting(models.Model):
     )
     flow_rate_stairs = models.PositiveSmallIntegerField(
         _("flow rate through stair exits (persons per metre per minute)"),
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    # No figure for ramps was found in the sources DESIGN.md cites: 66 (the stair rate) is a configurable,
+    # cautious default, seeded by migration 0003, until the city sets one from its standard.
+    flow_rate_ramp = models.PositiveSmallIntegerField(
+        _("flow rate through ramp or slope exits (persons per metre per minute)"),
+        default=66,
         validators=[MinValueValidator(1), MaxValueValidator(200)],
     )
     egress_minutes = models.DecimalField(

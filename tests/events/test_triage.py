@@ -150,3 +150,82 @@ def test_red_is_the_ceiling(square, holiday_evening):
     assert result.level == "red"
     assert result.reasons[-1] == "The aggravating factors cannot raise it further: red is the highest level."
     assert timezone.is_aware(holiday_evening)
+
+
+# --- single exits (issue 20 point 6) ------------------------------------------------------------------------
+
+
+def make_hall(grid, *, exits, name="人民会堂", served_by=None):
+    """A 1,000 m² standing hall (area figure 2,000) with ``exits`` level exits 2 m wide serving its one zone."""
+    from venues import services as venue_services
+
+    venue = venue_services.venue_create(actor=None, name=name, kind="exhibition", grid=grid)
+    zone = venue_services.zone_create(venue=venue, actor=None, name="大厅", kind="standing", usable_area_m2="1000")
+    for i in range(exits):
+        venue_services.exit_create(
+            venue=venue, actor=None, name=f"门{i + 1}", kind="level", clear_width_m="2.00", zones=[zone]
+        )
+    venue.refresh_from_db()
+    return venue
+
+
+def test_2500_people_in_a_1000_m2_hall_with_two_exits_is_red(city):
+    hall = make_hall(city.grid, exits=2)
+    assert hall.computed_capacity == 1312
+    assert level(hall, 2500).level == "red"
+
+
+def test_the_same_hall_with_a_single_exit_is_red_too_and_says_why(city):
+    hall = make_hall(city.grid, exits=1)
+    assert hall.computed_capacity == 0
+    result = level(hall, 2500)
+    assert result.level == "red"
+    assert result.reasons[0] == (
+        "人民会堂 has a single exit: discounting it in case it is blocked leaves no way out, so its safe capacity "
+        "is 0 and any attendance (here up to 2,500) exceeds it: Red (major)."
+    )
+    assert not any("no zones and exits" in reason for reason in result.reasons)
+
+
+def test_a_single_exit_hall_is_red_even_for_a_small_gathering(city):
+    assert level(make_hall(city.grid, exits=1), 50).level == "red"
+
+
+def test_the_single_exit_reason_reads_in_chinese(city):
+    result = level(make_hall(city.grid, exits=1), 2500)
+    with translation.override("zh-hans"):
+        reason = render_reasons(result.facts)[0]
+    assert "只有一个出口" in reason
+    assert "红色" in reason
+
+
+def test_a_zone_served_by_a_single_exit_makes_the_venue_red(city):
+    from venues import services as venue_services
+
+    venue = venue_services.venue_create(actor=None, name="会展中心", kind="exhibition", grid=city.grid)
+    main = venue_services.zone_create(venue=venue, actor=None, name="主厅", kind="standing", usable_area_m2="1000")
+    annex = venue_services.zone_create(venue=venue, actor=None, name="副厅", kind="standing", usable_area_m2="200")
+    for i in range(3):
+        venue_services.exit_create(
+            venue=venue, actor=None, name=f"主门{i + 1}", kind="level", clear_width_m="4.00", zones=[main]
+        )
+    venue_services.exit_create(venue=venue, actor=None, name="副门", kind="level", clear_width_m="2.00", zones=[annex])
+    venue.refresh_from_db()
+    assert venue.computed_capacity == 2400  # the area: 1,200 m² ÷ 0.5
+    result = level(venue, 500)
+    assert result.level == "red"
+    assert result.reasons[0] == (
+        "In 会展中心, 副厅 has a single exit: discounting it in case it is blocked leaves no way out, so its safe "
+        "capacity is 0 and any attendance there exceeds it: Red (major)."
+    )
+
+
+def test_a_venue_with_zones_but_no_exits_says_the_exits_are_missing(city):
+    from venues import services as venue_services
+
+    venue = venue_services.venue_create(actor=None, name="无出口广场", kind="square", grid=city.grid)
+    venue_services.zone_create(venue=venue, actor=None, name="主区", kind="standing", usable_area_m2="1000")
+    venue.refresh_from_db()
+    result = level(venue, 1200)
+    assert result.level == "orange"
+    assert result.reasons[0] == "无出口广场 has no safe capacity recorded (no exits): the attendance bands apply."

@@ -65,6 +65,7 @@ def test_an_administrator_changes_a_capacity_setting_through_the_service(
                 "space_per_person_m2": "0.75",
                 "flow_rate_level": "82",
                 "flow_rate_stairs": "66",
+                "flow_rate_ramp": "66",
                 "egress_minutes": "8.0",
                 "source": "DB41/T local standard",
             },

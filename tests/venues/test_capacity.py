@@ -126,6 +126,28 @@ def test_level_and_stair_exits_are_added_each_at_its_own_rate():
     assert any("together 2,104 people" in line for line in result.working)
 
 
+def test_ramp_exits_flow_at_their_own_configurable_rate():
+    ramps = CapacityParameters(
+        space_per_person_m2=Decimal("0.50"),
+        flow_rate_level=82,
+        flow_rate_stairs=66,
+        flow_rate_ramp=70,
+        egress_minutes=Decimal("8.0"),
+    )
+    result = zone_capacity(
+        square("100000"), mixed_exits(("6", ExitKind.LEVEL), ("3", ExitKind.RAMP), ("2", ExitKind.STAIRS)), ramps
+    )
+    # The 6 m level exit is discounted: 2 m stairs × 66 × 8 + 3 m ramp × 70 × 8 = 1,056 + 1,680 = 2,736.
+    assert result.exit_capacity == 2_736
+    assert any(
+        "3 m ramp / slope × 70 persons per metre per minute × 8 minutes = 1,680" in line for line in result.working
+    )
+
+
+def test_ramps_default_to_the_stair_rate_until_the_city_sets_one():
+    assert STANDARD.flow_rate(ExitKind.RAMP) == 66
+
+
 def test_on_equal_widths_the_level_exit_is_discounted_as_it_lets_more_people_through():
     level = ExitData(key="a", name="A", kind=ExitKind.LEVEL, clear_width_m=Decimal("4"), zone_keys=frozenset({1}))
     stairs = ExitData(key="b", name="B", kind=ExitKind.STAIRS, clear_width_m=Decimal("4"), zone_keys=frozenset({1}))
@@ -214,6 +236,19 @@ def test_the_settings_are_seeded_per_zone_kind_with_the_design_defaults():
             66,
             Decimal("8.0"),
         )
+
+
+@pytest.mark.django_db
+def test_the_ramp_flow_rate_is_seeded_with_its_source():
+    for row in CapacitySetting.objects.all():
+        assert row.flow_rate_ramp == 66
+        assert "ramps 66: configurable default" in row.source
+
+
+@pytest.mark.django_db
+def test_an_edited_ramp_rate_is_read_from_the_settings():
+    CapacitySetting.objects.filter(zone_kind=ZoneKind.STANDING).update(flow_rate_ramp=55)
+    assert load_parameters()[ZoneKind.STANDING].flow_rate(ExitKind.RAMP) == 55
 
 
 @pytest.mark.django_db

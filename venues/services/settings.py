@@ -15,7 +15,14 @@ from crowdsafe.org.access import get_scope
 from venues.models import CapacitySetting
 from venues.services.access import display, full_clean
 
-CAPACITY_SETTING_FIELDS = ("space_per_person_m2", "flow_rate_level", "flow_rate_stairs", "egress_minutes", "source")
+CAPACITY_SETTING_FIELDS = (
+    "space_per_person_m2",
+    "flow_rate_level",
+    "flow_rate_stairs",
+    "flow_rate_ramp",
+    "egress_minutes",
+    "source",
+)
 
 
 def can_edit_capacity_settings(*, actor) -> bool:
