@@ -131,19 +131,17 @@ def can_report_at(scope: Scope, obj) -> bool:
     if scope.covers(obj.grid.path):  # the territory people of the grid, or a department covering it
         return True
     venue = obj.venue
-    return venue is not None and venue.operator_id is not None and venue.operator_id in scope.organisation_ids_for(
-        Role.VENUE_OPERATOR
+    return (
+        venue is not None
+        and venue.operator_id is not None
+        and venue.operator_id in scope.organisation_ids_for(Role.VENUE_OPERATOR)
     )
 
 
 def can_report(scope: Scope, obj=None) -> bool:
     """May the user log gatherings anywhere at all (to show the button)? ``obj`` is not used: the question is
     about no particular place."""
-    return (
-        scope.is_superuser
-        or bool(scope.paths_for())
-        or bool(scope.organisation_ids_for(Role.VENUE_OPERATOR))
-    )
+    return scope.is_superuser or bool(scope.paths_for()) or bool(scope.organisation_ids_for(Role.VENUE_OPERATOR))
 
 
 def can_work(scope: Scope, obj) -> bool:
