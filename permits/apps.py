@@ -1,6 +1,29 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+
+def check_promised_default(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """PERMITS_PROMISED_DAYS / PERMITS_PROMISED_UNIT may not promise a decision later than the statutory 7 working
+    days of Order 505 Art. 14 (permits/rules.py)."""
+    from permits.conf import promised_default
+    from permits.rules import promise_within_statutory
+
+    try:
+        days, unit = promised_default()
+    except (TypeError, ValueError):
+        return [checks.Error("PERMITS_PROMISED_DAYS must be a whole number.", id="permits.E001")]
+    if promise_within_statutory(days, unit):
+        return []
+    return [
+        checks.Error(
+            f"PERMITS_PROMISED_DAYS={days} PERMITS_PROMISED_UNIT={unit!r}: the promised decision deadline must be "
+            "1 to 7 days, in 'working' or 'calendar' days: never later than the statutory 7 working days (Order 505 "
+            "Art. 14, counted by the Administrative Licensing Law Art. 82).",
+            id="permits.E001",
+        )
+    ]
 
 
 class PermitsConfig(AppConfig):
@@ -10,6 +33,7 @@ class PermitsConfig(AppConfig):
     verbose_name = _("Large-event permits")
 
     def ready(self) -> None:
+        checks.register(check_promised_default)
         from crowdsafe.audit.verbs import register
         from crowdsafe.org.access import GOVERNMENT_ROLES
         from crowdsafe.org.choices import Role

@@ -45,7 +45,9 @@ class ApplicationForm(forms.Form):
     )
     venue = VenueChoiceField(label=_("Venue"), queryset=None, required=False, empty_label="—")
     organized_by_government = forms.BooleanField(
-        label=_("Run directly by a people's government at county level or above"), required=False
+        label=_("Organized by a people's government at county level or above or by a state organ"),
+        help_text=_("Order 505 Art. 25: such events are outside the regulation and need no permit."),
+        required=False,
     )
     regular_business = forms.BooleanField(
         label=_("Part of the venue's regular business (e.g. a theatre's regular performances)"), required=False

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -41,6 +42,7 @@ from permits.choices import (
     PlanSection,
     SupervisionKind,
 )
+from permits.rules import promise_error
 
 S = ApplicationState
 
@@ -77,8 +79,9 @@ class PermitApplication(models.Model):
     event_kind = models.CharField(_("kind of event"), max_length=16, choices=EventKind.choices, blank=True)
     event_name = models.CharField(_("event name"), max_length=128)
     description = models.TextField(_("description"), blank=True)
+    # Order 505 Art. 25: the regulation does not govern events organized by these, so they need no permit.
     organized_by_government = models.BooleanField(
-        _("run directly by a people's government at county level or above"), default=False
+        _("organized by a people's government at county level or above or by a state organ"), default=False
     )
     regular_business = models.BooleanField(_("part of the venue's regular business"), default=False)
     across_provinces = models.BooleanField(_("held across provinces"), default=False)
@@ -364,6 +367,10 @@ class ReviewComment(models.Model):
         return self.body[:60]
 
 
+class SiteInspectionQuerySet(ScopedQuerySet["SiteInspection"]):
+    visibility_rule = "permits.access.inspection_visible_q"
+
+
 class SiteInspection(models.Model):
     """One department's part of the joint site inspection (联合踏勘) of an application: public security with fire
     rescue, housing and the other departments the responsibility rules pick for the venue and the event. Each
@@ -391,6 +398,8 @@ class SiteInspection(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = SiteInspectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("site inspection")
@@ -531,9 +540,10 @@ class SupervisionRecord(models.Model):
 
 
 class PromisedDeadline(models.Model):
-    """The decision deadline a jurisdiction promises (承诺办结时限), often shorter than the statutory 7 days of
-    Art. 14 and counted in working days. Applies to applications licensed by a department of this jurisdiction
-    or below (the nearest row up the tree wins; ``PERMITS_PROMISED_DAYS`` / ``PERMITS_PROMISED_UNIT`` otherwise).
+    """The decision deadline a jurisdiction promises (承诺办结时限): never later than the statutory 7 working days
+    of Art. 14 (``clean`` refuses more than 7 days, in either unit: ``permits.rules.promise_within_statutory``).
+    Applies to applications licensed by a department of this jurisdiction or below (the nearest row up the tree
+    wins; ``PERMITS_PROMISED_DAYS`` / ``PERMITS_PROMISED_UNIT`` otherwise).
     Also names where a refusal may be reviewed or litigated, when the defaults do not fit."""
 
     jurisdiction = models.OneToOneField(
@@ -562,6 +572,12 @@ class PromisedDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction} · {self.days} {self.get_unit_display()}"
+
+    def clean(self) -> None:
+        if self.days is not None and self.unit:
+            message = promise_error(self.days, self.unit)
+            if message:
+                raise ValidationError({"days": message})
 
 
 class PermitApplicationGroupObjectPermission(GroupObjectPermissionBase):

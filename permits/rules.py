@@ -4,16 +4,24 @@ Pure functions of plain values: no query, no model. ``permits.selectors.applicat
 from an application; ``evaluate`` turns them into the checks the pages and the API show at every step, and
 ``completeness`` into the list of what is still missing before the application may be submitted.
 
-- Order 505 Art. 2: a permit is needed for an event with at least 1,000 people expected per session — not for an
-  event run directly by a people's government at county level or above, nor for a venue's regular business.
+- Order 505 Art. 2: a permit is needed for an event with at least 1,000 people expected per session — not for a
+  venue's regular business (Art. 2 para. 2).
+- Art. 25: the regulation does not govern the security of events organized by a people's government at county
+  level or above or by a state organ (县级以上各级人民政府、国家机关组织的大型群众性活动): no permit.
 - Art. 12: 1,000 to under 5,000 → the county-level public security of the venue's county; 5,000 and over → the
   city-level (设区的市) public security; across provinces → the Ministry. Exactly 5,000 is ambiguous in the text:
   it goes to the city by default; ``PERMITS_CITY_LEVEL_FROM`` moves the boundary.
-- Art. 13: the application is filed at least 20 calendar days before the event day.
+- Art. 13: the application is filed at least 20 calendar days before the event day (a period counted back from the
+  event, so calendar days). When that last day is a day off the office may be closed: the check says so.
 - Art. 7: tickets only up to the capacity the licensing authority approves (here: the venue's approved capacity,
   or its computed safe capacity where none is approved); attendance above it is flagged.
-- Art. 14: the decision within 7 days of acceptance; the locally promised deadline (often in working days) is
-  kept beside it.
+- Art. 14: the decision within 7 days of acceptance, counted in WORKING days. The permit is an administrative
+  licence, so the Administrative Licensing Law governs how its periods run: Art. 42 lets a regulation set its own
+  decision period ("法律、法规另有规定的，依照其规定" — here Order 505's 7 days instead of the law's 20), and
+  Art. 82 counts the periods of implementing a licence in working days, statutory holidays excluded (以工作日计算，
+  不含法定节假日). Counting the 7 days in calendar days would also make the usual local promise of 7 working days
+  later than the law. The locally promised deadline is kept beside it and may never be later than it
+  (``promise_within_statutory``; the admin, the service and a settings check refuse a longer promise).
 - 行政许可法 Art. 32: within 5 days of receiving an application the authority accepts it, or tells the applicant
   at once everything to correct, or says why it does not accept it. (Art. 82 of that law counts its periods
   in working days.)
@@ -32,7 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crowdsafe.workdays.choices import DeadlineUnit
-from crowdsafe.workdays.selectors import Deadline, add_calendar_days, add_working_days, compute_deadline
+from crowdsafe.workdays.selectors import DayInfo, Deadline, add_working_days, compute_deadline, day_info
 from permits.choices import (
     PLAN_SECTION_ITEMS,
     LicensingLevel,
@@ -47,6 +55,7 @@ PERMIT_THRESHOLD = 1000  # Art. 2: per session
 DEFAULT_CITY_LEVEL_FROM = 5000  # Art. 12: "5000人以上" — from 5,000 up (settable: PERMITS_CITY_LEVEL_FROM)
 FILING_DAYS = 20  # Art. 13: calendar days before the event day
 STATUTORY_DECISION_DAYS = 7  # Art. 14: days from acceptance
+STATUTORY_DECISION_UNIT = DeadlineUnit.WORKING_DAYS  # 行政许可法 Art. 82 (see the module docstring)
 ACCEPTANCE_WORKING_DAYS = 5  # 行政许可法 Art. 32 (and Art. 82: working days)
 
 # --- citations (shown to users beside each check) ----------------------------------------------------------
@@ -59,6 +68,7 @@ ART_12 = gettext_lazy("Order 505 Art. 12")
 ART_13 = gettext_lazy("Order 505 Art. 13")
 ART_14 = gettext_lazy("Order 505 Art. 14")
 ART_15 = gettext_lazy("Order 505 Art. 15")
+ART_25 = gettext_lazy("Order 505 Art. 25")
 LICENSING_LAW_32 = gettext_lazy("Administrative Licensing Law Art. 32")
 LICENSING_LAW_38 = gettext_lazy("Administrative Licensing Law Art. 38")
 LOCAL_PROMISE = gettext_lazy("Local service commitment")
@@ -82,7 +92,8 @@ _n = number
 def permit_required(
     max_attendance: int, *, organized_by_government: bool = False, regular_business: bool = False
 ) -> bool:
-    """Art. 2: 1,000 or more expected in a session, unless a government runs it or it is the venue's business."""
+    """Art. 2: 1,000 or more expected in a session, unless it is the venue's regular business (Art. 2 para. 2) or a
+    people's government at county level or above or a state organ organizes it (Art. 25)."""
     if organized_by_government or regular_business:
         return False
     return max_attendance >= PERMIT_THRESHOLD
@@ -113,6 +124,13 @@ def latest_filing_date(first_session_date: dt.date) -> dt.date:
     return first_session_date - dt.timedelta(days=FILING_DAYS)
 
 
+def latest_filing_day_off(first_session_date: dt.date) -> DayInfo | None:
+    """The latest filing date (Art. 13) when it is a day off (weekend, statutory or provisional holiday), else
+    None: the licensing office may be closed that day, so the organizer should file by the working day before."""
+    info = day_info(latest_filing_date(first_session_date))
+    return None if info.is_working else info
+
+
 def filed_in_time(filed_on: dt.date, first_session_date: dt.date) -> bool:
     return filed_on <= latest_filing_date(first_session_date)
 
@@ -136,8 +154,25 @@ def acceptance_due(submitted_on: dt.date) -> Deadline:
 
 
 def statutory_decision_due(accepted_on: dt.date) -> Deadline:
-    """Art. 14: 7 (calendar) days from acceptance; an end on a rest day runs to the next working day."""
-    return add_calendar_days(accepted_on, STATUTORY_DECISION_DAYS)
+    """Art. 14: 7 working days from acceptance (行政许可法 Art. 82)."""
+    return compute_deadline(accepted_on, STATUTORY_DECISION_DAYS, STATUTORY_DECISION_UNIT)
+
+
+def promise_within_statutory(days: int, unit: str) -> bool:
+    """Whether a promised deadline of ``days`` in ``unit`` can never end after the statutory one, whatever the day
+    of acceptance: at most 7 working days, or at most 7 calendar days (a calendar period ends on or before the
+    working-day period of as many days, since it is carried at most to the next working day)."""
+    return unit in DeadlineUnit.values and 1 <= days <= STATUTORY_DECISION_DAYS
+
+
+def promise_error(days: int, unit: str) -> str:
+    """The message refusing a promise later than the law, or empty when the promise is within it."""
+    if promise_within_statutory(days, unit):
+        return ""
+    return _(
+        "A promised decision deadline may not be later than the statutory one: at most %(n)d days (Order 505 "
+        "Art. 14, counted in working days by the Administrative Licensing Law Art. 82)."
+    ) % {"n": STATUTORY_DECISION_DAYS}
 
 
 def promised_decision_due(accepted_on: dt.date, days: int, unit: str = DeadlineUnit.WORKING_DAYS) -> Deadline:
@@ -196,6 +231,8 @@ class ApplicationFacts:
     promised_decision_due: dt.date | None = None
     promised_rule: str = ""
     city_level_from: int = DEFAULT_CITY_LEVEL_FROM
+    # ``latest_filing_day_off(first_session_date)``: read from the calendar by the caller, so the checks stay pure.
+    latest_filing_day_off: DayInfo | None = None
 
 
 @dataclass
@@ -227,9 +264,12 @@ def evaluate(facts: ApplicationFacts) -> LegalChecks:
         organized_by_government=facts.organized_by_government,
         regular_business=facts.regular_business,
     )
-    # Art. 2
+    # Art. 2 (and Art. 25 for events organized by a government or a state organ)
     if facts.organized_by_government:
-        message = _("An event run directly by a people's government at county level or above needs no permit.")
+        message = _(
+            "An event organized by a people's government at county level or above or by a state organ is outside "
+            "the regulation: it needs no permit."
+        )
     elif facts.regular_business:
         message = _("The regular business of a theatre, park or entertainment venue is not a large-scale mass event.")
     elif required:
@@ -249,7 +289,7 @@ def evaluate(facts: ApplicationFacts) -> LegalChecks:
             _("Permit needed"),
             required if facts.max_attendance or facts.organized_by_government or facts.regular_business else None,
             message,
-            str(ART_2),
+            str(ART_25 if facts.organized_by_government else ART_2),
             blocking=True,
         )
     )
@@ -324,6 +364,24 @@ def evaluate(facts: ApplicationFacts) -> LegalChecks:
                 % values
             )
     items.append(Check("filing_deadline", _("Filing deadline"), in_time, message, str(ART_13), blocking=True))
+    day_off = facts.latest_filing_day_off
+    if day_off is not None and in_time and not facts.filed_on:
+        items.append(
+            Check(
+                "filing_day_off",
+                _("Last filing day is a day off"),
+                False,
+                _(
+                    "%(latest)s, the last day to file, is a day off (%(kind)s): the licensing office may be closed. "
+                    "File by the working day before."
+                )
+                % {
+                    "latest": day_off.date.isoformat(),
+                    "kind": f"{day_off.type_label} {day_off.name}".strip(),
+                },
+                str(ART_13),
+            )
+        )
 
     # Art. 7: tickets within the capacity; attendance above it is flagged
     limit = capacity_limit(
@@ -373,7 +431,10 @@ def evaluate(facts: ApplicationFacts) -> LegalChecks:
 
     # Art. 14: decision deadlines
     if facts.accepted_on:
-        message = _("Accepted on %(accepted)s: the decision is due by %(due)s (7 days).") % {
+        message = _(
+            "Accepted on %(accepted)s: the decision is due by %(due)s (7 working days; the Administrative "
+            "Licensing Law Art. 82 counts licensing periods in working days)."
+        ) % {
             "accepted": facts.accepted_on.isoformat(),
             "due": facts.statutory_decision_due.isoformat() if facts.statutory_decision_due else "—",
         }
@@ -389,7 +450,10 @@ def evaluate(facts: ApplicationFacts) -> LegalChecks:
                 "statutory_deadline",
                 _("Statutory decision deadline"),
                 None,
-                _("The decision is due within 7 days of acceptance; the date is set when the application is accepted."),
+                _(
+                    "The decision is due within 7 working days of acceptance (Administrative Licensing Law Art. 82); "
+                    "the date is set when the application is accepted."
+                ),
                 str(ART_14),
             )
         )

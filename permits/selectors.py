@@ -215,6 +215,11 @@ def application_facts(
         promised_decision_due=application.promised_decision_due,
         promised_rule=describe_promise(application.promised_rule),
         city_level_from=conf.city_level_from(),
+        latest_filing_day_off=(
+            rules.latest_filing_day_off(application.first_session_date)
+            if application.first_session_date and not application.filed_on
+            else None
+        ),
     )
 
 

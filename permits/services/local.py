@@ -12,6 +12,7 @@ from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import Jurisdiction
 from crowdsafe.workdays.choices import DeadlineUnit
 from permits.models import PromisedDeadline
+from permits.rules import promise_error
 
 MAX_PROMISED_DAYS = 60
 
@@ -43,6 +44,8 @@ def promised_deadline_save(
         raise DomainError(_("Enter a number of days from 1 to %(max)d.") % {"max": MAX_PROMISED_DAYS}, field="days")
     if unit not in DeadlineUnit.values:
         raise DomainError(_("Use working or calendar days."), field="unit")
+    if message := promise_error(days, unit):
+        raise DomainError(message, field="days")
     with transaction.atomic():
         row, created = PromisedDeadline.objects.select_for_update().get_or_create(
             jurisdiction=jurisdiction,

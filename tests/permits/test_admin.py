@@ -46,3 +46,28 @@ def test_only_administrators_of_the_city_may_set_it(users, city):
     superuser = get_user_model().objects.create_superuser("root", password="x" * 12)
     promised_deadline_save(jurisdiction=city.mhk_town, days=5, unit="calendar", actor=superuser)
     assert PromisedDeadline.objects.get(jurisdiction=city.mhk_town).unit == "calendar"
+
+
+def test_the_admin_refuses_a_promise_later_than_the_statutory_7_working_days(city_admin, city):
+    response = city_admin.post(
+        "/admin/permits/promiseddeadline/add/",
+        {"jurisdiction": city.wenfeng.pk, "days": "8", "unit": "working", "review_authority": "", "court": ""},
+    )
+    assert response.status_code == 200
+    assert "may not be later than the statutory one" in response.content.decode()
+    assert not PromisedDeadline.objects.filter(jurisdiction=city.wenfeng).exists()
+
+
+def test_the_service_refuses_a_promise_later_than_the_statutory_one(users, city):
+    with pytest.raises(DomainError):
+        promised_deadline_save(jurisdiction=city.wenfeng, days=10, unit="calendar", actor=users.admin)
+
+
+def test_the_settings_check_refuses_a_default_promise_later_than_the_law(settings):
+    from permits.apps import check_promised_default
+
+    settings.PERMITS_PROMISED_DAYS, settings.PERMITS_PROMISED_UNIT = 7, "working"
+    assert check_promised_default(None) == []
+    settings.PERMITS_PROMISED_DAYS = 10
+    [error] = check_promised_default(None)
+    assert error.id == "permits.E001"

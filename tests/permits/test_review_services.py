@@ -50,8 +50,9 @@ def test_accepting_on_2026_09_30_stores_both_deadlines(permit_city, submitted, m
     assert submitted.state == ApplicationState.ACCEPTED
     assert submitted.accepted_on == dt.date(2026, 9, 30)
     assert submitted.promised_decision_due == dt.date(2026, 10, 15)  # 7 working days, National Day in between
-    assert submitted.statutory_decision_due == dt.date(2026, 10, 8)  # 7 days, carried past the holiday
-    assert submitted.review_due == dt.date(2026, 10, 8)
+    # Art. 14's 7 days are working days too (行政许可法 Art. 82): the promise is not later than the law.
+    assert submitted.statutory_decision_due == dt.date(2026, 10, 15)
+    assert submitted.review_due == dt.date(2026, 10, 15)
     assert submitted.promised_rule == "7:working"
 
 
@@ -61,7 +62,8 @@ def test_the_promised_deadline_is_set_per_jurisdiction(permit_city, submitted, m
     services.application_accept(application=submitted, actor=permit_city.users.staff)
     submitted.refresh_from_db()
     assert submitted.promised_decision_due == dt.date(2026, 10, 10)  # the adjusted working Saturday counts
-    assert submitted.review_due == dt.date(2026, 10, 8)
+    # The promise of 3 working days is now the earlier date: the statutory 7 days are working days too.
+    assert submitted.review_due == dt.date(2026, 10, 10)
 
 
 def test_acceptance_closes_the_acceptance_review_and_opens_the_decision(permit_city, submitted):

@@ -59,9 +59,54 @@ def test_accepted_on_2026_09_30_with_7_promised_working_days_is_due_2026_10_15()
 
 
 @pytest.mark.django_db
-def test_the_statutory_7_days_run_past_the_national_day_holiday():
-    # 7 calendar days from 30 September end on 7 October, a holiday: the period runs to the next working day.
-    assert rules.statutory_decision_due(D(2026, 9, 30)).due == D(2026, 10, 8)
+def test_the_statutory_7_days_are_working_days_by_the_administrative_licensing_law_art_82():
+    # 行政许可法 Art. 82: 实施行政许可的期限以工作日计算，不含法定节假日. From 30 September 2026: National Day
+    # 1–7 October off, Saturday 10 October worked: 10-08, 10-09, 10-10, 10-12, 10-13, 10-14, 10-15.
+    deadline = rules.statutory_decision_due(D(2026, 9, 30))
+    assert deadline.unit == "working"
+    assert deadline.due == D(2026, 10, 15)
+
+
+@pytest.mark.django_db
+def test_the_usual_promise_of_7_working_days_is_never_later_than_the_statutory_deadline():
+    for accepted in (D(2026, 9, 30), D(2026, 12, 7), D(2027, 2, 4)):
+        promised = rules.promised_decision_due(accepted, 7, "working").due
+        assert promised <= rules.statutory_decision_due(accepted).due
+
+
+@pytest.mark.parametrize(
+    ("days", "unit", "allowed"),
+    [(7, "working", True), (5, "working", True), (7, "calendar", True), (8, "working", False), (10, "calendar", False)],
+)
+def test_a_promise_may_not_be_later_than_the_statutory_7_working_days(days, unit, allowed):
+    assert rules.promise_within_statutory(days, unit) is allowed
+    with translation.override("en"):
+        assert bool(rules.promise_error(days, unit)) is not allowed
+
+
+@pytest.mark.django_db
+def test_a_latest_filing_date_on_a_day_off_is_flagged():
+    # The first session on Thursday 2026-10-22: 20 days before is Friday 2 October, in the National Day holiday.
+    day_off = rules.latest_filing_day_off(D(2026, 10, 22))
+    assert day_off is not None and day_off.date == D(2026, 10, 2) and day_off.name == "国庆节"
+    assert rules.latest_filing_day_off(D(2026, 12, 31)) is None  # Friday 2026-12-11: a working day
+    with translation.override("en"):
+        checks = rules.evaluate(
+            facts(first_session_date=D(2026, 10, 22), today=D(2026, 9, 1), latest_filing_day_off=day_off)
+        )
+    [check] = [c for c in checks.items if c.key == "filing_day_off"]
+    assert check.status == "warn" and check.article == "Order 505 Art. 13"
+    assert "2026-10-02" in check.message and "day off" in check.message
+
+
+def test_an_event_organized_by_a_government_or_a_state_organ_is_outside_the_regulation_by_art_25():
+    # Art. 25: 县级以上各级人民政府、国家机关组织的大型群众性活动的安全保卫工作，不适用本条例的规定.
+    with translation.override("en"):
+        checks = rules.evaluate(facts(organized_by_government=True))
+    [check] = [c for c in checks.items if c.key == "permit_required"]
+    assert check.article == "Order 505 Art. 25"
+    assert "state organ" in check.message
+    assert checks.permit_required is False and checks.licensing_level is None
 
 
 @pytest.mark.django_db
