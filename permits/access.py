@@ -60,6 +60,18 @@ def application_visible_q(scope: Scope, *, review_queue: bool = False) -> Q:
     return organizer | (government & ~Q(state=ApplicationState.DRAFT))
 
 
+def inspection_visible_q(scope: Scope, *, own_department: bool = False) -> Q:
+    """The rule of ``SiteInspection.objects.visible_to`` (superusers never get here): the inspections of the user's
+    departments, and those of the applications the user may see.
+
+    ``own_department``: only the inspections the user's departments were asked to make (their work, as on the
+    review page's "my inspections"); a superuser, who is no department's member, sees every one."""
+    own = in_q(scope.department_ids, field="department_id")
+    if own_department:
+        return own
+    return own | Q(application__in=PermitApplication.objects.filter(application_visible_q(scope)).values("pk"))
+
+
 def is_organizer(scope: Scope, application: PermitApplication) -> bool:
     return scope.is_superuser or application.organisation_id in scope.organisation_ids_for(Role.ORGANIZER)
 

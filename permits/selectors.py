@@ -294,9 +294,9 @@ def photo_get(*, user, pk) -> InspectionPhoto:
 
 
 def my_inspections(*, user, pending_only: bool = True) -> QuerySet[SiteInspection]:
-    """The site inspections the user's departments were asked to make."""
-    scope = get_scope(user)
-    qs = SiteInspection.objects.filter(department_id__in=sorted(scope.department_ids))
+    """The site inspections the user's departments were asked to make (``permits.access.inspection_visible_q``
+    with ``own_department``)."""
+    qs = SiteInspection.objects.visible_to(user, own_department=True)
     if pending_only:
         qs = qs.filter(result="pending", application__state=ApplicationState.INSPECTION)
     return qs.select_related("application", "department").order_by("due_date", "id")
