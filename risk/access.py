@@ -16,7 +16,8 @@ functions to show or hide buttons).
 - Hazards: anyone in government covering the place reports them (grid workers on patrol), and so does the unit
   itself (self-inspection); the responsible unit and the government covering the place rectify them (a plan, the
   fix, an extension request); departments covering the place, the supervising department, township officers,
-  leaders and admins supervise them (verification, extension decisions, rectification orders, cancelling).
+  leaders and admins supervise them (verification, extension decisions, rectification orders, cancelling); the
+  department that found an ordinary hazard confirms its closure when someone else fixed it, and sees the hazard.
 - Campaigns: township officers, leaders and admins in their territory, department staff and heads in their
   department's territory.
 """
@@ -62,7 +63,9 @@ def hazard_visible_q(scope: Scope) -> Q:
     """The rule of ``Hazard.objects.visible_to``: the supervising department sees what it supervises."""
     from risk.models import Hazard
 
-    return _visible_q(scope, Hazard, department_field="supervising_department_id")
+    return _visible_q(scope, Hazard, department_field="supervising_department_id") | in_q(
+        scope.department_ids, field="found_by_department_id"
+    )
 
 
 def register_visible_q(scope: Scope) -> Q:
@@ -163,6 +166,13 @@ def can_supervise(scope: Scope, obj) -> bool:
     if scope.is_superuser or obj.supervising_department_id in scope.department_ids:
         return True
     return governs(scope, obj.jurisdiction_path)
+
+
+def can_confirm_closure(scope: Scope, obj) -> bool:
+    """Confirm (or refuse) the closure of the hazard ``obj``: the department that found it, its staff and heads."""
+    if scope.is_superuser:
+        return True
+    return obj.found_by_department_id is not None and obj.found_by_department_id in scope.department_ids
 
 
 def issuing_department(scope: Scope, hazard):

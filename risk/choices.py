@@ -84,16 +84,24 @@ class HazardSource(models.TextChoices):
 
 class HazardState(models.TextChoices):
     """open → (major: rectifying, once the plan is in) → awaiting verification → closed; an ordinary hazard is
-    closed with a photo of the fix. A verification that finds it not fixed sends it back to rectifying."""
+    closed with a photo of the fix. A verification that finds it not fixed sends it back to rectifying. An
+    ordinary hazard found by a department and rectified by someone else awaits that department's confirmation
+    (a refusal sends it back to open)."""
 
     OPEN = "open", _("Open")
     RECTIFYING = "rectifying", _("Being rectified")
     AWAITING_VERIFICATION = "awaiting_verification", _("Awaiting verification")
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting the finding department's confirmation")
     CLOSED = "closed", pgettext_lazy("hazard", "Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
-OPEN_HAZARD_STATES = (HazardState.OPEN, HazardState.RECTIFYING, HazardState.AWAITING_VERIFICATION)
+OPEN_HAZARD_STATES = (
+    HazardState.OPEN,
+    HazardState.RECTIFYING,
+    HazardState.AWAITING_VERIFICATION,
+    HazardState.AWAITING_CONFIRMATION,
+)
 
 
 class PhotoStage(models.TextChoices):

@@ -166,8 +166,7 @@ class HazardForm(PlainForm):
     )
     rectification_deadline = forms.DateField(label=_("Rectification deadline"), widget=DateInput())
     photos = UploadsField(
-        kind="photo",
-        label=_("Photos"), help_text=_("JPEG, PNG or WebP, at most 5 MB each, up to 6 at a time.")
+        kind="photo", label=_("Photos"), help_text=_("JPEG, PNG or WebP, at most 5 MB each, up to 6 at a time.")
     )
     fixed_on_spot = forms.BooleanField(label=_("Fixed on the spot (ordinary hazards)"), required=False)
     fix_note = forms.CharField(label=_("How it was fixed"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -240,6 +239,25 @@ class ExtensionDecisionForm(PlainForm):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConfirmClosureForm(PlainForm):
+    """The finding department's answer to a unit that reports an ordinary hazard fixed."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("confirm", _("Fixed: confirm the closure")),
+            ("refuse", _("Not fixed: send it back to the unit")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when refusing: say what is still wrong."),
+    )
 
 
 class OrderForm(PlainForm):

@@ -472,7 +472,8 @@ class HazardQuerySet(ScopedQuerySet["Hazard"]):
 
 class Hazard(SubjectFields):
     """A hazard (隐患) found on an inspection, a patrol or an assessment: what and where, with photos; ordinary
-    (一般隐患: fixed at once or by a short deadline, closed with a photo of the fix) or major (重大隐患: a
+    (一般隐患: fixed at once or by a short deadline, closed with a photo of the fix — confirmed by the department
+    that found it when someone else fixed it) or major (重大隐患: a
     rectification plan is required, and it is closed only after a verification inspection records it fixed, 复查
     验收). The responsible unit (the venue operator or the organizer, 谁的场地谁负责) rectifies it by the deadline;
     the supervising department is found by the responsibility rules (subject "hazard"). Extensions are asked for
@@ -491,6 +492,17 @@ class Hazard(SubjectFields):
     found_on = models.DateField(_("found on (date)"), default=timezone.localdate)
     found_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("found by"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The department the finder reported for (their department covering the place), if any: it confirms the
+    # closure of an ordinary hazard that someone else rectified (the inspecting authority re-inspects what it
+    # found, 复查: 消防监督检查规定 for the fire brigade).
+    found_by_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("finding department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     assessment = models.ForeignKey(
         RiskAssessment,
@@ -603,6 +615,9 @@ class Hazard(SubjectFields):
 
     def can_close_with_photo(self) -> bool:
         return not self.is_major and self.state == HazardState.OPEN
+
+    def can_confirm_closure(self) -> bool:
+        return not self.is_major and self.state == HazardState.AWAITING_CONFIRMATION
 
     def can_request_extension(self) -> bool:
         return self.is_open

@@ -26,6 +26,7 @@ urlpatterns = [
     path("hazards/<int:pk>/photos/", views.hazard_photos, name="hazard_photos"),
     path("hazards/<int:pk>/photos/<int:photo_pk>/", views.hazard_photo, name="hazard_photo"),
     path("hazards/<int:pk>/verify/", views.hazard_verify, name="hazard_verify"),
+    path("hazards/<int:pk>/confirm-closure/", views.hazard_confirm_closure, name="hazard_confirm_closure"),
     path("hazards/<int:pk>/extension/", views.hazard_extension, name="hazard_extension"),
     path(
         "hazards/<int:pk>/extension/<int:extension_pk>/decide/",

@@ -297,6 +297,13 @@ class HazardExtensionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
 
+class HazardConfirmClosureInputSerializer(serializers.Serializer):
+    confirmed = serializers.BooleanField(help_text="True: the fix is accepted and the hazard closed; false: refused.")
+    note = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="", help_text="Required when refusing."
+    )
+
+
 class HazardExtensionDecisionInputSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")

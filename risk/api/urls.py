@@ -23,6 +23,11 @@ urlpatterns = [
     path("risk/hazards/<int:pk>/close/", views.HazardCloseApi.as_view(), name="risk-hazard-close"),
     path("risk/hazards/<int:pk>/report-fixed/", views.HazardReportFixedApi.as_view(), name="risk-hazard-report-fixed"),
     path("risk/hazards/<int:pk>/verify/", views.HazardVerifyApi.as_view(), name="risk-hazard-verify"),
+    path(
+        "risk/hazards/<int:pk>/confirm-closure/",
+        views.HazardConfirmClosureApi.as_view(),
+        name="risk-hazard-confirm-closure",
+    ),
     path("risk/hazards/<int:pk>/extensions/", views.HazardExtensionApi.as_view(), name="risk-hazard-extension"),
     path(
         "risk/hazards/<int:pk>/extensions/<int:extension_id>/decide/",

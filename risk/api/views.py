@@ -25,6 +25,7 @@ from risk.api.serializers import (
     CampaignDetailOutputSerializer,
     CampaignInputSerializer,
     CampaignOutputSerializer,
+    HazardConfirmClosureInputSerializer,
     HazardDetailOutputSerializer,
     HazardExtensionDecisionInputSerializer,
     HazardExtensionInputSerializer,
@@ -318,6 +319,16 @@ class HazardReportFixedApi(HazardActionApi):
 
     def perform(self, request, hazard: Hazard, data: dict):
         return services.hazard_report_fixed(hazard=hazard, actor=request.user, note=data["note"], photos=data["photos"])
+
+
+class HazardConfirmClosureApi(HazardActionApi):
+    """The department that found an ordinary hazard confirms the unit's fix (the hazard is closed) or refuses it
+    with the reason (it is open again)."""
+
+    input_serializer = HazardConfirmClosureInputSerializer
+
+    def perform(self, request, hazard: Hazard, data: dict):
+        return services.hazard_confirm_closure(hazard=hazard, actor=request.user, **data)
 
 
 class HazardVerifyApi(HazardActionApi):

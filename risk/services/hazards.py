@@ -3,7 +3,11 @@ verification inspection (复查验收), extensions, cancelling, and the rectific
 
 Life cycle (``HazardState``; guards on the model):
 - ordinary (一般隐患): open → closed, by whoever rectifies it, with a photo of the fix — or at once when it is
-  fixed on the spot (``hazard_report(..., fixed_on_spot=True)``);
+  fixed on the spot (``hazard_report(..., fixed_on_spot=True)``). When a department found it (``found_by_department``:
+  the fire brigade on an inspection) and someone else fixed it (the venue operator), it awaits that department's
+  confirmation instead (``hazard_confirm_closure``): the authority that found a hazard re-inspects its rectification
+  (复查: 消防监督检查规定, the fire authority re-inspects within 3 working days of the party's request), so the
+  operator alone cannot close it. Refused, it goes back to open;
 - major (重大隐患): open → rectifying (the plan is in: goal, measures, funds, people, deadline, interim safety
   measures) → awaiting verification (the unit reports it fixed) → closed when a verification inspection records
   it fixed; a verification that finds it not fixed sends it back to rectifying. ``hazard_close`` refuses a major
@@ -35,6 +39,7 @@ from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.models import Department, Jurisdiction, Organisation
 from duties.services import tasks_evaluate, tasks_settle
 from notices.services import notice_issue
+from notifications.services import notify
 from risk import access
 from risk.choices import (
     ExtensionState,
@@ -243,6 +248,7 @@ def hazard_report(
         source=source,
         found_on=found_on,
         found_by=actor,
+        found_by_department=actor_scope(actor).department_covering(path),
         assessment=assessment,
         location=location,
         latitude=latitude,
@@ -334,7 +340,74 @@ def hazard_close(*, hazard: Hazard, actor, note: str, photos: Sequence[Any] = ()
         if not photos and not hazard.photos.filter(stage=PhotoStage.FIXED).exists():
             raise DomainError(_("Add a photo of the fix."), field="photos")
         _save_photos(hazard, photos, stage=PhotoStage.FIXED, actor=actor)
-        _close(hazard, actor=actor, note=note, verb="closed")
+        if _finder_must_confirm(hazard, actor):
+            _await_confirmation(hazard, actor=actor, note=note)
+        else:
+            _close(hazard, actor=actor, note=note, verb="closed")
+    return hazard
+
+
+def _finder_must_confirm(hazard: Hazard, actor) -> bool:
+    """A department found it and the one who fixed it does not work there."""
+    if hazard.found_by_department_id is None:
+        return False
+    return not access.can_confirm_closure(actor_scope(actor), hazard)
+
+
+def _tell_the_finder(hazard: Hazard, *, actor, note: str) -> None:
+    """Not urgent: the finding department learns the unit reports the hazard rectified, to re-inspect it."""
+    if hazard.found_by_department is None:
+        return
+    notify(
+        recipients=[hazard.found_by_department],
+        subject=hazard,
+        title=_("Hazard reported rectified: %(title)s") % {"title": hazard.title[:80]},
+        body=note,
+        actor=actor,
+    )
+
+
+def _await_confirmation(hazard: Hazard, *, actor, note: str) -> None:
+    previous = hazard.state
+    hazard.state = HazardState.AWAITING_CONFIRMATION
+    hazard.close_note = note
+    hazard.save(update_fields=["state", "close_note", "updated_at"])
+    log_action(
+        actor=actor, subject=hazard, verb="reported_fixed", from_state=previous, to_state=hazard.state, reason=note
+    )
+    tasks_settle(subject=hazard, keys=HAZARD_RECTIFY_KEYS, actor=actor, note=note)
+    tasks_evaluate(subject=hazard, event="state_changed", actor=actor)
+    _tell_the_finder(hazard, actor=actor, note=note)
+
+
+def hazard_confirm_closure(*, hazard: Hazard, actor, confirmed: bool, note: str = "") -> Hazard:
+    """The department that found an ordinary hazard confirms it fixed (it is closed) or refuses, with the reason
+    (it is open again, for the unit to fix)."""
+    note = clean_text(note, field="note", required=not confirmed, message=_("Say why the fix is not accepted."))
+    with transaction.atomic():
+        # The lock: a confirmation and a refusal (or a cancelling) of the same hazard happen one after the other;
+        # the second finds the state changed and is refused.
+        hazard = _locked(hazard)
+        if not access.can_confirm_closure(actor_scope(actor), hazard):
+            deny(_("Only the department that found the hazard confirms its closure."))
+        if not hazard.can_confirm_closure():
+            refuse(_("The hazard is %(state)s.") % {"state": hazard.get_state_display()})
+        if confirmed:
+            _close(hazard, actor=actor, note=note or hazard.close_note, verb="closure_confirmed")
+        else:
+            previous = hazard.state
+            hazard.state = HazardState.OPEN
+            hazard.close_note = ""
+            hazard.save(update_fields=["state", "close_note", "updated_at"])
+            log_action(
+                actor=actor,
+                subject=hazard,
+                verb="closure_refused",
+                from_state=previous,
+                to_state=hazard.state,
+                reason=note,
+            )
+            tasks_evaluate(subject=hazard, event="state_changed", actor=actor)
     return hazard
 
 
@@ -432,6 +505,8 @@ def hazard_report_fixed(*, hazard: Hazard, actor, note: str, photos: Sequence[An
         )
         tasks_settle(subject=hazard, keys=HAZARD_RECTIFY_KEYS, actor=actor, note=note)
         tasks_evaluate(subject=hazard, event="state_changed", actor=actor)
+        if _finder_must_confirm(hazard, actor):
+            _tell_the_finder(hazard, actor=actor, note=note)
     return hazard
 
 

@@ -22,6 +22,7 @@ from risk.views.campaigns import (
 from risk.views.hazards import (
     hazard_cancel,
     hazard_close,
+    hazard_confirm_closure,
     hazard_create,
     hazard_detail,
     hazard_extension,
@@ -53,6 +54,7 @@ __all__ = [
     "campaign_relaunch",
     "hazard_cancel",
     "hazard_close",
+    "hazard_confirm_closure",
     "hazard_create",
     "hazard_detail",
     "hazard_extension",

@@ -20,9 +20,10 @@ from crowdsafe.org.models import Jurisdiction
 from crowdsafe.org.selectors import jurisdiction_list
 from notices.selectors import notices_for
 from risk import access, selectors, services
-from risk.choices import HazardLevel
+from risk.choices import HazardLevel, HazardState
 from risk.filters import HazardFilterSet
 from risk.forms import (
+    ConfirmClosureForm,
     ExtensionDecisionForm,
     ExtensionForm,
     FixForm,
@@ -147,6 +148,7 @@ def hazard_detail(request, pk: int):
             "can_close": may_rectify and hazard.can_close_with_photo(),
             "can_report_fixed": may_rectify and hazard.can_report_fixed(),
             "can_verify": may_supervise and hazard.can_verify(),
+            "can_confirm_closure": hazard.can_confirm_closure() and access.can_confirm_closure(scope, hazard),
             "can_issue_order": may_supervise
             and hazard.is_open
             and access.issuing_department(scope, hazard) is not None,
@@ -165,6 +167,7 @@ def hazard_detail(request, pk: int):
             "verify_form": VerifyForm(initial={"inspected_on": today}),
             "extension_form": ExtensionForm(),
             "decision_form": ExtensionDecisionForm(),
+            "confirm_form": ConfirmClosureForm(),
             "order_form": OrderForm(initial={"legal_basis": DEFAULT_LEGAL_BASIS}),
             "reason_form": ReasonForm(),
         },
@@ -175,19 +178,20 @@ def _back(hazard, anchor: str = "") -> str:
     return reverse("risk:hazard_detail", args=[hazard.pk]) + (f"#{anchor}" if anchor else "")
 
 
-def _form_action(request, hazard, form, call, *, success: str, anchor: str = ""):
-    """A step with a form posted from the hazard page: invalid input or a domain error is shown as a message."""
+def _form_action(request, hazard, form, call, *, success, anchor: str = ""):
+    """A step with a form posted from the hazard page: invalid input or a domain error is shown as a message.
+    ``success`` is the message, or a function of the service's result that gives it."""
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect(_back(hazard, anchor))
     try:
-        call(form.cleaned_data)
+        result = call(form.cleaned_data)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, success)
+        messages.success(request, success(result) if callable(success) else success)
     return redirect(_back(hazard, anchor))
 
 
@@ -220,8 +224,14 @@ def hazard_fix(request, pk: int):
         call = lambda data: services.hazard_close(  # noqa: E731
             hazard=hazard, actor=request.user, note=data["note"], photos=data["photos"]
         )
-        success = _("Hazard closed.")
+        success = _closed_or_awaiting
     return _form_action(request, hazard, form, call, success=success)
+
+
+def _closed_or_awaiting(hazard) -> str:
+    if hazard.state == HazardState.CLOSED:
+        return _("Hazard closed.")
+    return _("Reported fixed: the department that found the hazard confirms its closure.")
 
 
 @login_required
@@ -234,7 +244,7 @@ def hazard_close(request, pk: int):
         hazard,
         FixForm(request.POST, request.FILES),
         lambda data: services.hazard_close(hazard=hazard, actor=request.user, note=data["note"], photos=data["photos"]),
-        success=_("Hazard closed."),
+        success=_closed_or_awaiting,
     )
 
 
@@ -270,6 +280,22 @@ def hazard_verify(request, pk: int):
         ),
         success=_("Verification recorded."),
         anchor="verification",
+    )
+
+
+@login_required
+@require_POST
+def hazard_confirm_closure(request, pk: int):
+    """The finding department confirms (or refuses) the closure of an ordinary hazard someone else fixed."""
+    hazard = selectors.hazard_get(user=request.user, pk=pk)
+    return _form_action(
+        request,
+        hazard,
+        ConfirmClosureForm(request.POST),
+        lambda data: services.hazard_confirm_closure(
+            hazard=hazard, actor=request.user, confirmed=data["decision"] == "confirm", note=data["note"]
+        ),
+        success=_("Decision recorded."),
     )
 
 
