@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "django_filters",
+    "axes",
     # The shared kernel.
     "crowdsafe.accounts",
     "crowdsafe.org",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page (crowdsafe/accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crowdsafe.urls"
@@ -103,6 +106,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # django-axes, first: refuses a locked-out account or address before any password is checked.
+    "crowdsafe.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -178,7 +183,14 @@ REST_FRAMEWORK = {
     "ALLOWED_VERSIONS": ["v1"],
     "EXCEPTION_HANDLER": "crowdsafe.web.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "1200/min"},
+    # JSON bodies nested deeper than API_JSON_MAX_DEPTH are refused with 400 (Python's parser recurses).
+    "DEFAULT_PARSER_CLASSES": [
+        "crowdsafe.web.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+API_JSON_MAX_DEPTH = envint("API_JSON_MAX_DEPTH", 64)
 SPECTACULAR_SETTINGS = {
     "TITLE": "CrowdSafe API",
     "DESCRIPTION": "Crowd safety management: venues, gatherings, permits, risk, drills and duties.",
@@ -295,13 +307,32 @@ EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 EMAIL_SUBJECT_PREFIX = envstr("EMAIL_SUBJECT_PREFIX", "[CrowdSafe] ")
 
+# The visitor's IP address (crowdsafe/common/client_ip.py), one answer for every limit that counts by address:
+# sign-in lockouts (django-axes), the API's throttles and django-ratelimit. Behind a reverse proxy, name the header
+# in which the proxy puts the visitor's address (TRUSTED_PROXY_IP_HEADER=X-Real-IP, which the proxy must overwrite,
+# never pass on from the client); with none set, the socket's address is used and every such header is ignored.
+TRUSTED_PROXY_IP_HEADER = envstr("TRUSTED_PROXY_IP_HEADER", "")
+
+# Sign-in lockouts (django-axes) on the web sign-in page and the API's token endpoint: after AXES_FAILURE_LIMIT
+# failed attempts for one account (from any address), or from one address (for any account), further attempts
+# are refused for AXES_COOLOFF_TIME, even with the right password. Attempts are kept in the database; an
+# administrator unlocks early by deleting the attempt in the admin (Access attempts). Each lockout is written to
+# the action log (crowdsafe/accounts/lockout.py). Offices behind one NAT address share the per-address count.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60  # hours, as django-axes counts
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "crowdsafe.common.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "crowdsafe.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a sign-in to one's own account must not clear an address's count of guesses
+AXES_VERBOSE = False
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # each failure and lockout, not every check
+
 # Official documents (notices). The public verification page (/v/<code>) answers at most this many requests per
 # client IP (django-ratelimit, counted in the default cache: Redis in production and tests, the local memory
-# cache when running locally). Behind a proxy, set RATELIMIT_IP_META_KEY (e.g. HTTP_X_REAL_IP) so the limit
-# counts the visitor's address, not the proxy's. django_ratelimit is not in INSTALLED_APPS on purpose: its
-# system check refuses the local memory cache that the no-server local run uses.
+# cache when running locally); the address is the one above. django_ratelimit is not in INSTALLED_APPS on purpose:
+# its system check refuses the local memory cache that the no-server local run uses.
 NOTICES_VERIFY_RATE = envstr("NOTICES_VERIFY_RATE", "30/m")
-RATELIMIT_IP_META_KEY = envstr("RATELIMIT_IP_META_KEY", "") or None
+RATELIMIT_IP_META_KEY = "crowdsafe.common.client_ip.client_ip"
 # WeasyPrint logs every step of every document at INFO: keep its warnings (a missing font, an image) only.
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
 

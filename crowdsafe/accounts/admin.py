@@ -7,10 +7,14 @@ anyone a superuser or hand out Django permissions; that stays with superusers.
 
 from __future__ import annotations
 
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.accounts.lockout import log_unlock
 from crowdsafe.accounts.models import User
 from crowdsafe.common.admin import ServiceErrorsAdmin
 from crowdsafe.org.admin import MembershipInline, administered_paths, save_membership_formset, users_in_territory
@@ -81,3 +85,23 @@ class UserAdmin(ServiceErrorsAdmin, DjangoUserAdmin):
             save_membership_formset(request, formset)
         else:
             super().save_formset(request, form, formset, change)
+
+
+# Sign-in lockouts (django-axes, crowdsafe/accounts/lockout.py): deleting an access attempt unlocks the account and
+# address it counted; each unlock goes to the action log with the administrator who did it. django-axes registered
+# its own admin first (it comes before this app in INSTALLED_APPS).
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            log_unlock(actor=request.user, attempt=obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for attempt in queryset:
+                log_unlock(actor=request.user, attempt=attempt)
+            super().delete_queryset(request, queryset)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,6 +19,7 @@ from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import Department, Organisation
+from crowdsafe.web.api.parsers import BoundedJSONParser
 from drills import permits, selectors, services
 from drills.access import can_close_item
 from drills.api.serializers import (
@@ -248,7 +249,7 @@ class DrillActionApi(ActionApi):
 class DrillRecordApi(DrillRecording, DrillActionApi):
     """Record a planned drill as held (settles the drill-due duties; each item becomes a task)."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     def perform(self, request, drill: Drill, data: dict) -> Drill:
         return self.record(request, data, drill=drill)
@@ -294,7 +295,7 @@ class ItemCloseApi(ActionApi):
     """Close an item; one requiring a revision of the plan needs a newer plan version (``version``) or the
     revised plan uploaded here (``file``)."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     input_serializer = AfterActionItemCloseInputSerializer
     output_serializer = AfterActionItemOutputSerializer
 

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crowdsafe.common.api import ActionApi
 from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.org.access import get_scoped_or_404
+from crowdsafe.web.api.parsers import BoundedJSONParser
 from duties import selectors, services
 from duties.api.serializers import (
     RuleOutputSerializer,
@@ -133,7 +134,7 @@ class TaskStartApi(TaskActionApi):
 class TaskCompleteApi(TaskActionApi):
     """Complete an outstanding task with evidence: a note, and files as multipart ``files`` parts."""
 
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
     input_serializer = TaskCompleteInputSerializer
 
     def perform(self, request, task: Task, data: dict) -> Task:

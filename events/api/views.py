@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,6 +17,7 @@ from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.errors import DomainError
 from crowdsafe.org.models import Jurisdiction
+from crowdsafe.web.api.parsers import BoundedJSONParser
 from events import selectors, services
 from events.api.serializers import (
     DecisionInputSerializer,
@@ -263,7 +264,7 @@ class HeadcountListApi(GatheringActionApi):
 class PhotoListApi(GatheringActionApi):
     """Add photos (multipart, field ``photos``; JPEG, PNG or WebP of at most 5 MB each, at most 6 in all)."""
 
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
     input_schema = {"multipart/form-data": PhotoInputSerializer}  # the files are checked by the service
     output_serializer = PhotoOutputSerializer
     output_many = True

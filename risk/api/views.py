@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +16,7 @@ from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.org.models import Department, Jurisdiction
 from crowdsafe.org.selectors import department_list
+from crowdsafe.web.api.parsers import BoundedJSONParser
 from risk import selectors, services
 from risk.api.serializers import (
     AssessmentCreateInputSerializer,
@@ -50,7 +51,7 @@ from risk.services.hazards import DEFAULT_LEGAL_BASIS
 from risk.subjects import subject_for
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
-MULTIPART = [MultiPartParser, FormParser, JSONParser]
+MULTIPART = [MultiPartParser, FormParser, BoundedJSONParser]
 
 
 # --- bands -----------------------------------------------------------------------------------------------------
