@@ -147,20 +147,22 @@ def _permit_attendance(application) -> int | None:
 
 
 def _permit_info(application) -> SubjectInfo:
+    """An application may be saved before its venue is chosen (a draft through the API): then it is placed by
+    its own denormalised jurisdiction, and has no position on the map."""
     venue = application.venue
     return SubjectInfo(
         subject_type=AssessedSubject.PERMIT_APPLICATION,
         obj=application,
         label=str(getattr(application, "event_name", "") or application),
-        jurisdiction=venue.grid,
-        jurisdiction_path=venue.jurisdiction_path,
+        jurisdiction=venue.grid if venue is not None else application.jurisdiction,
+        jurisdiction_path=venue.jurisdiction_path if venue is not None else application.jurisdiction_path,
         organisation=application.organisation,
         venue=venue,
         expected_attendance=_permit_attendance(application),
         starts_at=getattr(application, "first_session_start", None),
         licensing_department=getattr(application, "licensing_department", None),
-        latitude=venue.latitude,
-        longitude=venue.longitude,
+        latitude=venue.latitude if venue is not None else None,
+        longitude=venue.longitude if venue is not None else None,
     )
 
 
