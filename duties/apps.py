@@ -24,6 +24,11 @@ class DutiesConfig(AppConfig):
 
         register_panels()
 
+        from crowdsafe.workdays.selectors import register_affected_deadlines
+        from duties.calendar import has_tasks_due_in
+
+        register_affected_deadlines(has_tasks_due_in)
+
         from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES
         from crowdsafe.web.nav import register_nav_item
         from duties.selectors import can_see_overview

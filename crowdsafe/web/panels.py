@@ -21,6 +21,7 @@ from crowdsafe.web.home import ALL_ROLES, HomeContext, register_panel
 from crowdsafe.web.nav import register_nav_item, url_or_none
 from crowdsafe.workdays.choices import ExceptionKind
 from crowdsafe.workdays.models import CalendarDay, CalendarYear
+from crowdsafe.workdays.selectors import has_affected_deadlines
 
 # How far ahead the holiday panel looks: long enough to see the next holiday block and its adjusted days.
 HOLIDAY_LOOKAHEAD_DAYS = 60
@@ -123,12 +124,17 @@ def holidays_context(home: HomeContext) -> dict:
             spans.append(HolidaySpan(kind=day.kind, name=day.name, start=day.date, end=day.date))
     years = sorted({start.year, end.year})
     covered = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
+    uncovered = [year for year in years if year not in covered]
+    # The "schedule not entered" notice is for those who can act on it (administrators) and those whose own
+    # deadlines it moves; everyone else would only learn that a form somewhere is empty.
+    if uncovered and not (Role.ADMIN in home.roles or has_affected_deadlines(home.user, uncovered)):
+        uncovered = []
     return {
         "spans": spans,
         "start": start,
         "end": end,
         "lookahead_days": HOLIDAY_LOOKAHEAD_DAYS,
-        "uncovered_years": [year for year in years if year not in covered],
+        "uncovered_years": uncovered,
         "calendar_url": url_or_none("workdays:calculator"),
     }
 
@@ -141,13 +147,14 @@ def holiday_schedule_needed_context(home: HomeContext) -> dict | None:
     next_year = home.today.year + 1
     if CalendarYear.objects.filter(year=next_year).exists():
         return None
-    admin_url = None
+    admin_url = days_url = None
     if getattr(home.user, "is_staff", False):
         try:
-            admin_url = reverse("admin:workdays_calendarday_changelist")
+            days_url = reverse("admin:workdays_calendarday_changelist")
+            admin_url = reverse("admin:workdays_calendaryear_schedule") + f"?year={next_year}"
         except NoReverseMatch:
             admin_url = None
-    return {"year": next_year, "admin_url": admin_url}
+    return {"year": next_year, "admin_url": admin_url, "days_url": days_url}
 
 
 def organisation_context(home: HomeContext) -> dict:

@@ -10,15 +10,21 @@ system administrator may enter it when the State Council publishes it (the home 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.common.admin import ServiceErrorsAdmin
+from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from crowdsafe.workdays import services
 from crowdsafe.workdays.choices import ExceptionKind
+from crowdsafe.workdays.forms import YearScheduleForm
 from crowdsafe.workdays.models import CalendarDay, CalendarYear
 
 
@@ -89,6 +95,44 @@ class CalendarYearAdmin(CalendarAccessMixin, ServiceErrorsAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The year is the primary key: changing it would copy the row, not move it.
         return ["year", "source", "updated_at"] if obj else ["source", "updated_at"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.schedule_view)
+        return [path("schedule/", view, name="workdays_calendaryear_schedule"), *super().get_urls()]
+
+    def schedule_view(self, request):
+        """The State Council's schedule for a whole year in one validated form (``YearScheduleForm``)."""
+        if not self.may_administer(request):
+            raise PermissionDenied
+        initial = {"year": request.GET.get("year")} if request.GET.get("year", "").isdigit() else {}
+        form = YearScheduleForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.calendar_year_schedule_save(
+                    year=data["year"],
+                    notice=data["notice"],
+                    holidays=data["holiday_days"],
+                    adjusted=data["adjusted_days"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                self.message_user(
+                    request,
+                    _("The %(year)d holiday schedule was entered: it replaces the provisional days off.")
+                    % {"year": data["year"]},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:workdays_calendaryear_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Enter a year's holiday schedule"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/workdays/year_schedule.html", context)
 
     @admin.display(description=_("holidays"), ordering="holiday_count")
     def holiday_count(self, obj) -> int:

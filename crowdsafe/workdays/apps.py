@@ -51,5 +51,6 @@ class WorkdaysConfig(AppConfig):
                 "calendar_synced": _("synced from the holiday library"),
                 "calendar_day_set": _("holiday or adjusted working day set"),
                 "calendar_day_removed": _("holiday or adjusted working day removed"),
+                "calendar_schedule_entered": _("holiday schedule of the year entered"),
             }
         )

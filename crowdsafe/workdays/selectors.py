@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -199,6 +201,22 @@ class _CalendarWindow:
             for date, name in sorted(self._year(year).provisional.items())
             if first < date <= last
         )
+
+
+# Apps that store deadlines register a check "does this user have an outstanding deadline in these years?" (the
+# kernel imports no app): the home page shows the "schedule not entered" notice to such users.
+_AFFECTED_DEADLINE_CHECKS: list[Callable[[Any, Sequence[int]], bool]] = []
+
+
+def register_affected_deadlines(check: Callable[[Any, Sequence[int]], bool]) -> None:
+    """Register ``check(user, years)``; registering the same function twice keeps one."""
+    if check not in _AFFECTED_DEADLINE_CHECKS:
+        _AFFECTED_DEADLINE_CHECKS.append(check)
+
+
+def has_affected_deadlines(user: Any, years: Sequence[int]) -> bool:
+    """Whether one of the user's outstanding deadlines falls in a year whose schedule is not entered."""
+    return bool(years) and any(check(user, years) for check in _AFFECTED_DEADLINE_CHECKS)
 
 
 def _check_date(value: object, field: str) -> dt.date:

@@ -358,3 +358,50 @@ def calendar_day_delete(*, date: dt.date, actor) -> None:
             data={"date": date.isoformat(), "name": day.name, "source": day.source},
         )
         day.delete()
+
+
+def calendar_year_schedule_save(
+    *, year: int, notice: str, holidays: dict[dt.date, str], adjusted: dict[dt.date, str], actor
+) -> CalendarYear:
+    """Enter the State Council's schedule for a whole year at once (国务院办公厅关于某年部分节假日安排的通知): its
+    days off and its adjusted working days replace every row of the year, and with them the provisional
+    holidays of the national holiday rules. The year becomes the administrator's. Validate the input with
+    ``crowdsafe.workdays.forms.YearScheduleForm`` first; this checks the essentials again."""
+    for date in [*holidays, *adjusted]:
+        if date.year != year:
+            raise DomainError(_("%(date)s is not in %(year)d.") % {"date": date.isoformat(), "year": year})
+    if set(holidays) & set(adjusted):
+        raise DomainError(_("A day cannot be both a day off and an adjusted working day."))
+    notice = (notice or "").strip()
+    _full_clean(CalendarYear(year=year, source=Source.ADMIN, notice=notice))
+    with transaction.atomic():
+        year_row = _claim_year(year, actor=actor, reason=_("The year's holiday schedule was entered."))
+        days = CalendarDay.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
+        previous = {row.date.isoformat(): [row.kind, row.name] for row in days}
+        days.delete()
+        rows = [
+            CalendarDay(date=date, kind=ExceptionKind.HOLIDAY, name=name[:NAME_MAX_LENGTH], source=Source.ADMIN)
+            for date, name in sorted(holidays.items())
+        ] + [
+            CalendarDay(
+                date=date, kind=ExceptionKind.ADJUSTED_WORKING, name=name[:NAME_MAX_LENGTH], source=Source.ADMIN
+            )
+            for date, name in sorted(adjusted.items())
+        ]
+        CalendarDay.objects.bulk_create(rows)
+        year_row.source, year_row.notice = Source.ADMIN, notice
+        year_row.save(update_fields=["source", "notice", "updated_at"])
+        log_action(
+            actor=actor,
+            subject=year_row,
+            verb="calendar_schedule_entered",
+            to_state=Source.ADMIN,
+            data={
+                "notice": notice,
+                "holidays": [date.isoformat() for date in sorted(holidays)],
+                "adjusted": [date.isoformat() for date in sorted(adjusted)],
+                "previous": previous,
+            },
+        )
+        calendar_changed()  # bulk writes send no model signals
+    return year_row
