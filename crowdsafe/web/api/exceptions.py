@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -16,4 +18,8 @@ def exception_handler(exc, context):
             body["field"] = exc.field
         code = status.HTTP_403_FORBIDDEN if isinstance(exc, PermissionDeniedError) else status.HTTP_400_BAD_REQUEST
         return Response(body, status=code)
+    if isinstance(exc, Http404):
+        # One 404 for every "not here": get_object_or_404's message names the model and says the row is missing,
+        # so an outsider could tell a missing id from one outside their scope ("未找到。").
+        exc = NotFound()
     return drf_exception_handler(exc, context)
