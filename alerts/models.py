@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alerts.choices import AckChannel, AlertLevel, AlertParty, AlertTrigger
+from crowdsafe.common.scoping import ScopedQuerySet
 
 
 class AlertRule(models.Model):
@@ -66,6 +67,10 @@ class AlertRuleParty(models.Model):
         return f"{self.get_party_display()} ≥ {self.get_min_level_display()}"
 
 
+class AlertQuerySet(ScopedQuerySet["Alert"]):
+    visibility_rule = "alerts.access.alert_visible_q"
+
+
 class Alert(models.Model):
     """An alert (预警) raised about a subject at a level: sent at once, urgently, on every channel each person has,
     and asking each one to acknowledge. One per (rule, subject, level, exercise): the same level again does not
@@ -97,6 +102,8 @@ class Alert(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("raised at"), default=timezone.now)
+
+    objects = AlertQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("alert")

@@ -9,10 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.access import can_read_reached
 from alerts.filters import AlertFilterSet
 from alerts.models import Alert, AlertTarget
 from crowdsafe.common.filters import FilterData
@@ -27,28 +28,16 @@ REACHED_LIMIT = 50
 MEDIAN_WINDOW_DAYS = 90
 
 
-def alerts_visible_to(user: Any) -> QuerySet[Alert]:
-    """Alerts the user may open: those they were alerted of or raised, those their department was alerted
-    through, and every alert in the territory of a leader or administrator."""
-    scope = get_scope(user)
-    if scope.is_superuser:
-        return Alert.objects.all()
-    if not scope.user_id:
-        return Alert.objects.none()
-    q = Q(targets__user_id=scope.user_id) | Q(raised_by_id=scope.user_id)
-    if scope.department_ids:
-        q |= Q(targets__department_id__in=sorted(scope.department_ids))
-    oversight = scope.paths_for(OVERSIGHT_ROLES)
-    if oversight:
-        q |= path_q(oversight, field="jurisdiction_path")
-    return Alert.objects.filter(pk__in=Alert.objects.filter(q).values("pk"))
+def alert_visible(*, user: Any) -> QuerySet[Alert]:
+    """Alerts the user may open (``alerts.access.alert_visible_q``)."""
+    return Alert.objects.visible_to(user)
 
 
 def alerts_of(*, user: Any, filters: FilterData = None) -> QuerySet[Alert]:
     """The alerts ``user`` was alerted of (newest first), each with only their own row in ``targets`` (prefetched:
     the list's "mine" costs no query per alert); filtered by ``alerts.filters.AlertFilterSet`` (unacknowledged)."""
     own = AlertTarget.objects.filter(user_id=user.pk)
-    mine = Alert.objects.filter(pk__in=own.values("alert_id"))
+    mine = Alert.objects.visible_to(user).filter(pk__in=own.values("alert_id"))
     return (
         AlertFilterSet.of(filters)
         .apply(mine, user=user)
@@ -66,7 +55,7 @@ def alert_detail(*, user: Any) -> QuerySet[Alert]:
     """The alerts ``user`` may open, joined for their page or API detail (every target prefetched with its person
     and department)."""
     return (
-        alerts_visible_to(user)
+        alert_visible(user=user)
         .select_related("rule", "jurisdiction", "raised_by")
         .prefetch_related(
             Prefetch(
@@ -82,17 +71,6 @@ def alert_detail(*, user: Any) -> QuerySet[Alert]:
 def target_of(alert: Alert, user: Any) -> AlertTarget | None:
     """``user``'s own row of ``alert`` (None when they were not alerted of it), from the prefetched targets."""
     return next((t for t in alert.targets.all() if t.user_id == getattr(user, "pk", None)), None)
-
-
-def can_oversee(user: Any, alert: Alert) -> bool:
-    """The sender and the territory's leaders see who acknowledged when."""
-    scope = get_scope(user)
-    return (
-        scope.is_superuser
-        or alert.raised_by_id == scope.user_id
-        or scope.covers(alert.jurisdiction_path, OVERSIGHT_ROLES)
-        or bool(scope.department_ids & {t.department_id for t in alert.targets.all() if t.department_id})
-    )
 
 
 def alert_targets(alert: Alert) -> list[AlertTarget]:
@@ -183,16 +161,11 @@ def departments_headed(user: Any) -> list[Department]:
 
 def department_for_reached(user: Any, department_id: int) -> Department | None:
     """The department whose "what reached us" page the user may open: one they head, or one in the territory of a
-    leader or administrator (None otherwise: a 404)."""
-    scope = get_scope(user)
+    leader or administrator (None otherwise: a 404), decided by ``alerts.access.can_read_reached``."""
     department = Department.objects.select_related("jurisdiction").filter(pk=department_id).first()
-    if department is None:
+    if department is None or not can_read_reached(get_scope(user), department):
         return None
-    if scope.is_superuser or department.pk in scope.head_of_department_ids:
-        return department
-    if scope.covers(department.jurisdiction.path, OVERSIGHT_ROLES):
-        return department
-    return None
+    return department
 
 
 def reached_department(*, department: Department, limit: int = REACHED_LIMIT) -> list[Reached]:

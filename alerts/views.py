@@ -22,20 +22,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alerts import selectors, services
+from alerts.access import can_oversee
 from alerts.models import AlertTarget
 from crowdsafe.accounts.models import User
 from crowdsafe.errors import DomainError
+from crowdsafe.org.access import get_scope
 
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = selectors.alerts_visible_to(request.user).select_related("rule", "jurisdiction", "raised_by").filter(pk=pk)
+    alert = selectors.alert_visible(user=request.user).select_related("rule", "jurisdiction", "raised_by").filter(pk=pk)
     found = alert.first()
     if found is None:
         raise Http404
     targets = selectors.alert_targets(found)
     mine = next((t for t in targets if t.user_id == request.user.pk), None)
-    oversee = selectors.can_oversee(request.user, found)
+    oversee = can_oversee(get_scope(request.user), found)
     return render(
         request,
         "alerts/detail.html",

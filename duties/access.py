@@ -14,6 +14,8 @@ hide buttons).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 
 from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, Scope, in_q, path_q
@@ -97,3 +99,14 @@ def can_work(scope: Scope, obj: Task) -> bool:
     if task.responsible_person_id and task.responsible_person_id == scope.user_id:
         return True
     return scope.covers(_township_path(task), Role.TOWNSHIP_OFFICER)
+
+
+def can_see_overview(scope: Scope, obj: Any = None) -> bool:
+    """The responsibility overview (its page, home panel and menu entry): leaders, administrators, superusers.
+    ``obj`` is unused: the overview is of the user's whole territory."""
+    return scope.is_superuser or scope.has_role(*OVERSIGHT_ROLES)
+
+
+def can_see_rules_health(scope: Scope, obj: Any = None) -> bool:
+    """Where the responsibility rules find no department: leaders, administrators, superusers. ``obj`` is unused."""
+    return scope.is_superuser or scope.has_role(Role.ADMIN, Role.LEADER)

@@ -25,13 +25,14 @@ class DutiesConfig(AppConfig):
         register_panels()
 
         from crowdsafe.workdays.selectors import register_affected_deadlines
-        from duties.calendar import has_tasks_due_in
+        from duties import calendar
 
-        register_affected_deadlines(has_tasks_due_in)
+        register_affected_deadlines(calendar.has_tasks_due_in)
+        calendar.connect()
 
         from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES
         from crowdsafe.web.nav import register_nav_item
-        from duties.selectors import can_see_overview
+        from duties.access import can_see_overview
 
         register_nav_item(
             "tasks", label=_("Tasks"), url="duties:queue", order=25, roles=GOVERNMENT_ROLES | EXTERNAL_ROLES
@@ -41,5 +42,5 @@ class DutiesConfig(AppConfig):
             label=_("Responsibility overview"),
             url="duties:overview",
             order=26,
-            visible=lambda user, scope: can_see_overview(user),
+            visible=lambda user, scope: can_see_overview(scope),
         )

@@ -9,9 +9,9 @@ from django.db.models import Count, Q
 
 from crowdsafe.org.choices import Role
 from crowdsafe.web.home import register_panel
-from duties.access import OVERSIGHT_ROLES
+from duties.access import OVERSIGHT_ROLES, can_see_overview
 from duties.choices import OUTSTANDING_VALUES
-from duties.selectors import DUE_SOON_DAYS, can_see_overview, responsibility_overview, task_queue
+from duties.selectors import DUE_SOON_DAYS, responsibility_overview, task_queue
 
 QUEUE_ROLES = {
     Role.STAFF,
@@ -38,7 +38,7 @@ def queue_context(home) -> dict:
 
 
 def overview_context(home) -> dict | None:
-    if not can_see_overview(home.user):
+    if not can_see_overview(home.scope):
         return None
     overview = responsibility_overview(user=home.user, today=home.today)
     return {"totals": overview.totals, "rows": overview.rows[:PANEL_TASKS], "territories": overview.territories}

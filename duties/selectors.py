@@ -110,11 +110,6 @@ def department_people(*, department_ids: Iterable[int]) -> QuerySet[Membership]:
 # --- overview -----------------------------------------------------------------------------------------
 
 
-def can_see_overview(user) -> bool:
-    scope = get_scope(user)
-    return scope.is_superuser or scope.has_role(*OVERSIGHT_ROLES)
-
-
 @dataclass
 class OverviewRow:
     """One line of the responsibility overview: a department, a township holding territorial tasks itself,
@@ -333,11 +328,6 @@ def rules_health(*, within: Iterable[str] | None = None) -> list[RuleGap]:
 def _self_and_ancestors(path: str) -> list[str]:
     parts = [p for p in path.split("/") if p]
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
-def can_see_rules_health(user) -> bool:
-    scope = get_scope(user)
-    return scope.is_superuser or scope.has_role(Role.ADMIN, Role.LEADER)
 
 
 def health_paths(user) -> tuple[str, ...] | None:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope, get_scoped_or_404
 from duties import selectors, services
-from duties.access import can_manage, can_work
+from duties.access import can_manage, can_see_overview, can_see_rules_health, can_work
 from duties.conditions import describe_conditions
 from duties.coverage import recipient_gaps
 from duties.explain import calendar_warning, explain
@@ -54,7 +54,7 @@ def queue(request):
         "today": today,
         "filtered": filters.is_filtered(),
         "is_head": is_head,
-        "can_see_overview": selectors.can_see_overview(request.user),
+        "can_see_overview": can_see_overview(scope),
     }
     if is_head:
         context["bulk_departments"] = list(selectors.reassign_targets(user=request.user))
@@ -252,7 +252,7 @@ def attachment(request, pk: int, attachment_pk: int):
 
 @login_required
 def overview(request):
-    if not selectors.can_see_overview(request.user):
+    if not can_see_overview(get_scope(request.user)):
         raise PermissionDenied
     data = selectors.responsibility_overview(user=request.user)
     return render(request, "duties/overview.html", {"overview": data})
@@ -267,7 +267,7 @@ def rule_list(request):
     return render(
         request,
         "duties/rule_list.html",
-        {"rules": rules, "can_see_health": selectors.can_see_rules_health(request.user)},
+        {"rules": rules, "can_see_health": can_see_rules_health(get_scope(request.user))},
     )
 
 
@@ -275,7 +275,7 @@ def rule_list(request):
 def rules_health(request):
     """Where rules would find no department (by rule: the highest such jurisdictions, with how many below
     them), and the tasks that were made unassigned."""
-    if not selectors.can_see_rules_health(request.user):
+    if not can_see_rules_health(get_scope(request.user)):
         raise PermissionDenied
     gaps = selectors.rules_health(within=selectors.health_paths(request.user))
     by_rule: dict[int, dict] = {}

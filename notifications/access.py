@@ -8,9 +8,12 @@ superusers too, so it is a plain ``recipient`` filter rather than a visibility r
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 
 from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, Scope, in_q, path_q
+from crowdsafe.org.choices import Role
 
 
 def delivery_visible_q(scope: Scope) -> Q:
@@ -22,3 +25,9 @@ def delivery_visible_q(scope: Scope) -> Q:
     if oversight:
         q |= path_q(oversight, field="department__jurisdiction__path")
     return q | Q(recipient_id=scope.user_id)
+
+
+def can_see_delivery_log(scope: Scope, obj: Any = None) -> bool:
+    """The delivery log (its page and menu entry): heads, leaders, administrators and superusers, those with a
+    department's log to read. ``obj`` is unused: the log is of every department the user may read."""
+    return scope.is_superuser or scope.has_role(Role.HEAD, *OVERSIGHT_ROLES)

@@ -12,7 +12,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from crowdsafe.audit.verbs import register
         from crowdsafe.web.nav import register_nav_item
-        from notifications.selectors import can_see_delivery_log
+        from notifications.access import can_see_delivery_log
 
         register(
             {
@@ -28,5 +28,5 @@ class NotificationsConfig(AppConfig):
             label=_("Delivery log"),
             url="notifications:delivery_list",
             order=77,
-            visible=lambda user, scope: can_see_delivery_log(user),
+            visible=lambda user, scope: can_see_delivery_log(scope),
         )

@@ -13,7 +13,6 @@ from django.db.models import Prefetch, QuerySet
 
 from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import OVERSIGHT_ROLES, get_scope, in_q, path_q
-from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Department
 from notifications.filters import DeliveryFilterSet, InboxFilterSet
 from notifications.models import Delivery, DeliveryAttempt, Notification
@@ -35,12 +34,6 @@ def notification_get(*, user, pk: int) -> Notification:
     from crowdsafe.org.access import get_scoped_or_404
 
     return get_scoped_or_404(inbox(user=user), pk=pk)
-
-
-def can_see_delivery_log(user) -> bool:
-    """Heads, leaders, administrators and superusers: those with a department's log to read."""
-    scope = get_scope(user)
-    return scope.is_superuser or scope.has_role(Role.HEAD, *OVERSIGHT_ROLES)
 
 
 def delivery_log(*, user, filters: FilterData = None) -> QuerySet[Delivery]:

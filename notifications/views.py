@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crowdsafe.errors import DomainError
+from crowdsafe.org.access import get_scope
 from notifications import selectors, services
+from notifications.access import can_see_delivery_log
 from notifications.conf import bell_poll_seconds
 from notifications.filters import DeliveryFilterSet, InboxFilterSet
 from notifications.forms import PreferenceForm
@@ -123,7 +125,7 @@ def delivery_list(request):
             "form": filters.form,
             "page": page,
             "filtered": filters.is_filtered(),
-            "is_manager": selectors.can_see_delivery_log(request.user),
+            "is_manager": can_see_delivery_log(get_scope(request.user)),
         },
     )
 

@@ -12,7 +12,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alerts import selectors
+from alerts.access import can_oversee
 from alerts.models import Alert, AlertTarget
+from crowdsafe.org.access import get_scope
 
 
 class AlertTargetOutputSerializer(serializers.ModelSerializer[AlertTarget]):
@@ -98,6 +100,6 @@ class AlertDetailOutputSerializer(AlertOutputSerializer):
     def get_targets(self, alert: Alert) -> list[dict[str, Any]]:
         user = self.context["request"].user
         rows = list(alert.targets.all())
-        if not selectors.can_oversee(user, alert):
+        if not can_oversee(get_scope(user), alert):
             rows = [t for t in rows if t.user_id == user.pk]
         return list(AlertTargetOutputSerializer(rows, many=True).data)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import BigIntegerField, Q, QuerySet
@@ -20,8 +21,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from guardian.utils import get_group_obj_perms_model
 
-from crowdsafe.org.choices import Role
-from crowdsafe.org.models import PATH_SEPARATOR
+from crowdsafe.org.choices import PATH_SEPARATOR, Role
 
 GOVERNMENT_ROLES = frozenset({Role.STAFF, Role.HEAD, Role.GRID_WORKER, Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN})
 EXTERNAL_ROLES = frozenset({Role.ORGANIZER, Role.VENUE_OPERATOR})
@@ -270,6 +270,37 @@ def granted_q(scope: Scope, model: type[models.Model], codename: str) -> Q:
     else:
         ids = grants.values("content_object_id")
     return Q(pk__in=ids)
+
+
+# --- the organisation model's own rules (``Jurisdiction/Department/Organisation.objects.visible_to``) -------------
+# The org models' querysets name these by dotted path; this module never imports the org models at its top, since
+# they import the scoping kernel (``crowdsafe.common.scoping``) that imports this module.
+
+
+def _territories(scope: Scope) -> tuple[str, ...]:
+    """The subtrees of the user's memberships (属地) and their organisations' registered territories."""
+    return scope.territory_paths + scope.organisation_paths
+
+
+def jurisdiction_visible_q(scope: Scope) -> Q:
+    """The rule of ``Jurisdiction.objects.visible_to``: the subtrees of the user's memberships, their
+    organisations' registered territories, and any territory shared with one of their departments
+    (``view_jurisdiction`` granted to its group)."""
+    jurisdiction = apps.get_model("org", "Jurisdiction")
+    return path_q(_territories(scope), field="path") | granted_q(scope, jurisdiction, "view_jurisdiction")
+
+
+def department_visible_q(scope: Scope) -> Q:
+    """The rule of ``Department.objects.visible_to``: departments in the user's territories and above them (a
+    township sees the district's police bureau), and the user's own."""
+    territories = _territories(scope)
+    return path_q(territories) | ancestors_q(territories) | in_q(scope.department_ids, field="pk")
+
+
+def organisation_visible_q(scope: Scope) -> Q:
+    """The rule of ``Organisation.objects.visible_to``: organisations registered in the user's government
+    territory, and the user's own."""
+    return path_q(scope.territory_paths) | in_q(scope.organisation_ids, field="pk")
 
 
 def get_scoped_or_404(queryset: QuerySet, **lookup):

@@ -3,6 +3,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Separator of a jurisdiction's materialised path ("410500/410502/"). Here rather than in models so that the
+# scoping kernel (crowdsafe.org.access, crowdsafe.common.scoping) can read it without importing the models it scopes.
+PATH_SEPARATOR = "/"
+
 
 class JurisdictionLevel(models.TextChoices):
     """属地层级: city → district/county → township/street → village/community → grid."""

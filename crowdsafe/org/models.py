@@ -8,7 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.common.identifiers import validate_credit_code, validate_resident_id
+from crowdsafe.common.scoping import ScopedQuerySet
 from crowdsafe.org.choices import (
+    PATH_SEPARATOR,
     ROLE_ANCHOR,
     Anchor,
     DepartmentKind,
@@ -17,8 +19,6 @@ from crowdsafe.org.choices import (
     Role,
 )
 
-PATH_SEPARATOR = "/"
-
 division_code_validator = RegexValidator(
     r"^\d{6}(\d{3}(\d{3}(G\d{1,3})?)?)?$",
     _(
@@ -26,6 +26,18 @@ division_code_validator = RegexValidator(
         "a grid adds G and a number to its community's code."
     ),
 )
+
+
+class JurisdictionQuerySet(ScopedQuerySet["Jurisdiction"]):
+    visibility_rule = "crowdsafe.org.access.jurisdiction_visible_q"
+
+
+class DepartmentQuerySet(ScopedQuerySet["Department"]):
+    visibility_rule = "crowdsafe.org.access.department_visible_q"
+
+
+class OrganisationQuerySet(ScopedQuerySet["Organisation"]):
+    visibility_rule = "crowdsafe.org.access.organisation_visible_q"
 
 
 class Jurisdiction(models.Model):
@@ -52,6 +64,8 @@ class Jurisdiction(models.Model):
     # serves the LIKE 'prefix%' of territorial scoping whatever the database collation.
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), editable=False, default=0)
+
+    objects = JurisdictionQuerySet.as_manager()
     # Locally promised decision deadline for permits etc. is configured per jurisdiction in later issues.
 
     class Meta:
@@ -103,6 +117,8 @@ class Department(models.Model):
     duty_phone = models.CharField(_("duty phone"), max_length=32, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = DepartmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("department")
@@ -143,6 +159,8 @@ class Organisation(models.Model):
     safety_officer_id_number = models.CharField(
         _("safety-responsible person's ID number"), max_length=18, blank=True, validators=[validate_resident_id]
     )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")

@@ -10,11 +10,13 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db.models import Q
 
 from crowdsafe.org.access import (
     COORDINATOR_ROLES,
     DEPARTMENT_ROLES,
     EMPTY_SCOPE,
+    NOTHING,
     SYSTEM_SCOPE,
     actor_scope,
     get_scope,
@@ -116,7 +118,9 @@ def test_the_platform_acting_has_the_system_scope_and_an_anonymous_visitor_the_e
 # --- one entry point, one predicate shape (the tree is read, not imported, where a grep says it best) -----------
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = ("venues", "events", "permits", "risk", "drills", "duties", "notices", "notifications")
+DOMAIN_APPS = ("venues", "events", "permits", "risk", "drills", "duties", "notices", "notifications", "alerts")
+# Every module of selectors the entry-point grep reads: the domain apps' and the organisation directory's.
+SELECTOR_MODULES = (*(f"{app}/selectors.py" for app in DOMAIN_APPS), "crowdsafe/org/selectors.py")
 ACCESS_MODULES = (
     "events.access",
     "risk.access",
@@ -126,6 +130,7 @@ ACCESS_MODULES = (
     "notices.access",
     "notifications.access",
     "venues.services.access",
+    "alerts.access",
 )
 # Vocabulary that lives on ``Scope`` and nowhere else.
 MOVED = (
@@ -143,21 +148,27 @@ MOVED = (
     "in_department",
     "member_of",
 )
-# Selector functions that read the scope for something other than a list of scoped rows: form choices drawn from
-# the user's own memberships, yes/no questions, the oversight totals, one object's sub-objects, and the user's
-# departments' own inspections (their work, not what they may see).
+# Selector functions that read the scope for something other than a list of scoped rows, each with its reason.
 NOT_LIST_ENTRY_POINTS = {
-    "owner_options",
-    "queue_departments",
-    "reassign_targets",
-    "can_see_overview",
-    "responsibility_overview",
-    "can_see_rules_health",
-    "health_paths",
-    "can_see_delivery_log",
-    "log_departments",
-    "inspection_get",
-    "comments_for",
+    "owner_options": "form choices: the organisations the user belongs to",
+    "queue_departments": "form choices: the user's own departments",
+    "reassign_targets": "form choices: the departments a head may hand a task to",
+    "responsibility_overview": "oversight totals per department, not rows",
+    "health_paths": "the subtrees the rules' health page counts, not rows",
+    "log_departments": "form choices: the departments whose log the user reads",
+    "inspection_get": "one object, found by the application's rule or the inspecting department",
+    "comments_for": "one application's comment threads, by the user's part in it",
+    "departments_headed": "the user's own memberships as head",
+    "department_for_reached": "one department, decided by alerts.access.can_read_reached",
+    "acknowledgment_by_department": "oversight totals per department, not rows",
+    "gaps_for": "the recipient gaps of the user's territory, not rows",
+}
+# The entry points of lists the grep must find starting from visible_to (besides the ``*_visible`` functions).
+LIST_SELECTORS = {
+    "jurisdiction_list",
+    "department_list",
+    "organisation_list",
+    "alerts_of",
     "my_inspections",
 }
 
@@ -185,22 +196,37 @@ def test_no_app_keeps_its_own_copy_of_the_scope_vocabulary():
 
 
 def test_every_list_selector_starts_from_visible_to():
-    offenders, entry_points = [], 0
-    for app in DOMAIN_APPS:
-        path = ROOT / app / "selectors.py"
+    offenders, entry_points, seen = [], 0, set()
+    for module in SELECTOR_MODULES:
+        path = ROOT / module
         source = path.read_text(encoding="utf-8")
         for function in _functions(path):
+            seen.add(function.name)
             body = ast.get_source_segment(source, function) or ""
+            where = f"{module}: {function.name}"
             if re.search(r"\bvisible_q\(|_scope_q\(", body):
-                offenders.append(f"{app}.selectors.{function.name} builds its own scope")
+                offenders.append(f"{where} builds its own scope")
             if "get_scope(" in body and function.name not in NOT_LIST_ENTRY_POINTS:
-                offenders.append(f"{app}.selectors.{function.name} reads the scope itself")
-            if function.name.endswith("_visible"):
+                offenders.append(f"{where} reads the scope itself")
+            if function.name.endswith("_visible") or function.name in LIST_SELECTORS:
                 entry_points += 1
                 if ".visible_to(" not in body:
-                    offenders.append(f"{app}.selectors.{function.name} does not start from visible_to")
+                    offenders.append(f"{where} does not start from visible_to")
     assert offenders == []
-    assert entry_points >= 10  # the grep found the entry points it checks
+    assert entry_points >= 16  # the grep found the entry points it checks
+    assert set(NOT_LIST_ENTRY_POINTS) | LIST_SELECTORS <= seen  # no stale name shields a selector
+
+
+def test_permission_questions_are_predicates_of_the_access_modules_not_selectors(users):
+    from duties.access import can_see_overview, can_see_rules_health
+    from notifications.access import can_see_delivery_log
+
+    leader, staff = get_scope(users.leader), get_scope(users.staff)
+    assert can_see_overview(leader) and can_see_rules_health(leader) and can_see_delivery_log(leader)
+    assert not can_see_overview(staff) and not can_see_rules_health(staff) and not can_see_delivery_log(staff)
+    for module in SELECTOR_MODULES:
+        source = (ROOT / module).read_text(encoding="utf-8")
+        assert not re.search(r"^def can_", source, re.M), f"{module} keeps a can_ predicate"
 
 
 def test_every_can_predicate_takes_the_scope_and_the_object():
@@ -229,6 +255,7 @@ def test_every_scoped_model_names_a_rule_that_exists():
         if issubclass(getattr(model.objects, "_queryset_class", object), ScopedQuerySet)
     }
     assert {"Gathering", "Venue", "PermitApplication", "Task", "Hazard", "EmergencyPlan", "Notice"} <= set(scoped)
+    assert {"Jurisdiction", "Department", "Organisation", "Alert", "SiteInspection"} <= set(scoped)
     for rule in scoped.values():
         assert callable(import_string(rule))
 
@@ -266,3 +293,26 @@ def test_a_queryset_without_a_rule_refuses_to_guess(users):
 
     with pytest.raises(NotImplementedError):
         ScopedQuerySet(model=Venue).visible_to(users.leader)
+
+
+def test_the_organisation_directory_is_scoped_by_visible_to(city, users):
+    from crowdsafe.org.models import Department, Jurisdiction, Organisation
+
+    officer = users.township_officer
+    territories = set(Jurisdiction.objects.visible_to(officer))
+    assert {city.street, city.grid} <= territories and city.street2 not in territories
+    assert city.wenfeng_police in set(Department.objects.visible_to(officer))  # the district's bureau, above
+    assert city.organisation in set(Organisation.objects.visible_to(users.organizer))  # their own
+    outsider = set(Jurisdiction.objects.visible_to(users.outsider))  # a township of another city
+    assert outsider and not outsider & territories
+    nobody = UserFactory()  # no membership at all
+    for model in (Jurisdiction, Department, Organisation):
+        assert not model.objects.visible_to(nobody).exists()
+
+
+def test_my_inspections_are_the_own_department_option_of_the_inspection_rule(city, users):
+    from permits.access import inspection_visible_q
+
+    scope = get_scope(users.staff)
+    assert inspection_visible_q(scope, own_department=True) == Q(department_id__in=sorted(scope.department_ids))
+    assert inspection_visible_q(get_scope(users.outsider), own_department=True) == NOTHING
