@@ -53,6 +53,13 @@ app.conf.beat_schedule = {
         "schedule": dt.timedelta(seconds=60),
         "options": {"expires": 55},
     },
+    # Next year's holiday schedule: on 1 November (the State Council publishes it in November), a task for each
+    # city's administrator while it is missing; run daily in November and December so that the tasks are settled once it
+    # is entered (duties/calendar.py). Idempotent.
+    "duties-holiday-schedule-check": {
+        "task": "duties.tasks.holiday_schedule_check",
+        "schedule": crontab(hour=6, minute=30, day_of_month="1-31", month_of_year="11,12"),
+    },
     # Recipient coverage: a task for the city administrator for each holder nobody can remind and each
     # department whose deliveries failed in the last day (alerts/coverage.py). Idempotent.
     "alerts-coverage-check": {

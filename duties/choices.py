@@ -24,6 +24,8 @@ class SubjectKind(models.TextChoices):
     JURISDICTION = "jurisdiction", _("Jurisdiction")
     # Translators: 提醒接收人缺口（无人可接收提醒，或发送失败）
     COVERAGE_ISSUE = "coverage_issue", _("Recipient coverage gap")
+    # Translators: 次年节假日安排待录入
+    HOLIDAY_SCHEDULE = "holiday_schedule", _("Next year's holiday schedule")
 
 
 class TriggerEvent(models.TextChoices):

@@ -12,3 +12,11 @@ def mark_overdue() -> int:
     """The nightly scan: outstanding tasks past their due date become overdue (idempotent: a second run the
     same day finds nothing; rows claimed with SKIP LOCKED, so two workers never mark one task twice)."""
     return tasks_mark_overdue()
+
+
+@shared_task(name="duties.tasks.holiday_schedule_check")
+def holiday_schedule_check() -> int:
+    """1 November (beat): a task for each city's administrator when next year's holiday schedule is missing."""
+    from duties.calendar import holiday_schedule_check as check
+
+    return len(check())

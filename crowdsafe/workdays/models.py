@@ -72,3 +72,22 @@ class CalendarDay(models.Model):
             raise ValidationError(
                 {"kind": _("An adjusted working day must be a Saturday or a Sunday: weekdays are working days.")}
             )
+
+
+class HolidayScheduleRequest(models.Model):
+    """A reminder that next year's schedule is missing, opened each 1 November for a city's administrator (the
+    subject of their task, through the duties engine: rule ``workdays.holiday_schedule``). One per year and
+    city; ``entered_at`` is set once the year has been entered."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    city = models.ForeignKey("org.Jurisdiction", verbose_name=_("city"), on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday schedule reminder")
+        verbose_name_plural = _("holiday schedule reminders")
+        constraints = [models.UniqueConstraint(fields=["year", "city"], name="workdays_schedule_request_once")]
+
+    def __str__(self) -> str:
+        return _("Holiday schedule for %(year)d") % {"year": self.year}

@@ -61,7 +61,7 @@ UPDATED = {
         "department_level": "district",
         "basis": "approver",
         "deadline_days": 7,
-        "deadline_unit": "calendar",
+        "deadline_unit": "working",  # 行政许可法 Art. 82 (0004 converts databases seeded with "calendar")
         "source": f"{ORDER_505}第十二条、第十四条",
     },
     "permits.review_city": {
@@ -75,7 +75,7 @@ UPDATED = {
         "department_level": "city",
         "basis": "approver",
         "deadline_days": 7,
-        "deadline_unit": "calendar",
+        "deadline_unit": "working",  # 行政许可法 Art. 82 (0004 converts databases seeded with "calendar")
         "source": f"{ORDER_505}第十二条、第十四条",
     },
 }

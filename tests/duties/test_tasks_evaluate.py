@@ -238,11 +238,12 @@ def test_a_permit_rule_starts_looking_at_the_level_it_names(linzhou, venues, cit
         level[linzhou.operator.pk] = "city"  # 8,000 expected
         big = tasks_evaluate(subject=linzhou.operator, event="state_changed", actor=None, moment=EVENT_DAY)
         assert [t.responsible_department for t in big] == [city.city_police]
-        assert big[0].due_date == dt.date(2026, 12, 4)  # Order 505 Art. 14: 7 days
+        # Order 505 Art. 14: 7 days, working days (行政许可法 Art. 82; permits/rules.py).
+        assert big[0].due_date == dt.date(2026, 12, 8)
         with translation.override("en"):
             assert explain(big[0].explanation_data) == (
                 "Assigned to 安阳市公安局 by rule “大型群众性活动安全许可审查（5000人以上，设区的市公安机关）” "
-                "(Whoever approves supervises), due 2026-12-04 (7 days after 2026-11-27)."
+                "(Whoever approves supervises), due 2026-12-08 (7 working days after 2026-11-27)."
             )
         Task.objects.all().delete()
         level[linzhou.operator.pk] = "county"  # 3,000 expected
