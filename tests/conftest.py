@@ -20,6 +20,7 @@ SEEDING_MIGRATIONS = [
     "crowdsafe.workdays.migrations.0002_seed_calendar_from_library",
     "duties.migrations.0002_seed_rules",
     "duties.migrations.0004_seed_rule_keys",
+    "duties.migrations.0007_holiday_schedule_rule",
     "venues.migrations.0002_seed_capacity_settings",
     "permits.migrations.0002_seed_rules",
     "drills.migrations.0002_seed_rules",

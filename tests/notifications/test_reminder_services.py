@@ -229,6 +229,4 @@ def test_a_reminder_with_nobody_on_record_to_receive_it_escalates_to_the_leader_
         "Nobody of 安阳市公安局北关分局 is on record to remind. Escalated to the territory's leader instead.",
     ]
     assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
-    assert {n.recipient for r in Reminder.objects.all() for n in r.message.notifications.all()} == {
-        people.city_leader
-    }
+    assert {n.recipient for r in Reminder.objects.all() for n in r.message.notifications.all()} == {people.city_leader}
