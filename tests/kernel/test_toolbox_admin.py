@@ -118,7 +118,13 @@ def test_a_promised_deadline_over_the_limit_is_a_form_error_on_days_and_nothing_
         {"jurisdiction": city.wenfeng.pk, "days": "61", "unit": "working", "review_authority": "", "court": ""},
     )
     assert response.status_code == 200
-    assert form_errors(response) == {"days": ["Enter a number of days from 1 to 60."]}
+    # Over the statutory 7 working days (issue 20 point 5: a promise may not be later than the law).
+    assert form_errors(response) == {
+        "days": [
+            "A promised decision deadline may not be later than the statutory one: at most 7 days (Order 505 "
+            "Art. 14, counted in working days by the Administrative Licensing Law Art. 82)."
+        ]
+    }
     assert not PromisedDeadline.objects.exists()
 
 
