@@ -556,7 +556,9 @@ def _file_fields() -> set[str]:
         for module_name in (f"{app}.forms", f"{app}.api.serializers", f"{app}.imports"):
             try:
                 module = importlib.import_module(module_name)
-            except ModuleNotFoundError:
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:  # the module exists but something it imports is missing: fail loud
+                    raise
                 continue
             for cls in vars(module).values():
                 if not isinstance(cls, type) or cls.__module__ != module_name:
