@@ -35,3 +35,22 @@ def test_demo_drills_are_created_once_with_their_duties(django_user_model):
     counts = (EmergencyPlan.objects.count(), Drill.objects.count(), Task.objects.count())
     call_command("seed_demo_drills", stdout=io.StringIO())
     assert (EmergencyPlan.objects.count(), Drill.objects.count(), Task.objects.count()) == counts
+
+
+def test_a_second_demo_seed_never_makes_a_plan_for_an_application_it_did_not_make():
+    """Issue 20 point 8: scripts/run twice made an emergency plan for a real (non-demo) approved application."""
+    from permits.models import PermitApplication
+    from tests.factories import OrganisationFactory
+
+    for command in ("seed_demo", "seed_demo_venues", "seed_demo_permits"):
+        call_command(command, *(["--no-progress"] if command == "seed_demo" else []), stdout=io.StringIO())
+    # A real company's approved application with its uploaded emergency plan, in the same city.
+    real = PermitApplication.objects.get(event_name="洹河音乐节")
+    PermitApplication.objects.filter(pk=real.pk).update(
+        organisation=OrganisationFactory(), event_name="某公司新年音乐会"
+    )
+    for _run in range(2):
+        call_command("seed_demo_permits", stdout=io.StringIO())
+        call_command("seed_demo_drills", stdout=io.StringIO())
+    assert not EmergencyPlan.objects.filter(application_id=real.pk).exists()
+    assert EmergencyPlan.objects.filter(application__event_name="洹河音乐节").count() == 1

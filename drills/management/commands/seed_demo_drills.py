@@ -33,6 +33,8 @@ from drills import services
 from drills.choices import DrillForm, OwnerKind, PlanKind, ScopeKind
 from drills.models import EmergencyPlan
 from permits.choices import ApplicationState
+from permits.management.commands.seed_demo_permits import DEMO_EVENTS
+from permits.management.commands.seed_demo_permits import ORGANISATION as DEMO_ORGANISER
 from permits.models import PermitApplication
 from venues.models import Venue
 
@@ -120,11 +122,17 @@ class Command(BaseCommand):
 
     @staticmethod
     def events() -> int:
-        """The plans of approved demo events (seed_demo_permits), from their uploaded emergency plans."""
+        """The plans of approved demo events (seed_demo_permits), from their uploaded emergency plans. Only the
+        demo organisation's demo events: a real application approved in the same database is never touched."""
         from crowdsafe.errors import DomainError
 
         made = 0
-        approved = PermitApplication.objects.filter(state=ApplicationState.APPROVED, emergency_plans__isnull=True)
+        approved = PermitApplication.objects.filter(
+            organisation__credit_code=DEMO_ORGANISER,
+            event_name__in=DEMO_EVENTS,
+            state=ApplicationState.APPROVED,
+            emergency_plans__isnull=True,
+        )
         for application in approved:
             try:
                 services.plan_import_from_application(application=application, actor=None)

@@ -39,6 +39,9 @@ ORGANIZER = "demo_organizer"
 STAFF = "demo_staff"
 HEAD = "demo_head"
 ORGANISATION = "91410502MA9XK3L04M"
+# The demo applications' event names: with ORGANISATION, what marks an application as made by this seeder (the
+# other seeders touch only these, never a real application of the same city).
+DEMO_EVENTS = ("洹河音乐节", "安阳市青少年足球邀请赛", "文峰塔广场新春灯会", "东大街露天电影周", "洹河文化节开幕式")
 # username, full name, department (jurisdiction code, name)
 INSPECTORS = [
     ("demo_fire", "马志远", ("410502", "文峰区消防救援大队")),
@@ -86,13 +89,8 @@ class Command(BaseCommand):
             raise CommandError("Run seed_demo and seed_demo_venues first.")
         self.inspectors = self._inspectors()
         made = []
-        for name, build in (
-            ("洹河音乐节", self._approved),
-            ("安阳市青少年足球邀请赛", self._in_inspection),
-            ("文峰塔广场新春灯会", self._submitted),
-            ("东大街露天电影周", self._returned),
-            ("洹河文化节开幕式", self._draft),
-        ):
+        builders = (self._approved, self._in_inspection, self._submitted, self._returned, self._draft)
+        for name, build in zip(DEMO_EVENTS, builders, strict=True):
             if PermitApplication.objects.filter(organisation=self.organisation, event_name=name).exists():
                 continue
             with transaction.atomic():
