@@ -1,0 +1,5 @@
+"""Placeholder."""
+
+
+def connect() -> None:
+    pass
