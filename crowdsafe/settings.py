@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "notices",
     "notifications",
     "alerts",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -363,3 +364,15 @@ UPLOAD_LIMITS = {
     "seal": envint("UPLOAD_SEAL_MAX_MB", 2) * 1024 * 1024,
 }
 UPLOAD_MAX_PIXELS = envint("UPLOAD_MAX_PIXELS", 50_000_000)
+
+# Live crowd monitoring (monitoring/, issue 15; docs/contracts/monitoring.md). A level falls only after the count
+# has stayed below its band (less the margin, a share) this long; an early warning when red is forecast within the
+# horizon; raw readings kept this many days (older partitions dropped daily; the minute rollups are kept two years);
+# a source silent for this many times its interval raises 监测中断; the most readings one batch may carry.
+MONITORING_HYSTERESIS_MINUTES = envint("MONITORING_HYSTERESIS_MINUTES", 5)
+MONITORING_FALL_MARGIN_PERCENT = envint("MONITORING_FALL_MARGIN_PERCENT", 10)
+MONITORING_FORECAST_HORIZON_MINUTES = envint("MONITORING_FORECAST_HORIZON_MINUTES", 30)
+MONITORING_RAW_RETENTION_DAYS = envint("MONITORING_RAW_RETENTION_DAYS", 30)
+MONITORING_ROLLUP_RETENTION_DAYS = envint("MONITORING_ROLLUP_RETENTION_DAYS", 730)
+MONITORING_SILENT_FACTOR = envint("MONITORING_SILENT_FACTOR", 3)
+MONITORING_MAX_BATCH = envint("MONITORING_MAX_BATCH", 5000)
