@@ -7,8 +7,10 @@ environment (DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, ...). See READM
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 from crowdsafe.env import envbool, envint, envlist, envstr
 
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_filters",
     "axes",
+    "csp",
     # The shared kernel.
     "crowdsafe.accounts",
     "crowdsafe.org",
@@ -59,10 +62,14 @@ INSTALLED_APPS = [
     "notifications",
     "alerts",
     "monitoring",
+    "response",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, static files included (settings below).
+    "csp.middleware.CSPMiddleware",
+    "crowdsafe.common.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -255,6 +262,52 @@ CALENDAR_PERIOD_EXTENDS_OVER = envstr("CALENDAR_PERIOD_EXTENDS_OVER", "rest_days
 # e.g. MAP_TILE_URL=https://tiles.example.gov.cn/{z}/{x}/{y}.png for the city's own tile server.
 MAP_TILE_URL = envstr("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "")
+
+# Content-Security-Policy (django-csp): pages load scripts, styles, images and fonts from this site only, and no
+# inline script, style attribute or event handler runs (templates use static files; data for scripts goes in
+# json_script blocks). The only inline code is the API docs pages' (drf-spectacular's templates, overridden under
+# templates/drf_spectacular/ to carry the request's nonce; a nonce is sent only on a page that uses one). Images
+# may also come from the map tile server's origin. No page may be framed (X_FRAME_OPTIONS says the same to old
+# browsers). data: images are allowed: Swagger UI's icons are data: SVGs, and the admin previews a department's seal
+# (kept out of public storage) as a data URI. CSP_REPORT_URI: where browsers report violations (none by default).
+_tiles = urlsplit(MAP_TILE_URL)
+_TILE_ORIGIN = [f"{_tiles.scheme}://{_tiles.netloc}"] if _tiles.scheme and _tiles.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *_TILE_ORIGIN],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"report-uri": [envstr("CSP_REPORT_URI", "")]} if envstr("CSP_REPORT_URI", "") else {}),
+    },
+}
+# Permissions-Policy (crowdsafe/common/middleware.py): the browser features no page may use, and geolocation for
+# the platform's own pages only (field staff take their position from the phone).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": [],
+    "geolocation": ["self"],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 # --- Notifications: reminders, escalation, channels (notifications/conf.py reads and checks these) --------------
 # Reminders before a task's due date, in working days before it (0 = on the day itself), at a local time of day;

@@ -54,7 +54,7 @@ class DepartmentSealAdmin(admin.ModelAdmin):
         from notices.rendering import seal_data_uri
 
         uri = seal_data_uri(obj.department) if obj.is_active else None
-        return format_html('<img src="{}" alt="" style="height:80px">', uri) if uri else "—"
+        return format_html('<img src="{}" alt="" height="80">', uri) if uri else "—"
 
     def save_model(self, request, obj, form, change):
         obj.uploaded_by = request.user
