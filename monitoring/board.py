@@ -1,0 +1,277 @@
+"""The live board's reads (监测大屏): the zones a user may see with their current state, worst first, a sparkline
+of the last hour for the tiles shown, the level of every zone for the map, and a zone's day from the one-minute
+rollups. Every read starts from ``Zone.objects.visible_to(user)`` and reads the current-state table and the
+rollups only — never the raw readings — so the board costs the same whether the city sends 10 or 5,000
+readings a second.
+
+Queries of one board fragment, whatever the number of zones: the zones with their state (one query, sorted in
+Python: 2,000 rows of a few columns), the sparklines of the tiles shown (one query on the rollups' unique
+(zone, minute) index), and the territory code's path when filtered (one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from crowdsafe.common.filters import ListFilterSet, TerritoryFilter
+from monitoring.charts import BandLine, Marker, day_chart_svg, sparkline_svg
+from monitoring.choices import Level, Measure, ZoneKind, rank
+from monitoring.models import Band, MonitoringAlert, Rollup, Zone
+
+#: How many tiles the board shows (the worst first); the map and the counts cover every zone.
+BOARD_TILES = 60
+SPARK_MINUTES = 60
+
+
+class BoardFilterSet(ListFilterSet):
+    """The board's filters: a territory (division code, its whole subtree), a level, a kind of zone."""
+
+    territory = TerritoryFilter(label=gettext_lazy("Territory (division code)"))
+    level = django_filters.ChoiceFilter(
+        field_name="state__level", choices=Level.choices, label=gettext_lazy("Level"), empty_label=gettext_lazy("All")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=ZoneKind.choices, label=gettext_lazy("Kind of zone"), empty_label=gettext_lazy("All")
+    )
+
+    class Meta:
+        model = Zone
+        fields = ["territory", "level", "kind"]
+
+
+def board_zones(*, user: Any, filters: Any = None) -> QuerySet[Zone]:
+    """The live zones ``user`` may see (exercise copies are on their exercise's page, not on the board)."""
+    visible = Zone.objects.visible_to(user).filter(is_active=True, exercise=False)
+    return BoardFilterSet.of(filters).apply(visible)
+
+
+@dataclass
+class Tile:
+    """One zone on the board."""
+
+    id: int
+    name: str
+    place: str
+    kind: str
+    level: str
+    count: int | None
+    density: float | None
+    utilisation: float | None
+    observed_at: dt.datetime | None
+    interrupted: bool
+    forecast: Mapping[str, Any]
+    spark: str = ""
+
+    @property
+    def level_label(self) -> str:
+        return str(Level(self.level).label) if self.level in Level.values else str(Level.BLUE.label)
+
+    @property
+    def kind_label(self) -> str:
+        return str(ZoneKind(self.kind).label) if self.kind in ZoneKind.values else ""
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.utilisation is None else round(self.utilisation * 100)
+
+    @property
+    def minutes_to_red(self) -> float | None:
+        value = self.forecast.get("minutes_to_red") if self.forecast else None
+        return float(value) if isinstance(value, int | float) else None
+
+    @property
+    def rate(self) -> float | None:
+        value = self.forecast.get("rate_per_min") if self.forecast else None
+        return float(value) if isinstance(value, int | float) else None
+
+    @property
+    def sort_key(self) -> tuple[int, int, float, str]:
+        # Worst first: red, orange, an interrupted feed (a silent sensor is never an empty square), yellow, blue.
+        weight = rank(self.level) * 2 + (3 if self.interrupted and rank(self.level) < 3 else 0)
+        return (-weight, 0 if self.minutes_to_red is not None else 1, -(self.density or 0.0), self.name)
+
+
+@dataclass
+class Board:
+    tiles: list[Tile]
+    total: int
+    counts: dict[str, int]
+    interrupted: int
+    levels: dict[int, str] = field(default_factory=dict)
+    version: str = ""
+
+
+COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "place",
+    "level",
+    "count",
+    "density",
+    "utilisation",
+    "observed_at",
+    "interrupted",
+    "forecast",
+    "updated_at",
+)
+
+
+def board(*, user: Any, filters: Any = None, limit: int = BOARD_TILES, now: dt.datetime | None = None) -> Board:
+    """The board of ``user``: the ``limit`` worst tiles with their sparklines, the count per level, and the level
+    of every zone (the map recolours from it)."""
+    now = now or timezone.now()
+    rows = board_zones(user=user, filters=filters).values_list(
+        "id",
+        "name",
+        "kind",
+        "jurisdiction__name",
+        "state__level",
+        "state__count",
+        "state__density",
+        "state__utilisation",
+        "state__observed_at",
+        "state__interrupted",
+        "state__forecast",
+        "state__updated_at",
+    )
+    tiles: list[Tile] = []
+    latest: dt.datetime | None = None
+    for row in rows:
+        values = dict(zip(COLUMNS, row, strict=True))
+        updated = values.pop("updated_at")
+        if updated is not None and (latest is None or updated > latest):
+            latest = updated
+        values["level"] = values["level"] or Level.BLUE.value
+        values["interrupted"] = bool(values["interrupted"])
+        values["forecast"] = values["forecast"] or {}
+        tiles.append(Tile(**values))
+    tiles.sort(key=lambda t: t.sort_key)
+    counts = {level: 0 for level in reversed(Level.values)}
+    for tile in tiles:
+        counts[tile.level] = counts.get(tile.level, 0) + 1
+    shown = tiles[:limit]
+    _add_sparklines(shown, now=now)
+    version = f"{len(tiles)}:{latest.isoformat() if latest else ''}"
+    return Board(
+        tiles=shown,
+        total=len(tiles),
+        counts=counts,
+        interrupted=sum(1 for t in tiles if t.interrupted),
+        levels={t.id: t.level for t in tiles},
+        version=version,
+    )
+
+
+def _minute_floor(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def _add_sparklines(tiles: Iterable[Tile], *, now: dt.datetime) -> None:
+    by_id = {t.id: t for t in tiles}
+    if not by_id:
+        return
+    first = _minute_floor(now) - dt.timedelta(minutes=SPARK_MINUTES - 1)
+    series: dict[int, list[float | None]] = {pk: [None] * SPARK_MINUTES for pk in by_id}
+    for zone_id, minute, total, n in Rollup.objects.filter(zone_id__in=list(by_id), minute__gte=first).values_list(
+        "zone_id", "minute", "people_sum", "n"
+    ):
+        index = int((minute - first).total_seconds() // 60)
+        if 0 <= index < SPARK_MINUTES and n:
+            series[zone_id][index] = total / n
+    for pk, values in series.items():
+        by_id[pk].spark = sparkline_svg(values, level=by_id[pk].level)
+
+
+# --- the map -------------------------------------------------------------------------------------------------
+
+
+def map_shapes(*, user: Any, filters: Any = None) -> list[dict[str, Any]]:
+    """The zones with a polygon, for the board's map: id, name, level and the outer ring as [lat, lng] pairs
+    (GeoJSON stores [lng, lat])."""
+    shapes: list[dict[str, Any]] = []
+    for pk, name, polygon, level in (
+        board_zones(user=user, filters=filters)
+        .filter(polygon__isnull=False)
+        .values_list("id", "name", "polygon", "state__level")
+    ):
+        ring = _outer_ring(polygon)
+        if ring:
+            shapes.append({"id": pk, "name": name, "level": level or Level.BLUE.value, "ring": ring})
+    return shapes
+
+
+def _outer_ring(polygon: Any) -> list[list[float]]:
+    """The outer ring of a GeoJSON Polygon (or the first polygon of a MultiPolygon, or a Feature's geometry)."""
+    if not isinstance(polygon, dict):
+        return []
+    if polygon.get("type") == "Feature":
+        return _outer_ring(polygon.get("geometry"))
+    coordinates = polygon.get("coordinates") or []
+    if polygon.get("type") == "MultiPolygon":
+        coordinates = coordinates[0] if coordinates else []
+    try:
+        return [[float(lat), float(lng)] for lng, lat, *_rest in coordinates[0]]
+    except (IndexError, TypeError, ValueError):
+        return []
+
+
+# --- a zone's day --------------------------------------------------------------------------------------------
+
+
+def density_bands(zone: Zone) -> list[BandLine]:
+    """The density at which ``zone`` turns yellow, orange and red (its kind's density band), and the density of
+    100 % of its safe or declared capacity when it has one."""
+    bands = {b.zone_kind: b for b in Band.objects.filter(measure=Measure.DENSITY, zone_kind__in=[zone.kind, ""])}
+    band = bands.get(zone.kind) or bands.get("")
+    lines: list[BandLine] = []
+    if band is not None:
+        for level, value in band.thresholds().items():
+            lines.append(BandLine(level, float(value), f"{Level(level).label} {float(value):g}"))
+    capacity = zone.declared_capacity or zone.safe_capacity
+    if capacity and zone.area_m2:
+        lines.append(BandLine("capacity", float(capacity) / float(zone.area_m2), _("capacity")))
+    return sorted(lines, key=lambda b: b.value)
+
+
+def zone_day(zone: Zone, *, day: dt.date | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+    """``zone``'s day (local midnight until now, or the whole ``day``): the density per minute from the
+    rollups, the alerts raised that day, and the chart of both with the band lines."""
+    now = now or timezone.now()
+    day = day or timezone.localdate(now)
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    end = min(now, start + dt.timedelta(days=1))
+    area = float(zone.area_m2)
+    points = [
+        (minute, total / n / area)
+        for minute, total, n in Rollup.objects.filter(zone=zone, minute__gte=start, minute__lt=end)
+        .order_by("minute")
+        .values_list("minute", "people_sum", "n")
+        if n
+    ]
+    alerts = list(
+        MonitoringAlert.objects.filter(zone=zone, raised_at__gte=start, raised_at__lt=end)
+        .only("id", "kind", "level", "state", "raised_at", "observed_at", "reason", "exercise", "zone_id")
+        .order_by("raised_at")
+    )
+    markers = [
+        Marker(a.observed_at or a.raised_at, a.level, f"{a.get_kind_display()} · {a.get_level_display()}")
+        for a in alerts
+    ]
+    return {
+        "day": day,
+        "points": points,
+        "alerts": alerts,
+        "chart": day_chart_svg(
+            points, start=start, end=end if end > start else now, bands=density_bands(zone), markers=markers
+        ),
+    }

@@ -1,0 +1,163 @@
+"""The live monitoring pages (issue 15 point 5): the board (tiles worst first, the map, filtered by territory),
+its fragment polled every 5 seconds, a zone's page (the state with its working, polled, and the day's chart),
+and the phone view for field staff (the zones they may count, and the clicker).
+
+The pages update themselves with htmx polling of small server-rendered fragments (no inline script: the data
+for the map is a JSON script element, the clicker reads data attributes). A poll whose data has not changed
+since the version the page holds gets a 204 and costs one aggregate query (htmx swaps nothing on a 204).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from crowdsafe.org.access import get_scope
+from monitoring import access
+from monitoring.board import BoardFilterSet, board, board_zones, map_shapes, zone_day
+from monitoring.choices import Level
+from monitoring.models import MonitoringAlert, Zone, ZoneState
+
+POLL_SECONDS = 5
+
+
+def _query(request: HttpRequest) -> str:
+    """The filters of the page, to carry into the fragment's URL."""
+    return urlencode([(k, v) for k in ("territory", "level", "kind") for v in request.GET.getlist(k) if v])
+
+
+def _version(request: HttpRequest, filterset: BoardFilterSet) -> str:
+    """What the board shows changes when a zone's state changes or a zone comes or goes: one aggregate query."""
+    found = board_zones(user=request.user, filters=filterset).aggregate(n=Count("id"), at=Max("state__updated_at"))
+    return f"{found['n']}:{found['at'].isoformat() if found['at'] else ''}"
+
+
+@login_required
+@require_GET
+def board_page(request: HttpRequest) -> HttpResponse:
+    filterset = BoardFilterSet(request.GET)
+    data = board(user=request.user, filters=filterset)
+    return render(
+        request,
+        "monitoring/board.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "board": data,
+            "shapes": map_shapes(user=request.user, filters=filterset),
+            "query": _query(request),
+            "poll_seconds": POLL_SECONDS,
+            "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
+            "map_tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+        },
+    )
+
+
+@login_required
+@require_GET
+def board_tiles(request: HttpRequest) -> HttpResponse:
+    """The tiles and the map's levels, for the board's poll; 204 when nothing changed since ``v``."""
+    filterset = BoardFilterSet(request.GET)
+    held = request.GET.get("v")
+    if held and held == _version(request, filterset):
+        return HttpResponse(status=204)
+    data = board(user=request.user, filters=filterset)
+    return render(
+        request,
+        "monitoring/_board_tiles.html",
+        {"board": data, "query": _query(request), "poll_seconds": POLL_SECONDS},
+    )
+
+
+def _visible_zone(request: HttpRequest, pk: int) -> Zone:
+    zone = (
+        Zone.objects.visible_to(request.user)
+        .select_related("jurisdiction", "state", "state__source", "exercise_of")
+        .filter(pk=pk)
+        .first()
+    )
+    if zone is None:
+        raise Http404
+    return zone
+
+
+def _state(zone: Zone) -> ZoneState | None:
+    try:
+        return zone.state
+    except ZoneState.DoesNotExist:
+        return None
+
+
+def _state_context(zone: Zone) -> dict[str, Any]:
+    state = _state(zone)
+    forecast = (state.forecast if state else None) or {}
+    next_level = forecast.get("next_level")
+    return {
+        "zone": zone,
+        "state": state,
+        "level": (state.level if state else "") or Level.BLUE.value,
+        "forecast": forecast,
+        "next_level_label": Level(next_level).label if next_level in Level.values else "",
+        "percent": round(state.utilisation * 100) if state and state.utilisation is not None else None,
+        "capacity": zone.declared_capacity or zone.safe_capacity,
+        "open_alerts": list(
+            MonitoringAlert.objects.filter(zone=zone, state__in=["raised", "acknowledged", "measures"]).order_by(
+                "-raised_at"
+            )[:5]
+        ),
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+@login_required
+@require_GET
+def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    zone = _visible_zone(request, pk)
+    context = _state_context(zone)
+    context.update(zone_day(zone))
+    context["can_count"] = access.can_count(get_scope(request.user), zone)
+    return render(request, "monitoring/zone_detail.html", context)
+
+
+@login_required
+@require_GET
+def zone_state(request: HttpRequest, pk: int) -> HttpResponse:
+    """The zone page's state card, polled."""
+    zone = _visible_zone(request, pk)
+    return render(request, "monitoring/_zone_state.html", _state_context(zone))
+
+
+@login_required
+@require_GET
+def zone_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    """The zone page's day chart, polled every minute (the rollups are per minute)."""
+    zone = _visible_zone(request, pk)
+    return render(request, "monitoring/_zone_chart.html", {"zone": zone, **zone_day(zone)})
+
+
+@login_required
+@require_GET
+def field_list(request: HttpRequest) -> HttpResponse:
+    """The phone view: the zones the person may count, worst first."""
+    data = board(user=request.user, filters={}, limit=200)
+    return render(request, "monitoring/field_list.html", {"board": data, "poll_seconds": POLL_SECONDS})
+
+
+@login_required
+@require_GET
+def field_zone(request: HttpRequest, pk: int) -> HttpResponse:
+    """The clicker of one zone: big + and − buttons, counts kept on the phone when offline and sent when back."""
+    zone = _visible_zone(request, pk)
+    if not access.can_count(get_scope(request.user), zone):
+        raise Http404
+    context = _state_context(zone)
+    context["now"] = timezone.now()
+    return render(request, "monitoring/field_zone.html", context)
