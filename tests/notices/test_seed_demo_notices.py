@@ -44,3 +44,17 @@ def test_demo_documents_are_issued_and_rendered_once():
 def test_it_asks_for_the_demo_city_first():
     with pytest.raises(CommandError):
         call_command("seed_demo_notices", stdout=io.StringIO())
+
+
+def test_it_issues_no_task_sheet_about_a_task_it_did_not_make():
+    """Issue 20 point 8: seeders never touch records they did not make (here: the police's tasks about real
+    applications)."""
+    from permits.models import PermitApplication
+    from tests.factories import OrganisationFactory
+
+    call_command("seed_demo", "--no-progress", stdout=io.StringIO())
+    call_command("seed_demo_venues", stdout=io.StringIO())
+    call_command("seed_demo_permits", stdout=io.StringIO())
+    PermitApplication.objects.update(organisation=OrganisationFactory())  # every application is now a real one
+    call_command("seed_demo_notices", stdout=io.StringIO())
+    assert not Notice.objects.filter(kind=NoticeKind.TASK_ASSIGNMENT).exists()

@@ -135,13 +135,22 @@ class Command(BaseCommand):
         return notice
 
     def _task_sheet(self, department: Department, head) -> None:
-        from duties.choices import OUTSTANDING_VALUES
+        from duties.choices import OUTSTANDING_VALUES, SubjectKind
         from duties.models import Task
+        from permits.management.commands.seed_demo_permits import DEMO_EVENTS, ORGANISATION
+        from permits.models import PermitApplication
 
         if head is None:
             return
+        # Only a task about a demo application: a seeder never issues a document about a record it did not make.
+        demo = PermitApplication.objects.filter(organisation__credit_code=ORGANISATION, event_name__in=DEMO_EVENTS)
         task = (
-            Task.objects.filter(responsible_department=department, status__in=OUTSTANDING_VALUES)
+            Task.objects.filter(
+                responsible_department=department,
+                status__in=OUTSTANDING_VALUES,
+                subject_type=SubjectKind.PERMIT_APPLICATION,
+                subject_id__in=demo.values("pk"),
+            )
             .select_related("responsible_department__jurisdiction", "responsible_person")
             .order_by("due_date", "id")
             .first()
