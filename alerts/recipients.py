@@ -85,6 +85,17 @@ def _organisations(subject: Model, party: str) -> list[Organisation]:
     return list(unique.values())
 
 
+def _assigned_department(subject: Model) -> Department | None:
+    """The department the subject names itself (its duties registration's ``assignee``), e.g. the department that
+    carries out an incident's measure; None when it names none or not a department."""
+    try:
+        registration = registration_for(subject)
+    except UnknownSubjectError:
+        return None
+    found = registration.assignee(subject) if registration.assignee is not None else None
+    return found if isinstance(found, Department) else None
+
+
 def leaders_from(jurisdiction: Jurisdiction, *, above: bool = False) -> tuple[Jurisdiction | None, list[Any]]:
     """The nearest jurisdiction at (or, with ``above``, strictly above) ``jurisdiction`` that has active leaders,
     and those leaders."""
@@ -157,6 +168,11 @@ def resolve(*, parties: Sequence[str], subject: Model, jurisdiction: Jurisdictio
             else:
                 # No operator / organizer on record for this subject: nothing to alert, and nothing missing.
                 found = 1
+        elif party == AlertParty.ASSIGNED_DEPARTMENT:
+            assigned = _assigned_department(subject)
+            if assigned is not None:
+                members = _members([assigned], on_duty_first=True).get(assigned.pk, [])
+                found += add(members, party, assigned)
         elif party == AlertParty.TERRITORY_LEADER:
             _where, leaders = leaders_from(jurisdiction)
             found += add(leaders, party)

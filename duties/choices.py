@@ -26,6 +26,8 @@ class SubjectKind(models.TextChoices):
     COVERAGE_ISSUE = "coverage_issue", _("Recipient coverage gap")
     # Translators: 次年节假日安排待录入
     HOLIDAY_SCHEDULE = "holiday_schedule", _("Next year's holiday schedule")
+    # Translators: 应急处置措施（启动预案后分派到部门）
+    INCIDENT_MEASURE = "incident_measure", _("Incident response measure")
 
 
 class TriggerEvent(models.TextChoices):
