@@ -98,6 +98,8 @@ class RiskSource(models.TextChoices):
     TRIAGE = "triage", _("Automatic pre-level")
     OVERRIDE = "override", _("Set by staff")
     ASSESSMENT = "assessment", _("Signed-off risk assessment")
+    # Translators: 人流实时监测
+    MONITORING = "monitoring", _("Live crowd monitoring")
 
 
 class DecisionKind(models.TextChoices):

@@ -102,20 +102,40 @@ class Zone(models.Model):
         related_name="+",
     )
     gathering = models.ForeignKey(
-        "events.Gathering", verbose_name=_("gathering"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "events.Gathering",
+        verbose_name=_("gathering"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # The venue operator or organizer whose people see the zone (and are its "owner" party).
     organisation = models.ForeignKey(
-        "org.Organisation", verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # An exercise copy of a zone (演练): its alerts are marked and reach only the exercise's participants.
     exercise = models.BooleanField(_("exercise copy"), default=False)
     exercise_of = models.ForeignKey(
-        "self", verbose_name=_("copy of"), null=True, blank=True, on_delete=models.CASCADE, related_name="exercise_copies"
+        "self",
+        verbose_name=_("copy of"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="exercise_copies",
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -127,7 +147,9 @@ class Zone(models.Model):
         ordering = ["jurisdiction_path", "name", "id"]
         constraints = [models.CheckConstraint(condition=Q(area_m2__gt=0), name="monitoring_zone_area_positive")]
         indexes = [
-            models.Index(fields=["jurisdiction_path"], opclasses=["varchar_pattern_ops"], name="monitoring_zone_path_idx")
+            models.Index(
+                fields=["jurisdiction_path"], opclasses=["varchar_pattern_ops"], name="monitoring_zone_path_idx"
+            )
         ]
 
     def __str__(self) -> str:
@@ -149,7 +171,12 @@ class ZoneState(models.Model):
     density = models.FloatField(_("density (p/m²)"), null=True, blank=True)
     utilisation = models.FloatField(_("share of capacity"), null=True, blank=True)
     source = models.ForeignKey(
-        "Source", verbose_name=_("level from source"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Source",
+        verbose_name=_("level from source"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Since when the count has been below the current level's band (less the margin): the level falls only once
     # this is older than the hysteresis time.
@@ -169,6 +196,9 @@ class ZoneState(models.Model):
     class Meta:
         verbose_name = _("zone state")
         verbose_name_plural = _("zone states")
+
+    def __str__(self) -> str:
+        return f"{self.zone_id}: {self.level}"
 
 
 def hash_token(token: str) -> str:
@@ -206,7 +236,12 @@ class Source(models.Model):
     # A source the platform made for a zone (manual counts through the API, a gathering's headcounts).
     is_builtin = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -217,7 +252,9 @@ class Source(models.Model):
         verbose_name_plural = _("monitoring sources")
         ordering = ["jurisdiction_path", "name", "id"]
         indexes = [
-            models.Index(fields=["jurisdiction_path"], opclasses=["varchar_pattern_ops"], name="monitoring_src_path_idx")
+            models.Index(
+                fields=["jurisdiction_path"], opclasses=["varchar_pattern_ops"], name="monitoring_src_path_idx"
+            )
         ]
 
     def __str__(self) -> str:
@@ -254,6 +291,9 @@ class Reading(models.Model):
         ]
         indexes = [models.Index(fields=["zone", "observed_at"], name="monitoring_reading_zone_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.zone_id} @ {self.observed_at}"
+
 
 class Rollup(models.Model):
     """One minute of one zone (分钟汇总): how many readings, and the people they stood for (sum, min, max, the
@@ -273,6 +313,9 @@ class Rollup(models.Model):
         verbose_name_plural = _("one-minute rollups")
         constraints = [models.UniqueConstraint(fields=["zone", "minute"], name="monitoring_rollup_once")]
 
+    def __str__(self) -> str:
+        return f"{self.zone_id} @ {self.minute}"
+
 
 class MonitoringAlertQuerySet(ScopedQuerySet["MonitoringAlert"]):
     visibility_rule = "monitoring.access.alert_visible_q"
@@ -284,7 +327,9 @@ class MonitoringAlert(models.Model):
     raised → acknowledged → measures under way → eased → closed, each change in the action log. The urgent
     messages are ``alerts.Alert`` rows whose subject is this episode (orange and red each once)."""
 
-    zone = models.ForeignKey(Zone, verbose_name=_("zone"), null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
     )
@@ -326,7 +371,9 @@ class MonitoringAlert(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["jurisdiction_path"], opclasses=["varchar_pattern_ops"], name="monitoring_alert_path_idx"),
+            models.Index(
+                fields=["jurisdiction_path"], opclasses=["varchar_pattern_ops"], name="monitoring_alert_path_idx"
+            ),
             models.Index(fields=["zone", "-raised_at"], name="monitoring_alert_zone_idx"),
         ]
 
@@ -363,3 +410,6 @@ class MeasureTick(models.Model):
         verbose_name_plural = _("measures ticked")
         ordering = ["alert_id", "ticked_at", "id"]
         constraints = [models.UniqueConstraint(fields=["alert", "plan_measure"], name="monitoring_tick_once")]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} · {self.plan_measure_id}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError
+from events import hooks
 from events.choices import GatheringStatus, MeasureKind
 from events.models import MAX_ATTENDANCE, Gathering, HeadcountUpdate, Measure
 from events.services.common import check_work, evaluate, locked, refuse
@@ -173,4 +174,5 @@ def headcount_record(
             row.save(update_fields=["latest_headcount", "latest_headcount_at", "updated_at"])
             if retriage(row, actor=actor):
                 evaluate(row, actor=actor)
+        hooks.headcount_recorded(update)  # the gathering's monitored zone (monitoring.hooks), same transaction
     return update

@@ -417,6 +417,18 @@ def gathering_set_risk_level(
     return row
 
 
+def gathering_follow_monitoring(*, gathering: Gathering, level: str, reason: str) -> Gathering | None:
+    """The gathering's risk level follows its monitored zone's level (issue 15 point 4), with the reason: set
+    with the source "monitoring" by the platform. A closed gathering is left as it is (returns None)."""
+    if gathering.is_terminal:
+        return None
+    if gathering.risk_level == level and gathering.risk_source == RiskSource.MONITORING:
+        return gathering
+    return gathering_set_risk_level(
+        gathering=gathering, level=level, reasons=[reason], source=RiskSource.MONITORING, actor=None
+    )
+
+
 # --- transitions ---------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,228 @@
+"""Levels with their working (issue 15 point 2): the bands, the level of a count, hysteresis, and the trend.
+
+Pure functions over plain values, so the ingest can evaluate thousands of zones per second and the tests can
+read like the rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+from monitoring.choices import LEVELS_UP, Level, Measure, rank
+
+BandTable = dict[tuple[str, str], dict[str, Any]]
+
+
+def load_bands() -> BandTable:
+    """{(measure, zone_kind or ""): {"thresholds": {level: float}, "source": str}} from the Band table."""
+    from monitoring.models import Band
+
+    table: BandTable = {}
+    for band in Band.objects.all():
+        table[(band.measure, band.zone_kind)] = {
+            "thresholds": {k: float(v) for k, v in band.thresholds().items()},
+            "source": band.source,
+        }
+    return table
+
+
+def band_for(bands: BandTable, measure: str, zone_kind: str) -> dict[str, Any] | None:
+    return bands.get((measure, zone_kind)) or bands.get((measure, ""))
+
+
+def level_of(value: float | None, thresholds: dict[str, float]) -> str:
+    level = Level.BLUE.value
+    if value is None:
+        return level
+    for name in LEVELS_UP:
+        limit = thresholds.get(name)
+        if limit is not None and value >= limit:
+            level = name
+    return level
+
+
+@dataclass
+class Assessment:
+    """The level of one count in one zone, and the count from which each level starts (for the forecast and the
+    hysteresis)."""
+
+    level: str
+    density: float | None
+    utilisation: float | None
+    working: dict[str, Any]
+    # The lowest count at which each level starts, over every measure that applies.
+    count_for: dict[str, float] = field(default_factory=dict)
+
+
+def assess(
+    *,
+    count: int,
+    area_m2: float,
+    zone_kind: str,
+    safe_capacity: int | None,
+    declared_capacity: int | None,
+    approved_capacity: int | None,
+    bands: BandTable,
+) -> Assessment:
+    """Density and utilisation of ``count``; the level is the worse of them."""
+    working: dict[str, Any] = {"count": count, "area_m2": round(area_m2, 2), "measures": []}
+    count_for: dict[str, float] = {}
+    levels = []
+    density = count / area_m2 if area_m2 > 0 else None
+    band = band_for(bands, Measure.DENSITY, zone_kind)
+    if band and density is not None:
+        lvl = level_of(density, band["thresholds"])
+        levels.append(lvl)
+        working["measures"].append(
+            {
+                "measure": "density",
+                "value": round(density, 3),
+                "level": lvl,
+                "bands": band["thresholds"],
+                "source": band["source"],
+            }
+        )
+        for name, limit in band["thresholds"].items():
+            count_for[name] = min(count_for.get(name, math.inf), limit * area_m2)
+    utilisation = None
+    capacities = [c for c in (safe_capacity, declared_capacity) if c]
+    if capacities:
+        capacity = min(capacities)
+        utilisation = count / capacity
+        band = band_for(bands, Measure.UTILISATION, zone_kind)
+        if band:
+            lvl = level_of(utilisation, band["thresholds"])
+            levels.append(lvl)
+            working["measures"].append(
+                {
+                    "measure": "utilisation",
+                    "capacity": capacity,
+                    "value": round(utilisation, 3),
+                    "level": lvl,
+                    "bands": band["thresholds"],
+                    "source": band["source"],
+                    "capacity_from": "declared" if capacity == declared_capacity else "safe",
+                }
+            )
+            for name, limit in band["thresholds"].items():
+                count_for[name] = min(count_for.get(name, math.inf), limit * capacity)
+    if approved_capacity:
+        share = count / approved_capacity
+        band = band_for(bands, Measure.APPROVED, zone_kind)
+        if band:
+            lvl = level_of(share, band["thresholds"])
+            levels.append(lvl)
+            working["measures"].append(
+                {
+                    "measure": "approved",
+                    "capacity": approved_capacity,
+                    "value": round(share, 3),
+                    "level": lvl,
+                    "bands": band["thresholds"],
+                    "source": band["source"],
+                }
+            )
+            for name, limit in band["thresholds"].items():
+                count_for[name] = min(count_for.get(name, math.inf), limit * approved_capacity)
+            utilisation = max(utilisation or 0.0, share)
+    level = max(levels, key=rank) if levels else Level.BLUE.value
+    working["level"] = level
+    return Assessment(level=level, density=density, utilisation=utilisation, working=working, count_for=count_for)
+
+
+def hysteresis(
+    *,
+    current: str,
+    proposed: str,
+    count: int,
+    count_for: dict[str, float],
+    below_since: dt.datetime | None,
+    at: dt.datetime,
+) -> tuple[str, dt.datetime | None]:
+    """(new level, new below_since). Rises at once; falls only when the count has stayed below the current
+    level's threshold less the margin for the hysteresis time."""
+    if rank(proposed) >= rank(current):
+        return proposed, None
+    threshold = count_for.get(current)
+    margin = 1 - settings.MONITORING_FALL_MARGIN_PERCENT / 100
+    if threshold is not None and count >= threshold * margin:
+        return current, None  # within the margin: not below yet
+    since = below_since or at
+    if at - since >= dt.timedelta(minutes=settings.MONITORING_HYSTERESIS_MINUTES):
+        return proposed, None
+    return current, since
+
+
+def theil_sen(points: list[tuple[float, float]]) -> float:
+    """The median of the pairwise slopes (robust to outliers: a miscount does not tilt the trend)."""
+    slopes = []
+    for i in range(len(points)):
+        xi, yi = points[i]
+        for j in range(i + 1, len(points)):
+            xj, yj = points[j]
+            if xj != xi:
+                slopes.append((yj - yi) / (xj - xi))
+    if not slopes:
+        return 0.0
+    slopes.sort()
+    mid = len(slopes) // 2
+    return slopes[mid] if len(slopes) % 2 else (slopes[mid - 1] + slopes[mid]) / 2
+
+
+WINDOWS_MIN = (5, 10, 20, 30)
+MIN_POINTS = 6
+KEEP_POINTS = 40
+SPACING_S = 20
+
+
+def add_point(recent: list[list[float]], ts: float, count: float) -> list[list[float]]:
+    """The thinned series: one point per ``SPACING_S`` seconds (the latest value within it), at most
+    ``KEEP_POINTS``."""
+    if recent and ts - recent[-1][0] < SPACING_S and len(recent) > 1 and ts - recent[-2][0] < SPACING_S * 2:
+        recent[-1] = [ts, count]
+    else:
+        recent.append([ts, count])
+    return recent[-KEEP_POINTS:]
+
+
+def forecast(
+    *, recent: list[list[float]], now_ts: float, count: float, level: str, count_for: dict[str, float]
+) -> dict[str, Any]:
+    """Growth rate (persons/min, Theil–Sen over the shortest window holding enough points), minutes to the next
+    level and to red; ``early_warning`` when red is forecast within the horizon."""
+    out: dict[str, Any] = {
+        "rate_per_min": None,
+        "window_min": None,
+        "points": 0,
+        "next_level": None,
+        "minutes_to_next": None,
+        "minutes_to_red": None,
+        "early_warning": False,
+        "horizon_min": settings.MONITORING_FORECAST_HORIZON_MINUTES,
+    }
+    window_points: list[tuple[float, float]] = []
+    for window in WINDOWS_MIN:
+        window_points = [(p[0], p[1]) for p in recent if p[0] >= now_ts - window * 60]
+        if len(window_points) >= MIN_POINTS:
+            out["window_min"] = window
+            break
+    if len(window_points) < MIN_POINTS:
+        return out
+    rate = theil_sen(window_points) * 60
+    out["rate_per_min"] = round(rate, 2)
+    out["points"] = len(window_points)
+    higher = [name for name in LEVELS_UP if rank(name) > rank(level) and name in count_for]
+    if higher:
+        out["next_level"] = higher[0]
+    if rate > 0:
+        if higher:
+            out["minutes_to_next"] = round(max(0.0, (count_for[higher[0]] - count) / rate), 1)
+        if Level.RED.value in count_for and rank(level) < rank(Level.RED):
+            minutes = max(0.0, (count_for[Level.RED.value] - count) / rate)
+            out["minutes_to_red"] = round(minutes, 1)
+            out["early_warning"] = minutes <= settings.MONITORING_FORECAST_HORIZON_MINUTES
+    return out

@@ -1,0 +1,318 @@
+"""The one ingest path (issue 15 point 3): a batch of readings from one source, checked row by row, stored
+set-based and idempotently, rolled up by minute, and each touched zone evaluated once per batch.
+
+Order inside one transaction, and why:
+1. check every row against the source's scoped zones (prefetched once): bad rows get their reason;
+2. lock the touched zones' state rows in id order — two batches for one zone serialise here (the gate balance
+   and the episode are read-modify-write), two batches for different zones do not wait for each other;
+3. one ``INSERT … ON CONFLICT DO NOTHING RETURNING``: a resent row stores nothing and is answered as a duplicate;
+4. one rollup upsert per (zone, minute); 5. each zone's level, forecast and episodes, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from crowdsafe.audit.services import log_action
+from monitoring import partitions
+from monitoring.choices import SourceKind
+from monitoring.models import Reading, Rollup, Source, Zone, ZoneState
+
+MAX_DENSITY = 10.0  # p/m²: physically impossible above this (issue 15 point 3)
+FUTURE_SLACK = dt.timedelta(minutes=2)
+SUSPECT_STREAK = 3
+
+
+@dataclass
+class IngestResult:
+    accepted: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    zones: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "accepted": len(self.accepted),
+            "duplicates": sum(1 for a in self.accepted if a["duplicate"]),
+            "rejected": self.rejected,
+            "rows": self.accepted,
+        }
+
+
+@dataclass
+class Row:
+    index: int
+    zone_id: int
+    observed_at: dt.datetime
+    count: int | None = None
+    entered: int | None = None
+    exited: int | None = None
+    density: float | None = None
+    people: int | None = None
+
+
+def _int(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError
+    return int(value)
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = parse_datetime(value.strip())  # type: ignore[assignment]
+        except ValueError:
+            return None
+        if moment is None:
+            return None
+    else:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _check(
+    index: int, raw: Any, *, zones: dict[int, Zone], now: dt.datetime, oldest: dt.datetime
+) -> tuple[Row | None, str, str]:
+    """(row, code, reason): a row, or why it is refused."""
+    if not isinstance(raw, dict):
+        return None, "malformed", _("Each reading must be an object.")
+    try:
+        zone_id = _int(raw.get("zone"))
+    except (TypeError, ValueError):
+        zone_id = None
+    if zone_id is None or zone_id not in zones:
+        return None, "zone", _("Unknown zone, or a zone this source may not write to.")
+    observed_at = _moment(raw.get("observed_at"))
+    if observed_at is None:
+        return None, "observed_at", _("Give observed_at as an ISO 8601 date and time.")
+    if observed_at > now + FUTURE_SLACK:
+        return None, "future", _("The time is more than 2 minutes in the future.")
+    if observed_at < oldest:
+        return None, "too_old", _("The time is older than the raw readings are kept.")
+    try:
+        count, entered, exited = _int(raw.get("count")), _int(raw.get("entered")), _int(raw.get("exited"))
+        density_raw = raw.get("density")
+        density = None if density_raw in (None, "") else float(density_raw)
+    except (TypeError, ValueError):
+        return None, "malformed", _("Counts must be whole numbers and the density a number.")
+    given = [count is not None, entered is not None or exited is not None, density is not None]
+    if sum(given) != 1:
+        return None, "malformed", _("Give exactly one of count, entered and exited, or density.")
+    if (entered is None) != (exited is None):
+        return None, "malformed", _("Give entered and exited together.")
+    if any(v is not None and v < 0 for v in (count, entered, exited, density)):
+        return None, "negative", _("Counts cannot be negative.")
+    if density is not None and (math.isnan(density) or math.isinf(density)):
+        return None, "malformed", _("Counts must be whole numbers and the density a number.")
+    area = float(zones[zone_id].area_m2)
+    if density is not None and density > MAX_DENSITY:
+        return None, "impossible", _("A density above 10 persons per m² is physically impossible.")
+    if count is not None and count / area > MAX_DENSITY:
+        return None, "impossible", _("This count would be more than 10 persons per m² in the zone: impossible.")
+    row = Row(
+        index=index,
+        zone_id=zone_id,
+        observed_at=observed_at,
+        count=count,
+        entered=entered,
+        exited=exited,
+        density=density,
+    )
+    row.people = count if count is not None else (round(density * area) if density is not None else None)
+    return row, "", ""
+
+
+def _insert(source: Source, rows: list[Row], now: dt.datetime) -> set[tuple[int, dt.datetime]]:
+    """Store the rows; returns the (zone, observed_at) keys actually inserted (the others were there already)."""
+    if not rows:
+        return set()
+    if connection.vendor == "postgresql":
+        from psycopg2.extras import execute_values
+
+        partitions.ensure_days({timezone.localtime(r.observed_at).date() for r in rows})
+        values = [
+            (source.pk, r.zone_id, r.observed_at, now, r.count, r.entered, r.exited, r.density, r.people) for r in rows
+        ]
+        with connection.cursor() as cursor:
+            result = execute_values(
+                cursor.cursor if hasattr(cursor, "cursor") else cursor,
+                "INSERT INTO monitoring_reading (source_id, zone_id, observed_at, received_at, count, entered, "
+                "exited, density, people) VALUES %s ON CONFLICT (source_id, zone_id, observed_at) DO NOTHING "
+                "RETURNING zone_id, observed_at",
+                values,
+                page_size=len(values),
+                fetch=True,
+            )
+        return {(int(z), at) for z, at in result}
+    existing = set(
+        Reading.objects.filter(
+            source=source, zone_id__in={r.zone_id for r in rows}, observed_at__in={r.observed_at for r in rows}
+        ).values_list("zone_id", "observed_at")
+    )
+    new = [r for r in rows if (r.zone_id, r.observed_at) not in existing]
+    Reading.objects.bulk_create(
+        [
+            Reading(
+                source=source,
+                zone_id=r.zone_id,
+                observed_at=r.observed_at,
+                received_at=now,
+                count=r.count,
+                entered=r.entered,
+                exited=r.exited,
+                density=r.density,
+                people=r.people,
+            )
+            for r in new
+        ],
+        ignore_conflicts=True,
+    )
+    return {(r.zone_id, r.observed_at) for r in new}
+
+
+def _rollup(points: list[tuple[int, dt.datetime, int]]) -> None:
+    """Add (zone, observed_at, people) to the one-minute rollups: one upsert for the batch."""
+    if not points:
+        return
+    agg: dict[tuple[int, dt.datetime], list[Any]] = {}
+    for zone_id, at, people in points:
+        minute = at.replace(second=0, microsecond=0)
+        a = agg.get((zone_id, minute))
+        if a is None:
+            agg[(zone_id, minute)] = [1, people, people, people, people, at]
+        else:
+            a[0] += 1
+            a[1] += people
+            a[2] = min(a[2], people)
+            a[3] = max(a[3], people)
+            if at >= a[5]:
+                a[4], a[5] = people, at
+    if connection.vendor == "postgresql":
+        from psycopg2.extras import execute_values
+
+        with connection.cursor() as cursor:
+            execute_values(
+                cursor.cursor if hasattr(cursor, "cursor") else cursor,
+                "INSERT INTO monitoring_rollup (zone_id, minute, n, people_sum, people_min, people_max, last_people, "
+                "last_at) VALUES %s ON CONFLICT (zone_id, minute) DO UPDATE SET n = monitoring_rollup.n + EXCLUDED.n, "
+                "people_sum = monitoring_rollup.people_sum + EXCLUDED.people_sum, "
+                "people_min = LEAST(monitoring_rollup.people_min, EXCLUDED.people_min), "
+                "people_max = GREATEST(monitoring_rollup.people_max, EXCLUDED.people_max), "
+                "last_people = CASE WHEN EXCLUDED.last_at >= monitoring_rollup.last_at THEN EXCLUDED.last_people "
+                "ELSE monitoring_rollup.last_people END, "
+                "last_at = GREATEST(monitoring_rollup.last_at, EXCLUDED.last_at)",
+                [(z, m, *a) for (z, m), a in sorted(agg.items())],
+                page_size=len(agg),
+            )
+        return
+    for (zone_id, minute), a in sorted(agg.items()):
+        roll, _created = Rollup.objects.get_or_create(zone_id=zone_id, minute=minute)
+        roll.n += a[0]
+        roll.people_sum += a[1]
+        roll.people_min = a[2] if roll.people_min is None else min(roll.people_min, a[2])
+        roll.people_max = a[3] if roll.people_max is None else max(roll.people_max, a[3])
+        if roll.last_at is None or a[5] >= roll.last_at:
+            roll.last_people, roll.last_at = a[4], a[5]
+        roll.save()
+
+
+def _flag_suspect(source: Source, *, implausible: int, total: int) -> None:
+    """A source that keeps sending implausible data (negative counts, impossible densities) is flagged suspect:
+    ``SUSPECT_STREAK`` batches in a row where at least half the rows, and at least 3, were implausible."""
+    bad = implausible >= 3 and implausible * 2 >= total
+    streak = source.implausible_streak + 1 if bad else 0
+    fields = []
+    if streak != source.implausible_streak:
+        source.implausible_streak = streak
+        fields.append("implausible_streak")
+    if streak >= SUSPECT_STREAK and not source.suspect:
+        source.suspect = True
+        source.suspect_reason = _("%(n)d batches in a row with mostly implausible readings.") % {"n": streak}
+        fields += ["suspect", "suspect_reason"]
+        log_action(actor=None, subject=source, verb="source_suspect", reason=source.suspect_reason)
+    if fields:
+        Source.objects.filter(pk=source.pk).update(**{f: getattr(source, f) for f in fields})
+
+
+def readings_ingest(
+    *, source: Source, rows: list[Any], now: dt.datetime | None = None, reset_gate: bool = False
+) -> IngestResult:
+    """Store a batch of ``source``'s readings and evaluate the zones they touch (see the module docstring).
+    ``now``: the clock of the checks and of the evaluation's "fresh" (an exercise replay passes its simulated
+    time). ``reset_gate``: the counts are manual counts that reset the zones' gate balance."""
+    from monitoring.services.evaluation import evaluate_zones
+
+    now = now or timezone.now()
+    result = IngestResult()
+    oldest = now - dt.timedelta(days=settings.MONITORING_RAW_RETENTION_DAYS)
+    zones = {z.pk: z for z in source.zones.filter(is_active=True).select_related("jurisdiction")}
+    good: list[Row] = []
+    seen: set[tuple[int, dt.datetime]] = set()
+    implausible = 0
+    duplicates_in_batch: list[Row] = []
+    for index, raw in enumerate(rows):
+        row, code, reason = _check(index, raw, zones=zones, now=now, oldest=oldest)
+        if row is None:
+            result.rejected.append({"index": index, "code": code, "reason": reason})
+            implausible += code in ("negative", "impossible")
+            continue
+        key = (row.zone_id, row.observed_at)
+        if key in seen:
+            duplicates_in_batch.append(row)
+            continue
+        seen.add(key)
+        good.append(row)
+    with transaction.atomic():
+        touched = sorted({r.zone_id for r in good})
+        if touched:
+            ZoneState.objects.bulk_create([ZoneState(zone_id=z) for z in touched], ignore_conflicts=True)
+            states = {
+                s.zone_id: s
+                for s in ZoneState.objects.select_for_update().filter(zone_id__in=touched).order_by("zone_id")
+            }
+        else:
+            states = {}
+        inserted = _insert(source, good, now)
+        new_rows = [r for r in good if (r.zone_id, r.observed_at) in inserted]
+        for r in good + duplicates_in_batch:
+            result.accepted.append(
+                {
+                    "index": r.index,
+                    "zone": r.zone_id,
+                    "observed_at": r.observed_at.isoformat(),
+                    "duplicate": (r.zone_id, r.observed_at) not in inserted or r in duplicates_in_batch,
+                }
+            )
+        result.accepted.sort(key=lambda a: a["index"])
+        by_zone: dict[int, list[Row]] = defaultdict(list)
+        for r in new_rows:
+            by_zone[r.zone_id].append(r)
+        rollup_points = evaluate_zones(
+            source=source, zones=zones, states=states, by_zone=by_zone, now=now, reset_gate=reset_gate
+        )
+        _rollup(rollup_points)
+        result.zones = sorted(by_zone)
+        Source.objects.filter(pk=source.pk).update(last_seen_at=now)
+        _flag_suspect(source, implausible=implausible, total=len(rows))
+        if source.kind != SourceKind.HEADCOUNT:
+            from monitoring.services.alerts import source_heard
+
+            source_heard(source=source, now=now)
+    return result
