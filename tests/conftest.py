@@ -27,6 +27,7 @@ SEEDING_MIGRATIONS = [
     "risk.migrations.0002_seed_bands_and_rules",
     "events.migrations.0002_seed_rules_and_defaults",
     "alerts.migrations.0002_seed_rules",
+    "monitoring.migrations.0003_seed_bands_and_rules",
     "response.migrations.0002_seed_reference_data",
 ]
 
