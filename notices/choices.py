@@ -27,6 +27,8 @@ class NoticeKind(models.TextChoices):
     TASK_ASSIGNMENT = "task_assignment", _("Task assignment sheet")
     # Translators: 演练通知
     DRILL_NOTICE = "drill_notice", _("Drill notice")
+    # Translators: 情况报告（突发事件现场态势研判）
+    SITUATION_REPORT = "situation_report", _("Situation report")
 
 
 class NoticeStatus(models.TextChoices):

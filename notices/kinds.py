@@ -174,6 +174,25 @@ SPECS: dict[str, KindSpec] = {
         },
         optional={"contact": STR},
     ),
+    # Issue 16 point 4: a situation report (态势研判) of an incident, numbered in its issuer's sequence.
+    NoticeKind.SITUATION_REPORT: KindSpec(
+        kind=NoticeKind.SITUATION_REPORT,
+        title=lambda context: f"关于{context['incident_title']}的情况报告（第{context['sequence']}期）",
+        prefix_suffix="情",
+        required={
+            "incident_number": STR,
+            "incident_title": STR,
+            "sequence": INT,
+            "level": STR,
+            "commander": STR,
+            "reported_at": DATETIME,
+            "situation": TEXT,
+            "measures": TEXT,
+            "forces": TEXT,
+            "next_steps": TEXT,
+        },
+        optional={"needs": TEXT, "place": STR},
+    ),
 }
 
 

@@ -32,7 +32,11 @@ def incident_visible_q(scope: Scope) -> Q:
         q |= path_q(territory, field="jurisdiction_path") | path_q(territory, field="command_path")
     if scope.department_ids:
         ids = sorted(scope.department_ids)
-        q |= Q(pk__in=Incident.objects.filter(Q(measures__department_id__in=ids) | Q(forces__department_id__in=ids)).values("pk"))
+        q |= Q(
+            pk__in=Incident.objects.filter(
+                Q(measures__department_id__in=ids) | Q(forces__department_id__in=ids)
+            ).values("pk")
+        )
     return q
 
 

@@ -127,7 +127,12 @@ class Incident(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("commander"), on_delete=models.PROTECT, related_name="+"
     )
     gathering = models.ForeignKey(
-        "events.Gathering", verbose_name=_("gathering"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "events.Gathering",
+        verbose_name=_("gathering"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     application = models.ForeignKey(
         "permits.PermitApplication",
@@ -179,7 +184,9 @@ class Incident(models.Model):
         constraints = [
             # One open incident per gathering and per monitoring alert: a second "open" finds the first.
             models.UniqueConstraint(
-                fields=["gathering"], condition=Q(status="open", gathering__isnull=False), name="response_one_per_gathering"
+                fields=["gathering"],
+                condition=Q(status="open", gathering__isnull=False),
+                name="response_one_per_gathering",
             ),
             models.UniqueConstraint(
                 fields=["monitoring_alert"],
@@ -291,7 +298,12 @@ class Force(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="forces")
     kind = models.CharField(_("force"), max_length=12, choices=ForceKind.choices)
     department = models.ForeignKey(
-        "org.Department", verbose_name=_("from department"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Department",
+        verbose_name=_("from department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     unit = models.CharField(_("unit"), max_length=100, blank=True)
     requested_count = models.PositiveIntegerField(_("requested"), validators=[MinValueValidator(1)])
@@ -445,7 +457,9 @@ class PublicReport(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.RECEIVED)
     gathering = models.ForeignKey("events.Gathering", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="reports_linked")
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="reports_linked"
+    )
     answer = models.CharField(_("answer to the caller"), max_length=200, blank=True)
     first_action_at = models.DateTimeField(_("first action at"), null=True, blank=True)
     first_action_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
