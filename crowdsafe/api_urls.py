@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("notices.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("alerts.api.urls")),
+    path("", include("monitoring.api.urls")),
 ]

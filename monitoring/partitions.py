@@ -48,8 +48,7 @@ def ensure_days(days: Iterable[dt.date], *, connection: Any = None) -> list[str]
             if cursor.fetchone()[0] is None:
                 start, end = _bounds(day)
                 cursor.execute(
-                    f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF monitoring_reading "
-                    "FOR VALUES FROM (%s) TO (%s)",
+                    f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF monitoring_reading FOR VALUES FROM (%s) TO (%s)",
                     [start, end],
                 )
                 created.append(name)
