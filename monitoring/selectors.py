@@ -66,9 +66,9 @@ def plan_measures_for(alert: MonitoringAlert) -> list[Any]:
     plan = None
     if zone.application_id:
         plan = plans.filter(application_id=zone.application_id).order_by("-id").first()
-    if plan is None and zone.venue_zone_id:
+    if plan is None and zone.venue_zone is not None:
         plan = plans.filter(venue_id=zone.venue_zone.venue_id).order_by("-id").first()
-    if plan is None and zone.gathering_id:
+    if plan is None and zone.gathering is not None:
         plan = (
             plans.filter(gathering_kind=zone.gathering.kind, jurisdiction_path__in=_ancestors(zone.jurisdiction_path))
             .order_by("-id")

@@ -27,6 +27,7 @@ from monitoring.api.serializers import (
     ZoneOutputSerializer,
 )
 from monitoring.filters import AlertFilterSet, ZoneFilterSet
+from monitoring.models import Source
 from monitoring.services import readings_ingest, source_for_token
 
 CSV_COLUMNS = ("zone", "observed_at", "count", "entered", "exited", "density")
@@ -77,7 +78,7 @@ class ReadingsApi(APIView):
     @extend_schema(request=ReadingsInputSerializer, responses={200: ReadingsOutputSerializer})
     def post(self, request: Request) -> Response:
         source = request.auth
-        if source is None:
+        if not isinstance(source, Source):
             raise AuthenticationFailed(_("Send the source's token."))
         rows = request.data.get("readings") if isinstance(request.data, dict) else None
         if not isinstance(rows, list):

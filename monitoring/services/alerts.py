@@ -287,7 +287,7 @@ def measure_tick(*, alert: MonitoringAlert, plan_measure: Any, actor: Any) -> Me
             return existing
         now = timezone.now()
         tick = MeasureTick.objects.create(alert=row, plan_measure=plan_measure, ticked_by=actor, ticked_at=now)
-        if row.zone is not None and row.zone.gathering_id:
+        if row.zone is not None and row.zone.gathering is not None:
             measure = measure_record(
                 gathering=row.zone.gathering,
                 actor=actor,

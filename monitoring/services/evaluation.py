@@ -46,8 +46,8 @@ def _reconcile(state: ZoneState, *, at: dt.datetime) -> tuple[int | None, int | 
         seen = dt.datetime.fromisoformat(iso)
         fresh = at - seen <= dt.timedelta(seconds=settings.MONITORING_SILENT_FACTOR * max(int(interval), 1))
         candidates.append({"source": int(sid), "people": people, "observed_at": iso, "kind": kind, "fresh": fresh})
-    fresh = [c for c in candidates if c["fresh"] and c["people"] is not None]
-    pool = fresh or sorted((c for c in candidates if c["people"] is not None), key=lambda c: c["observed_at"])[-1:]
+    fresh_ones = [c for c in candidates if c["fresh"] and c["people"] is not None]
+    pool = fresh_ones or sorted((c for c in candidates if c["people"] is not None), key=lambda c: c["observed_at"])[-1:]
     if not pool:
         return None, None, candidates
     best = max(pool, key=lambda c: (c["people"], c["observed_at"]))
@@ -155,7 +155,7 @@ def evaluate_zones(
         working.update(
             {
                 "source": from_source,
-                "source_name": source_names.get(from_source, ""),
+                "source_name": source_names.get(from_source or 0, ""),
                 "candidates": candidates,
                 "reconciliation": "highest fresh estimate",
                 "level_before_hysteresis": assessment.level,

@@ -144,7 +144,7 @@ def _insert(source: Source, rows: list[Row], now: dt.datetime) -> set[tuple[int,
     if not rows:
         return set()
     if connection.vendor == "postgresql":
-        from psycopg2.extras import execute_values
+        from psycopg2.extras import execute_values  # type: ignore[import-untyped]
 
         partitions.ensure_days({timezone.localtime(r.observed_at).date() for r in rows})
         values = [
@@ -205,7 +205,7 @@ def _rollup(points: list[tuple[int, dt.datetime, int]]) -> None:
             if at >= a[5]:
                 a[4], a[5] = people, at
     if connection.vendor == "postgresql":
-        from psycopg2.extras import execute_values
+        from psycopg2.extras import execute_values  # type: ignore[import-untyped]
 
         with connection.cursor() as cursor:
             execute_values(

@@ -23,7 +23,7 @@ from monitoring.services.ingest import IngestResult, readings_ingest
 def _capacities(zone: Zone) -> None:
     """Safe capacity from the venue zone (the capacity calculator), approved capacity from the permit: the
     approved tickets of that zone, else the application's approved number."""
-    if zone.venue_zone_id:
+    if zone.venue_zone is not None:
         from venues.capacity import load_parameters, venue_capacity_from_models
 
         venue = zone.venue_zone.venue
@@ -31,14 +31,14 @@ def _capacities(zone: Zone) -> None:
         found = result.zones.get(zone.venue_zone_id) or result.zones.get(zone.venue_zone)
         zone.safe_capacity = (found.safe_capacity if found is not None else None) or venue.computed_capacity
         zone.organisation_id = zone.organisation_id or venue.operator_id
-    if zone.application_id:
+    if zone.application is not None:
         from permits.models import ZonePlan
 
-        plan = ZonePlan.objects.filter(application_id=zone.application_id, zone_id=zone.venue_zone_id).first()
+        plan = ZonePlan.objects.filter(application_id=zone.application.pk, zone_id=zone.venue_zone_id or 0).first()
         approved = plan.approved_tickets if plan is not None and zone.venue_zone_id else None
         zone.approved_capacity = approved or zone.application.approved_capacity
         zone.organisation_id = zone.organisation_id or getattr(zone.application, "organisation_id", None)
-    if zone.gathering_id:
+    if zone.gathering is not None:
         zone.organisation_id = zone.organisation_id or zone.gathering.organizer_id
 
 
@@ -53,7 +53,7 @@ def _area(zone: Zone, *, polygon: Any, area_m2: Any) -> None:
         zone.polygon, zone.area_source = polygon, AreaSource.POLYGON
     elif area_m2 not in (None, ""):
         zone.area_m2, zone.area_source = Decimal(str(area_m2)), AreaSource.TYPED
-    elif zone.venue_zone_id:
+    elif zone.venue_zone is not None:
         zone.area_m2, zone.area_source = zone.venue_zone.usable_area_m2, AreaSource.VENUE
     if not zone.area_m2 or zone.area_m2 <= 0:
         raise DomainError(_("Give the zone's area or draw its polygon."), field="area_m2")
