@@ -44,7 +44,7 @@ class ResponsibilityRuleAdmin(ServiceErrorsAdmin):
 
     @admin.display(description=_("conditions"))
     def conditions_text(self, obj: ResponsibilityRule) -> str:
-        return describe_conditions(obj.conditions)
+        return describe_conditions(obj.conditions, obj.subject_type)
 
     def save_model(self, request, obj, form, change):
         rule_save(rule=obj, actor=request.user, changed=form.changed_data if change else ())

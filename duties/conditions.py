@@ -27,6 +27,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from crowdsafe.audit.labels import state_label
+from duties.subjects import attribute_label, registration_for_name
+
 # Ordered level lists that gte/lte compare on, lowest first. Keyed by attribute name.
 ORDERED_SCALES: dict[str, tuple[str, ...]] = {
     # Four risk levels, coloured (DESIGN.md section 6): 低 blue, 一般 yellow, 较大 orange, 重大 red.
@@ -135,20 +138,28 @@ def conditions_hold(conditions: dict[str, Any] | None, attributes: dict[str, Any
     return True
 
 
-def describe_conditions(conditions: dict[str, Any] | None) -> str:
-    """A short human reading of the conditions, for the rules pages: 'kind in scenic_area, park; risk_level ≥
-    orange'."""
+def describe_conditions(conditions: dict[str, Any] | None, subject_type: str | None = None) -> str:
+    """A short human reading of the conditions, for the rules pages, in words rather than attribute names and
+    codes: 'kind of venue in 景区, 公园; 风险等级 ≥ 橙色'."""
     if not conditions:
         return _("always")
+    registration = registration_for_name(subject_type or "")
+    model = registration.model if registration is not None else None
     symbols = {"": "=", "gte": "≥", "lte": "≤"}
+
+    def word(value: Any) -> str:
+        if value is True:
+            return _("yes")
+        if value is False:
+            return _("no")
+        return state_label(model, value) if isinstance(value, str) else str(value)
+
     parts = []
     for key, value in conditions.items():
         attribute, operator = split_key(key)
+        label = attribute_label(attribute, subject_type)
         if operator == "in":
-            parts.append(
-                _("%(attribute)s in %(values)s") % {"attribute": attribute, "values": ", ".join(map(str, value))}
-            )
+            parts.append(_("%(attribute)s in %(values)s") % {"attribute": label, "values": ", ".join(map(word, value))})
         else:
-            shown = "true" if value is True else "false" if value is False else value
-            parts.append(f"{attribute} {symbols[operator]} {shown}")
+            parts.append(f"{label} {symbols[operator]} {word(value)}")
     return "; ".join(parts)

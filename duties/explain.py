@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from crowdsafe.org.choices import DepartmentKind
 from crowdsafe.workdays.selectors import provisional_days_sentence
 from duties.choices import Basis, PartyKind
+from duties.subjects import attribute_label
 
 # How the anchor date of a deadline was chosen.
 ANCHOR_EVENT = "event"
@@ -28,7 +29,7 @@ def _arithmetic(data: dict[str, Any]) -> str:
     values = {
         "n": data.get("days", 0),
         "start": data.get("anchor", ""),
-        "attribute": data.get("attribute", ""),
+        "attribute": attribute_label(data["attribute"], data.get("subject_type")) if data.get("attribute") else "",
         "months": data.get("months", 0),
         "end": data.get("extended_from") or "",
     }

@@ -40,7 +40,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from duties.choices import SubjectKind
 
@@ -137,3 +141,58 @@ def registration_for(obj: models.Model) -> SubjectType:
 
 def registration_for_name(subject_type: str) -> SubjectType | None:
     return _BY_NAME.get(subject_type)
+
+
+# Words for the attributes the rules read (the names of ``docs/contracts/subjects.md`` and of the seeded rules)
+# that are not a field of the subject's model: a rule's conditions and a deadline "counted from a date of the
+# subject" are shown in these words, never as the attribute's name.
+ATTRIBUTE_LABELS: dict[str, Promise] = {
+    "application_state": gettext_lazy("application state"),
+    "confirm_by": gettext_lazy("confirmation deadline"),
+    "correction_due": gettext_lazy("correction deadline"),
+    "correction_rounds": gettext_lazy("rounds of correction"),
+    "estimated_attendance": gettext_lazy("estimated attendance"),
+    "eve_of_first_session": gettext_lazy("the day before the first session"),
+    "event_kind": gettext_lazy("kind of event"),
+    "expected_attendance": gettext_lazy("expected attendance"),
+    "first_session_date": gettext_lazy("date of the first session"),
+    "has_operator": gettext_lazy("has a venue operator"),
+    "has_organisation": gettext_lazy("has an organisation"),
+    "has_organizer": gettext_lazy("has an organizer"),
+    "has_responsible_unit": gettext_lazy("has a responsible unit"),
+    "has_special_equipment": gettext_lazy("has special equipment"),
+    "has_temporary_structures": gettext_lazy("has temporary structures"),
+    "has_venue": gettext_lazy("has a venue"),
+    "is_active": gettext_lazy("active"),
+    "is_open": gettext_lazy("open"),
+    "is_verified": gettext_lazy("verified"),
+    "level_raised": gettext_lazy("level raised"),
+    "licensing_level": gettext_lazy("licensing level"),
+    "online_hype": gettext_lazy("online hype"),
+    "respond_by": gettext_lazy("response deadline"),
+    "special_equipment_next_inspection": gettext_lazy("next inspection of special equipment"),
+    "venue_has_special_equipment": gettext_lazy("the venue has special equipment"),
+    "venue_kind": gettext_lazy("kind of venue"),
+}
+
+
+def attribute_label(attribute: str, subject_type: str | None = None) -> str:
+    """The words for a subject attribute: the field's verbose name on the subject's model, else the engine's word
+    for it, else the verbose name of a field of that name on any registered model, else a neutral phrase."""
+    own = _BY_NAME.get(subject_type or "")
+    if own is not None and _has_field(own.model, attribute):
+        return str(own.model._meta.get_field(attribute).verbose_name)
+    if attribute in ATTRIBUTE_LABELS:
+        return str(ATTRIBUTE_LABELS[attribute])
+    for registration in _BY_NAME.values():
+        if _has_field(registration.model, attribute):
+            return str(registration.model._meta.get_field(attribute).verbose_name)
+    return _("an attribute of the subject")
+
+
+def _has_field(model: type[models.Model], name: str) -> bool:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return getattr(field, "verbose_name", None) is not None and not field.is_relation

@@ -27,7 +27,7 @@ from duties.coverage import recipient_gaps
 from duties.explain import calendar_warning, explain
 from duties.filters import TaskFilterSet
 from duties.forms import BulkForm, CompleteForm, ReasonForm, ReassignForm
-from duties.subjects import registration_for_name
+from duties.subjects import attribute_label, registration_for_name
 
 PAGE_SIZE = 50
 
@@ -261,7 +261,11 @@ def overview(request):
 @login_required
 def rule_list(request):
     rules = [
-        {"rule": rule, "conditions": describe_conditions(rule.conditions)}
+        {
+            "rule": rule,
+            "conditions": describe_conditions(rule.conditions, rule.subject_type),
+            "deadline_attribute": attribute_label(rule.deadline_attribute, rule.subject_type),
+        }
         for rule in selectors.rule_list(user=request.user)
     ]
     return render(

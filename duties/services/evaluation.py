@@ -139,6 +139,7 @@ def tasks_evaluate(*, subject, event: str, actor, moment: dt.datetime | dt.date 
                 "holder": party.label,
                 "missing": party.missing,
                 "subject": label,
+                "subject_type": registration.name,
                 "recurrence_months": rule.recurrence_months or 0,
                 **deadline_facts(deadline, anchor_kind=anchor_kind, attribute=rule.deadline_attribute),
             }

@@ -11,6 +11,7 @@ from django import template
 from django.utils import timezone
 
 from duties.choices import OUTSTANDING_VALUES
+from duties.explain import explain
 from duties.models import Task
 from duties.selectors import task_list
 from duties.subjects import UnknownSubjectError, registration_for
@@ -18,6 +19,13 @@ from duties.subjects import UnknownSubjectError, registration_for
 register = template.Library()
 
 DEFAULT_LIMIT = 50
+
+
+@register.filter
+def explanation(task: Task) -> str:
+    """The task's sentence in the reader's language, from its facts (the stored sentence for tasks made before
+    the facts were kept)."""
+    return explain(task.explanation_data) if task.explanation_data else task.explanation
 
 
 @register.inclusion_tag("duties/_subject_tasks.html", takes_context=True)

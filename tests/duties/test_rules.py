@@ -77,8 +77,8 @@ def test_all_problems_are_listed_at_once():
 
 
 def test_describe_conditions_reads_like_the_rule():
-    assert describe_conditions({"kind__in": ["park", "square"], "risk_level__gte": "orange"}) == (
-        "kind in park, square; risk_level ≥ orange"
+    assert describe_conditions({"kind__in": ["park", "square"], "risk_level__gte": "orange"}, "venue") == (
+        "kind in Park, Square; risk level ≥ Orange (high)"
     )
     assert describe_conditions({}) == "always"
 
