@@ -111,6 +111,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The local run's SQLite ignores covering indexes' INCLUDE columns (duties.Task): harmless there, not worth a
+# warning on every start; PostgreSQL (tests, production) builds them.
+SILENCED_SYSTEM_CHECKS = ["models.W040"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else []
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -247,9 +250,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # An ordinary 403 or 404 is one line, without a traceback (crowdsafe/common/log_filters.py).
+    "filters": {"client_errors": {"()": "crowdsafe.common.log_filters.NoTracebackForClientErrors"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client_errors"]},
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The file-system broker of the local run has no host name: kombu says so on every connection.
+        "kombu.connection": {"level": "ERROR"},
+        # fontTools reports each step of subsetting a PDF's fonts at INFO.
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- CrowdSafe domain settings -------------------------------------------------------------------------

@@ -18,7 +18,7 @@ ensure_deb_packages() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "installing Debian packages: ${missing[*]}"
+    say "正在安装 Debian 软件包：${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
@@ -41,13 +41,17 @@ find_python() {
 ensure_venv() {
   local extra="${1:-}" spec="." stamp
   [ "$extra" = dev ] && spec=".[dev]"
-  [ -x .venv/bin/python ] || { say "creating .venv"; "$(find_python)" -m venv .venv; }
+  [ -x .venv/bin/python ] || { say "正在创建 .venv"; "$(find_python)" -m venv .venv; }
   stamp=".venv/.crowdsafe-$(sha256sum pyproject.toml | cut -c1-16)-${extra:-run}"
   if [ ! -f "$stamp" ]; then
-    say "installing Python packages ($spec)"
-    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec" 2>&1 | grep -v '^WARNING: Location' || true
-    .venv/bin/python -c 'import django, rest_framework, celery, guardian, weasyprint' || die "Python install failed"
+    say "正在安装 Python 依赖（$spec）"
+    # pip's and setuptools' notices (deprecations, locations) go to var/pip-install.log, shown only on failure.
+    mkdir -p var
+    {
+      .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
+      .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec"
+    } >var/pip-install.log 2>&1 || { cat var/pip-install.log >&2; die "Python install failed (var/pip-install.log)"; }
+    .venv/bin/python -W ignore -c 'import django, rest_framework, celery, guardian, weasyprint' || die "Python install failed"
     touch "$stamp"
   fi
   export PATH="$PWD/.venv/bin:$PATH"

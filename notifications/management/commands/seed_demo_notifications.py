@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from crowdsafe.org.models import Department
 from notifications.choices import MessageKind, WebhookProvider, WebhookScope
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         users = {u.username: u for u in get_user_model().objects.filter(username__startswith="demo_")}
         police = Department.objects.filter(jurisdiction__code=POLICE[0], name=POLICE[1]).first()
         if police is None or not users:
-            self.stdout.write("seed_demo has not run: nothing to do")
+            self.stdout.write(_("The demo city is not loaded (run seed_demo first): nothing to do."))
             return
         made = 0
         settings_plan = {
@@ -83,4 +84,7 @@ class Command(BaseCommand):
             )
             made += 1
         report = scan(inline=True)
-        self.stdout.write(f"demo notifications: {made} made; scan: {report}")
+        self.stdout.write(
+            _("Demo notifications: %(made)d made; %(reminders)d reminders planned.")
+            % {"made": made, "reminders": report.planned}
+        )

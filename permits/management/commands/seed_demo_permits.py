@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pypdf import PdfWriter
 
 from crowdsafe.org import services as org_services
@@ -86,7 +87,7 @@ class Command(BaseCommand):
         self.stadium = Venue.objects.filter(name="安阳市文峰体育中心体育场", is_active=True).first()
         self.square = Venue.objects.filter(name="文峰塔广场", is_active=True).first()
         if not all([self.organizer, self.staff, self.head, self.organisation, self.stadium, self.square]):
-            raise CommandError("Run seed_demo and seed_demo_venues first.")
+            raise CommandError(_("The demo city is not loaded: run seed_demo and seed_demo_venues first."))
         self.inspectors = self._inspectors()
         made = []
         builders = (self._approved, self._in_inspection, self._submitted, self._returned, self._draft)
@@ -98,12 +99,12 @@ class Command(BaseCommand):
             made.append(name)
         if options["verbosity"]:
             if made:
-                self.stdout.write(f"Demo permit applications: {', '.join(made)}.")
+                self.stdout.write(_("Demo permit applications: %(names)s.") % {"names": "、".join(made)})
             else:
-                self.stdout.write("Demo permit applications already present.")
+                self.stdout.write(_("Demo permit applications: all present already."))
             self.stdout.write(
-                "Inspecting departments' demo logins (password crowdsafe-demo): "
-                + ", ".join(username for username, _name, _department in INSPECTORS)
+                _("Demo logins of the inspecting departments (password %(password)s): %(names)s")
+                % {"password": DEMO_PASSWORD, "names": ", ".join(u for u, _n, _d in INSPECTORS)}
             )
 
     def _inspectors(self) -> dict[int, object]:
