@@ -69,6 +69,9 @@ def plans_proposed(incident: Incident) -> list[Proposal]:
         venue_ids.append(gathering.venue_id)
     if incident.application is not None and incident.application.venue_id:
         venue_ids.append(incident.application.venue_id)
+    for zone in incident.zones.select_related("venue_zone"):
+        if zone.venue_zone is not None:
+            venue_ids.append(zone.venue_zone.venue_id)
     if venue_ids:
         add(active.filter(scope_kind=ScopeKind.VENUE, venue_id__in=venue_ids), _("the plan of the venue"))
     territory = [*ancestor_paths(incident.jurisdiction_path), incident.jurisdiction_path]
