@@ -12,8 +12,11 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
-# A queue of this test run's own on the shared Redis, so parallel runs never take each other's tasks.
-os.environ.setdefault("CELERY_QUEUE", f"crowdsafe-test-{os.getpid()}")
+# A queue of this test process's own on the shared Redis, so parallel runs (two developers, or the xdist workers
+# of one run) never take each other's tasks. Not put into os.environ: an xdist worker inherits the environment of
+# the process that started it and must still get a queue of its own. A test that starts a Celery worker passes its
+# own queue on in CELERY_QUEUE (tests/integration/conftest.py), which is read here.
+TEST_RUN = os.environ.get("CELERY_QUEUE") or f"crowdsafe-test-{os.getpid()}"
 
 from crowdsafe.settings import *  # noqa: F403
 
@@ -22,6 +25,10 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_DEFAULT_QUEUE = TEST_RUN
+# Cache keys (rate limits, lockouts, the calendar's version token) of this process's own, shared with the Celery
+# workers it starts, so two processes logging in the same fixture users never count each other's attempts.
+CACHES["default"]["KEY_PREFIX"] = TEST_RUN  # noqa: F405
 
 # A test database of this process's own, so that two test runs on one machine (two developers, or a developer
 # and CI) never drop each other's database. Subprocesses of a test (Celery workers) get the name passed on.
