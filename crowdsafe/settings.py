@@ -7,7 +7,6 @@ environment (DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, ...). See READM
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -68,8 +67,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response, static files included (settings below).
-    "csp.middleware.CSPMiddleware",
+    "crowdsafe.common.middleware.CSPMiddleware",
     "crowdsafe.common.middleware.PermissionsPolicyMiddleware",
+    # Refuses a body above UPLOAD_REQUEST_MAX_BYTES by its Content-Length before anything reads it (the CSRF check).
+    "crowdsafe.common.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -280,17 +281,15 @@ MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "")
 # inline script, style attribute or event handler runs (templates use static files; data for scripts goes in
 # json_script blocks). The only inline code is the API docs pages' (drf-spectacular's templates, overridden under
 # templates/drf_spectacular/ to carry the request's nonce; a nonce is sent only on a page that uses one). Images
-# may also come from the map tile server's origin. No page may be framed (X_FRAME_OPTIONS says the same to old
-# browsers). data: images are allowed: Swagger UI's icons are data: SVGs, and the admin previews a department's seal
-# (kept out of public storage) as a data URI. CSP_REPORT_URI: where browsers report violations (none by default).
-_tiles = urlsplit(MAP_TILE_URL)
-_TILE_ORIGIN = [f"{_tiles.scheme}://{_tiles.netloc}"] if _tiles.scheme and _tiles.netloc else []
+# may also be data: URIs (Swagger UI's icons; the admin's preview of a department's seal, which is kept out of
+# public storage) and come from the map tile server's origin (added by crowdsafe/common/middleware.py). No page
+# may be framed (X_FRAME_OPTIONS says the same to old browsers). CSP_REPORT_URI: where browsers report violations.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:", *_TILE_ORIGIN],
+        "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -430,6 +429,10 @@ UPLOAD_LIMITS = {
     "seal": envint("UPLOAD_SEAL_MAX_MB", 2) * 1024 * 1024,
 }
 UPLOAD_MAX_PIXELS = envint("UPLOAD_MAX_PIXELS", 50_000_000)
+# The most one request may send (all its files and fields), refused by its Content-Length before it is read
+# (crowdsafe/common/middleware.py): 64 MB is a hazard's 6 photos and 6 photos of its fix at 5 MB each, with room.
+# A view that takes more at once says so (``request_size_limit``).
+UPLOAD_REQUEST_MAX_BYTES = envint("UPLOAD_REQUEST_MAX_MB", 64) * 1024 * 1024
 
 # Live crowd monitoring (monitoring/, issue 15; docs/contracts/monitoring.md). A level falls only after the count
 # has stayed below its band (less the margin, a share) this long; an early warning when red is forecast within the

@@ -1,8 +1,14 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from crowdsafe.health import healthz
+
+# ReDoc sets empty style attributes (style=""): the Content-Security-Policy of its page allows them by their hash
+# (that of the empty string), and no other inline style.
+EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+redoc = csp_update({"style-src": ["'unsafe-hashes'", EMPTY_STYLE]})(SpectacularRedocView.as_view(url_name="api-schema"))
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -10,7 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/redoc/", redoc, name="api-redoc"),
     path("api/v1/", include("crowdsafe.api_urls", namespace="v1")),
     path("calendar/", include("crowdsafe.workdays.urls")),
     path("org/", include("crowdsafe.org.urls")),
@@ -25,5 +31,7 @@ urlpatterns = [
     path("v/", include("notices.verify_urls")),
     path("notifications/", include("notifications.urls")),
     path("alerts/", include("alerts.urls")),
+    path("incidents/", include("response.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("", include("crowdsafe.web.urls")),
 ]
