@@ -98,10 +98,10 @@ def day_chart_svg(
     top = _nice_top(max([*(d for _t, d in points), *(b.value for b in bands), 0.5]) * 1.05)
 
     def x(moment: dt.datetime) -> float:
-        return LEFT + min(max((moment - start).total_seconds() / span, 0.0), 1.0) * plot_w
+        return round(LEFT + min(max((moment - start).total_seconds() / span, 0.0), 1.0) * plot_w, 1)
 
     def y(value: float) -> float:
-        return TOP + plot_h - min(value, top) / top * plot_h
+        return round(TOP + plot_h - min(value, top) / top * plot_h, 1)
 
     ordered = sorted(points)
     series: list[tuple[float, float | None]] = []
@@ -113,16 +113,29 @@ def day_chart_svg(
         previous = moment
     grid = format_html_join(
         "",
-        '<line class="chart-grid" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/>'
-        '<text class="chart-axis" x="{}" y="{:.1f}" text-anchor="end">{}</text>',
-        ((LEFT, WIDTH - RIGHT, y(v), y(v), LEFT - 6, y(v) + 4, f"{v:g}") for v in (top * i / 4 for i in range(5))),
+        '<line class="chart-grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+        '<text class="chart-axis" x="{}" y="{}" text-anchor="end">{}</text>',
+        (
+            (LEFT, WIDTH - RIGHT, y(v), y(v), LEFT - 6, round(y(v) + 4, 1), f"{v:g}")
+            for v in (top * i / 4 for i in range(5))
+        ),
     )
     band_lines = format_html_join(
         "",
-        '<line class="band band-{}" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/>'
-        '<text class="band-label band-{}" x="{}" y="{:.1f}" text-anchor="end">{}</text>',
+        '<line class="band band-{}" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+        '<text class="band-label band-{}" x="{}" y="{}" text-anchor="end">{}</text>',
         (
-            (b.level, LEFT, WIDTH - RIGHT, y(b.value), y(b.value), b.level, WIDTH - RIGHT - 4, y(b.value) - 4, b.label)
+            (
+                b.level,
+                LEFT,
+                WIDTH - RIGHT,
+                y(b.value),
+                y(b.value),
+                b.level,
+                WIDTH - RIGHT - 4,
+                round(y(b.value) - 4, 1),
+                b.label,
+            )
             for b in bands
             if b.value <= top
         ),
@@ -130,13 +143,13 @@ def day_chart_svg(
     local = [timezone.localtime(start + dt.timedelta(seconds=span * i / 6)) for i in range(7)]
     ticks = format_html_join(
         "",
-        '<text class="chart-axis" x="{:.1f}" y="{}" text-anchor="middle">{}</text>',
-        ((LEFT + plot_w * i / 6, HEIGHT - 12, moment.strftime("%H:%M")) for i, moment in enumerate(local)),
+        '<text class="chart-axis" x="{}" y="{}" text-anchor="middle">{}</text>',
+        ((round(LEFT + plot_w * i / 6, 1), HEIGHT - 12, moment.strftime("%H:%M")) for i, moment in enumerate(local)),
     )
     marks = format_html_join(
         "",
-        '<g class="alert-mark mark-{}" data-alert-marker="{}"><line x1="{:.1f}" x2="{:.1f}" y1="{}" y2="{}"/>'
-        '<circle cx="{:.1f}" cy="{}" r="5"><title>{} · {}</title></circle></g>',
+        '<g class="alert-mark mark-{}" data-alert-marker="{}"><line x1="{}" x2="{}" y1="{}" y2="{}"/>'
+        '<circle cx="{}" cy="{}" r="5"><title>{} · {}</title></circle></g>',
         (
             (
                 m.level,

@@ -1,0 +1,547 @@
+#!/usr/bin/env python
+"""Benchmark of live crowd monitoring (issue 15 point 8), on PostgreSQL.
+
+Seeds (once; ``--reset`` to start again) the demo city 安阳市 and 2,000 monitored zones spread over its grids (a
+third moving, a third standing, a third steps/narrow passages, 150–5,000 m², a polygon each) with 5 gateway
+sources of 1,000 sensors each (each gateway scoped to 1,000 zones; every zone seen by 2–3 gateways), then measures:
+
+1. **Ingestion with evaluation**: a city of 5,000 sensors reporting every second — each simulated second is 5
+   batches of 1,000 readings (one per gateway) — through the bulk API (``POST /api/v1/monitoring/readings/``,
+   source token, Django test client: parsing, authentication, checks, the partitioned insert, the minute
+   rollups, each zone's level, forecast and episodes) when the API is routed, else through ``readings_ingest``
+   directly (said in the output). Sustained rate = readings ÷ wall time over ``--seconds`` simulated seconds.
+2. **The floor**: the same number of rows ``COPY``'d into the same partitioned table, and the ratio.
+3. **Board**: ``/monitoring/`` and its polled fragment for the city's leader (2,000 zones), median server time
+   and queries; the per-viewer cost of polling every 5 s.
+4. **Chart**: a zone's 24-hour chart from its 1,440 one-minute rollups (seeded for one zone).
+5. With ``--latency`` (needs Redis at 127.0.0.1:6379 and starts a real Celery worker): reading → urgent
+   notification row and → the SMS delivery sent by the worker, p50/p95 over ``--alerts`` red readings.
+
+    .venv/bin/python bench/bench_monitoring.py [--reset] [--seconds 20] [--runs 30] [--latency]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/crowdsafe_bench_monitoring")
+
+ZONES = 2_000
+GATEWAYS = 5
+SENSORS_PER_GATEWAY = 1_000
+SEED = 20261207
+TARGET_RATE = 5_000
+TARGET_BOARD_MS = 100.0
+TARGET_BOARD_QUERIES = 10
+TARGET_CHART_MS = 50.0
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def ensure_database() -> None:
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    name = config["NAME"]
+    connection = psycopg2.connect(
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"] or "postgres",
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        if ARGS.reset:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+            say(f"created database {name}")
+    connection.close()
+
+
+def square(lat: float, lng: float, area: float) -> dict:
+    side = math.sqrt(area)
+    dlat, dlng = side / 110_950, side / (111_320 * math.cos(math.radians(lat)))
+    ring = [[lng, lat], [lng + dlng, lat], [lng + dlng, lat + dlat], [lng, lat + dlat], [lng, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def seed() -> None:
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from crowdsafe.org.models import Jurisdiction
+    from monitoring.models import Source, Zone, ZoneState, hash_token
+
+    if Zone.objects.filter(exercise=False).count() >= ZONES:
+        say(f"already seeded: {Zone.objects.count():,} zones (--reset to redo)")
+        return
+    say("demo city (seed_demo)")
+    call_command("seed_demo", no_progress=True, verbosity=0)
+    rng = random.Random(SEED)
+    grids = list(Jurisdiction.objects.filter(level="grid", path__startswith="410500/").order_by("path"))
+    kinds = ["moving", "standing", "steps"]
+    with transaction.atomic():
+        zones = []
+        for i in range(ZONES):
+            grid = grids[i % len(grids)]
+            area = rng.choice([150, 200, 400, 800, 1500, 3000, 5000])
+            lat, lng = 36.0 + rng.random() * 0.2, 114.2 + rng.random() * 0.3
+            zones.append(
+                Zone(
+                    name=f"{grid.name}监测区{i:04d}",
+                    jurisdiction=grid,
+                    jurisdiction_path=grid.path,
+                    kind=kinds[i % 3],
+                    area_m2=area,
+                    area_source="polygon",
+                    polygon=square(lat, lng, area),
+                    declared_capacity=int(area * rng.choice([1.5, 2.0, 2.5])),
+                )
+            )
+        Zone.objects.bulk_create(zones, batch_size=1000)
+        ZoneState.objects.bulk_create([ZoneState(zone=z) for z in zones], batch_size=1000)
+        city = Jurisdiction.objects.get(code="410500")
+        for g in range(GATEWAYS):
+            token = f"bench-gateway-{g}"
+            source = Source.objects.create(
+                name=f"视频汇聚网关{g}",
+                kind="camera",
+                jurisdiction=city,
+                jurisdiction_path=city.path,
+                interval_s=1,
+                token_hash=hash_token(token),
+                token_prefix=token[:8],
+            )
+            # Gateway g covers 1,000 consecutive zones, starting 400 zones after the previous one: 2–3 per zone.
+            start = g * (ZONES * 2 // 5)
+            source.zones.set([zones[(start + k) % ZONES] for k in range(SENSORS_PER_GATEWAY)])
+    say(f"{ZONES:,} zones, {GATEWAYS} gateways of {SENSORS_PER_GATEWAY:,} sensors")
+
+
+def leader():
+    from django.contrib.auth import get_user_model
+
+    from crowdsafe.org.models import Jurisdiction
+    from crowdsafe.org.services import membership_add
+
+    person, _ = get_user_model().objects.get_or_create(
+        username="bench_city_leader", defaults={"full_name": "bench_city_leader"}
+    )
+    if not person.memberships.exists():
+        membership_add(user=person, role="leader", actor=None, jurisdiction=Jurisdiction.objects.get(code="410500"))
+    return person
+
+
+def gateways():
+    from monitoring.models import Source
+
+    sources = list(Source.objects.filter(name__startswith="视频汇聚网关").order_by("name"))
+    return [
+        (s, f"bench-gateway-{i}", list(s.zones.order_by("pk").values_list("pk", "area_m2")))
+        for i, s in enumerate(sources)
+    ]
+
+
+def batch_rows(zones, second: int, base, rng) -> list[dict]:
+    """One gateway's batch for one second: a count per zone, a crowd breathing between 0.3 and 2.6 p/m²."""
+    at = (base + __import__("datetime").timedelta(seconds=second)).isoformat()
+    rows = []
+    for pk, area in zones:
+        density = 1.4 + 1.1 * math.sin(pk * 0.7 + second / 90.0) + rng.uniform(-0.1, 0.1)
+        rows.append({"zone": pk, "observed_at": at, "count": max(0, int(float(area) * density))})
+    return rows
+
+
+def route_board() -> None:
+    """The board's pages through the project's URLs, or the tests' URLconf while the core does not include them."""
+    from django.conf import settings
+    from django.urls import Resolver404, clear_url_caches, resolve
+
+    try:
+        resolve("/monitoring/board/tiles/")
+    except Resolver404:
+        settings.ROOT_URLCONF = "tests.monitoring.board_urls"
+        clear_url_caches()
+
+
+def api_routed() -> bool:
+    from django.urls import NoReverseMatch, Resolver404, resolve
+
+    try:
+        resolve("/api/v1/monitoring/readings/")
+    except (Resolver404, NoReverseMatch):
+        return False
+    return True
+
+
+def bench_ingest(seconds: int) -> dict:
+    import datetime as dt
+
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from monitoring.services import readings_ingest
+
+    rng = random.Random(SEED + 1)
+    feeds = gateways()
+    through_api = api_routed()
+    client = Client()
+    # Simulated seconds just before now (the checks refuse readings more than 2 minutes in the future).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(observed_at) FROM monitoring_reading")
+        last = cursor.fetchone()[0]
+    base = max(timezone.now() - dt.timedelta(seconds=seconds + 5), (last or timezone.now()) + dt.timedelta(seconds=1))
+    batches = [
+        [(s, token, batch_rows(zones, second, base, rng)) for s, token, zones in feeds] for second in range(seconds)
+    ]
+    bodies = [[(s, token, json.dumps({"readings": rows}), rows) for s, token, rows in b] for b in batches]
+    per_batch: list[float] = []
+    total = 0
+    start = time.perf_counter()
+    for second in bodies:
+        for source, token, body, rows in second:
+            t0 = time.perf_counter()
+            if through_api:
+                response = client.post(
+                    "/api/v1/monitoring/readings/",
+                    body,
+                    content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Token {token}",
+                )
+                assert response.status_code in (200, 201), (response.status_code, response.content[:300])
+                accepted = response.json().get("accepted")
+                total += accepted if isinstance(accepted, int) else len(rows)
+            else:
+                result = readings_ingest(source=source, rows=rows, now=timezone.now())
+                assert not result.rejected, result.rejected[:3]
+                total += len(result.accepted)
+            per_batch.append(time.perf_counter() - t0)
+    wall = time.perf_counter() - start
+    per_batch.sort()
+    return {
+        "through_api": through_api,
+        "readings": total,
+        "wall": wall,
+        "rate": total / wall,
+        "batch_median_ms": statistics.median(per_batch) * 1000,
+        "batch_p95_ms": per_batch[int(len(per_batch) * 0.95) - 1] * 1000,
+        "seconds": seconds,
+    }
+
+
+def bench_copy(readings: int) -> dict:
+    """The floor: ``readings`` rows COPY'd into the same partitioned table (the same columns the ingest
+    writes), under sources that do not exist (no conflict with the ingested rows), then deleted."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.utils import timezone
+
+    feeds = gateways()
+    now = timezone.now()
+    buffer = io.StringIO()
+    n = 0
+    second = 0
+    while n < readings:
+        at = (now - dt.timedelta(seconds=120) + dt.timedelta(milliseconds=second)).isoformat()
+        for g, (_s, _t, zones) in enumerate(feeds):
+            for pk, area in zones:
+                buffer.write(f"{900_000 + g}\t{pk}\t{at}\t{now.isoformat()}\t{int(area)}\t\\N\t\\N\t\\N\t{int(area)}\n")
+                n += 1
+        second += 1
+    data = buffer.getvalue()
+    with connection.cursor() as cursor:
+        raw = cursor.connection
+        start = time.perf_counter()
+        with raw.cursor() as c:
+            c.copy_expert(
+                "COPY monitoring_reading (source_id, zone_id, observed_at, received_at, count, entered, exited, "
+                "density, people) FROM STDIN",
+                io.StringIO(data),
+            )
+        raw.commit()
+        wall = time.perf_counter() - start
+        cursor.execute("DELETE FROM monitoring_reading WHERE source_id >= 900000")
+    return {"rows": n, "wall": wall, "rate": n / wall}
+
+
+def measure(user, url: str, runs: int, warmup: int = 5, expect: int = 200) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    for _ in range(warmup):
+        response = client.get(url)
+        assert response.status_code == expect, (url, response.status_code)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    times.sort()
+    return {
+        "median": statistics.median(times),
+        "p90": times[int(len(times) * 0.9) - 1],
+        "min": times[0],
+        "queries": len(captured.captured_queries),
+        "bytes": len(response.content),
+    }
+
+
+def seed_day(zone) -> None:
+    """1,440 one-minute rollups for one zone (a day of a crowd building up and ebbing)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from monitoring.models import Rollup
+
+    now = timezone.now().replace(second=0, microsecond=0)
+    Rollup.objects.filter(zone=zone, minute__gte=now - dt.timedelta(days=1)).delete()
+    area = float(zone.area_m2)
+    rows = []
+    for m in range(1440):
+        minute = now - dt.timedelta(minutes=1440 - m)
+        people = int(area * (1.5 + 1.3 * math.sin(m / 1440 * 2 * math.pi - 1.5)))
+        rows.append(
+            Rollup(
+                zone=zone,
+                minute=minute,
+                n=60,
+                people_sum=people * 60,
+                people_min=people,
+                people_max=people,
+                last_people=people,
+                last_at=minute,
+            )
+        )
+    Rollup.objects.bulk_create(rows)
+
+
+def bench_chart(zone, runs: int) -> dict:
+    from monitoring.board import zone_day
+
+    for _ in range(3):
+        zone_day(zone)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        day = zone_day(zone)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return {"median": statistics.median(times), "p90": times[int(len(times) * 0.9) - 1], "points": len(day["points"])}
+
+
+def bench_latency(count: int) -> dict | None:
+    """Reading → urgent notification row (the ingest's transaction) and → SMS delivery logged by a real worker."""
+
+    import redis
+    from django.conf import settings
+    from django.utils import timezone
+
+    from monitoring.models import Zone, ZoneState
+    from monitoring.services import readings_ingest
+    from notifications.models import Delivery, Notification
+
+    try:
+        redis.Redis.from_url(os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")).ping()
+    except Exception as error:
+        say(f"latency skipped: Redis not reachable ({error})")
+        return None
+    env = dict(os.environ, CELERY_BROKER_URL=os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14"))
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "crowdsafe",
+            "worker",
+            "--concurrency",
+            "2",
+            "--pool",
+            "threads",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(6)
+        source, _token, zones = gateways()[0]
+        picked = list(Zone.objects.filter(pk__in=[pk for pk, _a in zones[:count]]))
+        to_notification, to_delivery = [], []
+        for zone in picked:
+            ZoneState.objects.filter(zone=zone).update(level="blue", below_since=None)
+            before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            t0 = time.perf_counter()
+            readings_ingest(
+                source=source,
+                rows=[
+                    {"zone": zone.pk, "observed_at": timezone.now().isoformat(), "count": int(float(zone.area_m2) * 6)}
+                ],
+            )
+            to_notification.append(
+                time.perf_counter() - t0 if Notification.objects.filter(pk__gt=before).exists() else float("nan")
+            )
+            deadline = time.perf_counter() + 10
+            while time.perf_counter() < deadline:
+                if (
+                    Delivery.objects.filter(message__notifications__pk__gt=before, channel="sms")
+                    .exclude(status__in=["pending", "claimed"])
+                    .exists()
+                ):
+                    to_delivery.append(time.perf_counter() - t0)
+                    break
+                time.sleep(0.02)
+            else:
+                to_delivery.append(float("nan"))
+        del settings
+    finally:
+        worker.terminate()
+        worker.wait(10)
+
+    def pct(values, q):
+        ok = sorted(v for v in values if v == v)
+        return ok[max(0, math.ceil(len(ok) * q) - 1)] if ok else float("nan")
+
+    return {
+        "n": len(to_notification),
+        "notif_p50": pct(to_notification, 0.5),
+        "notif_p95": pct(to_notification, 0.95),
+        "delivery_p50": pct(to_delivery, 0.5),
+        "delivery_p95": pct(to_delivery, 0.95),
+        "missing": sum(1 for v in to_delivery if v != v),
+    }
+
+
+def table_size() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), pg_size_pretty(sum(pg_total_relation_size(inhrelid))) FROM pg_inherits "
+            "WHERE inhparent = 'monitoring_reading'::regclass"
+        )
+        parts, size = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM monitoring_reading")
+        rows = cursor.fetchone()[0]
+    return f"{rows:,} raw readings in {parts} day partitions, {size}"
+
+
+def main() -> None:
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from monitoring.models import Zone
+
+    say(f"migrate ({connection.settings_dict['NAME']})")
+    call_command("migrate", verbosity=0)
+    import monitoring.exercise  # noqa: F401  (the exercise table, until the app's ready() imports it)
+
+    route_board()
+    seed()
+    user = leader()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0].split(",")[0]
+
+    say(f"ingestion: {ARGS.seconds} simulated seconds of {GATEWAYS * SENSORS_PER_GATEWAY:,} sensors")
+    ingest = bench_ingest(ARGS.seconds)
+    say(f"ingestion: {ingest['rate']:,.0f} readings/s")
+    floor = bench_copy(ingest["readings"])
+    say(f"COPY: {floor['rate']:,.0f} rows/s")
+    board = measure(user, "/monitoring/", ARGS.runs)
+    tiles = measure(user, "/monitoring/board/tiles/", ARGS.runs)
+    zone = Zone.objects.filter(exercise=False).order_by("pk").first()
+    seed_day(zone)
+    chart = bench_chart(zone, ARGS.runs)
+    latency = bench_latency(ARGS.alerts) if ARGS.latency else None
+
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print()
+    print(f"PostgreSQL: {version}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; load average {load}")
+    print(f"{Zone.objects.filter(exercise=False).count():,} zones; {table_size()}")
+    print()
+    print("| figure | measured | target |")
+    print("| --- | ---: | --- |")
+    via = "bulk API (test client)" if ingest["through_api"] else "readings_ingest (API not routed)"
+    verdict = "ok" if ingest["rate"] >= TARGET_RATE else "MISSED"
+    print(
+        f"| ingestion with evaluation, {via}, {ingest['readings']:,} readings in batches of {SENSORS_PER_GATEWAY:,} "
+        f"| {ingest['rate']:,.0f} readings/s (batch median {ingest['batch_median_ms']:.0f} ms, "
+        f"p95 {ingest['batch_p95_ms']:.0f} ms) | ≥ {TARGET_RATE:,}/s {verdict} |"
+    )
+    print(f"| raw COPY of the same number of rows into the same table | {floor['rate']:,.0f} rows/s | the floor |")
+    print(f"| ingestion ÷ COPY | {ingest['rate'] / floor['rate']:.2f} | |")
+    for label, r in (
+        ("board `/monitoring/` (2,000 zones, city leader)", board),
+        ("board fragment `/monitoring/board/tiles/` (polled every 5 s)", tiles),
+    ):
+        ok = r["median"] <= TARGET_BOARD_MS and r["queries"] <= TARGET_BOARD_QUERIES
+        print(
+            f"| {label} | median {r['median']:.1f} ms, p90 {r['p90']:.1f} ms, {r['queries']} queries, "
+            f"{r['bytes'] / 1024:.0f} KB | ≤ 100 ms, ≤ 10 queries {'ok' if ok else 'MISSED'} |"
+        )
+    print(
+        f"| one viewer polling every 5 s | {tiles['median'] / 5000 * 100:.2f} % of one core "
+        f"(≈ {5000 / tiles['median']:.0f} viewers per core) | |"
+    )
+    print(
+        f"| a zone's 24-hour chart from {chart['points']:,} rollups | median {chart['median']:.1f} ms, p90 "
+        f"{chart['p90']:.1f} ms | ≤ 50 ms {'ok' if chart['median'] <= TARGET_CHART_MS else 'MISSED'} |"
+    )
+    if latency:
+        ok = latency["delivery_p95"] <= 2.0
+        print(
+            f"| reading → urgent notification row ({latency['n']} red readings) | p50 {latency['notif_p50']:.3f} s, "
+            f"p95 {latency['notif_p95']:.3f} s | |"
+        )
+        print(
+            f"| reading → SMS delivery sent by the worker (Redis) | p50 {latency['delivery_p50']:.3f} s, p95 "
+            f"{latency['delivery_p95']:.3f} s, {latency['missing']} missing | p95 ≤ 2 s {'ok' if ok else 'MISSED'} |"
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reset", action="store_true")
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--latency", action="store_true")
+    parser.add_argument("--alerts", type=int, default=40)
+    ARGS = parser.parse_args()
+    main()

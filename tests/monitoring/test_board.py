@@ -1,0 +1,132 @@
+"""Issue 15 point 5: the live board, its polled fragment, a zone's page with the day's chart, the phone view.
+Real PostgreSQL; owner (the territory's officer), partner (the zone's organisation), outsider (another city)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from monitoring.board import board, zone_day
+from monitoring.charts import sparkline_svg
+from monitoring.services import readings_ingest, zone_create
+from tests.factories import UserFactory, member
+from tests.monitoring.conftest import feed, make_zone
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.monitoring.board_urls")]
+
+
+@pytest.fixture
+def zones(city, users):
+    """Three zones in 东大街街道's grid: one red, one yellow, one without readings; and one in 北关区."""
+    red = make_zone(city, users, area="200")
+    yellow = make_zone(city, users, area="1000", kind="moving")
+    quiet = make_zone(city, users, area="500")
+    other = zone_create(actor=users.admin, jurisdiction=city.beiguan, name="北关广场", kind="standing", area_m2="800")
+    now = timezone.now()
+    for zone, counts in ((red, [600, 800, 1000]), (yellow, [1300, 1500, 1600])):
+        source, _ = feed(zone, users)
+        readings_ingest(
+            source=source,
+            rows=[
+                {"zone": zone.pk, "observed_at": (now - dt.timedelta(minutes=2 - i)).isoformat(), "count": c}
+                for i, c in enumerate(counts)
+            ],
+        )
+    return {"red": red, "yellow": yellow, "quiet": quiet, "other": other}
+
+
+def test_the_board_lists_the_zones_worst_first_with_density_share_and_a_sparkline(users, zones):
+    data = board(user=users.admin)
+    names = [t.name for t in data.tiles]
+    assert names.index(zones["red"].name) < names.index(zones["yellow"].name) < names.index(zones["quiet"].name)
+    red = data.tiles[0]
+    assert red.level == "red" and red.density == pytest.approx(5.0)
+    assert "<path" in red.spark
+    assert data.counts["red"] >= 1 and data.levels[zones["quiet"].pk] == "blue"
+
+
+def test_the_territory_filter_keeps_the_subtree_of_a_division_code(users, zones, city):
+    ids = {t.id for t in board(user=users.admin, filters={"territory": city.street.code}).tiles}
+    assert zones["red"].pk in ids and zones["other"].pk not in ids
+    assert not board(user=users.admin, filters={"territory": "999999"}).tiles
+
+
+def test_an_outsider_sees_no_zone_and_gets_404_on_a_zone_page(client, zones, city):
+    outsider = member(UserFactory(username="mhk"), role="township_officer", jurisdiction=city.mhk_town).user
+    assert board(user=outsider).tiles == []
+    client.force_login(outsider)
+    assert client.get(f"/monitoring/zones/{zones['red'].pk}/").status_code == 404
+    assert client.get(f"/monitoring/field/{zones['red'].pk}/").status_code == 404
+    response = client.get("/monitoring/")
+    assert response.status_code == 200 and zones["red"].name not in response.content.decode()
+
+
+def test_the_board_page_and_its_fragment_in_few_queries_and_204_when_nothing_changed(
+    client, users, zones, django_assert_max_num_queries
+):
+    client.force_login(users.township_officer)
+    page = client.get("/monitoring/")
+    html = page.content.decode()
+    assert page.status_code == 200 and zones["red"].name in html and 'id="mon-shapes"' in html
+    assert "<script>" not in html.replace('<script type="application/json"', "")  # no inline script
+    version = re.search(r'data-version="([^"]*)"', html).group(1)
+    with django_assert_max_num_queries(10):
+        fragment = client.get("/monitoring/board/tiles/")
+    assert fragment.status_code == 200 and 'id="mon-levels"' in fragment.content.decode()
+    with django_assert_max_num_queries(6):
+        unchanged = client.get("/monitoring/board/tiles/", {"v": version})
+    assert unchanged.status_code == 204
+    source, _ = feed(zones["quiet"], users)
+    readings_ingest(
+        source=source, rows=[{"zone": zones["quiet"].pk, "observed_at": timezone.now().isoformat(), "count": 3000}]
+    )
+    changed = client.get("/monitoring/board/tiles/", {"v": version})
+    assert changed.status_code == 200 and f'data-zone-tile="{zones["quiet"].pk}" data-level="red"' in (
+        changed.content.decode()
+    )
+
+
+def test_a_zone_page_shows_the_day_with_band_lines_and_a_marker_where_the_alert_was_raised(client, users, zones):
+    day = zone_day(zones["red"])
+    assert len(day["points"]) >= 2 and day["alerts"]
+    chart = str(day["chart"])
+    assert 'class="band band-red"' in chart and 'class="band band-orange"' in chart
+    assert 'data-alert-marker="red"' in chart
+    client.force_login(users.township_officer)
+    response = client.get(f"/monitoring/zones/{zones['red'].pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "day-chart" in html and "style=" not in html.split("<main", 1)[1]
+    state = client.get(f"/monitoring/zones/{zones['red'].pk}/state/")
+    assert state.status_code == 200 and 'data-level="red"' in state.content.decode()
+
+
+def test_the_zone_organisation_partner_sees_its_zone_only(client, users, city, zones):
+    from tests.factories import OrganisationFactory
+
+    org = OrganisationFactory(name="鼓楼商管公司", kind="venue_operator")
+    zone = make_zone(city, users, area="300", organisation=org)
+    partner = member(UserFactory(username="operator"), role="venue_operator", organisation=org).user
+    ids = {t.id for t in board(user=partner).tiles}
+    assert ids == {zone.pk}
+    client.force_login(partner)
+    assert client.get(f"/monitoring/zones/{zone.pk}/").status_code == 200
+    assert client.get(f"/monitoring/zones/{zones['red'].pk}/").status_code == 404
+
+
+def test_the_phone_view_lists_the_zones_and_offers_the_clicker(client, users, zones):
+    client.force_login(users.grid_worker)
+    listing = client.get("/monitoring/field/")
+    assert listing.status_code == 200 and zones["red"].name in listing.content.decode()
+    page = client.get(f"/monitoring/field/{zones['red'].pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "data-counter" in html
+    assert f'data-endpoint="/api/v1/monitoring/zones/{zones["red"].pk}/counts/"' in html
+
+
+def test_a_sparkline_breaks_where_a_minute_had_no_reading():
+    svg = str(sparkline_svg([1.0, 2.0, None, 3.0, 4.0]))
+    assert svg.count("M") == 2
+    assert str(sparkline_svg([None, None])) == ""
