@@ -73,4 +73,16 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    # Crowd monitoring: sources silent for MONITORING_SILENT_FACTOR x their interval raise 监测中断 (urgent), every
+    # MONITORING_SILENT_SCAN_SECONDS (default 30 s). Idempotent; expires rather than piling up.
+    "monitoring-check-silent": {
+        "task": "monitoring.tasks.check_silent",
+        "schedule": dt.timedelta(seconds=envint("MONITORING_SILENT_SCAN_SECONDS", 30)),
+        "options": {"expires": max(5, envint("MONITORING_SILENT_SCAN_SECONDS", 30) - 2)},
+    },
+    # The readings' day partitions: the next days created, raw days past MONITORING_RAW_RETENTION_DAYS dropped.
+    "monitoring-partitions": {
+        "task": "monitoring.tasks.partitions",
+        "schedule": crontab(hour=0, minute=45),
+    },
 }

@@ -213,6 +213,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Choice sets that share a field name with another app's ("kind", "level"): named here, not by a hash.
+    "ENUM_NAME_OVERRIDES": {
+        "MonitoredZoneKindEnum": "monitoring.choices.ZoneKind",
+        "MonitoringSourceKindEnum": "monitoring.choices.SourceKind",
+        "JurisdictionLevelEnum": "crowdsafe.org.choices.JurisdictionLevel",
+    },
 }
 
 # Celery: one app (crowdsafe/celery.py). Without REDIS_URL the broker is a folder on disk, so the run command

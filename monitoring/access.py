@@ -62,3 +62,8 @@ def can_work_alert(scope: Scope, alert: Any) -> bool:
         return True
     zone = alert.zone
     return bool(zone is not None and zone.organisation_id and zone.organisation_id in scope.organisation_ids)
+
+
+def can_edit_bands(scope: Scope) -> bool:
+    """The level bands are the city's: its system administrators (and superusers) change them."""
+    return scope.is_superuser or bool(scope.admin_paths)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from crowdsafe.common.filters import FilterData
-from monitoring.choices import LEVEL_RANK, Level, rank
+from monitoring.choices import ALERT_STATE_ORDER, LEVEL_RANK, AlertState, Level, Measure, rank
 from monitoring.filters import AlertFilterSet, ZoneFilterSet
 from monitoring.models import MonitoringAlert, Source, Zone
 
@@ -37,21 +37,31 @@ def alert_list(*, user: Any, filters: FilterData = None) -> QuerySet[MonitoringA
 
 
 def zone_watchers(zone: Zone) -> list[dict[str, Any]]:
-    """Who is alerted at each level for this zone, from the alert rules, with the rule's reason."""
+    """Who is alerted for this zone, rule by rule (level episodes, early warnings, interruptions): each party of
+    the rule from its level, the people it reaches here now (resolved by alerts' own recipient rules, the one path
+    the alerts take), and the rule's reason. Parties nobody stands for here are listed with no people."""
     from alerts.models import AlertRule
+    from alerts.recipients import resolve
 
     out = []
-    for rule in AlertRule.objects.filter(key__startswith="monitoring.").prefetch_related("parties").order_by("key"):
-        out.append(
-            {
-                "rule": rule.key,
-                "name": rule.name,
-                "reason": rule.reason,
-                "active": rule.is_active,
-                "parties": [{"party": p.get_party_display(), "from_level": p.min_level} for p in rule.parties.all()],
-            }
-        )
+    rules = AlertRule.objects.filter(key__startswith="monitoring.", is_active=True).prefetch_related("parties")
+    for rule in rules.order_by("key"):
+        parties = []
+        for party in rule.parties.all():
+            found = resolve(parties=[party.party], subject=zone, jurisdiction=zone.jurisdiction)
+            parties.append(
+                {
+                    "party": str(party.get_party_display()),
+                    "from_level": str(party.get_min_level_display()),
+                    "people": [_person(r.user) for r in found.recipients],
+                }
+            )
+        out.append({"rule": rule.key, "name": rule.name, "reason": rule.reason, "parties": parties})
     return out
+
+
+def _person(user: Any) -> str:
+    return str(getattr(user, "display_name", "") or user.get_username())
 
 
 def plan_measures_for(alert: MonitoringAlert) -> list[Any]:
@@ -101,3 +111,58 @@ def application_level(application: Any, *, user: Any = None) -> dict[str, Any]:
                 "reason": f"{zone.name}：{state.count} 人，{(state.utilisation or 0) * 100:.0f}%",
             }
     return worst
+
+
+def alert_figures(alert: MonitoringAlert) -> dict[str, Any]:
+    """The working of an alert in figures for its page (from the snapshot taken when it was raised or rose):
+    people, area, density, share of capacity, trend, the time to the next level and to red, each measure with its
+    level, its red threshold and the source of its band, and which source the count came from."""
+    working = alert.working or {}
+    forecast = working.get("forecast") or {}
+    measures = []
+    percent = None
+    for m in working.get("measures", []):
+        value = m.get("value")
+        is_density = m.get("measure") == Measure.DENSITY
+        if not is_density and value is not None:
+            percent = max(percent or 0.0, float(value) * 100)
+        measures.append(
+            {
+                "label": Measure(m["measure"]).label if m.get("measure") in Measure.values else "",
+                "value": value if is_density else (float(value) * 100 if value is not None else None),
+                "is_density": is_density,
+                "capacity": m.get("capacity"),
+                "level": Level(m["level"]).label if m.get("level") in Level.values else "",
+                "level_code": m.get("level", ""),
+                "red": (m.get("bands") or {}).get("red"),
+                "orange": (m.get("bands") or {}).get("orange"),
+                "band_source": m.get("source", ""),
+            }
+        )
+    count, area = working.get("count"), working.get("area_m2")
+    next_level = forecast.get("next_level")
+    return {
+        "count": count,
+        "area_m2": area,
+        "density": (count / area) if count is not None and area else None,
+        "percent": percent,
+        "rate_per_min": forecast.get("rate_per_min"),
+        "minutes_to_next": forecast.get("minutes_to_next"),
+        "next_level": Level(next_level).label if next_level in Level.values else "",
+        "minutes_to_red": forecast.get("minutes_to_red"),
+        "window_min": forecast.get("window_min"),
+        "source_name": working.get("source_name", ""),
+        "held": bool(working.get("held_by_hysteresis")),
+        "measures": measures,
+        "silent": alert.source_id is not None,
+        "last_seen_at": working.get("last_seen_at"),
+        "interval_s": working.get("interval_s"),
+    }
+
+
+def alert_next_states(alert: MonitoringAlert) -> list[tuple[str, str]]:
+    """The states an alert may move to now (forward only; closing from any open state): (value, label)."""
+    if alert.state == AlertState.CLOSED:
+        return []
+    here = ALERT_STATE_ORDER[alert.state]
+    return [(s.value, str(s.label)) for s in AlertState if s != AlertState.RAISED and ALERT_STATE_ORDER[s] > here]

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from monitoring.models import MonitoringAlert, Zone
+from monitoring.choices import AlertState, SourceKind, ZoneKind
+from monitoring.models import MonitoringAlert, Source, Zone
 
 
 class ReadingRowSerializer(serializers.Serializer[Any]):
@@ -42,7 +45,7 @@ class ReadingsOutputSerializer(serializers.Serializer[Any]):
     rows = AcceptedSerializer(many=True)
 
 
-class ZoneOutputSerializer(serializers.ModelSerializer[Zone]):
+class MonitoredZoneOutputSerializer(serializers.ModelSerializer[Zone]):
     jurisdiction = serializers.CharField(source="jurisdiction.code")
     level = serializers.CharField(source="state.level", default="blue")
     count = serializers.IntegerField(source="state.count", default=None)
@@ -80,7 +83,7 @@ class ZoneOutputSerializer(serializers.ModelSerializer[Zone]):
         ]
 
 
-class AlertOutputSerializer(serializers.ModelSerializer[MonitoringAlert]):
+class MonitoringAlertOutputSerializer(serializers.ModelSerializer[MonitoringAlert]):
     class Meta:
         model = MonitoringAlert
         fields = [
@@ -96,3 +99,120 @@ class AlertOutputSerializer(serializers.ModelSerializer[MonitoringAlert]):
             "working",
             "exercise",
         ]
+
+
+# --- writes -----------------------------------------------------------------------------------------------------
+
+
+class MonitoredZoneInputSerializer(serializers.Serializer[Any]):
+    """A monitored zone. Its area comes from ``polygon`` (GeoJSON Polygon/MultiPolygon in WGS 84, geodesic m²),
+    else ``area_m2``, else the venue zone's usable area."""
+
+    name = serializers.CharField(max_length=128)
+    jurisdiction = serializers.CharField(max_length=32, help_text="Division code of the territory (行政区划代码)")
+    kind = serializers.ChoiceField(choices=ZoneKind.choices)
+    area_m2 = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False, allow_null=True
+    )
+    declared_capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    polygon = serializers.JSONField(required=False, allow_null=True, help_text="GeoJSON Polygon or MultiPolygon")
+    venue_zone = serializers.IntegerField(required=False, allow_null=True, help_text="id of a venue's zone")
+    application = serializers.IntegerField(required=False, allow_null=True, help_text="id of a permit application")
+    gathering = serializers.IntegerField(required=False, allow_null=True, help_text="id of a gathering")
+
+
+class MonitoredZoneUpdateSerializer(serializers.Serializer[Any]):
+    """What may change on a zone (its territory may not)."""
+
+    name = serializers.CharField(max_length=128, required=False)
+    kind = serializers.ChoiceField(choices=ZoneKind.choices, required=False)
+    area_m2 = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False, allow_null=True
+    )
+    declared_capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    polygon = serializers.JSONField(required=False, allow_null=True)
+    venue_zone = serializers.IntegerField(required=False, allow_null=True)
+    application = serializers.IntegerField(required=False, allow_null=True)
+    gathering = serializers.IntegerField(required=False, allow_null=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+class ZoneCountInputSerializer(serializers.Serializer[Any]):
+    """A manual count by a person (steward, grid worker): the people in the zone now (or at ``observed_at``)."""
+
+    count = serializers.IntegerField(min_value=0, max_value=10_000_000)
+    observed_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class WatcherPartySerializer(serializers.Serializer[Any]):
+    party = serializers.CharField()
+    from_level = serializers.CharField()
+    people = serializers.ListField(child=serializers.CharField())
+
+
+class WatcherSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    reason = serializers.CharField()
+    parties = WatcherPartySerializer(many=True)
+
+
+class MonitoredZoneDetailOutputSerializer(MonitoredZoneOutputSerializer):
+    """One zone with who is alerted for it (from the alert rules, with the reason)."""
+
+    watchers = serializers.SerializerMethodField()
+
+    class Meta(MonitoredZoneOutputSerializer.Meta):
+        fields = [*MonitoredZoneOutputSerializer.Meta.fields, "watchers"]
+
+    @extend_schema_field(WatcherSerializer(many=True))
+    def get_watchers(self, zone: Zone) -> list[dict[str, Any]]:
+        from monitoring.selectors import zone_watchers
+
+        return zone_watchers(zone)
+
+
+class MonitoringSourceOutputSerializer(serializers.ModelSerializer[Source]):
+    jurisdiction = serializers.CharField(source="jurisdiction.code")
+    zones: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    revoked = serializers.BooleanField(source="is_revoked")
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "jurisdiction",
+            "zones",
+            "interval_s",
+            "token_prefix",
+            "revoked",
+            "revoked_at",
+            "last_seen_at",
+            "suspect",
+            "suspect_reason",
+        ]
+
+
+class MonitoringSourceCreatedSerializer(MonitoringSourceOutputSerializer):
+    """The new source with its token: shown this once, only its hash is kept."""
+
+    token = serializers.CharField()
+
+    class Meta(MonitoringSourceOutputSerializer.Meta):
+        fields = [*MonitoringSourceOutputSerializer.Meta.fields, "token"]
+
+
+class MonitoringSourceInputSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=128)
+    kind = serializers.ChoiceField(choices=[c for c in SourceKind.choices if c[0] != SourceKind.HEADCOUNT])
+    zones = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    interval_s = serializers.IntegerField(min_value=1, max_value=86400, default=60)
+    jurisdiction = serializers.CharField(
+        max_length=32, required=False, help_text="Division code; default: the first zone's territory"
+    )
+
+
+class MonitoringAlertAdvanceInputSerializer(serializers.Serializer[Any]):
+    to = serializers.ChoiceField(choices=[c for c in AlertState.choices if c[0] != AlertState.RAISED])
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

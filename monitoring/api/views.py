@@ -18,16 +18,29 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
-from monitoring import selectors
+from crowdsafe.errors import DomainError
+from crowdsafe.org.access import get_scoped_or_404
+from crowdsafe.org.models import Jurisdiction
+from monitoring import selectors, services
+from monitoring.api import schema as _schema  # noqa: F401  (the source token's OpenAPI scheme)
 from monitoring.api.serializers import (
-    AlertOutputSerializer,
+    MonitoredZoneDetailOutputSerializer,
+    MonitoredZoneInputSerializer,
+    MonitoredZoneOutputSerializer,
+    MonitoredZoneUpdateSerializer,
+    MonitoringAlertAdvanceInputSerializer,
+    MonitoringAlertOutputSerializer,
+    MonitoringSourceCreatedSerializer,
+    MonitoringSourceInputSerializer,
+    MonitoringSourceOutputSerializer,
     ReadingsInputSerializer,
     ReadingsOutputSerializer,
-    ZoneOutputSerializer,
+    ZoneCountInputSerializer,
 )
 from monitoring.filters import AlertFilterSet, ZoneFilterSet
-from monitoring.models import Source
+from monitoring.models import MonitoringAlert, Source, Zone
 from monitoring.services import readings_ingest, source_for_token
 
 CSV_COLUMNS = ("zone", "observed_at", "count", "entered", "exited", "density")
@@ -91,10 +104,58 @@ class ReadingsApi(APIView):
         return Response(ReadingsOutputSerializer(result.as_dict()).data, status=status.HTTP_200_OK)
 
 
+def _jurisdiction(code: Any, *, field: str = "jurisdiction") -> Jurisdiction:
+    found = Jurisdiction.objects.filter(code=str(code or "").strip().upper()).first()
+    if found is None:
+        raise DomainError(_("Unknown division code."), field=field)
+    return found
+
+
+def _belongs_to(user: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The venue zone, permit application and gathering named by id, each among those the caller may see (an id
+    outside the caller's scope is refused like an unknown one)."""
+    out: dict[str, Any] = {}
+    if "venue_zone" in data:
+        out["venue_zone"] = None
+        if data["venue_zone"]:
+            from venues.models import Zone as VenueZone
+            from venues.selectors import venue_visible
+
+            out["venue_zone"] = (
+                VenueZone.objects.filter(pk=data["venue_zone"], venue__in=venue_visible(user=user))
+                .select_related("venue")
+                .first()
+            )
+            if out["venue_zone"] is None:
+                raise DomainError(_("No such venue zone is open to you."), field="venue_zone")
+    if "application" in data:
+        out["application"] = None
+        if data["application"]:
+            from permits.selectors import application_visible
+
+            out["application"] = application_visible(user=user).filter(pk=data["application"]).first()
+            if out["application"] is None:
+                raise DomainError(_("No such permit application is open to you."), field="application")
+    if "gathering" in data:
+        out["gathering"] = None
+        if data["gathering"]:
+            from events.selectors import gathering_visible
+
+            out["gathering"] = gathering_visible(user=user).filter(pk=data["gathering"]).first()
+            if out["gathering"] is None:
+                raise DomainError(_("No such gathering is open to you."), field="gathering")
+    return out
+
+
+def _zone_answer(request: Request, pk: int, *, code: int = status.HTTP_200_OK) -> Response:
+    zone = get_scoped_or_404(selectors.zone_list(user=request.user), pk=pk)
+    return Response(MonitoredZoneDetailOutputSerializer(zone, context={"request": request}).data, status=code)
+
+
 class ZoneListApi(generics.ListAPIView[Any]):
     """Monitored zones the caller may see, with their current level."""
 
-    serializer_class = ZoneOutputSerializer
+    serializer_class = MonitoredZoneOutputSerializer
     permission_classes = [IsAuthenticated]
     filter_backends = [FilterSetBackend]
     filterset_class = ZoneFilterSet
@@ -102,24 +163,147 @@ class ZoneListApi(generics.ListAPIView[Any]):
     def get_queryset(self) -> Any:
         return selectors.zone_list(user=self.request.user, filters=self.request.query_params)
 
+    @extend_schema(request=MonitoredZoneInputSerializer, responses={201: MonitoredZoneDetailOutputSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Create a monitored zone (township officers, leaders, administrators of the territory, public security
+        covering it)."""
+        data = dict(validated(MonitoredZoneInputSerializer, request.data))
+        zone = services.zone_create(
+            actor=request.user,
+            jurisdiction=_jurisdiction(data.pop("jurisdiction")),
+            polygon=data.pop("polygon", None),
+            area_m2=data.pop("area_m2", None),
+            **{**data, **_belongs_to(request.user, data)},
+        )
+        return _zone_answer(request, zone.pk, code=status.HTTP_201_CREATED)
+
 
 class ZoneDetailApi(generics.RetrieveAPIView[Any]):
-    """One zone: level, density, utilisation and forecast with their working."""
+    """One zone: level, density, utilisation and forecast with their working, and who is alerted for it."""
 
-    serializer_class = ZoneOutputSerializer
+    serializer_class = MonitoredZoneDetailOutputSerializer
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self) -> Any:
         return selectors.zone_list(user=self.request.user)
 
+    @extend_schema(request=MonitoredZoneUpdateSerializer, responses=MonitoredZoneDetailOutputSerializer)
+    def patch(self, request: Request, pk: int, **kwargs: Any) -> Response:
+        """Change a zone: a new polygon or area recomputes its area; capacities are refreshed."""
+        zone = get_scoped_or_404(selectors.zone_list(user=request.user), pk=pk)
+        data = dict(validated(MonitoredZoneUpdateSerializer, request.data, partial=True))
+        services.zone_update(
+            zone=zone,
+            actor=request.user,
+            polygon=data.pop("polygon", None),
+            area_m2=data.pop("area_m2", None),
+            **{**data, **_belongs_to(request.user, data)},
+        )
+        return _zone_answer(request, pk)
+
+
+class ZoneCountApi(ActionApi):
+    """A manual count (人工计数) by a steward or grid worker: the people in the zone now. It goes through the
+    zone's own manual source and resets a gate counter's running balance (people inside) to the count."""
+
+    input_serializer = ZoneCountInputSerializer
+    output_serializer = MonitoredZoneDetailOutputSerializer
+
+    def find(self, request: Request, **kwargs: Any) -> Zone:
+        return get_scoped_or_404(selectors.zone_list(user=request.user), pk=kwargs.get("pk"))
+
+    def perform(self, request: Request, obj: Zone, data: dict[str, Any]) -> Any:
+        return services.count_record(
+            zone=obj, count=data["count"], actor=request.user, observed_at=data.get("observed_at")
+        )
+
+    def output(self, request: Request, obj: Zone, result: Any) -> Zone:
+        return get_scoped_or_404(selectors.zone_list(user=request.user), pk=obj.pk)
+
+
+class SourceListApi(generics.ListAPIView[Any]):
+    """Monitoring sources the caller may see (never their tokens)."""
+
+    serializer_class = MonitoringSourceOutputSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> Any:
+        return selectors.source_list(user=self.request.user).select_related("jurisdiction")
+
+    @extend_schema(request=MonitoringSourceInputSerializer, responses={201: MonitoringSourceCreatedSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Create a source for zones the caller manages. The answer carries its token, this once: keep it in the
+        sensor's configuration (only its hash is stored)."""
+        data = dict(validated(MonitoringSourceInputSerializer, request.data))
+        wanted = sorted(set(data["zones"]))
+        zones = list(selectors.zone_list(user=request.user).filter(pk__in=wanted, exercise=False))
+        if len(zones) != len(wanted):
+            raise DomainError(_("One of the zones is unknown or not open to you."), field="zones")
+        jurisdiction = _jurisdiction(data["jurisdiction"]) if data.get("jurisdiction") else zones[0].jurisdiction
+        source, token = services.source_create(
+            actor=request.user,
+            name=data["name"],
+            kind=data["kind"],
+            jurisdiction=jurisdiction,
+            zones=zones,
+            interval_s=data["interval_s"],
+        )
+        source.token = token  # type: ignore[attr-defined]
+        return Response(MonitoringSourceCreatedSerializer(source).data, status=status.HTTP_201_CREATED)
+
+
+class SourceDetailApi(generics.RetrieveAPIView[Any]):
+    """One monitoring source: its zones, interval, last seen, suspect or revoked."""
+
+    serializer_class = MonitoringSourceOutputSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> Any:
+        return selectors.source_list(user=self.request.user).select_related("jurisdiction")
+
+
+class SourceRevokeApi(ActionApi):
+    """Revoke a source's token: its readings are refused from now on (a new source gets a new token)."""
+
+    output_serializer = MonitoringSourceOutputSerializer
+
+    def find(self, request: Request, **kwargs: Any) -> Source:
+        return get_scoped_or_404(selectors.source_list(user=request.user), pk=kwargs.get("pk"))
+
+    def perform(self, request: Request, obj: Source, data: dict[str, Any]) -> Source:
+        return services.source_revoke(source=obj, actor=request.user)
+
 
 class AlertListApi(generics.ListAPIView[Any]):
     """Monitoring alerts, filterable by zone, level, state and kind."""
 
-    serializer_class = AlertOutputSerializer
+    serializer_class = MonitoringAlertOutputSerializer
     permission_classes = [IsAuthenticated]
     filter_backends = [FilterSetBackend]
     filterset_class = AlertFilterSet
 
     def get_queryset(self) -> Any:
         return selectors.alert_list(user=self.request.user, filters=self.request.query_params)
+
+
+class AlertDetailApi(generics.RetrieveAPIView[Any]):
+    """One monitoring alert with its working."""
+
+    serializer_class = MonitoringAlertOutputSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> Any:
+        return selectors.alert_list(user=self.request.user)
+
+
+class AlertAdvanceApi(ActionApi):
+    """Move an alert forward: acknowledged → measures under way → eased → closed (closing from any state)."""
+
+    input_serializer = MonitoringAlertAdvanceInputSerializer
+    output_serializer = MonitoringAlertOutputSerializer
+
+    def find(self, request: Request, **kwargs: Any) -> MonitoringAlert:
+        return get_scoped_or_404(selectors.alert_list(user=request.user), pk=kwargs.get("pk"))
+
+    def perform(self, request: Request, obj: MonitoringAlert, data: dict[str, Any]) -> MonitoringAlert:
+        return services.alert_advance(alert=obj, to=data["to"], actor=request.user, note=data.get("note", ""))

@@ -1,6 +1,7 @@
 """Every write of the monitoring app (docs/contracts/monitoring.md)."""
 
 from monitoring.services.alerts import alert_advance, measure_tick, sources_check_silent
+from monitoring.services.bands import band_update
 from monitoring.services.ingest import IngestResult, readings_ingest
 from monitoring.services.zones import (
     count_record,
@@ -14,6 +15,7 @@ from monitoring.services.zones import (
 __all__ = [
     "IngestResult",
     "alert_advance",
+    "band_update",
     "count_record",
     "measure_tick",
     "readings_ingest",

@@ -239,7 +239,7 @@ def alert_advance(*, alert: MonitoringAlert, to: str, actor: Any, note: str = ""
     if to not in AlertState.values or to == AlertState.RAISED:
         raise DomainError(_("Choose the next state of the alert."), field="to")
     with transaction.atomic():
-        row = MonitoringAlert.objects.select_for_update().select_related("zone").get(pk=alert.pk)
+        row = MonitoringAlert.objects.select_for_update(of=("self",)).select_related("zone").get(pk=alert.pk)
         if not access.can_work_alert(actor_scope(actor), row):
             raise PermissionDeniedError(_("You may not work on this alert."))
         if row.state == AlertState.CLOSED:
@@ -277,7 +277,7 @@ def measure_tick(*, alert: MonitoringAlert, plan_measure: Any, actor: Any) -> Me
     from monitoring.selectors import plan_measures_for
 
     with transaction.atomic():
-        row = MonitoringAlert.objects.select_for_update().select_related("zone").get(pk=alert.pk)
+        row = MonitoringAlert.objects.select_for_update(of=("self",)).select_related("zone").get(pk=alert.pk)
         if not access.can_work_alert(actor_scope(actor), row):
             raise PermissionDeniedError(_("You may not work on this alert."))
         if plan_measure.pk not in {m.pk for m in plan_measures_for(row)}:
