@@ -31,7 +31,6 @@ urlpatterns = [
     path("v/", include("notices.verify_urls")),
     path("notifications/", include("notifications.urls")),
     path("alerts/", include("alerts.urls")),
-    path("monitoring/", include("monitoring.urls")),
     path("incidents/", include("response.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("", include("crowdsafe.web.urls")),
