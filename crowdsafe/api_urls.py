@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("notifications.api.urls")),
     path("", include("alerts.api.urls")),
     path("", include("monitoring.api.urls")),
+    path("", include("response.api.urls")),
 ]

@@ -53,6 +53,13 @@ app.conf.beat_schedule = {
         "schedule": dt.timedelta(seconds=60),
         "options": {"expires": 55},
     },
+    # Situation reports due on open incidents (the cadence the commander sets): the commander is reminded once per
+    # due time (response/services/command.py, claimed with SKIP LOCKED). Expires rather than piling up.
+    "response-remind-reports": {
+        "task": "response.tasks.remind_reports",
+        "schedule": dt.timedelta(seconds=60),
+        "options": {"expires": 55},
+    },
     # Next year's holiday schedule: on 1 November (the State Council publishes it in November), a task for each
     # city's administrator while it is missing; run daily in November and December so that the tasks are settled once it
     # is entered (duties/calendar.py). Idempotent.

@@ -412,7 +412,19 @@ class AfterActionItem(models.Model):
     party "assigned"). An item that ``requires_plan_revision`` can only be closed once the plan has a version
     newer than the one in force when the item was raised: the loop 演练—评估—修订."""
 
-    drill = models.ForeignKey(Drill, verbose_name=_("drill"), on_delete=models.CASCADE, related_name="items")
+    drill = models.ForeignKey(
+        Drill, verbose_name=_("drill"), null=True, blank=True, on_delete=models.CASCADE, related_name="items"
+    )
+    # An item from the review after a real incident (issue 16 point 7: 演练—评估—修订 also after real incidents):
+    # no drill, the incident it was learnt in. Exactly one of the two.
+    incident = models.ForeignKey(
+        "response.Incident",
+        verbose_name=_("incident"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="after_action_items",
+    )
     plan = models.ForeignKey(
         EmergencyPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="after_action_items"
     )
@@ -486,6 +498,10 @@ class AfterActionItem(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status=ItemStatus.CLOSED) | Q(closed_at__isnull=False), name="drills_item_closed_has_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(drill__isnull=False, incident__isnull=True) | Q(drill__isnull=True, incident__isnull=False),
+                name="drills_item_drill_or_incident",
             ),
         ]
 

@@ -274,7 +274,7 @@ def plan_detail(request, pk: int):
     drills = list(plan.drills.order_by("-on_date", "-id")[:50])
     items = list(
         plan.after_action_items.select_related(
-            "drill", "owner_department", "owner_organisation", "owner_jurisdiction", "resolved_by_version"
+            "drill", "incident", "owner_department", "owner_organisation", "owner_jurisdiction", "resolved_by_version"
         ).order_by("status", "due_date", "id")
     )
     can_manage = can_manage_plan(get_scope(request.user), plan)
@@ -611,6 +611,8 @@ def item_close(request, pk: int):
             _add_error(form, exc)
         else:
             messages.success(request, _("Item closed."))
+            if item.drill_id is None:
+                return redirect("response:incident", pk=item.incident_id)
             return redirect("drills:drill_detail", pk=item.drill_id)
     newer = item.plan.versions.filter(number__gt=item.baseline_version).order_by("-number").first()
     return render(request, "drills/item_close.html", {"item": item, "form": form, "newer_version": newer})

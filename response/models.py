@@ -481,7 +481,7 @@ class PublicReport(models.Model):
         return f"{self.get_channel_display()} {self.ticket_number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("response:report", args=[self.pk])
+        return reverse("response:report-detail", args=[self.pk])
 
     @property
     def coordinates(self) -> tuple[Any, Any] | None:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crowdsafe.org.access import ancestor_paths
 from drills.choices import ScopeKind
@@ -108,7 +109,7 @@ class DepartmentRow:
 
 def measures_by_department(incident: Incident) -> list[DepartmentRow]:
     rows: dict[str, DepartmentRow] = {}
-    for m in incident.measures.select_related("department").order_by("due_at", "id"):
+    for m in incident.measures.select_related("department", "activation").order_by("due_at", "id"):
         name = str(m.department) if m.department else _("No department found")
         row = rows.setdefault(name, DepartmentRow(department=name))
         if m.status == MeasureStatus.DONE:
@@ -255,3 +256,82 @@ PUBLIC_STATES = {
     ReportStatus.GATHERING_CREATED: "handling",
     ReportStatus.NO_ACTION: "closed",
 }
+
+
+PUBLIC_STATE_LABELS = {
+    "received": gettext_lazy("Received: being checked by the local staff"),
+    "handling": gettext_lazy("Being handled on site"),
+    "closed": gettext_lazy("Checked: no action needed"),
+}
+
+
+def public_state(report: PublicReport) -> dict[str, Any]:
+    """What the public status page shows of a report: its state, the answer and the times. Nothing personal (no
+    phone, no description, no place, nobody's name)."""
+    key = PUBLIC_STATES.get(ReportStatus(report.status), "received")
+    return {
+        "key": key,
+        "label": PUBLIC_STATE_LABELS[key],
+        "answer": report.answer,
+        "received_at": report.received_at,
+        "acted_at": report.first_action_at,
+    }
+
+
+# --- the common picture ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ForceTotal:
+    kind: str
+    label: str
+    requested: int = 0
+    arrived: int = 0
+
+
+def incident_picture(incident: Incident) -> dict[str, Any]:
+    """Everything the incident page shows besides the incident: live zones with their monitored level, measures
+    done and pending per department with the minutes elapsed, forces requested against arrived, the latest
+    situation report, the position log, the higher-level requests and the handovers."""
+    from monitoring.models import Zone
+
+    now = timezone.now()
+    departments = measures_by_department(incident)
+    for row in departments:
+        for m in row.pending:
+            m.elapsed_minutes = int((now - m.activation.activated_at).total_seconds() // 60)  # type: ignore[attr-defined]
+            m.overdue = m.due_at < now  # type: ignore[attr-defined]
+        for m in row.done:
+            assert m.done_at is not None
+            m.elapsed_minutes = int((m.done_at - m.activation.activated_at).total_seconds() // 60)  # type: ignore[attr-defined]
+    forces = list(incident.forces.select_related("department").order_by("requested_at", "id"))
+    totals: dict[str, ForceTotal] = {}
+    for f in forces:
+        total = totals.setdefault(f.kind, ForceTotal(f.kind, str(f.get_kind_display())))
+        total.requested += f.requested_count
+        total.arrived += f.arrived_count
+    zones = list(Zone.objects.filter(pk__in=incident.zones.values("pk")).select_related("state").order_by("name"))
+    escalations = list(
+        incident.escalations.select_related("from_tier", "to_tier", "to_jurisdiction", "requested_by", "accepted_by")
+    )
+    for e in escalations:
+        window = e.window
+        e.window_minutes = round(window.total_seconds() / 60, 1) if window is not None else None  # type: ignore[attr-defined]
+    return {
+        "zones": zones,
+        "departments": departments,
+        "measure_counts": {
+            "done": sum(len(r.done) for r in departments),
+            "pending": sum(len(r.pending) for r in departments),
+        },
+        "forces": forces,
+        "force_totals": list(totals.values()),
+        "latest_report": latest_report(incident),
+        "report_count": incident.reports.count(),
+        "log": list(incident.log_entries.prefetch_related("photos")[:50]),
+        "escalations": escalations,
+        "pending_escalation": next((e for e in escalations if e.status == "pending"), None),
+        "handovers": list(incident.handovers.select_related("from_user", "to_user")),
+        "activations": list(incident.activations.select_related("plan", "level")),
+        "report_overdue": incident.report_overdue(now),
+    }

@@ -19,6 +19,7 @@ from drills.services.drills import (
     government_of,
     item_add,
     item_close,
+    items_from_incident,
 )
 from drills.services.notices import drill_notice_issue, drill_participants
 from drills.services.plans import (
@@ -46,6 +47,7 @@ __all__ = [
     "government_of",
     "item_add",
     "item_close",
+    "items_from_incident",
     "plan_create",
     "plan_import_from_application",
     "plan_share",

@@ -605,3 +605,46 @@ def government_drill_duties_sync(*, actor=None, limit: int | None = None) -> int
             tasks_evaluate(subject=jurisdiction, event="created", actor=actor)
         count += 1
     return count
+
+
+INCIDENT_ITEM_DAYS = 30
+
+
+def items_from_incident(
+    *, incident: Any, plans: Iterable[EmergencyPlan], lessons: Sequence[str], actor, today: dt.date | None = None
+) -> list[AfterActionItem]:
+    """The review after a real incident (issue 16 point 7): each lesson becomes an after-action item of each plan
+    activated in it, held by the plan's owner, requiring a revision of the plan (演练—评估—修订 also after real
+    incidents), due in ``INCIDENT_ITEM_DAYS`` days. The caller (the incident's close) has checked the right to
+    close; called inside its transaction."""
+    texts = [str(text).strip()[:5000] for text in lessons if str(text or "").strip()]
+    if len(texts) > MAX_ITEMS:
+        raise DomainError(_("At most %(n)d after-action items.") % {"n": MAX_ITEMS}, field="lessons")
+    due = (today or timezone.localdate()) + dt.timedelta(days=INCIDENT_ITEM_DAYS)
+    made: list[AfterActionItem] = []
+    for plan in plans:
+        for text in texts:
+            item = AfterActionItem.objects.create(
+                incident=incident,
+                plan=plan,
+                description=text,
+                owner_department=plan.owner_department,
+                owner_organisation=plan.owner_organisation if plan.owner_department is None else None,
+                owner_jurisdiction=plan.owner_jurisdiction
+                if plan.owner_department is None and plan.owner_organisation is None
+                else None,
+                due_date=due,
+                requires_plan_revision=True,
+                baseline_version=plan.current_version,
+                jurisdiction_path=plan.jurisdiction_path,
+            )
+            log_action(
+                actor=actor,
+                subject=item,
+                verb="created",
+                to_state=item.status,
+                data={"incident": incident.pk, "owner": str(item.owner), "due": due.isoformat()},
+            )
+            tasks_evaluate(subject=item, event="created", actor=actor)
+            made.append(item)
+    return made

@@ -19,6 +19,8 @@ from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import actor_scope
 from crowdsafe.org.choices import DepartmentKind
 from crowdsafe.org.models import Department
+from drills.models import EmergencyPlan
+from drills.services import items_from_incident
 from duties.parties import SubjectPlace
 from duties.services import tasks_settle
 from notices.choices import NoticeKind
@@ -375,9 +377,12 @@ def escalation_return(*, incident: Incident, actor: Any, reason: str) -> Inciden
 # --- closing -----------------------------------------------------------------------------------------------------
 
 
-def incident_close(*, incident: Incident, actor: Any, summary: str) -> Incident:
-    """Close with a summary (required). Pending measures are withdrawn, their tasks cancelled."""
+def incident_close(*, incident: Incident, actor: Any, summary: str, lessons: Sequence[str] = ()) -> Incident:
+    """Close with a summary (required). Pending measures are withdrawn, their tasks cancelled. Each of
+    ``lessons`` (the after-action review) becomes an after-action item in drills/ of every plan activated, for its
+    revision (演练—评估—修订 after a real incident)."""
     summary = text(summary, field="summary", required=True)
+    lessons = [text(line, field="lessons", limit=2000) for line in lessons if str(line or "").strip()]
     with transaction.atomic():
         row = locked(incident)
         check_command(actor, row)
@@ -394,4 +399,9 @@ def incident_close(*, incident: Incident, actor: Any, summary: str) -> Incident:
         log_action(
             actor=actor, subject=row, verb="incident_closed", from_state="open", to_state="closed", reason=summary
         )
+        if lessons:
+            plans = EmergencyPlan.objects.filter(pk__in=row.activations.values("plan_id")).order_by("pk")
+            if not plans.exists():
+                raise DomainError(_("No plan was activated: there is no plan to revise."), field="lessons")
+            items_from_incident(incident=row, plans=list(plans), lessons=lessons, actor=actor)
     return row
