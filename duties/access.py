@@ -61,6 +61,31 @@ def task_visible_q(scope: Scope, *, whole_territory: bool = False) -> Q:
     )
 
 
+def held_q(scope: Scope) -> Q:
+    """Tasks the user holds (assigned to me / my department): their departments', their organisations', their own,
+    and those held by a jurisdiction they are a member of (a township officer's street). The rest of their queue
+    is what happens in their area, held by others (``duties.filters.HeldFilter``)."""
+    if scope.is_superuser:
+        return Q(responsible_person_id=scope.user_id) if scope.user_id else NOTHING
+    return (
+        in_q(scope.department_ids, field="responsible_department_id")
+        | in_q(scope.organisation_ids, field="responsible_organisation_id")
+        | (Q(responsible_person_id=scope.user_id) if scope.user_id else NOTHING)
+        | in_q(scope.jurisdiction_paths, field="responsible_jurisdiction__path")
+        | _township_government_q(scope.paths_for(Role.TOWNSHIP_OFFICER))
+    )
+
+
+def _township_government_q(paths: tuple[str, ...]) -> Q:
+    """What a township holds through its township-government department (see ``_township_path``)."""
+    if not paths:
+        return NOTHING
+    return Q(
+        responsible_department__kind=DepartmentKind.TOWNSHIP_GOVERNMENT,
+        responsible_department__jurisdiction__path__in=sorted(set(paths)),
+    )
+
+
 def _township_path(task: Task) -> str | None:
     """The path of the township/street holding the task: itself, or its township-government department."""
     if task.responsible_jurisdiction_id:

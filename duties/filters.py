@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.common.filters import CheckboxFilter, IntegerFilter, ListFilterSet
+from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import Department
+from duties.access import held_q
 from duties.choices import OUTSTANDING_VALUES, SubjectKind, TaskStatus
 from duties.models import ResponsibilityRule, Task
 
@@ -30,6 +32,18 @@ class DueFilter:
 class StatusFilter:
     OUTSTANDING = "outstanding"
     ALL = "all"
+
+
+class HeldFilter:
+    MINE = "mine"
+    AREA = "area"
+
+
+HELD_CHOICES = [
+    # Translators: the task list's tabs: 分配给我/本部门 · 辖区内其他任务
+    (HeldFilter.MINE, _("Assigned to me / my department")),
+    (HeldFilter.AREA, _("In my area")),
+]
 
 
 class PartyFilter:
@@ -103,6 +117,14 @@ class TaskFilterSet(ListFilterSet):
         label=_("Held by"), choices=PARTY_CHOICES, empty_label=_("Any holder"), method="filter_party"
     )
     mine = CheckboxFilter(label=_("Only mine"), method="filter_mine", help_text="Held by me personally.")
+    held = django_filters.ChoiceFilter(
+        label=_("Whose"),
+        choices=HELD_CHOICES,
+        empty_label=_("All"),
+        method="filter_held",
+        widget=forms.HiddenInput,
+        help_text="mine: held by me, my departments or organisations, my jurisdiction; area: the rest I see.",
+    )
     responsible_jurisdiction = IntegerFilter(
         field_name="responsible_jurisdiction_id", min_value=1, widget=forms.HiddenInput
     )
@@ -172,6 +194,13 @@ class TaskFilterSet(ListFilterSet):
         if not value:
             return qs
         return qs.filter(responsible_person_id=getattr(self.context.get("user"), "pk", None))
+
+    def filter_held(self, qs: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        user = self.context.get("user")
+        if user is None:
+            return qs
+        held = held_q(get_scope(user))
+        return qs.filter(held) if value == HeldFilter.MINE else qs.exclude(held)
 
     def filter_search(self, qs: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         return qs.filter(Q(duty_name__icontains=value) | Q(subject_label__icontains=value))

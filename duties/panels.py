@@ -11,6 +11,7 @@ from crowdsafe.org.choices import Role
 from crowdsafe.web.home import register_panel
 from duties.access import OVERSIGHT_ROLES, can_see_overview
 from duties.choices import OUTSTANDING_VALUES
+from duties.filters import HeldFilter
 from duties.selectors import DUE_SOON_DAYS, responsibility_overview, task_queue
 
 QUEUE_ROLES = {
@@ -25,16 +26,21 @@ PANEL_TASKS = 5
 
 
 def queue_context(home) -> dict:
-    """Counts (one aggregated query) and the first few tasks of the user's queue, overdue first."""
-    queue = task_queue(user=home.user, today=home.today)
+    """The user's queue in two parts: what they (or their department, organisation, jurisdiction) hold, and what
+    else is outstanding in their area. Counts in one aggregated query each, then the first few tasks of each,
+    overdue first."""
     soon = home.today + dt.timedelta(days=DUE_SOON_DAYS)
     outstanding = Q(status__in=OUTSTANDING_VALUES)
-    counts = queue.order_by().aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=outstanding & Q(due_date__lt=home.today)),
-        due_soon=Count("pk", filter=outstanding & Q(due_date__gte=home.today, due_date__lte=soon)),
-    )
-    return {"counts": counts, "tasks": list(queue[:PANEL_TASKS]), "today": home.today}
+    parts = {}
+    for key in (HeldFilter.MINE, HeldFilter.AREA):
+        queue = task_queue(user=home.user, filters={"held": key}, today=home.today)
+        counts = queue.order_by().aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=outstanding & Q(due_date__lt=home.today)),
+            due_soon=Count("pk", filter=outstanding & Q(due_date__gte=home.today, due_date__lte=soon)),
+        )
+        parts[key] = {"key": key, "counts": counts, "tasks": list(queue[:PANEL_TASKS]) if counts["open"] else []}
+    return {"mine": parts[HeldFilter.MINE], "area": parts[HeldFilter.AREA], "today": home.today}
 
 
 def overview_context(home) -> dict | None:

@@ -53,6 +53,7 @@ def queue(request):
         "page": page,
         "today": today,
         "filtered": filters.is_filtered(),
+        "held": filters.valid("held") or "",
         "is_head": is_head,
         "can_see_overview": can_see_overview(scope),
     }

@@ -208,24 +208,26 @@ def control_reduction(controls: Sequence[str]) -> int:
 
 def suggest(factors: Mapping[str, int], controls: Sequence[str]) -> Suggestion:
     """Likelihood and severity before and after controls from the factor scores (missing factors count 0)."""
-    from django.utils.translation import gettext as g
+    # Called as gettext(), not through an alias: makemessages finds only the names it knows (it never saw g()).
+    from django.utils.translation import gettext
 
     scores = {key: _clamp(int(factors.get(key) or 0), MIN_FACTOR, MAX_FACTOR) for key in FACTOR_KEYS}
     likely_sum = sum(scores[f.key] for f in FACTORS if f.likelihood)
     likelihood = _clamp(1 + math.ceil(likely_sum / 3))
     working = [
-        g("Likelihood: the likelihood factors add up to %(sum)d of 18, which gives %(value)d.")
+        gettext("Likelihood: the likelihood factors add up to %(sum)d of 18, which gives %(value)d.")
         % {"sum": likely_sum, "value": likelihood}
     ]
     floor = {2: 3, 3: 4}.get(scores["attendance"], 0)
     if floor > likelihood:
         likelihood = floor
         working.append(
-            g("Attendance close to or above the safe capacity raises the likelihood to %(value)d.") % {"value": floor}
+            gettext("Attendance close to or above the safe capacity raises the likelihood to %(value)d.")
+            % {"value": floor}
         )
     severity = _clamp(1 + scores["scale"] + math.ceil((scores["composition"] + scores["venue_features"]) / 2))
     working.append(
-        g(
+        gettext(
             "Severity: 1 + number of people (%(scale)d) + half of crowd composition and venue features "
             "(%(composition)d + %(features)d), which gives %(value)d."
         )
@@ -240,14 +242,14 @@ def suggest(factors: Mapping[str, int], controls: Sequence[str]) -> Suggestion:
     residual_likelihood = _clamp(likelihood - reduction)
     chosen = sorted(set(controls) & set(CONTROL_KEYS))
     working.append(
-        g("After controls: %(n)d measures in place lower the likelihood by %(by)d, to %(value)d.")
+        gettext("After controls: %(n)d measures in place lower the likelihood by %(by)d, to %(value)d.")
         % {"n": len(chosen), "by": reduction, "value": residual_likelihood}
     )
     residual_severity = severity
     if {"medical", "emergency_plan"} <= set(chosen):
         residual_severity = _clamp(severity - 1)
         working.append(
-            g("On-site medical cover and a drilled emergency plan lower the severity to %(value)d.")
+            gettext("On-site medical cover and a drilled emergency plan lower the severity to %(value)d.")
             % {"value": residual_severity}
         )
     return Suggestion(

@@ -9,6 +9,7 @@ stored only when it is not a code at all (a number, a date, a sentence).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from django.apps import apps
@@ -16,6 +17,9 @@ from django.contrib.auth.models import Permission
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
+
+from crowdsafe.audit.models import ActionLog
+from crowdsafe.audit.verbs import label as verb_label
 
 # What the log of an access change (django-guardian grants, ``crowdsafe.org.services.grant_to_department``) names.
 ACCESS_VERBS = frozenset({"granted", "revoked"})
@@ -81,3 +85,33 @@ def permission_label(codename: str, model: type[models.Model] | None) -> str:
         }
     name = Permission.objects.filter(codename=codename).values_list("name", flat=True).first()
     return name or _("(other)")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    entry: ActionLog
+    verb: str
+    from_label: str = ""
+    to_label: str = ""
+    access: str = ""  # an access change: what was opened or closed, and to whom
+
+    @property
+    def has_change(self) -> bool:
+        return bool(self.from_label or self.to_label)
+
+
+def timeline_entry(entry: ActionLog, model) -> TimelineEntry:
+    """One log entry in words, for a record of ``model``."""
+    if entry.verb in ACCESS_VERBS:
+        codename = entry.to_state or entry.from_state
+        access = permission_label(codename, model)
+        department = (entry.data or {}).get("department_name")
+        if department:
+            access = f"{department} · {access}"
+        return TimelineEntry(entry=entry, verb=verb_label(entry.verb), access=access)
+    return TimelineEntry(
+        entry=entry,
+        verb=verb_label(entry.verb),
+        from_label=state_label(model, entry.from_state),
+        to_label=state_label(model, entry.to_state),
+    )

@@ -21,6 +21,8 @@ def timeline_for(*, subject: models.Model, limit: int = 200, include_access: boo
     return qs.select_related("actor").order_by("-created_at", "-id")[:limit]
 
 
-def actions_by(*, actor, limit: int = 10) -> QuerySet[ActionLog]:
-    """The latest entries written by one user (their own actions are always theirs to see)."""
-    return ActionLog.objects.filter(actor=actor).select_related("subject_type").order_by("-created_at", "-id")[:limit]
+def actions_by(*, actor, limit: int | None = 10) -> QuerySet[ActionLog]:
+    """The latest entries written by one user (their own actions are always theirs to see); all of them, newest
+    first, when ``limit`` is None (the page of one's own actions paginates them)."""
+    qs = ActionLog.objects.filter(actor=actor).select_related("subject_type").order_by("-created_at", "-id")
+    return qs if limit is None else qs[:limit]

@@ -62,6 +62,15 @@ class ListFilterSet(django_filters.FilterSet):
             raise TypeError(f"{cls.__name__} was handed a {type(filters).__name__}")
         return cls(filters if filters is not None else {})
 
+    @property
+    def form(self) -> forms.Form:
+        """The page's filter form. A filter's ``help_text`` documents the API parameter (in English, for the
+        schema); it is not shown on the page, whose labels say enough."""
+        form = super().form
+        for field in form.fields.values():
+            field.help_text = ""
+        return form
+
     #: What the selector knows and a filter may need (``user``: awaiting sign-off by someone else; ``today``).
     context: Mapping[str, Any] = {}
 

@@ -11,9 +11,9 @@ from django.db.models.functions import RowNumber
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.audit.labels import TimelineEntry, timeline_entry
 from crowdsafe.audit.models import ActionLog
 from crowdsafe.audit.selectors import actions_by
-from crowdsafe.audit.verbs import label as verb_label
 from crowdsafe.org.access import EXTERNAL_ROLES, GOVERNMENT_ROLES, path_q
 from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel, Role
 from crowdsafe.org.selectors import department_list, jurisdiction_list, organisation_list
@@ -27,7 +27,7 @@ from crowdsafe.workdays.selectors import has_affected_deadlines
 HOLIDAY_LOOKAHEAD_DAYS = 60
 # The State Council publishes next year's holiday schedule in November (国务院办公厅节假日安排).
 HOLIDAY_SCHEDULE_MONTH = 11
-RECENT_ACTIONS = 10
+RECENT_ACTIONS = 3  # on the home page; the rest is on the page of one's own actions (web:my_actions)
 DEPARTMENT_NAMES_PER_KIND = 5
 
 
@@ -165,23 +165,28 @@ def organisation_context(home: HomeContext) -> dict:
 @dataclass
 class ActionRow:
     entry: ActionLog
-    verb: str
+    change: TimelineEntry
     subject_type: str
 
 
-def recent_actions_context(home: HomeContext) -> dict:
-    entries = actions_by(actor=home.user, limit=RECENT_ACTIONS)
+def action_rows(entries) -> list[ActionRow]:
+    """The user's own log entries in words: the verb, the states as labels of the subject's model, its kind."""
     rows = []
     for entry in entries:
         model = entry.subject_type.model_class()
         rows.append(
             ActionRow(
                 entry=entry,
-                verb=verb_label(entry.verb),
-                subject_type=str(model._meta.verbose_name) if model is not None else entry.subject_type.model,
+                change=timeline_entry(entry, model),
+                subject_type=str(model._meta.verbose_name) if model is not None else "",
             )
         )
-    return {"rows": rows, "limit": RECENT_ACTIONS}
+    return rows
+
+
+def recent_actions_context(home: HomeContext) -> dict:
+    """The last few of the user's own actions, one line each; the whole log is on its own page."""
+    return {"rows": action_rows(actions_by(actor=home.user, limit=RECENT_ACTIONS)), "limit": RECENT_ACTIONS}
 
 
 def _api_docs_visible(user, scope) -> bool:
@@ -195,6 +200,7 @@ def register_kernel_nav() -> None:
     register_nav_item("jurisdictions", label=_("Jurisdictions"), url="org:jurisdiction_list", order=10, roles=any_role)
     register_nav_item("departments", label=_("Departments"), url="org:department_list", order=20, roles=any_role)
     register_nav_item("calendar", label=_("Working-day calculator"), url="workdays:calculator", order=80)
+    register_nav_item("my_actions", label=_("My recent actions"), url="my_actions", order=85)
     register_nav_item("api", label=_("API docs"), url="api-docs", order=90, visible=_api_docs_visible)
     register_nav_item("admin", label=_("Administration"), url="admin:index", order=100, visible=lambda u, s: u.is_staff)
 

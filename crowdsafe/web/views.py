@@ -5,10 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.audit.selectors import actions_by
 from crowdsafe.web.home import build_home_context, render_panels
+from crowdsafe.web.panels import action_rows
+
+ACTIONS_PAGE_SIZE = 30
 
 
 @login_required
@@ -21,6 +26,13 @@ def home(request):
         "web/home.html",
         {"panels": panels, "has_role": bool(home_context.roles), "today": home_context.today},
     )
+
+
+@login_required
+def my_actions(request):
+    """The user's own action log (我的最近操作), newest first, a page at a time."""
+    page = Paginator(actions_by(actor=request.user, limit=None), ACTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/my_actions.html", {"page": page, "rows": action_rows(page.object_list)})
 
 
 class NoLabelSuffixMixin:

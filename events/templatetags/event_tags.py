@@ -12,7 +12,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -58,15 +58,20 @@ def gathering_rows(rows):
             g.source_label,
         )
 
+    # Each cell names its column (data-label, the header's words): on a phone the rows are cards (app.css).
+    starts, gathering, kind, people, risk, status, source = (
+        conditional_escape(_(word)).replace("{", "{{").replace("}", "}}")
+        for word in ("Starts", "Gathering", "Kind", "People", "Risk", "Status", "Source")
+    )
     return format_html_join(
         "\n",
         '<tr class="row-{}" data-gathering="{}">'
-        '<td class="nowrap"><time datetime="{}">{}</time></td>'
-        '<td><a href="{}">{}</a><span class="item-meta">{}</span></td>'
-        '<td class="hide-narrow">{}</td>'
-        '<td class="num">{}</td>'
-        '<td><span class="risk risk-{}" data-risk="{}">{}</span></td>'
-        '<td><span class="badge status-badge status-{}" data-status="{}">{}</span></td>'
-        '<td class="hide-narrow">{}</td></tr>',
+        f'<td class="nowrap" data-label="{starts}"><time datetime="{{}}">{{}}</time></td>'
+        f'<td data-label="{gathering}"><a href="{{}}">{{}}</a><span class="item-meta">{{}}</span></td>'
+        f'<td class="hide-narrow" data-label="{kind}">{{}}</td>'
+        f'<td class="num" data-label="{people}">{{}}</td>'
+        f'<td data-label="{risk}"><span class="risk risk-{{}}" data-risk="{{}}">{{}}</span></td>'
+        f'<td data-label="{status}"><span class="badge status-badge status-{{}}" data-status="{{}}">{{}}</span></td>'
+        f'<td class="hide-narrow" data-label="{source}">{{}}</td></tr>',
         (row(g) for g in rows),
     )

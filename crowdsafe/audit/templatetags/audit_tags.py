@@ -8,49 +8,15 @@ log stores (``crowdsafe.audit.labels``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django import template
 
-from crowdsafe.audit.labels import ACCESS_VERBS, permission_label, state_label
-from crowdsafe.audit.models import ActionLog
+from crowdsafe.audit.labels import timeline_entry
 from crowdsafe.audit.selectors import timeline_for
-from crowdsafe.audit.verbs import label
 from crowdsafe.org.access import get_scope
 
 register = template.Library()
 
 DEFAULT_LIMIT = 50
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    entry: ActionLog
-    verb: str
-    from_label: str = ""
-    to_label: str = ""
-    access: str = ""  # an access change: what was opened or closed, and to whom
-
-    @property
-    def has_change(self) -> bool:
-        return bool(self.from_label or self.to_label)
-
-
-def timeline_entry(entry: ActionLog, model) -> TimelineEntry:
-    """One log entry in words, for a record of ``model``."""
-    if entry.verb in ACCESS_VERBS:
-        codename = entry.to_state or entry.from_state
-        access = permission_label(codename, model)
-        department = (entry.data or {}).get("department_name")
-        if department:
-            access = f"{department} · {access}"
-        return TimelineEntry(entry=entry, verb=label(entry.verb), access=access)
-    return TimelineEntry(
-        entry=entry,
-        verb=label(entry.verb),
-        from_label=state_label(model, entry.from_state),
-        to_label=state_label(model, entry.to_state),
-    )
 
 
 @register.inclusion_tag("audit/_timeline.html", takes_context=True)
