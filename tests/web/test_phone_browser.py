@@ -1,0 +1,109 @@
+"""Every role on a 390×844 phone, with the demo city loaded the way ``scripts/run`` loads it (issue 20 point 1):
+no page scrolls sideways and no table cell lies off-screen (lists are cards below 600 px), and each home page
+starts with what the person must do now, at a sensible length.
+
+Screenshots go to tests/artifacts/ (git-ignored) for a human to look at.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from crowdsafe.org import demo_data
+from crowdsafe.web.home import registered_panels
+from events.models import Gathering
+from tests.web.test_no_internal_codes import _demo_commands, demo_usernames
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+# A home page a grid worker can take in with a few flicks of the thumb: about three and a half screens (it was
+# 4,300 px, most of it the log of recent actions, now on its own page).
+GRID_HOME_MAX_HEIGHT = 3000
+# The panels that say what to do now: urgent notices and work queues (order below 40, docs/contracts/panels.md).
+WORK_ORDER = 40
+
+
+@pytest.fixture(scope="module")
+def browser(browser_env):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def sign_in(browser, live_server, username: str):
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", demo_data.DEMO_PASSWORD)
+    page.click("form[action='/accounts/login/'] button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return context, page
+
+
+def cut_off(page) -> dict:
+    """How far the page scrolls sideways, and the table cells whose right edge lies beyond the screen."""
+    return page.evaluate(
+        """() => {
+          const width = window.innerWidth;
+          const cells = [...document.querySelectorAll('td, th')]
+            .filter(el => el.offsetParent !== null && el.getBoundingClientRect().width > 2)
+            .filter(el => el.getBoundingClientRect().right > width + 1)
+            .map(el => (el.dataset.label || el.textContent).trim().slice(0, 20));
+          return {scroll: document.documentElement.scrollWidth - document.documentElement.clientWidth, cells};
+        }"""
+    )
+
+
+def panels(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "[data-panel]", "els => els.filter(e => e.offsetParent !== null).map(e => e.dataset.panel)"
+    )
+
+
+def test_every_role_on_a_phone(browser, live_server):
+    for command in _demo_commands():
+        call_command(command, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
+    ARTIFACTS.mkdir(exist_ok=True)
+    gathering = Gathering.objects.order_by("pk").first()
+    order = {panel.key: panel.order for panel in registered_panels()}
+    problems = []
+    for role, username in sorted(demo_usernames().items()):
+        context, page = sign_in(browser, live_server, username)
+        home = cut_off(page)
+        if home["scroll"] > 0 or home["cells"]:
+            problems.append(f"home of {role}: {home}")
+        page.screenshot(path=str(ARTIFACTS / f"phone-home-{role}.png"), full_page=True)
+        shown = panels(page)
+        if shown and order.get(shown[0], WORK_ORDER) >= WORK_ORDER:
+            problems.append(f"home of {role} starts with {shown[0]}: {shown}")
+        if role == "grid_worker":
+            height = page.evaluate("document.documentElement.scrollHeight")
+            if height > GRID_HOME_MAX_HEIGHT:
+                problems.append(f"home of the grid worker is {height}px long")
+        if role in ("staff", "township_officer", "grid_worker"):
+            page.goto(f"{live_server.url}/tasks/")
+            tasks = cut_off(page)
+            if tasks["scroll"] > 0 or tasks["cells"]:
+                problems.append(f"/tasks/ of {role}: {tasks}")
+            assert page.locator("[data-task-table] td[data-label]").count() > 0 or "empty-state" in page.content()
+            page.screenshot(path=str(ARTIFACTS / f"phone-tasks-{role}.png"), full_page=True)
+        if role in ("township_officer", "grid_worker") and gathering is not None:
+            page.goto(f"{live_server.url}/gatherings/{gathering.pk}/")
+            detail = cut_off(page)
+            if detail["scroll"] > 0 or detail["cells"]:
+                problems.append(f"gathering page of {role}: {detail}")
+            page.screenshot(path=str(ARTIFACTS / f"phone-gathering-{role}.png"), full_page=True)
+        context.close()
+    assert problems == []
