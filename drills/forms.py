@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from crowdsafe.common.files import UploadField, UploadsField
+from crowdsafe.common.validators import PhoneFormField
 from crowdsafe.org.models import Department, Jurisdiction, Organisation
 from drills.choices import (
     AlertLevel,
@@ -174,8 +175,8 @@ class MeasureForm(forms.Form):
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), required=False, max_length=64)
     role = forms.CharField(label=_("Role in the plan"), required=False, max_length=100)
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
-    duty_phone = forms.CharField(label=_("On-duty phone"), required=False, max_length=20)
+    phone = PhoneFormField(label=_("Phone"), required=False)
+    duty_phone = PhoneFormField(label=_("On-duty phone"), required=False)
 
     def is_blank(self) -> bool:
         return not any((self.cleaned_data.get(name) or "") for name in self.fields)

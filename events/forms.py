@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.common import imports
 from crowdsafe.common.files import UploadsField
+from crowdsafe.common.validators import PhoneFormField
 from events.choices import (
     DecisionKind,
     GatheringKind,
@@ -85,9 +86,7 @@ class GatheringForm(forms.Form):
     ends_at = datetime_field(_("Ends at"), required=False)
     recurrence = forms.ChoiceField(label=_("Recurrence"), choices=Recurrence.choices, required=False)
     organizer_name = forms.CharField(label=_("Organizer, if known"), max_length=128, required=False)
-    organizer_phone = forms.CharField(
-        label=_("Organizer's phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
-    )
+    organizer_phone = PhoneFormField(label=_("Organizer's phone"), required=False)
     source_reference = forms.CharField(label=_("Reference (e.g. hotline ticket)"), max_length=64, required=False)
     description = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crowdsafe.common.spreadsheets import Column, RowError, ascii_text, cell_text, loose_key
+from crowdsafe.common.validators import clean_phone
 from crowdsafe.org.models import Jurisdiction
 from events.choices import GatheringKind, GatheringSource, GatheringStatus, Recurrence, RiskLevel
 from events.models import MAX_ATTENDANCE, Gathering
@@ -199,6 +201,12 @@ class RowChecker:
         for column in COLUMNS:
             if column.required and not text[column.key]:
                 error(column.key, _("This value is required."))
+
+        if text["organizer_phone"]:
+            try:
+                text["organizer_phone"] = clean_phone(text["organizer_phone"])
+            except ValidationError as exc:
+                error("organizer_phone", exc.messages[0])
 
         kind = _KINDS.get(loose_key(text["kind"])) if text["kind"] else None
         if text["kind"] and kind is None:

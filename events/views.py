@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crowdsafe.common.admin import add_domain_error
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
@@ -52,10 +53,7 @@ TERRITORY_SUGGESTIONS = 300
 
 
 def _add_domain_error(form, exc: DomainError) -> None:
-    if exc.field and exc.field in form.fields:
-        form.add_error(exc.field, str(exc.message))
-    else:
-        form.add_error(None, str(exc.message))
+    add_domain_error(form, exc)
 
 
 def _wants_json(request) -> bool:

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from crowdsafe.common.files import UploadField, UploadsField
 from crowdsafe.common.identifiers import CreditCodeFormField, ResidentIdFormField
+from crowdsafe.common.validators import PhoneFormField
 from permits.choices import (
     ChangeKind,
     CommentSection,
@@ -54,7 +55,7 @@ class ApplicationForm(forms.Form):
     )
     across_provinces = forms.BooleanField(label=_("Held across provinces"), required=False)
     safety_person_name = forms.CharField(label=_("Safety-responsible person"), max_length=64, required=False)
-    safety_person_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    safety_person_phone = PhoneFormField(label=_("Phone"), required=False)
     safety_person_id_number = ResidentIdFormField(label=_("Resident ID number"), required=False)
 
     def __init__(self, *args, venues=None, **kwargs):
@@ -96,7 +97,7 @@ class UndertakerForm(forms.Form):
     name = forms.CharField(label=_("Undertaker"), max_length=128)
     credit_code = CreditCodeFormField(label=_("Unified social credit code"))
     contact_name = forms.CharField(label=_("Contact person"), max_length=64, required=False)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+    contact_phone = PhoneFormField(label=_("Contact phone"), required=False)
 
 
 class TicketsForm(forms.Form):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.common.files import accept_attribute
 from crowdsafe.common.identifiers import CreditCodeFormField
+from crowdsafe.common.validators import PhoneFormField
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.choices import (
     VENUE_LEVELS,
@@ -66,12 +67,7 @@ class VenueForm(forms.Form):
     )
     operator = forms.TypedChoiceField(label=_("Operator"), coerce=int, required=False, empty_value=None)
     responsible_person_name = forms.CharField(label=_("Safety-responsible person"), max_length=64, required=False)
-    responsible_person_phone = forms.CharField(
-        label=_("Phone of the safety-responsible person"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
+    responsible_person_phone = PhoneFormField(label=_("Phone of the safety-responsible person"), required=False)
     declared_capacity = forms.IntegerField(
         label=_("Declared or approved capacity"),
         min_value=1,

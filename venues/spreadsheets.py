@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from crowdsafe.common.identifiers import validate_credit_code
 from crowdsafe.common.spreadsheets import Column, RowError, ascii_text, cell_text, loose_key
+from crowdsafe.common.validators import clean_phone
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.choices import VENUE_LEVELS, VenueKind
-from venues.models import Venue, phone_validator
+from venues.models import Venue
 
 COLUMNS: tuple[Column, ...] = (
     Column("name", "场所名称", required=True),
@@ -226,7 +227,7 @@ class RowChecker:
         phone = text["responsible_person_phone"]
         if phone:
             try:
-                phone_validator(phone)
+                phone = clean_phone(phone)
             except ValidationError as exc:
                 error("responsible_person_phone", exc.messages[0])
 

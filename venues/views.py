@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from crowdsafe.common.admin import add_domain_error
 from crowdsafe.common.imports import ImportPages
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
@@ -47,11 +48,7 @@ FIELD_ALIASES = {"operator": ("operator", "operator_credit_code")}
 
 
 def _add_domain_error(form, exc: DomainError) -> None:
-    for name in FIELD_ALIASES.get(exc.field or "", (exc.field,)):
-        if name in form.fields:
-            form.add_error(name, str(exc.message))
-            return
-    form.add_error(None, str(exc.message))
+    add_domain_error(form, exc, aliases=FIELD_ALIASES)
 
 
 def _managed_venue(request, pk: int):

@@ -42,11 +42,15 @@ T = TypeVar("T")
 _REFUSAL = "_crowdsafe_admin_refusal"
 
 
-def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
-    """Show a service's refusal on ``form``: on the field it names when the form has that field, else above the
-    form. The one place that turns a ``DomainError`` into a form error."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
+def add_domain_error(
+    form: forms.BaseForm, error: DomainError, aliases: dict[str, tuple[str | None, ...]] | None = None
+) -> None:
+    """Show a service's refusal on ``form``, every problem it found at once: each on the field it names when the
+    form has that field (or an alias of it: ``aliases`` maps a service's field to the form's names), else above
+    the form. The one place that turns a ``DomainError`` into form errors."""
+    for name, message in error.problems:
+        candidates = (aliases or {}).get(name or "", (name,))
+        form.add_error(next((c for c in candidates if c in form.fields), None), str(message))
 
 
 class _ShowsRefusal(forms.BaseForm):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crowdsafe.common.validators import PhoneSerializerField
 from crowdsafe.org.models import Department, Jurisdiction, Organisation
 from drills.choices import (
     AlertLevel,
@@ -100,8 +101,8 @@ class PlanMeasureInputSerializer(serializers.Serializer):
 class PlanContactInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=64)
     role = serializers.CharField(max_length=100)
-    phone = serializers.CharField(max_length=20)
-    duty_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    phone = PhoneSerializerField()
+    duty_phone = PhoneSerializerField(required=False, allow_blank=True, default="")
 
 
 class EmergencyPlanInputSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crowdsafe.common.validators import PhoneSerializerField
 from events.choices import (
     DateRule,
     DecisionKind,
@@ -75,7 +76,7 @@ class GatheringInputSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField(required=False, allow_null=True)
     recurrence = RecurrenceField(choices=Recurrence.choices, required=False, default=Recurrence.ONCE)
     organizer_name = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
-    organizer_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    organizer_phone = PhoneSerializerField(required=False, allow_blank=True, default="")
     estimated_attendance_min = serializers.IntegerField(
         min_value=0, max_value=MAX_ATTENDANCE, required=False, allow_null=True
     )

@@ -46,12 +46,11 @@ def clean_reason(reason: str, *, field: str = "reason", message=None) -> str:
 
 
 def full_clean(obj, *, exclude: list[str] | None = None) -> None:
-    """Model validation as a domain error naming its field (the first problem found)."""
+    """Model validation as a domain error naming its field, with every problem found."""
     try:
         obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
+        raise DomainError.from_validation_error(exc) from exc
 
 
 def stored_reasons(facts: list[dict]) -> list[str]:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from alerts.informing import gathering_news
 from alerts.services import alert_raise
 from crowdsafe.audit.services import log_action
-from crowdsafe.errors import DomainError, PermissionDeniedError
+from crowdsafe.errors import DomainError, PermissionDeniedError, Problems
 from crowdsafe.org.access import actor_scope
 from crowdsafe.org.models import Jurisdiction, Organisation
 from duties.choices import TaskStatus
@@ -111,52 +111,57 @@ def default_title(gathering: Gathering) -> str:
 
 
 def _validate(gathering: Gathering, *, now: dt.datetime) -> None:
+    """Every problem of the input at once (issue 20 point 3), not the first one per attempt."""
+    problems = Problems()
     if gathering.kind not in GatheringKind.values:
-        raise DomainError(_("Choose the kind of gathering."), field="kind")
+        problems.add(_("Choose the kind of gathering."), field="kind")
     if gathering.source not in GatheringSource.values:
-        raise DomainError(_("Choose how the gathering became known."), field="source")
+        problems.add(_("Choose how the gathering became known."), field="source")
     if gathering.recurrence not in Recurrence.values:
-        raise DomainError(_("Unknown recurrence."), field="recurrence")
+        problems.add(_("Unknown recurrence."), field="recurrence")
     if gathering.grid.level not in VENUE_LEVELS:
-        raise DomainError(
+        problems.add(
             _("%(name)s is a %(level)s: a gathering is placed in a grid or a village/community.")
             % {"name": gathering.grid.name, "level": gathering.grid.get_level_display()},
             field="grid",
         )
     if gathering.venue_id is None and not gathering.location_name:
-        raise DomainError(_("Name the place, or choose a registered venue."), field="location_name")
+        problems.add(_("Name the place, or choose a registered venue."), field="location_name")
     if gathering.venue_id is not None and gathering.venue.grid_id != gathering.grid_id:
-        raise DomainError(
+        problems.add(
             _("%(venue)s is in %(grid)s: choose that grid, or leave the grid to the venue.")
             % {"venue": gathering.venue.name, "grid": gathering.venue.grid.name},
             field="grid",
         )
     low, high = gathering.estimated_attendance_min, gathering.estimated_attendance_max
     if high is None:
-        raise DomainError(_("Estimate how many people: at least the upper figure."), field="estimated_attendance_max")
-    if low is None:
-        gathering.estimated_attendance_min = low = high
-    if high < 1 or low < 0:
-        raise DomainError(_("The attendance must be a positive number."), field="estimated_attendance_max")
-    if high > MAX_ATTENDANCE:
-        raise DomainError(_("The attendance is too large."), field="estimated_attendance_max")
-    if low > high:
-        raise DomainError(_("The lower estimate is above the upper one."), field="estimated_attendance_min")
-    if gathering.starts_at is None:
-        raise DomainError(_("Give the start time."), field="starts_at")
-    if timezone.is_naive(gathering.starts_at):
-        gathering.starts_at = timezone.make_aware(gathering.starts_at)
+        problems.add(_("Estimate how many people: at least the upper figure."), field="estimated_attendance_max")
+    else:
+        if low is None:
+            gathering.estimated_attendance_min = low = high
+        if high < 1 or low < 0:
+            problems.add(_("The attendance must be a positive number."), field="estimated_attendance_max")
+        elif high > MAX_ATTENDANCE:
+            problems.add(_("The attendance is too large."), field="estimated_attendance_max")
+        elif low > high:
+            problems.add(_("The lower estimate is above the upper one."), field="estimated_attendance_min")
     if gathering.ends_at is not None and timezone.is_naive(gathering.ends_at):
         gathering.ends_at = timezone.make_aware(gathering.ends_at)
-    if gathering.starts_at > now + MAX_AHEAD:
-        raise DomainError(_("The start is more than two years ahead."), field="starts_at")
-    if gathering.starts_at < now - MAX_BACK:
-        raise DomainError(_("The start is more than three years ago."), field="starts_at")
-    if gathering.ends_at is not None and gathering.ends_at < gathering.starts_at:
-        raise DomainError(_("The end is before the start."), field="ends_at")
+    if gathering.starts_at is None:
+        problems.add(_("Give the start time."), field="starts_at")
+    else:
+        if timezone.is_naive(gathering.starts_at):
+            gathering.starts_at = timezone.make_aware(gathering.starts_at)
+        if gathering.starts_at > now + MAX_AHEAD:
+            problems.add(_("The start is more than two years ahead."), field="starts_at")
+        elif gathering.starts_at < now - MAX_BACK:
+            problems.add(_("The start is more than three years ago."), field="starts_at")
+        if gathering.ends_at is not None and gathering.ends_at < gathering.starts_at:
+            problems.add(_("The end is before the start."), field="ends_at")
     if (gathering.latitude is None) != (gathering.longitude is None):
         field = "longitude" if gathering.longitude is None else "latitude"
-        raise DomainError(_("Give both the latitude and the longitude, or neither."), field=field)
+        problems.add(_("Give both the latitude and the longitude, or neither."), field=field)
+    problems.check()
     if not gathering.title:
         gathering.title = default_title(gathering)
     full_clean(gathering, exclude=["grid", "venue", "organizer", "jurisdiction_path", "merged_into", "key_date"])

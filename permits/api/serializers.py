@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crowdsafe.common.identifiers import CreditCodeSerializerField, ResidentIdSerializerField
+from crowdsafe.common.validators import PhoneSerializerField
 from permits.choices import (
     ApplicationState,
     ChangeKind,
@@ -80,7 +81,7 @@ class PermitApplicationInputSerializer(serializers.Serializer):
     regular_business = serializers.BooleanField(required=False)
     across_provinces = serializers.BooleanField(required=False)
     safety_person_name = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    safety_person_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    safety_person_phone = PhoneSerializerField(required=False, allow_blank=True)
     safety_person_id_number = ResidentIdSerializerField(required=False, allow_blank=True)
     plan_mode = PlanModeField(choices=PlanMode.choices, required=False)
 
@@ -95,7 +96,7 @@ class PermitUndertakerInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=128)
     credit_code = CreditCodeSerializerField()
     contact_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    contact_phone = PhoneSerializerField(required=False, allow_blank=True, default="")
 
 
 class PermitZoneTicketsInputSerializer(serializers.Serializer):

@@ -6,18 +6,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 
+from crowdsafe.common.admin import add_domain_error as kernel_add_domain_error
 from crowdsafe.errors import DomainError
 
 PAGE_SIZE = 50
 
 
 def add_domain_error(form, exc: DomainError, aliases: dict | None = None) -> None:
-    """Put the service's message next to its field (or on top of the form)."""
-    name = (aliases or {}).get(exc.field, exc.field)
-    if name and name in form.fields:
-        form.add_error(name, str(exc.message))
-    else:
-        form.add_error(None, str(exc.message))
+    """Put each of the service's messages next to its field (or on top of the form)."""
+    kernel_add_domain_error(form, exc, aliases={k: (v,) for k, v in (aliases or {}).items()})
 
 
 def run_action(request, call, *, success: str, back: str):

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crowdsafe.common.identifiers import CreditCodeSerializerField
+from crowdsafe.common.validators import PhoneSerializerField
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.choices import (
     VENUE_LEVELS,
@@ -84,7 +85,7 @@ class VenueInputSerializer(serializers.Serializer):
         help_text="Unified social credit code of the operator organisation (it must be registered).",
     )
     responsible_person_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    responsible_person_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    responsible_person_phone = PhoneSerializerField(required=False, allow_blank=True, default="")
     declared_capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     fire_inspection_status = FireInspectionStatusField(
         choices=FireInspectionStatus.choices, required=False, default=FireInspectionStatus.NOT_INSPECTED

@@ -16,6 +16,8 @@ def exception_handler(exc, context):
         body = {"detail": str(exc.message), "code": exc.code}
         if exc.field:
             body["field"] = exc.field
+        if len(exc.problems) > 1:  # every problem of the input at once
+            body["errors"] = [{"field": f, "detail": str(m)} for f, m in exc.problems]
         code = status.HTTP_403_FORBIDDEN if isinstance(exc, PermissionDeniedError) else status.HTTP_400_BAD_REQUEST
         return Response(body, status=code)
     if isinstance(exc, Http404):
