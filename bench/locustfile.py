@@ -82,19 +82,24 @@ class Person(HttpUser):
         with _lock:
             self.person = next(_pools[self.role])
         self.client.headers["Accept-Language"] = "zh-hans"
-        page = self.client.get("/accounts/login/", name="login form")
-        response = self.client.post(
-            "/accounts/login/",
-            {
-                "csrfmiddlewaretoken": self.csrf(page.text),
-                "username": self.person["username"],
-                "password": PEOPLE["password"],
-            },
-            name="login (POST)",
-            allow_redirects=False,
-        )
-        if response.status_code != 302:
-            response.failure(f"login of {self.person['username']} answered {response.status_code}")
+        for _attempt in range(3):  # a sign-in cut off (a worker killed, a database restart) is tried again
+            page = self.client.get("/accounts/login/", name="login form")
+            with self.client.post(
+                "/accounts/login/",
+                {
+                    "csrfmiddlewaretoken": self.csrf(page.text or ""),
+                    "username": self.person["username"],
+                    "password": PEOPLE["password"],
+                },
+                name="login (POST)",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                if response.status_code == 302:
+                    response.success()
+                    return
+                response.failure(f"login of {self.person['username']} answered {response.status_code}")
+            time.sleep(2)
 
     def csrf(self, html: str) -> str:
         found = CSRF.search(html)
