@@ -439,6 +439,9 @@ UPLOAD_MAX_PIXELS = envint("UPLOAD_MAX_PIXELS", 50_000_000)
 # (crowdsafe/common/middleware.py): 64 MB is a hazard's 6 photos and 6 photos of its fix at 5 MB each, with room.
 # A view that takes more at once says so (``request_size_limit``).
 UPLOAD_REQUEST_MAX_BYTES = envint("UPLOAD_REQUEST_MAX_MB", 64) * 1024 * 1024
+# The most an uploaded Office file (a workbook to import, a .docx) may unpack to, read from its zip directory before
+# anything is inflated: 256 MB is five times a 50,000-row workbook's sheet; a 1 MB zip bomb declaring 1 GB is refused.
+UPLOAD_ZIP_MAX_UNPACKED = envint("UPLOAD_ZIP_MAX_UNPACKED_MB", 256) * 1024 * 1024
 
 # Live crowd monitoring (monitoring/, issue 15; docs/contracts/monitoring.md). A level falls only after the count
 # has stayed below its band (less the margin, a share) this long; an early warning when red is forecast within the

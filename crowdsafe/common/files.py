@@ -51,8 +51,12 @@ from crowdsafe.errors import DomainError
 MB = 1024 * 1024
 NAME_MAX_LENGTH = 255
 # A zip container (docx, xlsx, pptx) whose parts unpack to more than this many times its size is a zip bomb:
-# Office XML compresses about 5-20 times, so 100 leaves ample room for honest files.
+# Office XML compresses about 5-20 times, so 100 leaves ample room for honest files. Whatever its ratio, a container
+# may not unpack to more than ``settings.UPLOAD_ZIP_MAX_UNPACKED`` bytes in all, nor hold more than this many parts
+# (an honest workbook or document has a few dozen). Both are read from the zip's central directory, without
+# inflating anything; Python's zipfile (which openpyxl reads with) never inflates a part past its declared size.
 ZIP_MAX_RATIO = 100
+ZIP_MAX_ENTRIES = 2000
 
 
 class UploadRefused(ValidationError, DomainError):  # type: ignore[misc]
@@ -82,6 +86,10 @@ class _Unreadable(Exception):
 
 class _TooManyPixels(Exception):
     """An image larger than ``UPLOAD_MAX_PIXELS`` (or one Pillow itself calls a decompression bomb)."""
+
+
+class _UnpacksTooLarge(Exception):
+    """A zip container (docx, xlsx, pptx) that would unpack past its limits: a zip bomb."""
 
 
 @dataclass(frozen=True)
@@ -150,13 +158,16 @@ def _verify_zip(stream: IO[bytes], fmt: Format) -> None:
             infos = archive.infolist()
     except Exception as exc:  # BadZipFile, a truncated directory (OSError, EOFError), …
         raise _Unreadable from exc
+    if len(infos) > ZIP_MAX_ENTRIES:
+        raise _UnpacksTooLarge
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or fmt.zip_part not in names:
         raise _Unreadable
     stream.seek(0, io.SEEK_END)
     packed = max(stream.tell(), 1)
-    if sum(info.file_size for info in infos) > packed * ZIP_MAX_RATIO:
-        raise _Unreadable
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > packed * ZIP_MAX_RATIO or unpacked > int(settings.UPLOAD_ZIP_MAX_UNPACKED):
+        raise _UnpacksTooLarge
 
 
 def _verify_compound(stream: IO[bytes], fmt: Format) -> None:
@@ -325,6 +336,13 @@ def check_upload(upload: Any, *, kind: str, field: str | None = None) -> Checked
             gettext("“%(name)s” has too many pixels: at most %(max)s megapixels are accepted.")
             % {"name": name, "max": f"{int(settings.UPLOAD_MAX_PIXELS) / 1_000_000:g}"},
             code="upload_too_many_pixels",
+            field=field,
+        ) from None
+    except _UnpacksTooLarge:
+        raise UploadRefused(
+            gettext("“%(name)s” would unpack to too much data (a compressed file built to fill the server).")
+            % {"name": name},
+            code="upload_unpacks_too_large",
             field=field,
         ) from None
     except Exception:  # _Unreadable, or a stream that cannot be read

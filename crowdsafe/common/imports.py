@@ -58,9 +58,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Files of up to this many rows are imported during the upload request (a second or two); larger ones in a
-# Celery task while the page shows the progress.
+# Files of up to this many rows (as the sheet's dimension record says) and of at most this many bytes are imported
+# during the upload request (a second or two); all others in a Celery task while the page shows the progress. The
+# byte bound keeps a file whose dimension record lies out of the request: the rows are counted only by the run.
 INLINE_MAX_ROWS = 200
+INLINE_MAX_BYTES = 64 * 1024
 MAX_ROWS = 50_000
 PROGRESS_EVERY = 100
 # Creating a row goes through a service (permission, log, hooks): slower than checking, so counted more often.
@@ -224,16 +226,18 @@ class Importer(Generic[J, R]):
 # --- starting a job ---------------------------------------------------------------------------------------
 
 
-def check_import_file(file: Any) -> int:
+def check_import_file(file: Any) -> int | None:
     """Check an uploaded workbook (the kernel's upload check: an .xlsx by its content, within the size limit of
-    spreadsheets; then readable and within the row limit) and return its estimated row count, or raise a
-    ``DomainError`` on the "file" field."""
+    spreadsheets, its zip directory within the declared sizes and parts; then its first sheet's dimension record
+    within the row limit) and return the row count that record gives (None when it gives none), or raise a
+    ``DomainError`` on the "file" field. Bounded work whatever the file: nothing is parsed but the zip directory
+    and the start of three parts; the rows are read and counted by the run, in the worker."""
     check_upload(file, kind="spreadsheet", field="file")
     try:
         estimated = estimate_rows(file)
     except SpreadsheetError as exc:
         raise DomainError(str(exc), field="file") from exc
-    if estimated > MAX_ROWS:
+    if estimated is not None and estimated > MAX_ROWS:
         raise DomainError(
             _("The spreadsheet has more than %(max)s rows: split it into smaller files.") % {"max": MAX_ROWS},
             field="file",
@@ -257,7 +261,7 @@ def start_import(
             original_name=(getattr(file, "name", "") or importer.default_name)[-255:],
             language=language or translation.get_language() or "zh-hans",
             valid_rows_only=valid_rows_only,
-            total_rows=estimated,
+            total_rows=estimated or 0,
         )
         job.file.save(job.original_name, file, save=False)
         job.save(force_insert=True)
@@ -268,7 +272,7 @@ def start_import(
             to_state=ImportStatus.PENDING,
             data={"file": job.original_name, "valid_rows_only": valid_rows_only, "estimated_rows": estimated},
         )
-        _dispatch(importer, job)
+        _dispatch(importer, job, inline=estimated is not None and int(getattr(file, "size", 0)) <= INLINE_MAX_BYTES)
     return job
 
 
@@ -290,12 +294,14 @@ def accept_valid_rows(importer: Importer[J, Any], *, job: J, actor: Any) -> J:
         locked.finished_at = None
         locked.save(update_fields=["status", "valid_rows_only", "phase", "processed_rows", "message", "finished_at"])
         log_action(actor=actor, subject=locked, verb="import_valid_rows_chosen", from_state=old, to_state=locked.status)
-        _dispatch(importer, locked)
+        _dispatch(importer, locked, inline=locked.file.size <= INLINE_MAX_BYTES)
     return locked
 
 
-def _dispatch(importer: Importer[J, Any], job: J) -> None:
-    if job.total_rows <= INLINE_MAX_ROWS:
+def _dispatch(importer: Importer[J, Any], job: J, *, inline: bool) -> None:
+    """Run a small job after the commit, in this process; a larger one, or one whose rows are not known, in the
+    app's Celery task."""
+    if inline and job.total_rows <= INLINE_MAX_ROWS:
         transaction.on_commit(lambda: run_import(importer, job_id=job.pk))
     else:
         task = import_string(importer.task)

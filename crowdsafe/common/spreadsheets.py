@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -87,17 +88,46 @@ def _open(file: IO[bytes] | Any) -> Workbook:
         ) from exc
 
 
-def estimate_rows(file: IO[bytes] | Any) -> int:
-    """How many data rows the first sheet says it has (from its dimension record; cheap)."""
-    workbook = _open(file)
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"(?:[A-Z]+[0-9]+:)?[A-Z]+([0-9]+)\"")
+# How much of the workbook's index and of the first sheet's start the estimate inflates, at most.
+_HEAD_BYTES = 64 * 1024
+
+
+def estimate_rows(file: IO[bytes] | Any) -> int | None:
+    """How many data rows the first sheet says it has, from the dimension record at the start of its XML, or None
+    when it does not say. Cheap and bounded whatever the file: it inflates at most 64 KB of each of three parts and
+    never loads the workbook (openpyxl would read every shared string). The rows are counted by the import's run
+    (``read_rows``), in the worker; the file has passed the upload check (``check_upload``: a zip within its
+    declared sizes) before this is called."""
+    with contextlib.suppress(AttributeError, OSError):
+        file.seek(0)
     try:
-        sheet = workbook.worksheets[0]
-        max_row = sheet.max_row
-        if max_row is None:
-            max_row = sum(1 for _row in sheet.iter_rows(values_only=True))
-        return max(0, int(max_row) - 1)
+        with zipfile.ZipFile(file) as archive:
+
+            def head(name: str) -> bytes:
+                with archive.open(name) as part:
+                    return part.read(_HEAD_BYTES)
+
+            sheet = _SHEET.search(head("xl/workbook.xml"))
+            if sheet is None:
+                return None
+            rels = head("xl/_rels/workbook.xml.rels")
+            target = re.search(rb"<Relationship\b[^>]*\bId=\"" + re.escape(sheet.group(1)) + rb"\"[^>]*>", rels)
+            path = re.search(rb"\bTarget=\"([^\"]+)\"", target.group(0)) if target else None
+            if path is None:
+                return None
+            name = path.group(1).decode("utf-8", "replace")
+            name = name.lstrip("/") if name.startswith("/") else f"xl/{name}"
+            dimension = _DIMENSION.search(head(name))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, RuntimeError):
+        raise SpreadsheetError(
+            _("This file cannot be read as an Excel workbook (.xlsx). Save it as .xlsx and try again.")
+        ) from None
     finally:
-        workbook.close()
+        with contextlib.suppress(AttributeError, OSError):
+            file.seek(0)
+    return max(0, int(dimension.group(1)) - 1) if dimension else None
 
 
 def _blank(values: Sequence[object] | None) -> bool:
@@ -112,7 +142,12 @@ def read_rows(file: IO[bytes] | Any, *, columns: Iterable[Column], max_rows: int
     try:
         if not workbook.worksheets:
             raise SpreadsheetError(_("The workbook has no worksheet."))
-        rows_iter = workbook.worksheets[0].iter_rows(values_only=True)
+        sheet = workbook.worksheets[0]
+        # Every row is read and counted, whatever the sheet's dimension record says: openpyxl would stop at the
+        # row and column it names, silently leaving out the rest of a file whose record is wrong.
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()
+        rows_iter = sheet.iter_rows(values_only=True)
         header_row = next(rows_iter, None) or ()
         wanted = {loose_key(c.header): c.key for c in columns}
         positions: dict[str, int] = {}

@@ -128,7 +128,7 @@ def test_a_zip_bomb_posing_as_a_workbook_is_refused():
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "<workbook/>" + " " * 5_000_000)
-    assert refusal("list.xlsx", buffer.getvalue(), "spreadsheet").code == "upload_content"
+    assert refusal("list.xlsx", buffer.getvalue(), "spreadsheet").code == "upload_unpacks_too_large"
 
 
 def test_a_file_over_the_limit_of_its_kind_is_refused_before_it_is_read(settings):
