@@ -72,6 +72,7 @@ class UploadRefused(ValidationError, DomainError):  # type: ignore[misc]
         self.params = None
         self.error_list = [self]
         self.field = field
+        self.problems = [(field, message)]  # what DomainError.__init__ would set: its one problem
 
     def __str__(self) -> str:
         return str(self.message)
