@@ -208,6 +208,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Crowd safety management: venues, gatherings, permits, risk, drills and duties.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is served to signed-in callers only (a session or a token): it maps every endpoint. The Swagger
+    # and ReDoc pages also need a sign-in (crowdsafe/urls.py).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

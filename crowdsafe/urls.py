@@ -1,5 +1,6 @@
 from csp.decorators import csp_update
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -15,8 +16,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", redoc, name="api-redoc"),
+    # The schema (SPECTACULAR_SETTINGS' SERVE_PERMISSIONS) and its pages need a sign-in; the pages send a visitor to
+    # the sign-in form.
+    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    path("api/redoc/", login_required(redoc), name="api-redoc"),
     path("api/v1/", include("crowdsafe.api_urls", namespace="v1")),
     path("calendar/", include("crowdsafe.workdays.urls")),
     path("org/", include("crowdsafe.org.urls")),

@@ -42,6 +42,11 @@ from rest_framework.views import APIView
 
 SerializerClass = type[BaseSerializer[Any]]
 
+# The schema of a link to a page or a file of this site, answered as a path ("/permits/12/"): a URI reference, not
+# an absolute URI (OpenAPI's ``format: uri``), so an answer does not depend on the host name a proxy passes on.
+# Used as ``@extend_schema_field(SITE_PATH)`` on the serializer method that returns ``reverse(...)``.
+SITE_PATH: dict[str, Any] = {"type": "string", "format": "uri-reference", "example": "/permits/12/"}
+
 
 def validated(serializer_class: SerializerClass, data: Any, *, partial: bool = False, **context: Any) -> Any:
     """``data`` checked by ``serializer_class``: its ``validated_data``, or a DRF ``ValidationError`` (a 400) with

@@ -29,11 +29,13 @@ from drills.models import AfterActionItem, Drill, EmergencyPlan, PlanContact, Pl
 # Each choice set is its own named schema component: several sit in fields called "kind" or "status".
 
 
-def _choice_field(choices, component: str) -> type[serializers.ChoiceField]:
+def _choice_field(choices, component: str, *, blank: str = "") -> type[serializers.ChoiceField]:
+    """``blank``: what an empty string means, for a choice that may be left empty (its enum then lists "")."""
+    lines = [f"* `{value}` - {label}" for value, label in choices.choices]
     schema = {
         "type": "string",
-        "enum": list(choices.values),
-        "description": "\n".join(f"* `{value}` - {label}" for value, label in choices.choices),
+        "enum": [*([""] if blank else []), *choices.values],
+        "description": "\n".join([*([f"* `` - {blank}"] if blank else []), *lines]),
     }
     field = type(f"{component}Field", (serializers.ChoiceField,), {"__doc__": f"A {component} value."})
     return extend_schema_field(schema, component_name=component)(field)
@@ -42,7 +44,9 @@ def _choice_field(choices, component: str) -> type[serializers.ChoiceField]:
 PlanKindField = _choice_field(PlanKind, "PlanKind")
 OwnerKindField = _choice_field(OwnerKind, "PlanOwnerKind")
 ScopeKindField = _choice_field(ScopeKind, "PlanScopeKind")
-GatheringKindField = _choice_field(GatheringKind, "PlanGatheringKind")
+GatheringKindField = _choice_field(
+    GatheringKind, "PlanGatheringKind", blank="none (the plan is not about a kind of spontaneous gathering)"
+)
 AlertLevelField = _choice_field(AlertLevel, "PlanAlertLevel")
 MeasureKindField = _choice_field(MeasureKind, "PlanMeasureKind")
 DrillFormField = _choice_field(DrillForm, "DrillForm")

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crowdsafe.common.api import SITE_PATH
 from duties.explain import explain
 from duties.models import ResponsibilityRule, Task, TaskAttachment, TaskReassignment
 from duties.services import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
@@ -163,7 +164,7 @@ class AttachmentOutputSerializer(serializers.ModelSerializer):
         model = TaskAttachment
         fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(SITE_PATH)
     def get_url(self, item: TaskAttachment) -> str:
         return reverse("duties:attachment", args=[item.task_id, item.pk])
 

@@ -80,7 +80,7 @@ class NoticeOutputSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})  # none until the PDF is rendered
     def get_download_url(self, notice: Notice) -> str | None:
         from django.urls import reverse
 

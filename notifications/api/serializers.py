@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from notifications.models import Delivery, DeliveryAttempt, Message, Notification, NotificationPreference
@@ -43,12 +44,28 @@ class MarkedOutputSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        "example": "08:30",
+        "description": "A local wall-clock time, hours and minutes (HH:MM).",
+    }
+)
+class HourMinuteField(serializers.TimeField):
+    """A time of day as people set it ("08:30"), not an RFC 3339 time with seconds and an offset: the schema says
+    so by a pattern, as OpenAPI's ``format: time`` would promise a shape the API does not send."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)  # type: ignore[arg-type]
+
+
 class PreferenceSerializer(serializers.ModelSerializer):
     """Input and output of a person's settings (the same fields both ways)."""
 
-    quiet_start = serializers.TimeField(allow_null=True, required=False, format="%H:%M")
-    quiet_end = serializers.TimeField(allow_null=True, required=False, format="%H:%M")
-    digest_time = serializers.TimeField(required=False, format="%H:%M")
+    quiet_start = HourMinuteField(allow_null=True, required=False)
+    quiet_end = HourMinuteField(allow_null=True, required=False)
+    digest_time = HourMinuteField(required=False)
 
     class Meta:
         model = NotificationPreference

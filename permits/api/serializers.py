@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crowdsafe.common.api import SITE_PATH
 from crowdsafe.common.identifiers import CreditCodeSerializerField, ResidentIdSerializerField
 from crowdsafe.common.validators import PhoneSerializerField
 from permits.choices import (
@@ -276,7 +277,7 @@ class PermitApplicationOutputSerializer(serializers.Serializer):
     def get_capacity_ok(self, obj):
         return obj.checks.capacity_ok
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(SITE_PATH)
     def get_url(self, obj) -> str:
         return reverse("permits:application_detail", args=[obj.pk])
 
@@ -313,7 +314,7 @@ class PermitMaterialOutputSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
     download_url = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(SITE_PATH)
     def get_download_url(self, obj) -> str:
         return reverse("permits:material_download", args=[obj.pk])
 
@@ -339,7 +340,7 @@ class PermitInspectionOutputSerializer(serializers.Serializer):
     def get_department(self, obj):
         return _ref(obj.department)
 
-    @extend_schema_field(serializers.ListField(child=serializers.URLField()))
+    @extend_schema_field({"type": "array", "items": SITE_PATH})
     def get_photos(self, obj):
         return [reverse("permits:photo_download", args=[p.pk]) for p in obj.photos.all()]
 

@@ -7,7 +7,8 @@ from crowdsafe.org.models import Department, Jurisdiction, Membership, Organisat
 
 
 class JurisdictionOutputSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # The city at the top of the tree has no parent.
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     level_label = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:
@@ -54,9 +55,10 @@ class OrganisationBriefSerializer(serializers.ModelSerializer):
 
 class MembershipOutputSerializer(serializers.ModelSerializer):
     role_label = serializers.CharField(source="get_role_display", read_only=True)
-    department = DepartmentOutputSerializer(read_only=True)
-    jurisdiction = JurisdictionOutputSerializer(read_only=True)
-    organisation = OrganisationBriefSerializer(read_only=True)
+    # A membership is anchored on exactly one of these (a department, a jurisdiction or an organisation).
+    department = DepartmentOutputSerializer(read_only=True, allow_null=True)
+    jurisdiction = JurisdictionOutputSerializer(read_only=True, allow_null=True)
+    organisation = OrganisationBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Membership
