@@ -67,6 +67,12 @@ app.conf.beat_schedule = {
         "task": "duties.tasks.holiday_schedule_check",
         "schedule": crontab(hour=6, minute=30, day_of_month="1-31", month_of_year="11,12"),
     },
+    # Callers' numbers past their retention (CALLER_PHONE_RETENTION_DAYS, crowdsafe/common/pii.py): blanked and logged.
+    # Idempotent: a blanked number is not selected again.
+    "audit-caller-phones-expire": {
+        "task": "crowdsafe.audit.tasks.caller_phones_expire",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # Recipient coverage: a task for the city administrator for each holder nobody can remind and each
     # department whose deliveries failed in the last day (alerts/coverage.py). Idempotent.
     "alerts-coverage-check": {

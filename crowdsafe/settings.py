@@ -446,6 +446,12 @@ UPLOAD_REQUEST_MAX_BYTES = envint("UPLOAD_REQUEST_MAX_MB", 64) * 1024 * 1024
 # anything is inflated: 256 MB is five times a 50,000-row workbook's sheet; a 1 MB zip bomb declaring 1 GB is refused.
 UPLOAD_ZIP_MAX_UNPACKED = envint("UPLOAD_ZIP_MAX_UNPACKED_MB", 256) * 1024 * 1024
 
+# Personal information (crowdsafe/common/pii.py, PIPL Art. 19): callers' numbers (110 / 12345 tickets, public reports)
+# are blanked this many days after they were received, by a daily beat task, each blanking logged. The fields:
+# (app_label.Model, phone field, received-at field); a model whose app is not installed is skipped.
+CALLER_PHONE_RETENTION_DAYS = envint("CALLER_PHONE_RETENTION_DAYS", 180)
+CALLER_PHONE_FIELDS = [("response.PublicReport", "caller_phone", "received_at")]
+
 # Live crowd monitoring (monitoring/, issue 15; docs/contracts/monitoring.md). A level falls only after the count
 # has stayed below its band (less the margin, a share) this long; an early warning when red is forecast within the
 # horizon; raw readings kept this many days (older partitions dropped daily; the minute rollups are kept two years);

@@ -14,6 +14,8 @@ The check, in order (``check_upload``):
 4. its content really is that format: images are decoded in full with Pillow (and refused above
    ``settings.UPLOAD_MAX_PIXELS``), PDFs are parsed with pypdf, Office Open XML files must be zip containers
    holding the parts of their kind, old Office files (and WPS) must carry a valid compound-file header.
+5. an image's metadata (EXIF with its GPS position, XMP, text chunks) is removed from the file that is stored
+   (``_strip_metadata``): served photos never tell where or by whom they were taken.
 
 The error raised, ``UploadRefused``, is a Django ``ValidationError`` (so forms, model validators and DRF
 serializers show it as a field error) and a ``DomainError`` naming its field (so the services' callers turn it into
@@ -134,6 +136,48 @@ def _verify_image(stream: IO[bytes], fmt: Format) -> None:
         raise
     except Exception as exc:  # Pillow raises many kinds (OSError, SyntaxError, ValueError, struct.error …)
         raise _Unreadable from exc
+
+
+# Image metadata that can say where and by whom a photo was taken (EXIF with its GPS position, XMP, PNG text chunks).
+_METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "Description", "Author", "Comment")
+
+
+def _strip_metadata(stream: IO[bytes], fmt: Format) -> bytes | None:
+    """The image without its metadata (PIPL: a phone photo's EXIF carries its GPS position, the camera and often the
+    owner's name), or None when it carries none, so a clean file is stored as sent. The picture is kept: turned
+    upright by its EXIF orientation, a JPEG re-encoded with its own quantisation tables, a PNG losslessly, and its
+    colour profile kept. Where a form asks for a location, the location is a field of its own, not the photo's."""
+    from PIL import Image, ImageOps
+
+    stream.seek(0)
+    with Image.open(stream, formats=[fmt.pillow]) as image:
+        exif = image.getexif()
+        text = getattr(image, "text", None) or {}
+        if not exif and not text and not any(key in image.info for key in _METADATA_KEYS):
+            return None
+        orientation = exif.get(0x0112, 1)
+        options: dict[str, Any] = {}
+        if image.info.get("icc_profile"):
+            options["icc_profile"] = image.info["icc_profile"]
+        if fmt.pillow == "JPEG" and orientation == 1:
+            options.update(quality="keep", subsampling="keep")
+            picture = image
+        else:
+            picture = ImageOps.exif_transpose(image) or image
+            if fmt.pillow == "JPEG":
+                options["quality"] = 92
+            elif fmt.pillow == "WEBP":
+                options["quality"] = 90
+        out = io.BytesIO()
+        picture.save(out, format=fmt.pillow, **options)  # no exif=, no pnginfo=: none of the metadata is written
+    return out.getvalue()
+
+
+def _replace_content(upload: Any, data: bytes) -> None:
+    """Put ``data`` in place of an uploaded file's content (Django's uploaded files read through ``.file``), so
+    that whatever the caller stores (the checked upload or the file it passed in) is the stripped image."""
+    upload.file = io.BytesIO(data)
+    upload.size = len(data)
 
 
 def _verify_pdf(stream: IO[bytes], fmt: Format) -> None:
@@ -328,6 +372,10 @@ def check_upload(upload: Any, *, kind: str, field: str | None = None) -> Checked
             raise _Unreadable
         stream.seek(0)
         claimed.verify(stream, claimed)
+        stripped = _strip_metadata(stream, claimed) if claimed.pillow else None
+        if stripped is not None:
+            _replace_content(upload, stripped)
+            size = len(stripped)
         stream.seek(0)
         digest = hashlib.sha256()
         for chunk in iter(lambda: stream.read(MB), b""):
