@@ -12,9 +12,10 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from crowdsafe.audit.verbs import register
-        from monitoring import hooks
+        from monitoring import exercise, hooks
 
         hooks.connect()
+        exercise.connect()  # the exercise table and dispatcher (exercise copies' alerts reach only participants)
         register(
             {
                 "zone_created": _("monitored zone created"),

@@ -134,8 +134,8 @@ def alert_figures(alert: MonitoringAlert) -> dict[str, Any]:
                 "capacity": m.get("capacity"),
                 "level": Level(m["level"]).label if m.get("level") in Level.values else "",
                 "level_code": m.get("level", ""),
-                "red": (m.get("bands") or {}).get("red"),
-                "orange": (m.get("bands") or {}).get("orange"),
+                "red": _threshold((m.get("bands") or {}).get("red"), is_density),
+                "orange": _threshold((m.get("bands") or {}).get("orange"), is_density),
                 "band_source": m.get("source", ""),
             }
         )
@@ -158,6 +158,13 @@ def alert_figures(alert: MonitoringAlert) -> dict[str, Any]:
         "last_seen_at": working.get("last_seen_at"),
         "interval_s": working.get("interval_s"),
     }
+
+
+def _threshold(value: Any, is_density: bool) -> str:
+    """A band's threshold as the page shows it: persons/m² as given, a share as a percentage."""
+    if value is None:
+        return "—"
+    return f"{float(value):g}" if is_density else f"{float(value) * 100:.0f}%"
 
 
 def alert_next_states(alert: MonitoringAlert) -> list[tuple[str, str]]:

@@ -93,7 +93,8 @@ def alert_tick(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _alert(request, pk)
     from drills.models import PlanMeasure
 
-    measure = get_object_or_404(PlanMeasure, pk=str(request.POST.get("measure", "")).strip() or 0)
+    raw = str(request.POST.get("measure", "")).strip()
+    measure = get_object_or_404(PlanMeasure, pk=int(raw) if raw.isdigit() else 0)
     try:
         services.measure_tick(alert=alert, plan_measure=measure, actor=request.user)
     except DomainError as exc:
