@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("alerts.api.urls")),
     path("", include("monitoring.api.urls")),
     path("", include("response.api.urls")),
+    path("", include("dashboard.api.urls")),
 ]

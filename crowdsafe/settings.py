@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "alerts",
     "monitoring",
     "response",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

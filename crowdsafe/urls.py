@@ -36,5 +36,6 @@ urlpatterns = [
     path("alerts/", include("alerts.urls")),
     path("incidents/", include("response.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("crowdsafe.web.urls")),
 ]
