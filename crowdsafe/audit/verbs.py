@@ -11,6 +11,9 @@ _VERBS: dict[str, Promise | str] = {
     "deleted": _("deleted"),
     "granted": _("access granted"),
     "revoked": _("access revoked"),
+    # Personal information (crowdsafe/common/pii.py): a full value shown, a caller's number erased after retention.
+    "pii_revealed": _("personal details shown in full"),
+    "pii_expired": _("caller's number erased (retention period over)"),
 }
 
 

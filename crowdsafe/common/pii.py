@@ -157,3 +157,40 @@ def caller_phones_expire(*, now: dt.datetime | None = None) -> int:
     if blanked:
         logger.info("Blanked %d caller phone numbers older than %d days", blanked, days)
     return blanked
+
+
+# --- the API ----------------------------------------------------------------------------------------------------
+
+
+def masked_field(kind: str, **kwargs: Any) -> Any:
+    """A read-only serializer field showing the value masked, unless the serializer's context says the caller asked
+    for and may see full values of ``kind`` (``context["reveal"]``, a set of kinds the view has checked with
+    ``can_reveal`` and logged with ``reveal``)."""
+    from rest_framework import serializers
+
+    class _Masked(serializers.CharField):
+        def to_representation(self, value: Any) -> str:
+            text = str(value or "")
+            return text if kind in self.context.get("reveal", ()) else mask(kind, text)
+
+    return _Masked(read_only=True, help_text=f"Masked ({kind}) unless the request says reveal=1.", **kwargs)
+
+
+def reveal_kinds(*, request: Any, subject: models.Model, fields: dict[str, str], organisation_id: int | None) -> set:
+    """For an API detail asked with ``?reveal=1``: the kinds of ``fields`` ({field: kind}) the caller may see in full,
+    each shown field logged (``reveal``); a ``PermissionDenied`` (403) when they may see none of them. Without
+    ``?reveal``: nothing revealed, nothing logged."""
+    from django.core.exceptions import PermissionDenied
+
+    from crowdsafe.org.access import get_scope
+
+    if str(request.query_params.get("reveal", "")).lower() not in {"1", "true"}:
+        return set()
+    scope = get_scope(request.user)
+    allowed = {kind for kind in set(fields.values()) if can_reveal(scope, kind, organisation_id=organisation_id)}
+    if not allowed:
+        raise PermissionDenied(_("Your role does not need these personal details in full."))
+    for field, kind in fields.items():
+        if kind in allowed and getattr(subject, field, ""):
+            reveal(subject=subject, field=field, kind=kind, actor=request.user)
+    return allowed

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from crowdsafe.common.api import SITE_PATH
 from crowdsafe.common.identifiers import CreditCodeSerializerField, ResidentIdSerializerField
+from crowdsafe.common.pii import PHONE, RESIDENT_ID, masked_field
 from crowdsafe.common.validators import PhoneSerializerField
 from permits.choices import (
     ApplicationState,
@@ -294,7 +295,7 @@ class PermitUndertakerOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     credit_code = serializers.CharField()
     contact_name = serializers.CharField()
-    contact_phone = serializers.CharField()
+    contact_phone = masked_field(PHONE)
 
 
 class PermitZonePlanOutputSerializer(serializers.Serializer):
@@ -389,8 +390,9 @@ class PermitApplicationDetailOutputSerializer(PermitApplicationOutputSerializer)
     regular_business = serializers.BooleanField()
     across_provinces = serializers.BooleanField()
     safety_person_name = serializers.CharField()
-    safety_person_phone = serializers.CharField()
-    safety_person_id_number = serializers.CharField()
+    # Personal information: masked unless the caller asked with ?reveal=1 and may see it (crowdsafe/common/pii.py).
+    safety_person_phone = masked_field(PHONE)
+    safety_person_id_number = masked_field(RESIDENT_ID)
     plan_mode = PlanModeField(choices=PlanMode.choices)
     correction_items = serializers.ListField(child=serializers.CharField())
     correction_due = serializers.DateField(allow_null=True)

@@ -9,11 +9,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common import pii
 from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.errors import DomainError
@@ -53,8 +54,30 @@ def application_detail(user, pk) -> PermitApplication:
     return application
 
 
-def detail_response(request, pk, *, code=status.HTTP_200_OK) -> Response:
-    return Response(s.PermitApplicationDetailOutputSerializer(application_detail(request.user, pk)).data, status=code)
+# The personal details of an application (the safety-responsible person's; the undertakers' contacts are masked too).
+PERSONAL_FIELDS = {"safety_person_phone": pii.PHONE, "safety_person_id_number": pii.RESIDENT_ID}
+REVEAL = OpenApiParameter(
+    "reveal",
+    bool,
+    description="Show the safety-responsible person's phone and resident ID number in full, where the caller's role "
+    "needs them (public security for the ID number); each reveal is logged. 403 for a role that may see neither.",
+)
+
+
+def detail_response(request, pk, *, code=status.HTTP_200_OK, reveal: bool = False) -> Response:
+    application = application_detail(request.user, pk)
+    kinds = (
+        pii.reveal_kinds(
+            request=request,
+            subject=application,
+            fields=PERSONAL_FIELDS,
+            organisation_id=application.organisation_id,
+        )
+        if reveal
+        else set()
+    )
+    data = s.PermitApplicationDetailOutputSerializer(application, context={"reveal": kinds}).data
+    return Response(data, status=code)
 
 
 def _venue(value):
@@ -105,9 +128,9 @@ class ApplicationListApi(generics.ListAPIView):
 
 
 class ApplicationDetailApi(APIView):
-    @extend_schema(responses=s.PermitApplicationDetailOutputSerializer)
+    @extend_schema(responses=s.PermitApplicationDetailOutputSerializer, parameters=[REVEAL])
     def get(self, request, pk: int):
-        return detail_response(request, pk)
+        return detail_response(request, pk, reveal=True)
 
     @extend_schema(request=s.PermitApplicationInputSerializer, responses=s.PermitApplicationDetailOutputSerializer)
     def patch(self, request, pk: int):
