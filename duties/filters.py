@@ -8,24 +8,28 @@ from collections.abc import Iterable
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crowdsafe.common.filters import CheckboxFilter, IntegerFilter, ListFilterSet
+from crowdsafe.common.filters import CheckboxFilter, IntegerFilter, ListFilterSet, TerritoryFilter
 from crowdsafe.org.access import get_scope
+from crowdsafe.org.choices import DepartmentKind
 from crowdsafe.org.models import Department
+from crowdsafe.workdays.selectors import add_working_days
 from duties.access import held_q
 from duties.choices import OUTSTANDING_VALUES, SubjectKind, TaskStatus
 from duties.models import ResponsibilityRule, Task
 
 DUE_SOON_DAYS = 3  # "due soon" on the overview and in the queue filter: due today or in the next three days
 DONE_WINDOW_DAYS = 30  # the overview counts tasks completed in the last thirty days
+DUE_SOON_WORKING_DAYS = 3  # the leaders' matrix: due today or within the next three working days (issue 17)
 
 
 class DueFilter:
     OVERDUE = "overdue"
     SOON = "soon"
+    SOON_WORKING = "soon_working"
     LATER = "later"
 
 
@@ -65,6 +69,7 @@ STATUS_CHOICES = [
 DUE_CHOICES = [
     (DueFilter.OVERDUE, _("Overdue")),
     (DueFilter.SOON, _("Due within 3 days")),
+    (DueFilter.SOON_WORKING, _("Due within 3 working days")),
     (DueFilter.LATER, _("Due later")),
 ]
 PARTY_CHOICES = [
@@ -138,6 +143,24 @@ class TaskFilterSet(ListFilterSet):
     )
     subject_type = django_filters.ChoiceFilter(choices=SubjectKind.choices, empty_label="", widget=forms.HiddenInput)
     subject_id = IntegerFilter(min_value=1, widget=forms.HiddenInput)
+    # Set by the leaders' responsibility matrix (dashboard, issue 17): a cell's list is these filters exactly.
+    territory = TerritoryFilter(widget=forms.HiddenInput, help_text="Division code: tasks in its subtree.")
+    at_jurisdiction = IntegerFilter(
+        field_name="jurisdiction_id", min_value=1, widget=forms.HiddenInput, help_text="Tasks about this place itself."
+    )
+    department_kind = django_filters.ChoiceFilter(
+        field_name="responsible_department__kind",
+        choices=DepartmentKind.choices,
+        widget=forms.HiddenInput,
+        help_text="Held by a department of this kind.",
+    )
+    completed_from = django_filters.DateFilter(
+        method="filter_completed_from", widget=forms.HiddenInput, help_text="Done on or after this day."
+    )
+    completed_to = django_filters.DateFilter(
+        method="filter_completed_to", widget=forms.HiddenInput, help_text="Done on or before this day."
+    )
+    on_time = CheckboxFilter(method="filter_on_time", widget=forms.HiddenInput, help_text="Done by the due date.")
 
     class Meta:
         model = Task
@@ -181,6 +204,9 @@ class TaskFilterSet(ListFilterSet):
             return qs.filter(status__in=OUTSTANDING_VALUES, due_date__lt=today)
         if value == DueFilter.SOON:
             return qs.filter(status__in=OUTSTANDING_VALUES, due_date__gte=today, due_date__lte=soon)
+        if value == DueFilter.SOON_WORKING:
+            until = add_working_days(today, DUE_SOON_WORKING_DAYS).due
+            return qs.filter(status__in=OUTSTANDING_VALUES, due_date__gte=today, due_date__lte=until)
         return qs.filter(due_date__gt=soon)
 
     def filter_party(self, qs: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
@@ -189,6 +215,18 @@ class TaskFilterSet(ListFilterSet):
     def filter_completed_within(self, qs: QuerySet[Task], name: str, value: int) -> QuerySet[Task]:
         since = timezone.now() - dt.timedelta(days=value)
         return qs.filter(status=TaskStatus.DONE, completed_at__gte=since)
+
+    # Done on a day: the day of ``completed_at`` in the city's time zone (the current one), as the matrix counts it.
+    def filter_completed_from(self, qs: QuerySet[Task], name: str, value: dt.date) -> QuerySet[Task]:
+        return qs.filter(status=TaskStatus.DONE, completed_at__date__gte=value)
+
+    def filter_completed_to(self, qs: QuerySet[Task], name: str, value: dt.date) -> QuerySet[Task]:
+        return qs.filter(status=TaskStatus.DONE, completed_at__date__lte=value)
+
+    def filter_on_time(self, qs: QuerySet[Task], name: str, value: bool) -> QuerySet[Task]:
+        if not value:
+            return qs
+        return qs.filter(status=TaskStatus.DONE, completed_at__date__lte=F("due_date"))
 
     def filter_mine(self, qs: QuerySet[Task], name: str, value: bool) -> QuerySet[Task]:
         if not value:
