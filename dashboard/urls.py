@@ -10,5 +10,6 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.matrix, name="matrix"),
+    path("risk/", views.risk, name="risk"),
     path("matrix.xlsx", views.matrix_export, name="matrix-export"),
 ]

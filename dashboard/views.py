@@ -12,6 +12,7 @@ from django.utils import timezone
 from dashboard.access import dashboard_root, may_open
 from dashboard.forms import PeriodForm
 from dashboard.selectors.matrix import Matrix, responsibility_matrix
+from dashboard.selectors.risk import LEVELS, risk_now
 from dashboard.spreadsheets import write_matrix
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,3 +48,10 @@ def matrix_export(request: HttpRequest) -> HttpResponse:
     name = f"matrix-{matrix.root.code}-{matrix.today:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def risk(request: HttpRequest) -> HttpResponse:
+    root = dashboard_root(request.user, request.GET.get("root"))
+    now = risk_now(user=request.user, root=root, today=timezone.localdate())
+    return render(request, "dashboard/risk.html", {"risk": now, "levels": LEVELS})
