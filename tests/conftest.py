@@ -15,7 +15,7 @@ L = JurisdictionLevel
 
 
 # Data migrations that seed reference rows. A transactional test (browser, real worker, concurrency) ends by
-# emptying every table, which wipes these rows for the transactional tests after it; they are put back here.
+# emptying every table, which wipes these rows for the tests after it; they are put back right after its teardown.
 SEEDING_MIGRATIONS = [
     "crowdsafe.workdays.migrations.0002_seed_calendar_from_library",
     "duties.migrations.0002_seed_rules",
@@ -32,17 +32,32 @@ SEEDING_MIGRATIONS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _reseed_reference_data(request):
-    if not ({"transactional_db", "live_server"} & set(request.fixturenames)):
-        marker = request.node.get_closest_marker("django_db")
-        if not (marker and marker.kwargs.get("transaction")):
-            return
-    request.getfixturevalue("transactional_db")
+def _is_transactional(item) -> bool:
+    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
+def _seed_reference_data() -> None:
     from django.apps import apps
 
     for module in SEEDING_MIGRATIONS:
         importlib.import_module(module).seed(apps, None)  # each seed is idempotent (get_or_create)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has emptied every table (its teardown), the reference rows are put back at
+    once, so whatever test comes next in this process finds them: under pytest-xdist a worker runs the files it
+    is given one after another, ordinary tests after another file's transactional ones."""
+    result = yield
+    if _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _seed_reference_data()
+    return result
 
 
 @pytest.fixture(autouse=True)
