@@ -9,7 +9,7 @@ import itertools
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alerts.models import Alert
 from crowdsafe.errors import DomainError
@@ -57,7 +57,7 @@ def test_the_shipped_series_parse_and_rise_surge_and_hover_as_described():
     ],
 )
 def test_a_bad_series_is_refused_with_its_line(text, message):
-    with pytest.raises(DomainError) as error:
+    with translation.override("en"), pytest.raises(DomainError) as error:
         ex.series_parse(text.encode())
     assert message in str(error.value.message if hasattr(error.value, "message") else error.value)
 
