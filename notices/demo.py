@@ -159,6 +159,21 @@ def sample_context(kind: str, *, today: dt.date | None = None, long: bool = Fals
                 "演练结束后5个工作日内提交演练总结和评估报告，针对发现的问题修订应急预案。",
             ],
         }
+    if kind == NoticeKind.SITUATION_REPORT:
+        return {
+            "incident_number": "AY-2026-0007",
+            "incident_title": "东大街步行街人员聚集",
+            "sequence": 2,
+            "level": "Ⅲ级（较大）",
+            "commander": "东大街街道办事处 王建国",
+            "reported_at": dt.datetime(today.year, today.month, today.day, 20, 40),
+            "place": "文峰区东大街步行街中段（钟楼至鼓楼）",
+            "situation": "20时30分监测显示步行街中段人流密度达每平方米4.2人，呈上升趋势，钟楼南侧台阶处拥挤。",
+            "measures": "已启动应急预案二级响应：北口单向通行，南口限流，钟楼台阶处设置隔离护栏并安排专人疏导。",
+            "forces": "公安民警24名、消防救援人员12名、医护人员6名、志愿者30名已到场。",
+            "needs": "请求区城管局增派人员20名，协助南口分流。",
+            "next_steps": "21时前将中段密度降至每平方米2人以下，持续监测，30分钟后报送下一期情况报告。",
+        }
     raise ValueError(kind)
 
 
