@@ -36,7 +36,6 @@ class ResponseConfig(AppConfig):
                 "report_linked": _("report linked"),
                 "report_gathering": _("gathering logged from the report"),
                 "report_dismissed": _("report checked, no action"),
-                "phone_revealed": _("caller's number shown"),
                 "answer_sent": _("answer sent by SMS"),
             }
         )

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from crowdsafe.common.pii import mask_phone
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import GOVERNMENT_ROLES, ancestor_paths, get_scope, path_q
 from crowdsafe.org.models import Department, Jurisdiction
@@ -52,7 +53,6 @@ from response.forms import (
     TicketForm,
 )
 from response.models import EscalationRequest, Force, Incident, IncidentMeasure, LogPhoto, PublicReport
-from response.pii import mask_phone
 
 PAGE_SIZE = 30
 

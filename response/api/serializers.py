@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crowdsafe.common.pii import mask_phone
 from response.choices import ReportChannel
 from response.models import (
     EscalationRequest,
@@ -18,7 +19,6 @@ from response.models import (
     PublicReport,
     SituationReport,
 )
-from response.pii import mask_phone
 
 # --- inputs ------------------------------------------------------------------------------------------------------
 

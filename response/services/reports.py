@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
+from crowdsafe.common import pii
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import actor_scope
 from crowdsafe.org.choices import JurisdictionLevel
@@ -265,9 +266,7 @@ def report_reveal_phone(*, report: PublicReport, actor: Any) -> str:
     """The caller's full number, to those who call back; every reveal is in the action log."""
     if not access.can_reveal_phone(actor_scope(actor), report):
         raise PermissionDeniedError(_("You may not see the caller's number."))
-    with transaction.atomic():
-        log_action(actor=actor, subject=report, verb="phone_revealed")
-    return report.caller_phone
+    return pii.reveal(subject=report, field="caller_phone", kind=pii.PHONE, actor=actor).value
 
 
 def report_send_answer(*, report_id: int) -> bool:

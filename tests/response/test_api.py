@@ -169,4 +169,4 @@ def test_reports_list_masks_the_phone_and_the_reveal_is_logged(response_city, ci
     assert api(users.grid_worker).post(f"{BASE}/reports/{report.pk}/reveal/").status_code == 403
     shown = api(rc.officer).post(f"{BASE}/reports/{report.pk}/reveal/")
     assert shown.status_code == 200 and shown.json() == {"caller_phone": "13812345678"}
-    assert ActionLog.objects.filter(verb="phone_revealed", actor=rc.officer).count() == 1
+    assert ActionLog.objects.filter(verb="pii_revealed", actor=rc.officer).count() == 1

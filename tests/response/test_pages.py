@@ -214,7 +214,7 @@ def test_staff_report_pages_owner_and_outsider_and_the_reveal_is_logged(response
     )
     shown = client_for(rc.officer).post(reverse("response:report-action", args=[report.pk, "reveal"]))
     assert "13812345678" in shown.content.decode()
-    assert ActionLog.objects.filter(verb="phone_revealed").count() == 1
+    assert ActionLog.objects.filter(verb="pii_revealed").count() == 1
     dismissed = client_for(rc.officer).post(
         reverse("response:report-action", args=[report.pk, "dismiss"]), {"reason": ""}
     )
