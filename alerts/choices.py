@@ -54,7 +54,10 @@ class AlertParty(models.TextChoices):
     # Translators: 应急管理部门
     EMERGENCY = "emergency", _("Emergency management covering the place")
     # Translators: 被指派的部门（如应急处置措施的承办部门，值班人员优先）
-    ASSIGNED_DEPARTMENT = "assigned_department", _("The department the subject is assigned to (its on-duty people first)")
+    ASSIGNED_DEPARTMENT = (
+        "assigned_department",
+        _("The department the subject is assigned to (its on-duty people first)"),
+    )
     # Someone alerted because the person they stand in for could not be reached (escalation), not by a rule.
     # Translators: 逐级上报（未确认或无人可接收时）
     ESCALATION = "escalation", _("Next person up (not acknowledged, or nobody to receive it)")

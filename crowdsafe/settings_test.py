@@ -12,13 +12,14 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+
+from crowdsafe.settings import *  # noqa: F403
+
 # A queue of this test process's own on the shared Redis, so parallel runs (two developers, or the xdist workers
 # of one run) never take each other's tasks. Not put into os.environ: an xdist worker inherits the environment of
 # the process that started it and must still get a queue of its own. A test that starts a Celery worker passes its
 # own queue on in CELERY_QUEUE (tests/integration/conftest.py), which is read here.
 TEST_RUN = os.environ.get("CELERY_QUEUE") or f"crowdsafe-test-{os.getpid()}"
-
-from crowdsafe.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
