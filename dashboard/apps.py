@@ -9,3 +9,8 @@ class DashboardConfig(AppConfig):
     name = "dashboard"
     verbose_name = _("Leaders' dashboard")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dashboard.panels import register_panels
+
+        register_panels()

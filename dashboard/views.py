@@ -12,7 +12,7 @@ from django.utils import timezone
 from dashboard.access import dashboard_root, may_open
 from dashboard.forms import PeriodForm
 from dashboard.selectors.matrix import Matrix, responsibility_matrix
-from dashboard.selectors.risk import LEVELS, risk_now
+from dashboard.selectors.risk import LEVEL_HEADERS, risk_now
 from dashboard.spreadsheets import write_matrix
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,4 +54,4 @@ def matrix_export(request: HttpRequest) -> HttpResponse:
 def risk(request: HttpRequest) -> HttpResponse:
     root = dashboard_root(request.user, request.GET.get("root"))
     now = risk_now(user=request.user, root=root, today=timezone.localdate())
-    return render(request, "dashboard/risk.html", {"risk": now, "levels": LEVELS})
+    return render(request, "dashboard/risk.html", {"risk": now, "level_headers": list(LEVEL_HEADERS.values())})

@@ -1,26 +1,66 @@
 """Risk now (当前风险, issue 17 point 2), for a jurisdiction's children: gatherings that are not over by level
 per child, the venues at red or orange in the risk register, open major hazards and overdue rectifications, and
-open incidents. Each read goes through its own app's selector (already scoped to the user); a gathering's level
+open incidents, the open monitoring alerts, drill compliance, the large events of the next 30 days with their
+permit state and open conditions, and the key dates coming up. Each read goes through its own app's selector
+(already scoped to the user); a gathering's level
 is ``Gathering.risk_level`` — the one field that holds the automatic pre-level (triage) and the assessed level
 alike (``risk_source`` says which) — so these counts agree with the gatherings' attention list."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, Count, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.org.models import Jurisdiction
 from dashboard.selectors.matrix import OWN_LEVEL
+from drills.compliance import ComplianceRow, drill_compliance
 from events.choices import TERMINAL_STATUSES, RiskLevel
-from events.selectors import gathering_visible
+from events.occasions import next_occurrence
+from events.selectors import gathering_visible, key_date_list
+from monitoring.choices import OPEN_ALERT_STATES
+from monitoring.selectors import alert_list
+from permits.choices import ApplicationState
+from permits.models import PermitApplication
+from permits.selectors import application_visible
 from response.choices import IncidentStatus
 from response.selectors import incident_list
 from risk.choices import OPEN_HAZARD_STATES, HazardLevel
 from risk.selectors import hazard_visible, register_visible
 
 LEVELS = [RiskLevel.RED.value, RiskLevel.ORANGE.value, RiskLevel.YELLOW.value, RiskLevel.BLUE.value]
+# The column headers of the level table (重大 / 较大 / 一般 / 低), in LEVELS order; each cell carries its header.
+LEVEL_HEADERS = dict(
+    zip(LEVELS, [_("Major risk"), _("Significant risk"), _("General risk"), _("Low risk")], strict=True)
+)
+AHEAD_DAYS = 30  # large events and key dates this many days ahead
+MAX_ROWS = 20  # alerts and events listed on the page (the counts are complete)
+# Applications that still lead to an event: neither refused, withdrawn, cancelled, not accepted nor a draft.
+LIVE_APPLICATION_STATES = [
+    s.value
+    for s in ApplicationState
+    if s
+    not in (
+        ApplicationState.DRAFT,
+        ApplicationState.NOT_ACCEPTED,
+        ApplicationState.REFUSED,
+        ApplicationState.WITHDRAWN,
+        ApplicationState.CANCELLED,
+        ApplicationState.CLOSED,
+    )
+]
+
+
+@dataclass
+class KeyDateSoon:
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    days_away: int
 
 
 @dataclass
@@ -28,6 +68,11 @@ class LevelRow:
     jurisdiction: Jurisdiction
     label: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
+
+    @property
+    def cells(self) -> list[tuple[Any, int]]:
+        """(column header, count) in LEVELS order: the page labels each cell, so the table reads as cards."""
+        return [(LEVEL_HEADERS[level], self.counts.get(level, 0)) for level in LEVELS]
 
 
 @dataclass
@@ -38,6 +83,11 @@ class RiskNow:
     venues: dict[str, int]
     hazards: dict[str, int]
     open_incidents: int
+    alerts: list[Any] = field(default_factory=list)
+    alert_counts: dict[str, int] = field(default_factory=dict)
+    drills: ComplianceRow | None = None
+    large_events: list[PermitApplication] = field(default_factory=list)
+    key_dates: list[KeyDateSoon] = field(default_factory=list)
 
 
 def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
@@ -85,6 +135,12 @@ def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
     incidents = (
         incident_list(user=user).filter(status=IncidentStatus.OPEN, jurisdiction__path__startswith=root.path).count()
     )
+    alerts = alert_list(user=user).filter(
+        jurisdiction_path__startswith=root.path, state__in=OPEN_ALERT_STATES, exercise=False
+    )
+    alert_counts = alerts.order_by().aggregate(
+        total=Count("pk"), red=Count("pk", filter=Q(level="red")), orange=Count("pk", filter=Q(level="orange"))
+    )
     return RiskNow(
         root=root,
         rows=list(rows.values()),
@@ -92,4 +148,51 @@ def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
         venues=venues,
         hazards=hazards,
         open_incidents=incidents,
+        alerts=list(alerts[:MAX_ROWS]),
+        alert_counts=alert_counts,
+        drills=drill_compliance(user=user, today=today, territory=root).totals,
+        large_events=large_events(user=user, root=root, today=today),
+        key_dates=key_dates_ahead(today=today, root=root),
     )
+
+
+def large_events(*, user: Any, root: Jurisdiction, today: dt.date) -> list[PermitApplication]:
+    """Permit applications (大型群众性活动) whose first session starts within the next 30 days, with their state and
+    ``open_conditions`` (conditions of the approval not yet checked and done), soonest first."""
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    end = start + dt.timedelta(days=AHEAD_DAYS + 1)
+    qs = (
+        application_visible(user=user)
+        .filter(
+            jurisdiction_path__startswith=root.path,
+            state__in=LIVE_APPLICATION_STATES,
+            first_session_start__gte=start,
+            first_session_start__lt=end,
+        )
+        .annotate(open_conditions=Count("conditions", filter=~Q(conditions__status="verified")))
+        .select_related("venue")
+        .order_by("first_session_start", "id")
+    )
+    return list(qs[:MAX_ROWS])
+
+
+def key_dates_ahead(*, today: dt.date, root: Jurisdiction) -> list[KeyDateSoon]:
+    """The active key dates (重点时段) whose next occurrence starts within 30 days, soonest first; local ones only
+    when they concern the chosen territory (above, below or at it)."""
+    last = today + dt.timedelta(days=AHEAD_DAYS)
+    found = []
+    for key_date in key_date_list().filter(is_active=True):
+        place = key_date.jurisdiction
+        if place is not None and not (place.path.startswith(root.path) or root.path.startswith(place.path)):
+            continue
+        occurrence = next_occurrence(key_date, today)
+        if occurrence is not None and occurrence.starts_on <= last:
+            found.append(
+                KeyDateSoon(
+                    name=key_date.name,
+                    starts_on=occurrence.starts_on,
+                    ends_on=occurrence.ends_on,
+                    days_away=(occurrence.starts_on - today).days,
+                )
+            )
+    return sorted(found, key=lambda k: (k.starts_on, k.name))
