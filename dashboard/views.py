@@ -13,6 +13,7 @@ from dashboard.access import dashboard_root, may_open
 from dashboard.forms import PeriodForm
 from dashboard.selectors.matrix import Matrix, responsibility_matrix
 from dashboard.selectors.risk import LEVEL_HEADERS, risk_now
+from dashboard.selectors.trends import levels_chart, on_time_by_week, trend_chart
 from dashboard.spreadsheets import write_matrix
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,10 +35,18 @@ def matrix(request: HttpRequest) -> HttpResponse:
     if parent is not None and not may_open(request.user, parent):
         parent = None
     start, end = matrix.period
+    trend = on_time_by_week(user=request.user, root=matrix.root, today=matrix.today)
     return render(
         request,
         "dashboard/matrix.html",
-        {"form": form, "matrix": matrix, "parent": parent, "period_query": f"date_from={start}&date_to={end}"},
+        {
+            "form": form,
+            "matrix": matrix,
+            "parent": parent,
+            "period_query": f"date_from={start}&date_to={end}",
+            "trend": trend,
+            "trend_chart": trend_chart(trend),
+        },
     )
 
 
@@ -54,4 +63,8 @@ def matrix_export(request: HttpRequest) -> HttpResponse:
 def risk(request: HttpRequest) -> HttpResponse:
     root = dashboard_root(request.user, request.GET.get("root"))
     now = risk_now(user=request.user, root=root, today=timezone.localdate())
-    return render(request, "dashboard/risk.html", {"risk": now, "level_headers": list(LEVEL_HEADERS.values())})
+    return render(
+        request,
+        "dashboard/risk.html",
+        {"risk": now, "level_headers": list(LEVEL_HEADERS.values()), "levels_chart": levels_chart(now)},
+    )
