@@ -12,5 +12,6 @@ urlpatterns = [
     path("alerts/<int:pk>/state/", views.alert_advance, name="alert_advance"),
     path("alerts/<int:pk>/tick/", views.alert_tick, name="alert_tick"),
     path("alerts/<int:pk>/incident/", views.alert_incident, name="alert_incident"),
+    path("exercises/", include("monitoring.urls_exercise")),
     path("", include("monitoring.urls_board")),
 ]
