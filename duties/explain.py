@@ -44,7 +44,10 @@ def _arithmetic(data: dict[str, Any]) -> str:
             % values
         )
     working = data.get("unit") == "working"
-    if working:
+    if not values["n"]:
+        # A period of 0 days ends on its start day: "2026-12-07当日", not "2026-12-07后0个工作日".
+        text = _("on %(start)s itself") % values
+    elif working:
         text = ngettext("%(n)d working day after %(start)s", "%(n)d working days after %(start)s", values["n"]) % values
     else:
         text = ngettext("%(n)d day after %(start)s", "%(n)d days after %(start)s", values["n"]) % values

@@ -87,6 +87,8 @@ class Deadline:
             "due": self.due.isoformat(),
             "end": self.extended_from.isoformat() if self.extended_from else "",
         }
+        if self.n == 0 and self.extended_from is None:
+            return _("Due on %(start)s itself.") % values
         if self.unit == DeadlineUnit.WORKING_DAYS:
             return (
                 ngettext(

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from alerts.informing import gathering_news
 from alerts.services import alert_raise
 from crowdsafe.audit.services import log_action
+from crowdsafe.common.text import join_clauses
 from crowdsafe.errors import DomainError, PermissionDeniedError, Problems
 from crowdsafe.org.access import actor_scope
 from crowdsafe.org.models import Jurisdiction, Organisation
@@ -201,7 +202,7 @@ def _log_risk(gathering: Gathering, *, actor, previous: str, reason: str = "", d
         verb="risk_level_set",
         from_state=previous,
         to_state=gathering.risk_level,
-        reason=reason or "；".join(gathering.risk_reasons),
+        reason=reason or join_clauses(gathering.risk_reasons),
         data={"source": gathering.risk_source, **(data or {})},
     )
     # Orange or red (triage, override, headcount, signed-off assessment): the one urgent-alert path decides who
@@ -212,7 +213,7 @@ def _log_risk(gathering: Gathering, *, actor, previous: str, reason: str = "", d
             subject=gathering,
             level=gathering.risk_level,
             jurisdiction=gathering.grid,
-            reason=reason or "；".join(gathering.risk_reasons),
+            reason=reason or join_clauses(gathering.risk_reasons),
             actor=actor,
         )
 
@@ -415,7 +416,7 @@ def gathering_set_risk_level(
             row,
             actor=actor,
             previous=previous,
-            reason="；".join(reasons),
+            reason=join_clauses(reasons),
             data={"assessment": assessment_id} if assessment_id else None,
         )
         evaluate(row, actor=actor)

@@ -14,6 +14,7 @@ from alerts.informing import permit_news
 from alerts.services import alert_raise
 from crowdsafe.audit.services import log_action
 from crowdsafe.common.files import check_uploads
+from crowdsafe.common.text import join_clauses
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.services import grant_to_department, revoke_from_department
@@ -419,7 +420,7 @@ def application_decide(
                     subject=application,
                     level="orange",
                     jurisdiction=application.venue.grid,
-                    reason="；".join(conditions),
+                    reason=join_clauses(conditions),
                     actor=actor,
                 )
         else:
@@ -436,7 +437,7 @@ def application_decide(
                 subject=application,
                 level="orange",
                 jurisdiction=application.venue.grid,
-                reason="；".join(reasons),
+                reason=join_clauses(reasons),
                 actor=actor,
             )
     return application
