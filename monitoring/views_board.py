@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from crowdsafe.org.access import get_scope
-from monitoring import access
+from monitoring import access, selectors
 from monitoring.board import BoardFilterSet, board, board_zones, map_shapes, zone_day
 from monitoring.choices import Level
 from monitoring.models import MonitoringAlert, Zone, ZoneState
@@ -124,6 +124,9 @@ def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _state_context(zone)
     context.update(zone_day(zone))
     context["can_count"] = access.can_count(get_scope(request.user), zone)
+    # Who is alerted for the zone and why (the alert rules resolved through alerts.recipients); an exercise copy's
+    # alerts reach only its participants, shown on the exercise's page.
+    context["watchers"] = [] if zone.exercise else selectors.zone_watchers(zone)
     return render(request, "monitoring/zone_detail.html", context)
 
 
