@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from crowdsafe.common.pickers import jurisdiction_search
 from crowdsafe.health import healthz
 
 # ReDoc sets empty style attributes (style=""): the Content-Security-Policy of its page allows them by their hash
@@ -23,6 +24,7 @@ urlpatterns = [
     path("api/v1/", include("crowdsafe.api_urls", namespace="v1")),
     path("calendar/", include("crowdsafe.workdays.urls")),
     path("org/", include("crowdsafe.org.urls")),
+    path("pickers/jurisdictions/", jurisdiction_search, name="jurisdiction_picker"),
     path("venues/", include("venues.urls")),
     path("tasks/", include("duties.urls")),
     path("gatherings/", include("events.urls")),

@@ -165,15 +165,21 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 class TerritoryFilter(django_filters.CharFilter):
-    """A division code (行政区划代码): the rows in that territory's subtree, by a prefix match on the
-    materialised path ``field_name`` (indexed); none when no jurisdiction has the code. The code's path is looked
-    up once per FilterSet (a list and its map share it)."""
+    """A division code (行政区划代码), picked by name on the page (``crowdsafe.common.pickers``): the rows in that
+    territory's subtree, by a prefix match on the materialised path ``field_name`` (indexed); none when no
+    jurisdiction has the code. The code's path is looked up once per FilterSet (a list and its map share it)."""
 
     #: The path of a code that matched no jurisdiction.
     NO_PATH = "\x00"
 
     def __init__(self, *args: Any, field_name: str = "jurisdiction_path", **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 20)
+        widget = kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
+        if isinstance(widget, type):
+            widget = kwargs["widget"] = widget()
+        if not widget.is_hidden:
+            # static/js/jurisdiction-picker.js turns it into a search of names; the code is still what is sent.
+            widget.attrs["data-jurisdiction-picker"] = ""
         super().__init__(*args, field_name=field_name, **kwargs)
         self._paths: dict[str, str] = {}
 
