@@ -28,6 +28,8 @@ class SubjectKind(models.TextChoices):
     HOLIDAY_SCHEDULE = "holiday_schedule", _("Next year's holiday schedule")
     # Translators: 应急处置措施（启动预案后分派到部门）
     INCIDENT_MEASURE = "incident_measure", _("Incident response measure")
+    # Translators: 人流监测预警（监测区域的一次预警过程）
+    MONITORING_ALERT = "monitoring_alert", _("Crowd monitoring alert")
 
 
 class TriggerEvent(models.TextChoices):

@@ -12,9 +12,10 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from crowdsafe.audit.verbs import register
-        from monitoring import exercise, hooks
+        from monitoring import duties, exercise, hooks
 
         hooks.connect()
+        duties.connect()  # the alert episode as a duties subject: its venue operator / organizer parties
         exercise.connect()  # the exercise table and dispatcher (exercise copies' alerts reach only participants)
         register(
             {

@@ -43,12 +43,15 @@ def zone_watchers(zone: Zone) -> list[dict[str, Any]]:
     from alerts.models import AlertRule
     from alerts.recipients import resolve
 
+    # Resolved for an episode of the zone (unsaved), the subject the alerts are raised with: its venue operator and
+    # organizer come from the episode's duties registration (monitoring.duties).
+    episode = MonitoringAlert(zone=zone, jurisdiction=zone.jurisdiction, jurisdiction_path=zone.jurisdiction_path)
     out = []
     rules = AlertRule.objects.filter(key__startswith="monitoring.", is_active=True).prefetch_related("parties")
     for rule in rules.order_by("key"):
         parties = []
         for party in rule.parties.all():
-            found = resolve(parties=[party.party], subject=zone, jurisdiction=zone.jurisdiction)
+            found = resolve(parties=[party.party], subject=episode, jurisdiction=zone.jurisdiction)
             parties.append(
                 {
                     "party": str(party.get_party_display()),

@@ -28,6 +28,7 @@ SEEDING_MIGRATIONS = [
     "events.migrations.0002_seed_rules_and_defaults",
     "alerts.migrations.0002_seed_rules",
     "monitoring.migrations.0003_seed_bands_and_rules",
+    "monitoring.migrations.0005_zone_level_operator_parties",
     "response.migrations.0002_seed_reference_data",
 ]
 
