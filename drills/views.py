@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crowdsafe.common import pii
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
@@ -278,6 +279,7 @@ def plan_detail(request, pk: int):
         ).order_by("status", "due_date", "id")
     )
     can_manage = can_manage_plan(get_scope(request.user), plan)
+    contacts = list(plan.contacts.all())
     return render(
         request,
         "drills/plan_detail.html",
@@ -285,7 +287,13 @@ def plan_detail(request, pk: int):
             "plan": plan,
             "versions": list(plan.versions.all()),
             "measures": list(plan.measures.all()),
-            "contacts": list(plan.contacts.all()),
+            "contacts": contacts,
+            **pii.page_reveal(
+                request,
+                subject=plan,
+                fields={"contacts.phone": pii.PHONE} if any(c.phone for c in contacts) else {},
+                organisation_id=plan.owner_organisation_id,
+            ),
             "drills": drills,
             "items": items,
             "open_items": [i for i in items if i.status == ItemStatus.OPEN],

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crowdsafe.common.pii import mask_phone
 from crowdsafe.common.spreadsheets import Column, RowError, ascii_text, cell_text, loose_key
 from crowdsafe.common.validators import clean_phone
 from crowdsafe.org.models import Jurisdiction
@@ -202,6 +203,8 @@ class RowChecker:
             if column.required and not text[column.key]:
                 error(column.key, _("This value is required."))
 
+        if "*" in text["organizer_phone"]:  # a masked number from an export (issue 18 point 8): not in the file
+            text["organizer_phone"] = ""
         if text["organizer_phone"]:
             try:
                 text["organizer_phone"] = clean_phone(text["organizer_phone"])
@@ -448,7 +451,7 @@ def write_gatherings(
                 time_cell(gathering.ends_at) if gathering.ends_at else None,
                 RECURRENCE_NAMES.get(gathering.recurrence, gathering.recurrence),
                 gathering.organizer_name or None,
-                text_cell(gathering.organizer_phone) if gathering.organizer_phone else None,
+                text_cell(mask_phone(gathering.organizer_phone)) if gathering.organizer_phone else None,
                 gathering.estimated_attendance_min,
                 gathering.estimated_attendance_max,
                 SOURCE_NAMES.get(gathering.source, gathering.source),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crowdsafe.common import pii
 from crowdsafe.common.admin import add_domain_error
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
@@ -298,6 +299,12 @@ def gathering_detail(request, pk: int):
             "decisions": decisions,
             "photos": photos,
             "headcounts": list(reversed(headcounts)),
+            **pii.page_reveal(
+                request,
+                subject=gathering,
+                fields={"organizer_phone": pii.PHONE} if gathering.organizer_phone else {},
+                organisation_id=gathering.organizer_id,
+            ),
             "chart": _chart(gathering),
             "override_form": RiskOverrideForm(initial={"level": gathering.risk_level}),
             "decision_form": decision_form if decision_kinds else None,

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from crowdsafe.common.identifiers import validate_credit_code
+from crowdsafe.common.pii import mask_phone
 from crowdsafe.common.spreadsheets import Column, RowError, ascii_text, cell_text, loose_key
 from crowdsafe.common.validators import clean_phone
 from crowdsafe.org.models import Jurisdiction, Organisation
@@ -225,6 +226,8 @@ class RowChecker:
         if len(person) > PERSON_MAX:
             error("responsible_person_name", _("The name is longer than %(max)s characters.") % {"max": PERSON_MAX})
         phone = text["responsible_person_phone"]
+        if "*" in phone:  # a masked number from an export (issue 18 point 8): the full number is not in the file
+            phone = ""
         if phone:
             try:
                 phone = clean_phone(phone)
@@ -347,7 +350,7 @@ def write_venues(venues: Iterable[Venue], output) -> None:
                 float(venue.longitude) if venue.longitude is not None else None,
                 text_cell(venue.operator.credit_code) if venue.operator_id else None,
                 venue.responsible_person_name or None,
-                text_cell(venue.responsible_person_phone) if venue.responsible_person_phone else None,
+                text_cell(mask_phone(venue.responsible_person_phone)) if venue.responsible_person_phone else None,
                 venue.declared_capacity,
             ]
         )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from crowdsafe.common import pii
 from crowdsafe.common.admin import add_domain_error
 from crowdsafe.common.imports import ImportPages
 from crowdsafe.errors import DomainError
@@ -138,6 +139,12 @@ def venue_detail(request, pk: int):
             "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
             "map_tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
             "deactivate_form": DeactivateForm(),
+            **pii.page_reveal(
+                request,
+                subject=venue,
+                fields={"responsible_person_phone": pii.PHONE} if venue.responsible_person_phone else {},
+                organisation_id=venue.operator_id,
+            ),
         },
     )
 

@@ -194,3 +194,36 @@ def reveal_kinds(*, request: Any, subject: models.Model, fields: dict[str, str],
         if kind in allowed and getattr(subject, field, ""):
             reveal(subject=subject, field=field, kind=kind, actor=request.user)
     return allowed
+
+
+# --- the web pages ----------------------------------------------------------------------------------------------
+
+REVEAL_FIELD = "reveal"
+
+
+def page_reveal(
+    request: Any, *, subject: models.Model, fields: dict[str, str], organisation_id: int | None
+) -> dict[str, Any]:
+    """A detail page's personal details: the context ``pii_revealed`` (the kinds shown in full) and ``pii_can_reveal``
+    (whether to offer the "显示完整信息" button). ``fields``: {field: kind} of the values the page shows (only those
+    with a value; a related row's field named ``related.field``). A POST with ``reveal`` shows the kinds the user may
+    see in full, each field logged against ``subject`` (``pii_revealed``, the field, never the value); a
+    ``PermissionDenied`` (403) and nothing logged when they may see none. Any other request: everything masked."""
+    from django.core.exceptions import PermissionDenied
+
+    from crowdsafe.audit.services import log_action
+    from crowdsafe.org.access import get_scope
+
+    scope = get_scope(request.user)
+    allowed = {kind for kind in set(fields.values()) if can_reveal(scope, kind, organisation_id=organisation_id)}
+    if request.method != "POST" or not request.POST.get(REVEAL_FIELD):
+        return {"pii_revealed": set(), "pii_can_reveal": bool(allowed)}
+    if not allowed:
+        raise PermissionDenied(_("Your role does not need these personal details in full."))
+    with transaction.atomic():
+        for field, kind in fields.items():
+            if kind in allowed:
+                log_action(
+                    actor=request.user, subject=subject, verb="pii_revealed", data={"field": field, "kind": kind}
+                )
+    return {"pii_revealed": allowed, "pii_can_reveal": False}

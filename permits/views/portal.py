@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crowdsafe.common import pii
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
@@ -343,7 +344,22 @@ def detail_context(request, application) -> dict:
         "promise": selectors.describe_promise(application.promised_rule),
         **roles(request.user, application),
         **notices_context(application),
+        **pii.page_reveal(
+            request,
+            subject=application,
+            fields=personal_fields(application),
+            organisation_id=application.organisation_id,
+        ),
     }
+
+
+def personal_fields(application) -> dict[str, str]:
+    """The personal details the application's page shows, {field: kind} (issue 18 point 8)."""
+    fields = {"safety_person_phone": pii.PHONE, "safety_person_id_number": pii.RESIDENT_ID}
+    shown = {field: kind for field, kind in fields.items() if getattr(application, field)}
+    if any(u.contact_phone for u in application.undertakers.all()):
+        shown["undertakers.contact_phone"] = pii.PHONE
+    return shown
 
 
 @login_required

@@ -112,6 +112,7 @@ def test_the_export_opens_with_openpyxl_and_has_the_columns_the_import_accepts(c
     job = gathering_import_start(
         actor=users.township_officer, file=SimpleUploadedFile("export.xlsx", data, content_type=XLSX)
     )
+    gathering_import_run(job_id=job.pk)  # the worker's part (the test's transaction never commits)
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE, job.errors
     assert job.imported_rows == 2
@@ -123,12 +124,12 @@ def test_the_export_opens_with_openpyxl_and_has_the_columns_the_import_accepts(c
         "estimated_attendance_min",
         "estimated_attendance_max",
         "organizer_name",
-        "organizer_phone",
         "online_hype",
         "starts_at",
         "ends_at",
     ):
         assert getattr(again, field) == getattr(fair, field), field
+    assert again.organizer_phone == ""  # exported masked (issue 18 point 8): the full number is not in the file
     assert again.risk_level == "red"
     point = Gathering.objects.get(title="路口聚集")
     assert (str(point.latitude), str(point.longitude)) == ("36.097100", "114.351000")

@@ -141,6 +141,8 @@ def test_export_then_import_gives_back_the_same_venues(city, users, operator):
     services.venue_import_run(job_id=job.pk)
     job.refresh_from_db()
     assert (job.status, job.imported_rows, job.errors) == (ImportStatus.DONE, 3, [])
+    # The phone is exported masked (issue 18 point 8): the import leaves it blank rather than refusing the row.
+    before = [(*row[:8], "" if row[8] else row[8], row[9]) for row in before]
     assert sorted(Venue.objects.filter(is_active=True).values_list(*fields)) == before
 
 
