@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crowdsafe.common.pii import PHONE, masked_field
 from crowdsafe.common.validators import PhoneSerializerField
 from crowdsafe.org.models import Department, Jurisdiction, Organisation
 from drills.choices import (
@@ -238,6 +239,8 @@ class PlanMeasureOutputSerializer(serializers.ModelSerializer):
 
 
 class PlanContactOutputSerializer(serializers.ModelSerializer):
+    phone = masked_field(PHONE)
+
     class Meta:
         model = PlanContact
         fields = ["name", "role", "phone", "duty_phone"]

@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common import pii
 from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.errors import DomainError
@@ -124,9 +125,18 @@ class PlanListApi(generics.ListAPIView):
 class PlanDetailApi(APIView):
     """One plan with its measures by alert level, contacts and versions."""
 
-    @extend_schema(responses=EmergencyPlanDetailOutputSerializer)
+    @extend_schema(
+        responses=EmergencyPlanDetailOutputSerializer, parameters=[pii.reveal_parameter("the contacts' phones")]
+    )
     def get(self, request, pk: int, **kwargs):
-        return Response(EmergencyPlanDetailOutputSerializer(_plan(request.user, pk)).data)
+        plan = _plan(request.user, pk)
+        kinds = pii.reveal_kinds(
+            request=request,
+            subject=plan,
+            fields={"contacts.phone": pii.PHONE} if any(c.phone for c in plan.contacts.all()) else {},
+            organisation_id=plan.owner_organisation_id,
+        )
+        return Response(EmergencyPlanDetailOutputSerializer(plan, context={"reveal": kinds}).data)
 
     @extend_schema(request=EmergencyPlanUpdateInputSerializer, responses=EmergencyPlanDetailOutputSerializer)
     def patch(self, request, pk: int, **kwargs):

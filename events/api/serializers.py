@@ -8,6 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crowdsafe.common.pii import PHONE, masked_field
 from crowdsafe.common.validators import PhoneSerializerField
 from events.choices import (
     DateRule,
@@ -154,6 +155,7 @@ class GridOutputSerializer(serializers.Serializer):
 
 
 class GatheringOutputSerializer(serializers.ModelSerializer):
+    organizer_phone = masked_field(PHONE)
     kind = GatheringKindField(choices=GatheringKind.choices)
     status = GatheringStatusField(choices=GatheringStatus.choices)
     source = GatheringSourceField(choices=GatheringSource.choices)

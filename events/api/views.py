@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common import pii
 from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.errors import DomainError
@@ -116,9 +117,18 @@ class AttentionListApi(generics.ListAPIView):
 class GatheringDetailApi(APIView):
     """One gathering with its measures, headcounts, decisions and photos."""
 
-    @extend_schema(responses=GatheringDetailOutputSerializer)
+    @extend_schema(
+        responses=GatheringDetailOutputSerializer, parameters=[pii.reveal_parameter("the organizer's phone")]
+    )
     def get(self, request, pk: int, **kwargs):
-        return _detail_response(request, pk)
+        gathering = _detail(request.user, pk)
+        kinds = pii.reveal_kinds(
+            request=request,
+            subject=gathering,
+            fields={"organizer_phone": pii.PHONE},
+            organisation_id=gathering.organizer_id,
+        )
+        return Response(GatheringDetailOutputSerializer(gathering, context={"reveal": kinds}).data)
 
     @extend_schema(request=GatheringUpdateSerializer, responses=GatheringDetailOutputSerializer)
     def patch(self, request, pk: int, **kwargs):

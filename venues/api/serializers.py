@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crowdsafe.common.identifiers import CreditCodeSerializerField
+from crowdsafe.common.pii import PHONE, masked_field
 from crowdsafe.common.validators import PhoneSerializerField
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.choices import (
@@ -263,6 +264,7 @@ class SpecialEquipmentOutputSerializer(serializers.ModelSerializer):
 
 
 class VenueOutputSerializer(CapacityFieldsMixin, serializers.ModelSerializer):
+    responsible_person_phone = masked_field(PHONE)
     kind = VenueKindField(choices=VenueKind.choices, read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     grid = JurisdictionBriefSerializer(read_only=True)

@@ -10,6 +10,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crowdsafe.common import pii
 from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
 from venues import selectors, services
@@ -75,9 +76,19 @@ class VenueListApi(generics.ListAPIView):
 class VenueDetailApi(APIView):
     """One venue with its zones, exits, risk points and safety records, and the capacity with its working."""
 
-    @extend_schema(responses=VenueDetailOutputSerializer)
+    @extend_schema(
+        responses=VenueDetailOutputSerializer,
+        parameters=[pii.reveal_parameter("the safety-responsible person's phone")],
+    )
     def get(self, request, pk: int, **kwargs):
-        return Response(VenueDetailOutputSerializer(_detail(request.user, pk), context={"request": request}).data)
+        venue = _detail(request.user, pk)
+        kinds = pii.reveal_kinds(
+            request=request,
+            subject=venue,
+            fields={"responsible_person_phone": pii.PHONE},
+            organisation_id=venue.operator_id,
+        )
+        return Response(VenueDetailOutputSerializer(venue, context={"request": request, "reveal": kinds}).data)
 
     @extend_schema(request=VenueInputSerializer, responses=VenueDetailOutputSerializer)
     def put(self, request, pk: int, **kwargs):
