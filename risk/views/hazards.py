@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -41,6 +42,10 @@ from risk.views.common import add_domain_error, paginate, query_without_page
 
 ORDINARY_DAYS = 7
 MAJOR_DAYS = 30
+
+
+# Where the hazard form's map opens when the venue has no position: 安阳市 (the demo city).
+DEFAULT_MAP_CENTER = (36.0976, 114.3926)
 
 
 @login_required
@@ -108,10 +113,26 @@ def hazard_create(request):
                 messages.success(request, _("Hazard recorded."))
                 return redirect("risk:hazard_detail", pk=hazard.pk)
     grids = jurisdiction_list(user=request.user).filter(level__in=["grid", "community"])[:300] if info is None else []
+    # The location map opens on the venue when it has a position, else on the city (settings.MAP_DEFAULT_CENTER).
+    venue = info.venue if info else None
+    center = (
+        (venue.latitude, venue.longitude)
+        if venue is not None and venue.has_location
+        else getattr(settings, "MAP_DEFAULT_CENTER", DEFAULT_MAP_CENTER)
+    )
     return render(
         request,
         "risk/hazard_form.html",
-        {"form": form, "info": info, "assessment": assessment, "grids": grids, "major_days": MAJOR_DAYS},
+        {
+            "form": form,
+            "info": info,
+            "assessment": assessment,
+            "grids": grids,
+            "major_days": MAJOR_DAYS,
+            "map_center": [str(value) for value in center],
+            "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
+            "map_tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+        },
     )
 
 

@@ -1,6 +1,6 @@
 /* Pick a jurisdiction by name (issue 20 point 3). Filters and forms take a division code (e.g. 410502001001G01);
-   this turns every such input (input[data-jurisdiction-picker], or one tied to a "…-territories" datalist) into a
-   search-as-you-type combobox of names: the typed text asks /pickers/jurisdictions/?q= (only the territories the
+   this turns every such input (input[data-jurisdiction-picker], or one tied to a "…-territories" or "…-grids"
+   datalist) into a search-as-you-type combobox of names: the typed text asks /pickers/jurisdictions/?q= (only the territories the
    user may see, at most 20), a list of names opens under the field, and picking one puts its code into the
    original input, which is kept as a hidden field: the form still submits the code. Keyboard: Down/Up move,
    Enter picks, Escape closes. Without script the input and its datalist work as before. No inline script or
@@ -61,9 +61,15 @@
     }
     box.value = input.value;
 
+    // The length counter of forms.js counted the code; the name typed instead has no such limit.
+    var lengthCounter = document.getElementById(box.id + "-length");
+    if (lengthCounter) {
+      lengthCounter.parentNode.removeChild(lengthCounter);
+    }
     input.id = box.id + "_code";
     input.type = "hidden";
     input.removeAttribute("list");
+    input.removeAttribute("maxlength");
 
     var list = document.createElement("ul");
     list.id = listId;
@@ -210,7 +216,7 @@
 
   function enhanceAll(root) {
     var inputs = (root || document).querySelectorAll(
-      'input[data-jurisdiction-picker], input[list$="-territories"]'
+      'input[data-jurisdiction-picker], input[list$="-territories"], input[list$="-grids"]'
     );
     for (var i = 0; i < inputs.length; i += 1) {
       if (inputs[i].type !== "hidden") {
