@@ -11,6 +11,11 @@ class DashboardConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from crowdsafe.audit.verbs import register
         from dashboard.panels import register_panels
+
+        register(
+            {"screen_token_created": _("made a screen token"), "screen_token_revoked": _("revoked a screen token")}
+        )
 
         register_panels()

@@ -12,4 +12,8 @@ urlpatterns = [
     path("", views.matrix, name="matrix"),
     path("risk/", views.risk, name="risk"),
     path("matrix.xlsx", views.matrix_export, name="matrix-export"),
+    path("screen/", views.screen, name="screen"),
+    path("screen/data/", views.screen_data, name="screen-data"),
+    path("screen/<str:token>/", views.screen_by_token, name="screen-token"),
+    path("screen/<str:token>/data/", views.screen_data_by_token, name="screen-token-data"),
 ]

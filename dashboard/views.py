@@ -4,16 +4,24 @@ gets a 404."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
+from typing import Any
 
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from crowdsafe.org.models import Jurisdiction
 from dashboard.access import dashboard_root, may_open
 from dashboard.forms import PeriodForm
+from dashboard.models import ScreenToken
 from dashboard.selectors.matrix import Matrix, responsibility_matrix
 from dashboard.selectors.risk import LEVEL_HEADERS, risk_now
+from dashboard.selectors.screen import screen_figures
 from dashboard.selectors.trends import levels_chart, on_time_by_week, trend_chart
+from dashboard.services import screen_for_token
 from dashboard.spreadsheets import write_matrix
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,4 +75,58 @@ def risk(request: HttpRequest) -> HttpResponse:
         request,
         "dashboard/risk.html",
         {"risk": now, "level_headers": list(LEVEL_HEADERS.values()), "levels_chart": levels_chart(now)},
+    )
+
+
+# --- the command-centre screen (point 5): read-only (GET/HEAD only), no caching, no referrer (the token is in the
+# URL), refreshed by htmx polling its data fragment.
+
+
+def _screen_response(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _screen_context(user: Any, root: Jurisdiction, data_url: str) -> dict:
+    return {"screen": screen_figures(user=user, root=root, today=timezone.localdate()), "data_url": data_url}
+
+
+@require_safe
+@login_required
+def screen(request: HttpRequest) -> HttpResponse:
+    root = dashboard_root(request.user, request.GET.get("root"))
+    data_url = f"{reverse('dashboard:screen-data')}?root={root.code}"
+    return _screen_response(request, "dashboard/screen.html", _screen_context(request.user, root, data_url))
+
+
+@require_safe
+@login_required
+def screen_data(request: HttpRequest) -> HttpResponse:
+    root = dashboard_root(request.user, request.GET.get("root"))
+    return _screen_response(request, "dashboard/_screen_body.html", _screen_context(request.user, root, ""))
+
+
+def _token_screen(token: str) -> ScreenToken:
+    found = screen_for_token(token)
+    if found is None:
+        raise Http404
+    return found
+
+
+@require_safe
+def screen_by_token(request: HttpRequest, token: str) -> HttpResponse:
+    found = _token_screen(token)
+    data_url = reverse("dashboard:screen-token-data", args=[token])
+    context = _screen_context(found.created_by, found.jurisdiction, data_url)
+    return _screen_response(request, "dashboard/screen.html", context)
+
+
+@require_safe
+def screen_data_by_token(request: HttpRequest, token: str) -> HttpResponse:
+    found = _token_screen(token)
+    return _screen_response(
+        request, "dashboard/_screen_body.html", _screen_context(found.created_by, found.jurisdiction, "")
     )

@@ -29,7 +29,15 @@
       var spec;
       try { spec = JSON.parse(source.textContent); } catch (e) { return; }
       var chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el, el.getAttribute("data-theme") || null);
-      chart.setOption(option(spec), true);
+      var opts = option(spec);
+      if (el.getAttribute("data-theme") === "dark") {  // the wall screen: large type on its own background
+        opts.backgroundColor = "transparent";
+        opts.textStyle = { fontSize: 20 };
+        opts.legend.textStyle = { fontSize: 20 };
+        opts.xAxis.axisLabel.fontSize = 20;
+        opts.yAxis.axisLabel.fontSize = 18;
+      }
+      chart.setOption(opts, true);
       el.setAttribute("data-drawn", "1");
     });
   }
