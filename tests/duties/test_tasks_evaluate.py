@@ -146,7 +146,7 @@ def test_a_change_that_makes_a_rule_match_adds_its_task(linzhou, venues):
     # Counted from the subject's date attribute: 0 days after the next statutory inspection (a Monday).
     assert added[0].due_date == dt.date(2027, 3, 15)
     with translation.override("en"):
-        assert "0 days after 2027-03-15, the subject's next inspection of special equipment" in explain(
+        assert "on 2027-03-15 itself, the subject's next inspection of special equipment" in explain(
             added[0].explanation_data
         )
 
