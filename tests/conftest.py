@@ -53,7 +53,8 @@ def pytest_runtest_teardown(item, nextitem):
     once, so whatever test comes next in this process finds them: under pytest-xdist a worker runs the files it
     is given one after another, ordinary tests after another file's transactional ones."""
     result = yield
-    if _is_transactional(item):
+    # The last test's teardown has also dropped the test database (session fixtures end with it): nothing to do.
+    if nextitem is not None and _is_transactional(item):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
