@@ -312,6 +312,33 @@ def measure(user, url: str, runs: int, warmup: int = 5, expect: int = 200) -> di
     }
 
 
+def measure_cold(user, url: str, runs: int) -> dict:
+    """``measure`` with the viewer's cached polygons dropped before each request (the first viewer after the cache
+    expired). Only that key: never ``cache.clear()``, which empties the whole Redis database of other users."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from monitoring.views_board import shapes_cache_key
+
+    key = shapes_cache_key(user, "")
+
+    client = Client()
+    client.force_login(user)
+    times = []
+    for _ in range(runs):
+        cache.delete(key)
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    cache.delete(key)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return {"median": statistics.median(sorted(times)), "queries": len(captured.captured_queries)}
+
+
 def seed_day(zone) -> None:
     """1,440 one-minute rollups for one zone (a day of a crowd building up and ebbing)."""
     import datetime as dt
@@ -491,6 +518,8 @@ def main() -> None:
         say(f"COPY: {floor['rate']:,.0f} rows/s (ingestion skipped: --seconds 0)")
     board = measure(user, "/monitoring/", ARGS.runs)
     tiles = measure(user, "/monitoring/board/tiles/", ARGS.runs)
+    shapes_cold = measure_cold(user, "/monitoring/board/shapes/", ARGS.runs // 3 or 1)
+    shapes = measure(user, "/monitoring/board/shapes/", ARGS.runs)
     zone = Zone.objects.filter(exercise=False).order_by("pk").first()
     seed_day(zone)
     chart = bench_chart(zone, ARGS.runs)
@@ -524,6 +553,11 @@ def main() -> None:
             f"| {label} | median {r['median']:.1f} ms, p90 {r['p90']:.1f} ms, {r['queries']} queries, "
             f"{r['bytes'] / 1024:.0f} KB | ≤ 100 ms, ≤ 10 queries {'ok' if ok else 'MISSED'} |"
         )
+    print(
+        f"| map polygons `/monitoring/board/shapes/` (fetched once per page, cached 60 s) | uncached median "
+        f"{shapes_cold['median']:.1f} ms, {shapes_cold['queries']} queries; cached median {shapes['median']:.1f} ms, "
+        f"{shapes['queries']} queries; {shapes['bytes'] / 1024:.0f} KB | |"
+    )
     print(
         f"| one viewer polling every 5 s | {tiles['median'] / 5000 * 100:.2f} % of one core "
         f"(≈ {5000 / tiles['median']:.0f} viewers per core) | |"

@@ -197,7 +197,7 @@ def _add_sparklines(tiles: Iterable[Tile], *, now: dt.datetime) -> None:
 
 def map_shapes(*, user: Any, filters: Any = None) -> list[dict[str, Any]]:
     """The zones with a polygon, for the board's map: id, name, level and the outer ring as [lat, lng] pairs
-    (GeoJSON stores [lng, lat])."""
+    (GeoJSON stores [lng, lat]), to 6 decimals (≈ 0.1 m)."""
     shapes: list[dict[str, Any]] = []
     for pk, name, polygon, level in (
         board_zones(user=user, filters=filters)
@@ -220,7 +220,7 @@ def _outer_ring(polygon: Any) -> list[list[float]]:
     if polygon.get("type") == "MultiPolygon":
         coordinates = coordinates[0] if coordinates else []
     try:
-        return [[float(lat), float(lng)] for lng, lat, *_rest in coordinates[0]]
+        return [[round(float(lat), 6), round(float(lng), 6)] for lng, lat, *_rest in coordinates[0]]
     except (IndexError, TypeError, ValueError):
         return []
 

@@ -9,15 +9,19 @@ since the version the page holds gets a 204 and costs one aggregate query (htmx 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from crowdsafe.org.access import get_scope
@@ -27,6 +31,7 @@ from monitoring.choices import Level
 from monitoring.models import MonitoringAlert, Zone, ZoneState
 
 POLL_SECONDS = 5
+SHAPES_CACHE_SECONDS = 60
 
 
 def _query(request: HttpRequest) -> str:
@@ -52,7 +57,6 @@ def board_page(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "form": filterset.form,
             "board": data,
-            "shapes": map_shapes(user=request.user, filters=filterset),
             "query": _query(request),
             "poll_seconds": POLL_SECONDS,
             "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
@@ -75,6 +79,31 @@ def board_tiles(request: HttpRequest) -> HttpResponse:
         "monitoring/_board_tiles.html",
         {"board": data, "query": _query(request), "poll_seconds": POLL_SECONDS},
     )
+
+
+def shapes_cache_key(user: Any, query: str) -> str:
+    """The cache key of the map's polygons for ``user`` with the board's filters ``query``."""
+    scope = get_scope(user)
+    seen = (scope.is_superuser, scope.paths_for(None), sorted(scope.organisation_ids), query)
+    return "monitoring:shapes:" + hashlib.sha256(repr(seen).encode()).hexdigest()
+
+
+@login_required
+@require_GET
+def board_shapes(request: HttpRequest) -> HttpResponse:
+    """The map's polygons (id, name, level, outer ring) as JSON, fetched once by the board page: ~750 KB for 2,000
+    zones, so kept out of the page and its polls, and cached for ``SHAPES_CACHE_SECONDS`` per visibility and filters
+    (a zone's visibility depends only on the territories and organisations of its viewer). The levels in it may be
+    that old; the map recolours from the page's current levels at once."""
+    key = shapes_cache_key(request.user, _query(request))
+    body = cache.get(key)
+    if body is None:
+        shapes = map_shapes(user=request.user, filters=BoardFilterSet(request.GET))
+        body = json.dumps({"shapes": shapes}, ensure_ascii=False, separators=(",", ":"))
+        cache.set(key, body, SHAPES_CACHE_SECONDS)
+    response = HttpResponse(body, content_type="application/json")
+    patch_cache_control(response, private=True, max_age=SHAPES_CACHE_SECONDS)
+    return response
 
 
 def _visible_zone(request: HttpRequest, pk: int) -> Zone:

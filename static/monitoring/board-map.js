@@ -1,5 +1,5 @@
 /* The live board's map (Leaflet, vendored): each zone with a polygon drawn and coloured by its level. The
-   polygons come from a JSON script element of the page; the levels from the JSON script element of the board's
+   polygons come from the board's shapes endpoint (cached; fetched once per page); the levels from the JSON script element of the board's
    fragment, which htmx replaces every few seconds — after each swap the polygons are recoloured, so the map
    follows the tiles without a reload. No inline script or style: colours are classes (monitoring.css). */
 (function () {
@@ -27,7 +27,6 @@
     if (!window.L) {
       return;
     }
-    var shapes = readJson(el.dataset.shapesId, []);
     var map = L.map(el, { scrollWheelZoom: false, zoomControl: true });
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     var note = document.createElement("div");
@@ -55,6 +54,8 @@
     var polygons = {};
     var bounds = [];
     var zoneUrl = el.dataset.zoneUrl || "";
+
+    function draw(shapes) {
     shapes.forEach(function (shape) {
       var polygon = L.polygon(shape.ring, { className: className(shape.level), weight: 2, fillOpacity: 0.55 });
       polygon.bindTooltip(String(shape.name));
@@ -71,6 +72,10 @@
       map.fitBounds(bounds, { padding: [20, 20], maxZoom: 17 });
     } else {
       map.setView([36.0976, 114.3923], 12);
+    }
+    recolour();
+    el.dataset.mapReady = "true";
+    el.dataset.zones = String(shapes.length);
     }
 
     function recolour() {
@@ -96,14 +101,29 @@
       el.dataset.recoloured = String(Number(el.dataset.recoloured || "0") + changed);
     }
 
-    recolour();
     document.body.addEventListener("htmx:afterSettle", function (event) {
       if (event.target && event.target.id === "mon-board") {
         recolour();
       }
     });
-    el.dataset.mapReady = "true";
-    el.dataset.zones = String(shapes.length);
+    // The polygons come from their own cached endpoint (they are large and change rarely), so the board page
+    // and its polls stay small; an element's JSON is still read when the page carries one.
+    var url = el.dataset.shapesUrl;
+    if (url && window.fetch) {
+      window
+        .fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : { shapes: [] };
+        })
+        .then(function (data) {
+          draw((data && data.shapes) || []);
+        })
+        .catch(function () {
+          draw([]);
+        });
+    } else {
+      draw(readJson(el.dataset.shapesId, []));
+    }
   }
 
   function start() {

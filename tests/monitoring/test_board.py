@@ -70,7 +70,9 @@ def test_the_board_page_and_its_fragment_in_few_queries_and_204_when_nothing_cha
     client.force_login(users.township_officer)
     page = client.get("/monitoring/")
     html = page.content.decode()
-    assert page.status_code == 200 and zones["red"].name in html and 'id="mon-shapes"' in html
+    assert (
+        page.status_code == 200 and zones["red"].name in html and 'data-shapes-url="/monitoring/board/shapes/"' in html
+    )
     assert "<script>" not in html.replace('<script type="application/json"', "")  # no inline script
     version = re.search(r'data-version="([^"]*)"', html).group(1)
     with django_assert_max_num_queries(10):
@@ -130,3 +132,37 @@ def test_a_sparkline_breaks_where_a_minute_had_no_reading():
     svg = str(sparkline_svg([1.0, 2.0, None, 3.0, 4.0]))
     assert svg.count("M") == 2
     assert str(sparkline_svg([None, None])) == ""
+
+
+def _square(lat: float, lng: float) -> dict:
+    d = 0.0001
+    ring = [[lng, lat], [lng + d, lat], [lng + d, lat + d], [lng, lat + d], [lng, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_the_map_polygons_come_from_their_own_cached_endpoint_not_the_page(
+    client, users, city, django_assert_max_num_queries
+):
+    """The board page carries no polygons (2,000 zones' rings are ~750 KB); the map fetches them once from
+    /monitoring/board/shapes/, cached per visibility and filters, private to the viewer."""
+    drawn = make_zone(city, users, area="200", polygon=_square(36.1, 114.35))
+    far = zone_create(
+        actor=users.admin, jurisdiction=city.beiguan, name="北关广场", kind="standing", polygon=_square(36.2, 114.4)
+    )
+    client.force_login(users.township_officer)
+    page = client.get("/monitoring/").content.decode()
+    assert "114.35" not in page and 'id="mon-shapes"' not in page
+    response = client.get("/monitoring/board/shapes/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert "private" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
+    shapes = response.json()["shapes"]
+    assert [s["id"] for s in shapes] == [drawn.pk]  # only the zones the viewer sees
+    assert shapes[0]["ring"][0] == [36.1, 114.35] and shapes[0]["level"] == "blue"
+    with django_assert_max_num_queries(3):  # the session and the user; the shapes from the cache
+        again = client.get("/monitoring/board/shapes/")
+    assert again.json() == response.json()
+    client.force_login(users.outsider)
+    assert client.get("/monitoring/board/shapes/").json()["shapes"] == []
+    client.force_login(users.admin)
+    ids = {s["id"] for s in client.get("/monitoring/board/shapes/", {"territory": city.beiguan.code}).json()["shapes"]}
+    assert ids == {far.pk}
