@@ -406,6 +406,7 @@ def _form_or_error(request, form) -> bool:
 @login_required
 @require_POST
 def application_withdraw(request, pk: int):
+    selectors.application_get(user=request.user, pk=pk)  # the scope before the body (issue 18 point 6)
     form = OptionalReasonForm(request.POST)
     if not _form_or_error(request, form):
         return redirect("permits:application_detail", pk=pk)
@@ -420,6 +421,7 @@ def application_withdraw(request, pk: int):
 @login_required
 @require_POST
 def application_cancel(request, pk: int):
+    selectors.application_get(user=request.user, pk=pk)  # the scope before the body (issue 18 point 6)
     form = ReasonForm(request.POST)
     if not _form_or_error(request, form):
         return redirect("permits:application_detail", pk=pk)
@@ -445,6 +447,7 @@ def application_held(request, pk: int):
 @login_required
 @require_POST
 def application_close(request, pk: int):
+    selectors.application_get(user=request.user, pk=pk)  # the scope before the body (issue 18 point 6)
     form = OptionalReasonForm(request.POST)
     if not _form_or_error(request, form):
         return redirect("permits:application_detail", pk=pk)
@@ -503,6 +506,7 @@ def change_decide(request, pk: int, change_pk: int):
 @login_required
 @require_POST
 def comment_add(request, pk: int):
+    selectors.application_get(user=request.user, pk=pk)  # the scope before the body (issue 18 point 6)
     form = CommentForm(request.POST)
     back = request.POST.get("next") or ""
     if not _form_or_error(request, form):
@@ -560,6 +564,7 @@ def condition_check(request, pk: int, condition_pk: int):
 @login_required
 @require_POST
 def supervision_add(request, pk: int):
+    selectors.application_get(user=request.user, pk=pk)  # the scope before the body (issue 18 point 6)
     form = SupervisionForm(request.POST)
     if not _form_or_error(request, form):
         return redirect(reverse("permits:application_detail", args=[pk]) + "#supervision")

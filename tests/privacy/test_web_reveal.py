@@ -59,9 +59,7 @@ def test_the_venue_page_masks_the_responsible_persons_phone(users, square):
 
 
 def test_the_venue_page_reveals_the_phone_on_request_and_logs_it(users, square):
-    page = client_for(users.township_officer).post(
-        reverse("venues:venue_detail", args=[square.pk]), {"reveal": "1"}
-    )
+    page = client_for(users.township_officer).post(reverse("venues:venue_detail", args=[square.pk]), {"reveal": "1"})
     body = page.content.decode()
     assert page.status_code == 200
     assert f'href="tel:{PHONE}"' in body
