@@ -36,7 +36,7 @@ class ExerciseForm(forms.Form):
         label=_("Replay speed"), coerce=int, choices=[(s, f"×{s}") for s in SPEEDS], initial=10
     )
     participants = forms.TypedMultipleChoiceField(
-        label=_("Participants"),
+        label=_("Exercise participants"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The exercise's alerts reach only these people."),

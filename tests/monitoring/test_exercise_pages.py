@@ -67,6 +67,7 @@ def test_the_owner_uploads_a_series_chooses_zone_participants_speed_and_sees_the
     assert set(exercise.participants.all()) == {users.grid_worker, users.township_officer}
     detail = client.get(response["Location"]).content.decode()
     assert "东大街拥挤演练" in detail and "演练" in detail and "待开始" in detail
+    assert "参演人员" in detail and "参演人数" not in detail  # the people, not a number
     assert "prepared" not in re.sub(r"<[^>]+>", "", detail)  # no internal state code in the text
     _no_inline_code(detail)
     listed = client.get("/monitoring/exercises/").content.decode()
