@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +23,7 @@ from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scoped_or_404
 from crowdsafe.org.models import Jurisdiction
+from crowdsafe.web.api.parsers import BoundedJSONParser
 from monitoring import selectors, services
 from monitoring.api import schema as _schema  # noqa: F401  (the source token's OpenAPI scheme)
 from monitoring.api.serializers import (
@@ -86,7 +87,7 @@ class ReadingsApi(APIView):
 
     authentication_classes = [SourceTokenAuthentication]
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser, CsvParser]
+    parser_classes = [BoundedJSONParser, CsvParser]
 
     @extend_schema(request=ReadingsInputSerializer, responses={200: ReadingsOutputSerializer})
     def post(self, request: Request) -> Response:

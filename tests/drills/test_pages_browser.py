@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from drills import services
+from tests.browser.test_shell_browser import wait_until
 from tests.drills.conftest import make_plan, photo_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,7 +100,7 @@ def test_the_calendar_plan_and_drill_pages_fit_the_screen(browser, live_server, 
             if name == "drill":
                 photo = page.locator(".drill-photos img")
                 photo.scroll_into_view_if_needed()  # loaded lazily, when it comes into view
-                page.wait_for_function("document.querySelector('.drill-photos img').naturalWidth > 0")
+                wait_until(page, "document.querySelector('.drill-photos img').naturalWidth > 0")
                 assert page.locator('[data-section="items"] [data-item]').count() == 1
             page.screenshot(path=str(ARTIFACTS / f"drills-{name}-{size_name}.png"), full_page=True)
         finally:

@@ -126,6 +126,10 @@ class StandInVenues:
 def venues(db):
     stand_in = StandInVenues()
     previous = subjects.registration_for_name("venue")
+    try:  # a jurisdiction may be a subject of its own (e.g. a street drill): put that back too
+        previous_for_model = subjects.registration_for(Jurisdiction())
+    except subjects.UnknownSubjectError:
+        previous_for_model = None
     subjects.register_subject(
         Jurisdiction,
         subject_type="venue",
@@ -138,6 +142,8 @@ def venues(db):
     subjects.unregister_subject("venue")
     if previous is not None:
         subjects.restore_subject(previous)
+    if previous_for_model is not None:
+        subjects.restore_subject(previous_for_model)
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
+from tests.browser.test_shell_browser import wait_until
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
@@ -70,7 +72,7 @@ def test_typing_a_name_and_clicking_it_filters_by_its_code(page_of, live_server,
     with page.expect_navigation():
         page.locator("form.filters button[type=submit]").click()
     assert "jurisdiction=410502001" in page.url
-    page.wait_for_function("document.querySelector('#id_jurisdiction').value === '东大街街道'")
+    wait_until(page, "document.querySelector('#id_jurisdiction').value === '东大街街道'")
     assert page.errors == []  # type: ignore[attr-defined]
 
 

@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import notify, scan
-from tests.browser.test_shell_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, open_page, sign_in
+from tests.browser.test_shell_browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    open_page,
+    sign_in,
+    wait_until,
+)
 from tests.notifications.conftest import make_task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,7 +50,7 @@ def test_the_bell_counts_a_new_reminder_without_a_reload(browser, live_server, c
     context, page, outside = open_page(browser, live_server, DESKTOP)
     sign_in(page, live_server, people.staff.username)
     page.wait_for_selector("#notification-bell .bell-count", state="attached")
-    page.wait_for_function("document.querySelector('#notification-bell .bell-count').dataset.unread === '0'")
+    wait_until(page, "document.querySelector('#notification-bell .bell-count').dataset.unread === '0'")
     assert bell_count(page) == ""
     page.evaluate("window.__notReloaded = true")
 
@@ -49,8 +58,8 @@ def test_the_bell_counts_a_new_reminder_without_a_reload(browser, live_server, c
     scan(inline=True)
     assert Notification.objects.filter(recipient=people.staff).count() == 1
 
-    page.wait_for_function(
-        "document.querySelector('#notification-bell .bell-count').textContent.trim() === '1'", timeout=15_000
+    wait_until(
+        page, "document.querySelector('#notification-bell .bell-count').textContent.trim() === '1'", timeout=15_000
     )
     assert page.evaluate("window.__notReloaded") is True  # the same page: no reload happened
     assert bell_count(page) == "1"
@@ -63,7 +72,7 @@ def test_the_bell_counts_a_new_reminder_without_a_reload(browser, live_server, c
     assert page.locator("[data-notification]").count() == 1
     page.screenshot(path=str(ARTIFACTS / "notifications-centre-desktop.png"), full_page=True)
     page.click("[data-notification] button")
-    page.wait_for_function("document.querySelector('#notification-bell .bell-count').hidden === true")
+    wait_until(page, "document.querySelector('#notification-bell .bell-count').hidden === true")
     assert outside == []
     context.close()
 
@@ -78,7 +87,7 @@ def test_the_pages_on_a_phone(browser, live_server, city, people):
     notify(recipients=[people.head], title="本周人员密集场所安全检查安排", body="周三、周四开展联合检查。")
     context, page, outside = open_page(browser, live_server, PHONE)
     sign_in(page, live_server, people.head.username)
-    page.wait_for_function("document.querySelector('#notification-bell .bell-count').textContent.trim() === '2'")
+    wait_until(page, "document.querySelector('#notification-bell .bell-count').textContent.trim() === '2'")
     assert page.is_visible("#notification-bell")  # in the header bar on a phone too, outside the menu
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(f"{live_server.url}/notifications/")

@@ -8,7 +8,7 @@ import pytest
 
 from notifications.models import Notification
 from permits import services
-from tests.browser.test_shell_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, open_page, sign_in
+from tests.browser.test_shell_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, open_page, sign_in, wait_until
 from tests.permits.conftest import build_application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +25,8 @@ def browser(browser_env):
 
 
 def wait_for_count(page, count: int) -> None:
-    page.wait_for_function(
+    wait_until(
+        page,
         f"document.querySelector('#notification-bell .bell-count').textContent.trim() === '{count}'",
         timeout=20_000,
     )
@@ -43,7 +44,7 @@ def test_the_organizers_bell_shows_the_acceptance_then_the_approval(
     context, page, outside = open_page(browser, live_server, PHONE)
     sign_in(page, live_server, users.organizer.username)
     page.wait_for_selector("#notification-bell .bell-count", state="attached")
-    page.wait_for_function("document.querySelector('#notification-bell .bell-count').dataset.unread === '0'")
+    wait_until(page, "document.querySelector('#notification-bell .bell-count').dataset.unread === '0'")
     page.evaluate("window.__notReloaded = true")
 
     services.application_accept(application=application, actor=users.staff)

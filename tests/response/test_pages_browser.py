@@ -12,7 +12,16 @@ from django.utils import translation
 
 from response import services
 from response.models import LogEntry, PublicReport
-from tests.browser.test_shell_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, open_page, sign_in
+from tests.browser.test_shell_browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    open_page,
+    sign_in,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,7 +89,7 @@ def test_the_public_report_page_uses_the_phones_location(browser, live_server, r
     check(page, "public-report")
     page.fill("input[name=place_text]", "文峰塔广场南侧")
     page.click("[data-locate]")
-    page.wait_for_function("document.querySelector('input[name=latitude]').value !== ''")
+    wait_until(page, "document.querySelector('input[name=latitude]').value !== ''")
     page.click("[data-public-report] button[type=submit]")
     page.wait_for_selector("[data-report-state]")
     text = check(page, "public-status")

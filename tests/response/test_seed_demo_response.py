@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from response.models import EscalationRequest, Incident, PublicReport
+from response.models import EscalationRequest, Incident, IncidentLevel, PublicReport, ResponseTier
 
 pytestmark = pytest.mark.django_db
 
@@ -18,16 +18,17 @@ def test_the_demo_journey_is_seeded_once_with_its_users(django_user_model):
     call_command("seed_demo_venues", stdout=io.StringIO())
     call_command("seed_demo_drills", stdout=io.StringIO())
     commander = django_user_model.objects.get(username="demo_township")
+    place = commander.memberships.first().jurisdiction or commander.memberships.last().department.jurisdiction
     other = Incident.objects.create(
         number="XY-REAL-1",
         title="真实事件",
         source="manual",
-        level_id=1,
-        jurisdiction=commander.memberships.first().jurisdiction or commander.memberships.last().department.jurisdiction,
+        level=IncidentLevel.objects.order_by("pk").first(),
+        jurisdiction=place,
         jurisdiction_path="x/",
-        command_jurisdiction_id=1,
+        command_jurisdiction=place,
         command_path="x/",
-        tier_id=1,
+        tier=ResponseTier.objects.order_by("pk").first(),
         commander=commander,
     )
     call_command("seed_demo_response", stdout=io.StringIO())

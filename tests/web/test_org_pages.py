@@ -30,7 +30,7 @@ def rows(response) -> list[str]:
     """The names in the result table, in order."""
     html = response.content.decode()
     body = html[html.index("<tbody>") : html.index("</tbody>")] if "<tbody>" in html else ""
-    return re.findall(r'<td>\s*<a href="[^"]+">([^<]+)</a>', body)
+    return re.findall(r'<td[^>]*>\s*<a href="[^"]+">([^<]+)</a>', body)
 
 
 def test_the_township_officer_sees_the_township_subtree_only(users, login, city):
