@@ -182,7 +182,16 @@ def test_a_situation_report_is_issued_as_a_numbered_pdf(response_city, django_ca
     notice = notice_render(notice_id=report_.notice.pk)
     assert notice is not None
     text = compact(pdf_text(notice.pdf.read()))
-    assert incident.number in text.replace("\x00", "")
+    assert notice.number in text and incident.number in text
+    for part in (
+        "情况报告",
+        "广场主区密度5.2人/㎡，东口拥堵",
+        "远端控制已落实",
+        "警力20人到场",
+        "增派医疗力量",
+        "30分钟后再报",
+    ):
+        assert compact(part) in text, part
     incident.refresh_from_db()
     assert incident.next_report_due_at > timezone.now() + dt.timedelta(minutes=25)
 
