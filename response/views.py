@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from crowdsafe.common.pii import mask_phone
+from crowdsafe.common.text import join_clauses
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import GOVERNMENT_ROLES, ancestor_paths, get_scope, path_q
 from crowdsafe.org.models import Department, Jurisdiction
@@ -203,7 +204,7 @@ def _activate(request: HttpRequest, incident: Incident, data: dict[str, Any]) ->
     proposal = proposals.get(data["plan"])
     if proposal is None:
         raise DomainError(_("Choose one of the proposed plans."), field="plan")
-    reason = "；".join([*proposal.reasons, data["reason"]] if data["reason"] else proposal.reasons)
+    reason = join_clauses([*proposal.reasons, data["reason"]] if data["reason"] else proposal.reasons)
     return services.plan_activate(incident=incident, plan=proposal.plan, actor=request.user, reason=reason)
 
 

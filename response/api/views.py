@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
+from crowdsafe.common.text import join_clauses
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope, get_scoped_or_404
 from crowdsafe.org.models import Department
@@ -142,7 +143,7 @@ class IncidentActivateApi(IncidentActionApi):
         proposal = proposals.get(data["plan"])
         if proposal is None:
             raise DomainError(_("Choose one of the proposed plans."), field="plan")
-        reason = "；".join([*proposal.reasons, data["reason"]] if data["reason"] else proposal.reasons)
+        reason = join_clauses([*proposal.reasons, data["reason"]] if data["reason"] else proposal.reasons)
         return services.plan_activate(incident=obj, plan=proposal.plan, actor=request.user, reason=reason)
 
 

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from crowdsafe.common.text import join_clauses
 from crowdsafe.org import services as org_services
 from crowdsafe.org.choices import Role
 from crowdsafe.org.demo_data import DEMO_PASSWORD
@@ -68,7 +69,7 @@ class Command(BaseCommand):
             )
             for proposal in selectors.plans_proposed(incident)[:1]:
                 services.plan_activate(
-                    incident=incident, plan=proposal.plan, actor=commander, reason="；".join(proposal.reasons)
+                    incident=incident, plan=proposal.plan, actor=commander, reason=join_clauses(proposal.reasons)
                 )
             police = Department.objects.filter(jurisdiction__code="410502", name="安阳市公安局文峰分局").first()
             force = services.force_request(
