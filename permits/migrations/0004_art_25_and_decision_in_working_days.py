@@ -36,3 +36,7 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(decision_in_working_days, decision_in_calendar_days),
     ]
+
+
+# Re-applied by the tests after a transactional test has emptied the tables (tests/conftest.py).
+seed = decision_in_working_days
