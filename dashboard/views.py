@@ -13,18 +13,37 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from crowdsafe.org.choices import DepartmentKind
 from crowdsafe.org.models import Jurisdiction
 from dashboard.access import dashboard_root, may_open
 from dashboard.forms import PeriodForm
 from dashboard.models import ScreenToken
-from dashboard.selectors.matrix import Matrix, responsibility_matrix
+from dashboard.selectors.matrix import (
+    ORGANISATION,
+    TERRITORIAL,
+    UNASSIGNED,
+    Matrix,
+    _column_label,
+    responsibility_matrix,
+)
 from dashboard.selectors.risk import LEVEL_HEADERS, risk_now
 from dashboard.selectors.screen import screen_figures
+from dashboard.selectors.supervision import SHOW_VALUES, Show, gap_tasks_url, supervision, supervision_list
 from dashboard.selectors.trends import levels_chart, on_time_by_week, trend_chart
 from dashboard.services import screen_for_token
 from dashboard.spreadsheets import write_matrix
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, Jurisdiction, tuple]:
+    form = PeriodForm(request.GET)
+    root = dashboard_root(request.user, form.cleaned_data.get("root") if form.is_valid() else None)
+    return form, root, form.period(timezone.localdate())
+
+
+def _known_columns() -> set[str]:
+    return {k.value for k in DepartmentKind} | {TERRITORIAL, ORGANISATION, UNASSIGNED}
 
 
 def _matrix(request: HttpRequest) -> tuple[PeriodForm, Matrix]:
@@ -54,6 +73,35 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "period_query": f"date_from={start}&date_to={end}",
             "trend": trend,
             "trend_chart": trend_chart(trend),
+            "supervision": supervision(user=request.user, root=matrix.root, period=matrix.period),
+        },
+    )
+
+
+@login_required
+def supervision_detail(request: HttpRequest) -> HttpResponse:
+    """The list behind a figure of the 督办 and gaps table: the escalation messages sent (or acknowledged, or not)
+    in the period for one holder column, or the holders nobody can remind."""
+    _form, matrix_root, period = _period(request)
+    show = request.GET.get("show") or Show.SENT
+    if show not in SHOW_VALUES:
+        show = Show.SENT
+    column = (request.GET.get("column") or "")[:40]
+    rows = supervision_list(user=request.user, root=matrix_root, period=period, column=column, show=show)
+    if show == Show.GAPS:
+        rows = [(gap, gap_tasks_url(gap, matrix_root)) for gap in rows]
+    start, end = period
+    return render(
+        request,
+        "dashboard/supervision.html",
+        {
+            "root": matrix_root,
+            "period": period,
+            "period_query": f"date_from={start}&date_to={end}",
+            "show": show,
+            "column": column,
+            "column_label": _column_label(column) if column in _known_columns() else "",
+            "rows": rows,
         },
     )
 

@@ -153,3 +153,31 @@ class RiskNowSerializer(serializers.Serializer):
     drills = DrillsSerializer()
     large_events = LargeEventSerializer(many=True)
     key_dates = KeyDateSerializer(many=True)
+
+
+class SupervisionRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="A department kind, or ~territorial, ~organisation, ~unassigned; empty: all.")
+    name = serializers.CharField(source="label")
+    sent = serializers.IntegerField(help_text="督办 (escalations) sent in the period.")
+    acknowledged = serializers.IntegerField(help_text="Of those, opened by at least one recipient.")
+    unacknowledged = serializers.IntegerField()
+    gaps = serializers.IntegerField(help_text="Holders of outstanding tasks whom no reminder can reach.")
+    gap_tasks = serializers.IntegerField(help_text="Outstanding tasks those holders hold.")
+    sent_url = serializers.CharField(help_text="The page listing the messages behind ``sent``.")
+    acknowledged_url = serializers.CharField()
+    unacknowledged_url = serializers.CharField()
+    gaps_url = serializers.CharField()
+
+
+class SupervisionSerializer(serializers.Serializer):
+    root = PlaceSerializer()
+    period_from = serializers.SerializerMethodField()
+    period_to = serializers.SerializerMethodField()
+    rows = SupervisionRowSerializer(many=True)
+    total = SupervisionRowSerializer()
+
+    def get_period_from(self, obj: Any) -> str:
+        return obj.period[0].isoformat()
+
+    def get_period_to(self, obj: Any) -> str:
+        return obj.period[1].isoformat()

@@ -15,10 +15,23 @@ from rest_framework.views import APIView
 
 from crowdsafe.common.api import validated
 from dashboard.access import dashboard_root
-from dashboard.api.serializers import MatrixQuerySerializer, MatrixSerializer, RiskNowSerializer, RootQuerySerializer
+from dashboard.api.serializers import (
+    MatrixQuerySerializer,
+    MatrixSerializer,
+    RiskNowSerializer,
+    RootQuerySerializer,
+    SupervisionSerializer,
+)
 from dashboard.forms import DEFAULT_PERIOD_DAYS
 from dashboard.selectors.matrix import responsibility_matrix
 from dashboard.selectors.risk import risk_now
+from dashboard.selectors.supervision import supervision
+
+
+def _period(query: dict) -> tuple[dt.date, dt.date]:
+    end = query.get("date_to") or timezone.localdate()
+    start = query.get("date_from") or end - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    return (end, end) if start > end else (start, end)
 
 
 class MatrixApi(APIView):
@@ -46,3 +59,18 @@ class RiskNowApi(APIView):
         root = dashboard_root(request.user, query.get("root") or None)
         now = risk_now(user=request.user, root=root, today=timezone.localdate())
         return Response(RiskNowSerializer(now).data)
+
+
+class SupervisionApi(APIView):
+    """Per department: 督办 (escalations) sent and acknowledged in the period, and the reminder gaps now."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[MatrixQuerySerializer], responses=SupervisionSerializer, operation_id="dashboard_supervision"
+    )
+    def get(self, request: Request) -> Response:
+        query = validated(MatrixQuerySerializer, request.query_params)
+        root = dashboard_root(request.user, query.get("root") or None)
+        result = supervision(user=request.user, root=root, period=_period(query))
+        return Response(SupervisionSerializer(result).data)
