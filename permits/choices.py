@@ -153,3 +153,51 @@ class SupervisionKind(models.TextChoices):
 class DecisionOutcome(models.TextChoices):
     APPROVE = "approve", _("Approve")
     REFUSE = "refuse", _("Refuse")
+
+
+class ResourceKind(models.TextChoices):
+    """The security resources of an event (安保力量与设备), planned by zone and session and checked against the
+    ratio table (``ResourceRatio``): the police bureau's reply asks the organizer to 配齐安检门、X光机等各类安检设备，
+    配足与活动安全工作需要相适应的保安人员、志愿者."""
+
+    SECURITY_STAFF = "security_staff", _("Security staff")
+    VOLUNTEERS = "volunteers", _("Volunteers")
+    SECURITY_GATES = "security_gates", _("Walk-through security gates")
+    XRAY_MACHINES = "xray_machines", _("X-ray baggage scanners")
+    MEDICAL_STAFF = "medical_staff", _("Medical staff")
+
+
+class StructureKind(models.TextChoices):
+    """Temporary structures put up for an event (临时搭建设施), each accepted (验收) before use."""
+
+    STAGE = "stage", _("Stage")
+    STAND = "stand", _("Stand / temporary seating")
+    SCREEN = "screen", _("Screen / truss")
+    TENT = "tent", _("Tent / booth")
+    LIGHTING_TOWER = "lighting_tower", _("Lighting or sound tower")
+    OTHER = "other", pgettext_lazy("structure kind", "Other")
+
+
+class AcceptanceVia(models.TextChoices):
+    """How a temporary structure was accepted: by the pre-event inspection, or by the housing department's own
+    acceptance (住建部门验收)."""
+
+    INSPECTION = "inspection", _("Pre-event inspection")
+    HOUSING = "housing", _("Housing department's acceptance")
+    OTHER = "other", pgettext_lazy("acceptance via", "Other acceptance")
+
+
+class ReviewSide(models.TextChoices):
+    """Who wrote a post-event review (活动复盘): the organizer, or the licensing department."""
+
+    ORGANIZER = "organizer", _("Organizer")
+    DEPARTMENT = "department", _("Licensing department")
+
+
+class ReviewOutcome(models.TextChoices):
+    """The licensing department's verdict on how the event went; a failed one weighs on the organizer's next
+    application (its risk assessment's history factor)."""
+
+    GOOD = "good", _("Went well")
+    CONCERNS = "concerns", _("Went with problems")
+    FAILED = "failed", _("Failed: serious problems")

@@ -9,7 +9,8 @@ it, the department checks it). The permit services call ``tasks_evaluate`` on ev
 
 Attributes other apps' rules may use (docs/contracts/subjects.md): ``state``, ``expected_attendance`` (the largest
 session), ``licensing_level`` ("county" / "city" / "ministry" / None), ``first_session_date`` and
-``eve_of_first_session`` (dates).
+``eve_of_first_session`` (dates), ``has_temporary_structures`` (the application lists temporary structures: the
+housing department's acceptance duty, ``permits.structure_acceptance``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ INSPECTION_KEY_PREFIX = "permits.inspection_"
 PRE_EVENT_KEY = "permits.pre_event_inspection"
 ON_DAY_KEY = "permits.on_day_supervision"
 CONDITION_KEYS = ("permits.condition_fulfil", "permits.condition_check")
+STRUCTURE_KEY = "permits.structure_acceptance"
 
 
 def application_attributes(application: PermitApplication) -> dict[str, Any]:
@@ -40,7 +42,9 @@ def application_attributes(application: PermitApplication) -> dict[str, Any]:
         "event_kind": application.event_kind,
         "venue_kind": venue.kind if venue is not None else None,
         "has_special_equipment": venue.special_equipment.exists() if venue is not None else False,
-        "has_temporary_structures": venue.temporary_structures.exists() if venue is not None else False,
+        # The structures listed on the application (issue 21): they drive the housing department's acceptance
+        # duty (``permits.structure_acceptance``) and block the event-day readiness until accepted.
+        "has_temporary_structures": application.structures.exists(),
         "correction_rounds": application.correction_rounds,
         "correction_due": application.correction_due,
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -29,6 +30,7 @@ from permits.choices import (
     EDITABLE_STATES,
     REVIEW_STATE_VALUES,
     WITHDRAWABLE_STATES,
+    AcceptanceVia,
     ApplicationState,
     ChangeKind,
     ChangeStatus,
@@ -40,6 +42,10 @@ from permits.choices import (
     MaterialKind,
     PlanMode,
     PlanSection,
+    ResourceKind,
+    ReviewOutcome,
+    ReviewSide,
+    StructureKind,
     SupervisionKind,
 )
 from permits.rules import promise_error
@@ -154,6 +160,21 @@ class PermitApplication(models.Model):
     refusal_reasons = models.JSONField(_("reasons for refusal"), default=list, blank=True)
     end_reason = models.TextField(_("reason for withdrawing or cancelling"), blank=True)
 
+    # Event-day readiness (活动当日就绪): confirmed by the licensing department or the organizer once every
+    # temporary structure is accepted (``application_mark_ready``).
+    ready_at = models.DateTimeField(_("ready for the event confirmed at"), null=True, blank=True)
+    ready_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ready confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    copied_from = models.ForeignKey(
+        "self", verbose_name=_("copied from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -209,6 +230,9 @@ class PermitApplication(models.Model):
     def can_request_change(self, now: dt.datetime | None = None) -> bool:
         """Art. 15: a time change is applied for before the original date."""
         return self.state == S.APPROVED and self._before_first_day(now)
+
+    def can_mark_ready(self) -> bool:
+        return self.state == S.APPROVED
 
     def can_mark_held(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -585,3 +609,153 @@ class PermitApplicationGroupObjectPermission(GroupObjectPermissionBase):
     asked to join the joint site inspection, until its inspection is recorded."""
 
     content_object = models.ForeignKey(PermitApplication, on_delete=models.CASCADE)
+
+
+class ResourceRatio(models.Model):
+    """A row of the ratio table (安保力量配备标准): how many of a resource an event needs, per expected attendance
+    of a session, for a kind of event (blank: any kind). Data the city administrator edits: the regulation asks
+    for security staff and equipment "adapted to the event" (Order 505 Art. 6 (2), (6); the police bureau's reply:
+    配齐安检门、X光机，配足保安人员、志愿者) but sets no national figure, so each seeded row says whose rule it is."""
+
+    resource = models.CharField(_("resource"), max_length=16, choices=ResourceKind.choices)
+    event_kind = models.CharField(
+        _("kind of event"), max_length=16, choices=EventKind.choices, blank=True, help_text=_("Empty: any kind.")
+    )
+    min_attendance = models.PositiveIntegerField(_("from attendance"), default=0)
+    per_people = models.PositiveIntegerField(
+        _("one for every … people"), validators=[MinValueValidator(1)], help_text=_("Expected attendance per unit.")
+    )
+    minimum = models.PositiveIntegerField(_("at least"), default=0)
+    basis = models.CharField(_("basis"), max_length=255)
+    city_rule = models.BooleanField(
+        _("the city's own figure"), default=True, help_text=_("No national figure exists: the city sets it.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("resource ratio")
+        verbose_name_plural = _("resource ratios")
+        ordering = ["resource", "event_kind", "-min_attendance", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_resource_display()} 1:{self.per_people}"
+
+    def required(self, attendance: int) -> int:
+        return max(self.minimum, -(-attendance // self.per_people)) if attendance else 0
+
+
+class ResourcePlan(models.Model):
+    """Security resources the organizer plans (安保力量部署) for one session (or all sessions when empty) and one
+    zone (or the whole event when empty): security staff, volunteers, security gates, X-ray machines, medical
+    staff. Checked against ``ResourceRatio`` (``permits.resources``)."""
+
+    application = models.ForeignKey(
+        PermitApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="resources"
+    )
+    session = models.ForeignKey(
+        EventSession, verbose_name=_("session"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    zone = models.ForeignKey(
+        "venues.Zone", verbose_name=_("zone"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resource = models.CharField(_("resource"), max_length=16, choices=ResourceKind.choices)
+    count = models.PositiveIntegerField(_("number"))
+
+    class Meta:
+        verbose_name = _("planned resource")
+        verbose_name_plural = _("planned resources")
+        ordering = ["application_id", "session_id", "zone_id", "resource", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_resource_display()} × {self.count}"
+
+
+class TemporaryStructure(models.Model):
+    """A temporary structure put up for the event (临时搭建设施): a stage, stand, screen … listed on the application
+    and accepted (验收) before the event — by the pre-event inspection (the inspections app calls
+    ``permits.services.temporary_structure_accept`` with its inspection) or by the housing department's own
+    acceptance. An unaccepted structure blocks the event-day readiness (``application_mark_ready``).
+
+    The accepting inspection is kept as a generic reference (content type + id) and a label, so this app does not
+    depend on the inspections app (docs/contracts/structures.md)."""
+
+    application = models.ForeignKey(
+        PermitApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="structures"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=StructureKind.choices)
+    name = models.CharField(_("name"), max_length=128)
+    zone = models.ForeignKey(
+        "venues.Zone", verbose_name=_("zone"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    builder = models.CharField(_("built by"), max_length=128, blank=True)
+    erected_on = models.DateField(_("erected on"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted_by_label = models.CharField(_("accepted by"), max_length=200, blank=True)
+    accepted_via = models.CharField(_("accepted through"), max_length=12, choices=AcceptanceVia.choices, blank=True)
+    inspection_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("inspection type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    inspection_id = models.PositiveBigIntegerField(_("inspection"), null=True, blank=True)
+    inspection_label = models.CharField(_("inspection"), max_length=200, blank=True)
+    acceptance_note = models.TextField(_("acceptance note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("temporary structure")
+        verbose_name_plural = _("temporary structures")
+        ordering = ["application_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+
+class PostEventReview(models.Model):
+    """The review after a permitted event (活动复盘): attendance by session, incidents, what worked and what did
+    not — one by the organizer, one by the licensing department. The department's ``outcome`` weighs on the
+    organizer's next application: shown to its reviewer, and a failed one raises its risk assessment's history
+    factor (``permits.selectors.previous_review``)."""
+
+    application = models.ForeignKey(
+        PermitApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    side = models.CharField(_("by"), max_length=12, choices=ReviewSide.choices)
+    # [{"session": id, "starts_at": iso, "expected": n, "actual": n}]
+    attendance = models.JSONField(_("attendance by session"), default=list, blank=True)
+    incidents = models.TextField(_("incidents"), blank=True)
+    worked = models.TextField(_("measures that worked"), blank=True)
+    did_not_work = models.TextField(_("measures that did not work"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ReviewOutcome.choices, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("post-event review")
+        verbose_name_plural = _("post-event reviews")
+        ordering = ["application_id", "side", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "side"], name="permits_review_one_per_side")]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()} · {self.application}"
+
+    @property
+    def total_attendance(self) -> int:
+        return sum(int(row.get("actual") or 0) for row in self.attendance)

@@ -25,6 +25,7 @@ SEEDING_MIGRATIONS = [
     "venues.migrations.0003_exit_ramp_and_ramp_flow_rate",
     "permits.migrations.0002_seed_rules",
     "permits.migrations.0004_art_25_and_decision_in_working_days",
+    "permits.migrations.0006_seed_structure_rule_and_ratios",
     "drills.migrations.0002_seed_rules",
     "risk.migrations.0002_seed_bands_and_rules",
     "events.migrations.0002_seed_rules_and_defaults",

@@ -8,6 +8,8 @@ notices service in the same transaction.
   security plan), submission and withdrawal;
 - ``permits.services.review``: acceptance, correction, non-acceptance, review, the joint site inspection,
   comments and the decision;
+- ``permits.services.resources``: security resources, temporary structures and their acceptance (the inspections
+  app's contract), event-day readiness, the post-event review, copying a past application;
 - ``permits.services.after``: approval conditions, supervision, change requests, cancellation, held, closed.
 """
 
@@ -36,6 +38,15 @@ from permits.services.applications import (
     undertaker_add,
     undertaker_remove,
 )
+from permits.services.resources import (
+    application_copy,
+    application_mark_ready,
+    resource_set,
+    review_record,
+    temporary_structure_accept,
+    temporary_structure_add,
+    temporary_structure_remove,
+)
 from permits.services.review import (
     application_accept,
     application_decide,
@@ -52,9 +63,11 @@ __all__ = [
     "application_accept",
     "application_cancel",
     "application_close",
+    "application_copy",
     "application_create",
     "application_decide",
     "application_mark_held",
+    "application_mark_ready",
     "application_not_accept",
     "application_return_for_correction",
     "application_start_inspection",
@@ -71,9 +84,14 @@ __all__ = [
     "material_remove",
     "material_upload",
     "plan_save",
+    "resource_set",
+    "review_record",
     "session_add",
     "session_remove",
     "supervision_record",
+    "temporary_structure_accept",
+    "temporary_structure_add",
+    "temporary_structure_remove",
     "tickets_set",
     "undertaker_add",
     "undertaker_remove",
