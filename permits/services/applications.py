@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from crowdsafe.audit.services import log_action
 from crowdsafe.common.files import check_upload
 from crowdsafe.common.identifiers import clean_credit_code, clean_resident_id
-from crowdsafe.errors import DomainError, PermissionDeniedError
+from crowdsafe.errors import DomainError, PermissionDeniedError, Problems
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Organisation
@@ -69,45 +69,57 @@ MAX_MATERIALS = 60
 
 
 def _clean_application_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The application's fields checked, every problem at once (issue 20 point 3): one DomainError naming each
+    field that is wrong, not the first one per attempt."""
     unknown = set(data) - set(APPLICATION_FIELDS)
     if unknown:
         raise DomainError(_("Unknown field %(field)s.") % {"field": sorted(unknown)[0]}, field=sorted(unknown)[0])
+    problems = Problems()
     cleaned: dict[str, Any] = {}
     for name, value in data.items():
-        if name == "event_name":
-            cleaned[name] = clean_text(value, field=name, required=True, max_length=128)
-        elif name == "description":
-            cleaned[name] = clean_text(value, field=name)
-        elif name == "event_kind":
-            if value and value not in EventKind.values:
-                raise DomainError(_("Unknown kind of event."), field=name)
-            cleaned[name] = value or ""
-        elif name in ("organized_by_government", "regular_business", "across_provinces"):
-            cleaned[name] = bool(value)
-        elif name == "venue":
-            if value is not None and not getattr(value, "is_active", False):
-                raise DomainError(_("This venue is not on the register."), field=name)
-            cleaned[name] = value
-        elif name == "safety_person_name":
-            cleaned[name] = clean_text(value, field=name, max_length=64)
-        elif name == "safety_person_phone":
-            value = clean_text(value, field=name, max_length=20)
-            if value and not PHONE_RE.match(value):
-                raise DomainError(
-                    _("Enter a phone number of 7 to 20 digits (a mobile number or a landline with its area code)."),
-                    field=name,
-                )
-            cleaned[name] = value
-        elif name == "safety_person_id_number":
-            try:
-                cleaned[name] = clean_resident_id(clean_text(value, field=name, max_length=64))
-            except ValidationError as exc:
-                raise DomainError(exc.messages[0], field=name) from exc
-        elif name == "plan_mode":
-            if value not in PlanMode.values:
-                raise DomainError(_("Choose how the security plan is given."), field=name)
-            cleaned[name] = value
+        try:
+            cleaned[name] = _clean_application_field(name, value)
+        except DomainError as exc:  # one field's problem: noted, and the other fields are checked too
+            for field, message in exc.problems:
+                problems.add(message, field=field)
+    problems.check()
     return cleaned
+
+
+def _clean_application_field(name: str, value: Any) -> Any:
+    if name == "event_name":
+        return clean_text(value, field=name, required=True, max_length=128)
+    if name == "description":
+        return clean_text(value, field=name)
+    if name == "event_kind":
+        if value and value not in EventKind.values:
+            raise DomainError(_("Unknown kind of event."), field=name)
+        return value or ""
+    if name in ("organized_by_government", "regular_business", "across_provinces"):
+        return bool(value)
+    if name == "venue":
+        if value is not None and not getattr(value, "is_active", False):
+            raise DomainError(_("This venue is not on the register."), field=name)
+        return value
+    if name == "safety_person_name":
+        return clean_text(value, field=name, max_length=64)
+    if name == "safety_person_phone":
+        value = clean_text(value, field=name, max_length=20)
+        if value and not PHONE_RE.match(value):
+            raise DomainError(
+                _("Enter a phone number of 7 to 20 digits (a mobile number or a landline with its area code)."),
+                field=name,
+            )
+        return value
+    if name == "safety_person_id_number":
+        try:
+            return clean_resident_id(clean_text(value, field=name, max_length=64))
+        except ValidationError as exc:
+            raise DomainError(exc.messages[0], field=name) from exc
+    # plan_mode
+    if value not in PlanMode.values:
+        raise DomainError(_("Choose how the security plan is given."), field=name)
+    return value
 
 
 def application_create(*, organisation: Organisation, actor, **data: Any) -> PermitApplication:
@@ -438,21 +450,23 @@ def plan_save(
 # --- submission and withdrawal -------------------------------------------------------------------------------
 
 
-def _check_legal(application: PermitApplication, *, today: dt.date) -> None:
-    """Refuse a submission that the regulation does not allow: no permit needed, the Ministry's, filed too late,
-    tickets over capacity, no licensing department (each message names its article)."""
+def _legal_problems(application: PermitApplication, *, today: dt.date, problems: Problems) -> None:
+    """What the regulation does not allow, added to ``problems``: no permit needed (alone: the other checks do not
+    apply then), or every blocking failure (the Ministry's, filed too late, tickets over capacity, no licensing
+    department), each message naming its article."""
     from permits.selectors import application_facts
 
     checks = rules.evaluate(application_facts(application, today=today))
-    failures = checks.blocking_failures
     if not checks.permit_required:
-        raise DomainError(
-            _("No permit is needed: %(why)s (%(article)s)") % {"why": checks.items[0].message, "article": rules.ART_2},
-            code="permit_not_required",
-        )
-    if failures:
-        first = failures[0]
-        raise DomainError(f"{first.message} ({first.article})", field=first.key, code=first.key)
+        if not problems:
+            raise DomainError(
+                _("No permit is needed: %(why)s (%(article)s)")
+                % {"why": checks.items[0].message, "article": rules.ART_2},
+                code="permit_not_required",
+            )
+        return
+    for failure in checks.blocking_failures:
+        problems.add(f"{failure.message} ({failure.article})", field=failure.key)
 
 
 def application_submit(*, application: PermitApplication, actor) -> PermitApplication:
@@ -476,15 +490,21 @@ def application_submit(*, application: PermitApplication, actor) -> PermitApplic
             .prefetch_related("sessions", "zone_plans__zone", "undertakers", "materials", "plan_sections")
             .get(pk=application.pk)
         )
+        # Everything that stops the submission at once (issue 20 point 3): what is missing, then what the
+        # regulation does not allow as far as it can be told from what was given.
+        problems = Problems()
         missing = missing_items(full)
         if missing:
-            raise DomainError(
+            problems.add(
                 _("The application is not complete. Still missing: %(items)s.")
-                % {"items": "; ".join(f"{m.text} ({m.article})" for m in missing)},
-                code="incomplete",
+                % {"items": "; ".join(f"{m.text} ({m.article})" for m in missing)}
             )
         # The filing date is that of the first submission: a correction completes the application filed then.
-        _check_legal(full, today=today)
+        _legal_problems(full, today=today, problems=problems)
+        if problems:
+            field, message = problems.items[0]
+            code = "incomplete" if missing else field
+            raise DomainError(message, field=field, code=code, problems=problems.items)
         resubmission = application.state == S.CORRECTION
         fields = []
         if not resubmission:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crowdsafe.common.admin import add_domain_error
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from notices.selectors import notices_for
@@ -16,12 +17,9 @@ def state_labels() -> dict[str, str]:
 
 
 def add_error(form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
-    """Put a domain error next to its field when the form has it, above the form otherwise."""
-    name = (aliases or {}).get(exc.field or "", exc.field)
-    if name and name in form.fields:
-        form.add_error(name, str(exc.message))
-    else:
-        form.add_error(None, str(exc.message))
+    """Put each problem of a domain error next to its field when the form has it, above the form otherwise (the
+    kernel's ``add_domain_error``: every problem at once)."""
+    add_domain_error(form, exc, aliases={k: (v,) for k, v in (aliases or {}).items()})
 
 
 def roles(user, application) -> dict:

@@ -322,7 +322,8 @@ def application_submit(request, pk: int):
     try:
         services.application_submit(application=application, actor=request.user)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        for _field, message in exc.problems:  # every reason at once
+            messages.error(request, message)
         return redirect(reverse("permits:application_edit", args=[application.pk]) + "#completeness")
     messages.success(request, _("Submitted. The licensing department decides on acceptance within 5 working days."))
     return redirect("permits:application_detail", pk=application.pk)

@@ -17,7 +17,6 @@ from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import COORDINATOR_ROLES, DEPARTMENT_ROLES, Scope, actor_scope
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Jurisdiction, Organisation
-from venues.choices import VENUE_LEVELS
 
 # Who keeps the venue register of a territory: township officers, leaders and admins of it, and department staff
 # and heads of departments whose jurisdiction holds it.
@@ -59,12 +58,8 @@ def check_can_manage(*, actor, venue) -> None:
 
 
 def check_placement(*, actor, grid: Jurisdiction, operator: Organisation | None) -> None:
-    if grid.level not in VENUE_LEVELS:
-        raise DomainError(
-            _("%(name)s is a %(level)s: a venue is placed in a grid or a village/community.")
-            % {"name": grid.name, "level": grid.get_level_display()},
-            field="grid",
-        )
+    """May ``actor`` have a venue in ``grid`` run by ``operator``? (The grid's level is an input problem, checked
+    with the others by the venue services.)"""
     problem = placement_problem(actor=actor, grid=grid, operator=operator)
     if problem:
         message, field = problem

@@ -14,17 +14,18 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
-from crowdsafe.errors import DomainError
+from crowdsafe.errors import DomainError, Problems
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.capacity import load_parameters, venue_capacity_from_models
-from venues.choices import FireInspectionStatus, VenueKind
+from venues.choices import VENUE_LEVELS, FireInspectionStatus, VenueKind
 from venues.models import Venue
-from venues.services.access import check_can_manage, check_placement, display, full_clean
+from venues.services.access import check_can_manage, check_placement, display
 
 VenueChangedHook = Callable[..., None]
 VENUE_CHANGED_HOOKS: list[VenueChangedHook] = []
@@ -74,36 +75,60 @@ def _normalise(field: str, value: Any) -> Any:
     return value
 
 
-def _validate(venue: Venue, *, today: datetime.date) -> None:
+def _validate(venue: Venue, *, today: datetime.date, check_name: bool = True) -> None:
+    """Every problem of the input at once (issue 20 point 3), not the first one per attempt: the register's own
+    checks, the model's (lengths, formats) and a name already taken in the grid, in one DomainError."""
+    problems = Problems()
     if not venue.name:
-        raise DomainError(_("The name cannot be empty."), field="name")
+        problems.add(_("The name cannot be empty."), field="name")
     if venue.kind not in VenueKind.values:
-        raise DomainError(_("Unknown kind of venue."), field="kind")
+        problems.add(_("Unknown kind of venue."), field="kind")
+    if venue.grid.level not in VENUE_LEVELS:
+        problems.add(
+            _("%(name)s is a %(level)s: a venue is placed in a grid or a village/community.")
+            % {"name": venue.grid.name, "level": venue.grid.get_level_display()},
+            field="grid",
+        )
     if (venue.latitude is None) != (venue.longitude is None):
         field = "longitude" if venue.longitude is None else "latitude"
-        raise DomainError(_("Give both the latitude and the longitude, or neither."), field=field)
+        problems.add(_("Give both the latitude and the longitude, or neither."), field=field)
     for field in ("fire_inspection_date", "completion_acceptance_date", "safety_appraisal_date"):
         value = getattr(venue, field)
         if value is not None and value > today:
-            raise DomainError(_("This date is in the future."), field=field)
+            problems.add(_("This date is in the future."), field=field)
     if venue.fire_inspection_status != FireInspectionStatus.NOT_INSPECTED and venue.fire_inspection_date is None:
-        raise DomainError(_("Give the date of the fire-safety inspection."), field="fire_inspection_date")
+        problems.add(_("Give the date of the fire-safety inspection."), field="fire_inspection_date")
     if venue.fire_inspection_status == FireInspectionStatus.NOT_INSPECTED and venue.fire_inspection_date:
-        raise DomainError(
+        problems.add(
             _("Choose the outcome of the fire-safety inspection held on that date."), field="fire_inspection_status"
         )
     if venue.built_year is not None and venue.built_year > today.year:
-        raise DomainError(_("The year built is in the future."), field="built_year")
-    full_clean(venue, exclude=["grid", "operator", "jurisdiction_path"])
+        problems.add(_("The year built is in the future."), field="built_year")
+    try:
+        venue.full_clean(
+            exclude=["grid", "operator", "jurisdiction_path"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        seen = set(problems.items)
+        for field, message in DomainError.from_validation_error(exc).problems:
+            if (field, message) not in seen and not any(f == field for f, _m in problems.items):
+                problems.add(message, field=field)
+    if check_name and venue.name and _name_taken(venue):
+        problems.add(_name_taken_message(venue), field="name")
+    problems.check()
+
+
+def _name_taken(venue: Venue) -> bool:
+    return Venue.objects.filter(grid_id=venue.grid_id, name=venue.name, is_active=True).exclude(pk=venue.pk).exists()
+
+
+def _name_taken_message(venue: Venue) -> str:
+    return _("%(grid)s already has a venue named “%(name)s”.") % {"grid": venue.grid.name, "name": venue.name}
 
 
 def _check_name_free(venue: Venue) -> None:
-    clash = Venue.objects.filter(grid_id=venue.grid_id, name=venue.name, is_active=True).exclude(pk=venue.pk)
-    if clash.exists():
-        raise DomainError(
-            _("%(grid)s already has a venue named “%(name)s”.") % {"grid": venue.grid.name, "name": venue.name},
-            field="name",
-        )
+    if _name_taken(venue):
+        raise DomainError(_name_taken_message(venue), field="name")
 
 
 def _save(venue: Venue, **kwargs) -> None:
@@ -111,10 +136,7 @@ def _save(venue: Venue, **kwargs) -> None:
         with transaction.atomic():
             venue.save(**kwargs)
     except IntegrityError as exc:  # a concurrent insert of the same name in the same grid
-        raise DomainError(
-            _("%(grid)s already has a venue named “%(name)s”.") % {"grid": venue.grid.name, "name": venue.name},
-            field="name",
-        ) from exc
+        raise DomainError(_name_taken_message(venue), field="name") from exc
 
 
 def venue_create(
@@ -162,9 +184,8 @@ def venue_create(
     venue = Venue(**{field: _normalise(field, value) for field, value in values.items()})
     venue.jurisdiction_path = grid.path
     check_placement(actor=actor, grid=grid, operator=operator)
-    _validate(venue, today=timezone.localdate())
     with transaction.atomic():
-        _check_name_free(venue)
+        _validate(venue, today=timezone.localdate())
         _save(venue, force_insert=True)
         log_action(
             actor=actor,
@@ -203,9 +224,7 @@ def venue_update(*, venue: Venue, actor, data: Mapping[str, Any], reason: str = 
         if "grid" in changes or "operator" in changes:
             check_placement(actor=actor, grid=locked.grid, operator=locked.operator)
             locked.jurisdiction_path = locked.grid.path
-        _validate(locked, today=timezone.localdate())
-        if "name" in changes or "grid" in changes:
-            _check_name_free(locked)
+        _validate(locked, today=timezone.localdate(), check_name="name" in changes or "grid" in changes)
         fields = [*changes, "updated_at"]
         if "grid" in changes:
             fields.append("jurisdiction_path")
