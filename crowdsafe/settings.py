@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "monitoring",
     "response",
     "dashboard",
+    "inspections",
 ]
 
 MIDDLEWARE = [
@@ -282,10 +283,24 @@ LOGGING = {
 # in judicial practice 法定休假日 covers weekends too). Set to "holidays" to extend only over statutory holidays.
 CALENDAR_PERIOD_EXTENDS_OVER = envstr("CALENDAR_PERIOD_EXTENDS_OVER", "rest_days")
 
-# Map tiles for venue and gathering maps. Empty: a plain gridded background with the markers, no network.
-# e.g. MAP_TILE_URL=https://tiles.example.gov.cn/{z}/{x}/{y}.png for the city's own tile server.
+# Map tiles for every map (static/js/crowdsafe-map.js). Empty: no network at all; the jurisdictions' boundaries
+# (uploaded per jurisdiction, crowdsafe/org/boundaries.py) are the base layer under the markers.
+# e.g. MAP_TILE_URL=https://tiles.example.gov.cn/{z}/{x}/{y}.png for the city's own tile server; 天地图:
+# MAP_TILE_URL=https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default
+# &TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=<key>, MAP_TILE_SUBDOMAINS=01234567 and the
+# labels (cva_w) as MAP_TILE_OVERLAY_URL; 高德 (AMap): MAP_TILE_URL=https://webrd0{s}.is.autonavi.com/appmaptile?
+# lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}, MAP_TILE_SUBDOMAINS=1234 and MAP_TILE_CRS=gcj02.
+# MAP_TILE_CRS: the coordinate system of the tiles, "wgs84" (天地图 is CGCS2000, the same to the metre) or "gcj02"
+# (AMap, Tencent): with gcj02 the script shifts every WGS-84 position and boundary onto the tiles.
 MAP_TILE_URL = envstr("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = envstr("MAP_TILE_ATTRIBUTION", "")
+MAP_TILE_SUBDOMAINS = envstr("MAP_TILE_SUBDOMAINS", "")
+MAP_TILE_OVERLAY_URL = envstr("MAP_TILE_OVERLAY_URL", "")
+MAP_TILE_CRS = envstr("MAP_TILE_CRS", "wgs84")
+if MAP_TILE_CRS not in {"wgs84", "gcj02"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("MAP_TILE_CRS must be wgs84 or gcj02")
 
 # Content-Security-Policy (django-csp): pages load scripts, styles, images and fonts from this site only, and no
 # inline script, style attribute or event handler runs (templates use static files; data for scripts goes in
@@ -437,6 +452,7 @@ UPLOAD_LIMITS = {
     "plan": envint("UPLOAD_PLAN_MAX_MB", 20) * 1024 * 1024,
     "spreadsheet": envint("UPLOAD_SPREADSHEET_MAX_MB", 20) * 1024 * 1024,
     "seal": envint("UPLOAD_SEAL_MAX_MB", 2) * 1024 * 1024,
+    "boundary": envint("UPLOAD_BOUNDARY_MAX_MB", 5) * 1024 * 1024,
 }
 UPLOAD_MAX_PIXELS = envint("UPLOAD_MAX_PIXELS", 50_000_000)
 # The most one request may send (all its files and fields), refused by its Content-Length before it is read

@@ -17,4 +17,5 @@ urlpatterns = [
     path("screen/data/", views.screen_data, name="screen-data"),
     path("screen/<str:token>/", views.screen_by_token, name="screen-token"),
     path("screen/<str:token>/data/", views.screen_data_by_token, name="screen-token-data"),
+    path("screen/<str:token>/boundaries/", views.screen_boundaries_by_token, name="screen-token-boundaries"),
 ]

@@ -14,10 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from crowdsafe.org.choices import DepartmentKind
+from crowdsafe.org.boundaries import boundary_collection
 from crowdsafe.org.models import Jurisdiction
+from crowdsafe.org.views import boundaries_response
 from dashboard.access import dashboard_root, may_open
 from dashboard.forms import PeriodForm
 from dashboard.models import ScreenToken
+from dashboard.selectors.map import risk_map, risk_map_config
 from dashboard.selectors.matrix import (
     ORGANISATION,
     TERRITORIAL,
@@ -119,10 +122,17 @@ def matrix_export(request: HttpRequest) -> HttpResponse:
 def risk(request: HttpRequest) -> HttpResponse:
     root = dashboard_root(request.user, request.GET.get("root"))
     now = risk_now(user=request.user, root=root, today=timezone.localdate())
+    boundaries = f"{reverse('org:boundaries')}?root={root.code}"
     return render(
         request,
         "dashboard/risk.html",
-        {"risk": now, "level_headers": list(LEVEL_HEADERS.values()), "levels_chart": levels_chart(now)},
+        {
+            "risk": now,
+            "level_headers": list(LEVEL_HEADERS.values()),
+            "levels_chart": levels_chart(now),
+            "risk_map": risk_map(user=request.user, root=root, today=timezone.localdate()),
+            "risk_map_config": risk_map_config(boundaries_url=boundaries, root=root, data_prefix="dash-map"),
+        },
     )
 
 
@@ -138,8 +148,21 @@ def _screen_response(request: HttpRequest, template: str, context: dict) -> Http
     return response
 
 
-def _screen_context(user: Any, root: Jurisdiction, data_url: str) -> dict:
-    return {"screen": screen_figures(user=user, root=root, today=timezone.localdate()), "data_url": data_url}
+def _screen_context(user: Any, root: Jurisdiction, data_url: str, boundaries_url: str = "") -> dict:
+    today = timezone.localdate()
+    return {
+        "screen": screen_figures(user=user, root=root, today=today),
+        "data_url": data_url,
+        # The map (issue 17 point 3): its element is kept across the fragment's swaps (hx-preserve), its layers'
+        # data come with each fragment.
+        "risk_map": risk_map(user=user, root=root, today=today),
+        "risk_map_config": risk_map_config(
+            boundaries_url=boundaries_url or f"{reverse('org:boundaries')}?root={root.code}",
+            root=root,
+            data_prefix="scr-map",
+            refresh=True,
+        ),
+    }
 
 
 @require_safe
@@ -168,8 +191,19 @@ def _token_screen(token: str) -> ScreenToken:
 def screen_by_token(request: HttpRequest, token: str) -> HttpResponse:
     found = _token_screen(token)
     data_url = reverse("dashboard:screen-token-data", args=[token])
-    context = _screen_context(found.created_by, found.jurisdiction, data_url)
+    boundaries_url = reverse("dashboard:screen-token-boundaries", args=[token])
+    context = _screen_context(found.created_by, found.jurisdiction, data_url, boundaries_url)
     return _screen_response(request, "dashboard/screen.html", context)
+
+
+@require_safe
+def screen_boundaries_by_token(request: HttpRequest, token: str) -> HttpResponse:
+    """The wall's map base layer: the boundaries of the token's territory that its creator may see."""
+    found = _token_screen(token)
+    response = boundaries_response(boundary_collection(user=found.created_by, root=found.jurisdiction))
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_safe

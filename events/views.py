@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,6 +26,7 @@ from crowdsafe.common.admin import add_domain_error
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
+from crowdsafe.org.maps import map_config
 from crowdsafe.org.selectors import jurisdiction_list
 from events import access, selectors, services
 from events.charts import Reference, headcount_svg
@@ -103,14 +103,21 @@ def _map_points(rows: list[dict]) -> list[dict]:
                 "url": f"{detail}{row['pk']}/",
             }
         )
+        points[-1]["lines"] = [f"{points[-1]['when']} · {points[-1]['risk']} · {points[-1]['status']}"]
     return points
 
 
-def _map_context() -> dict:
-    return {
-        "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
-        "map_tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+def _gatherings_map() -> dict:
+    """The list's map (crowdsafe/org/maps.py): the dots of ``gatherings-map-data`` over the boundaries."""
+    layer = {
+        "type": "points",
+        "key": "gatherings",
+        "name": _("Gatherings"),
+        "data_id": "gatherings-map-data",
+        "dot_class": "gathering-dot",
+        "count_attr": "mapDots",
     }
+    return map_config(layers=[layer], boundaries_url=reverse("org:boundaries"), css="venue-map")
 
 
 @login_required
@@ -135,8 +142,8 @@ def gathering_list(request):
             "can_report": access.can_report(get_scope(request.user)),
             "export_query": request.GET.urlencode(),
             "map_points": _map_points(selectors.map_gatherings(user=request.user, filters=filters)),
+            "gatherings_map": _gatherings_map(),
             "levels": RiskLevel.choices,
-            **_map_context(),
         },
     )
 
@@ -317,7 +324,6 @@ def gathering_detail(request, pk: int):
             "max_photos": MAX_PHOTOS,
             "coordinates": coordinates,
             "safe_capacity": gathering.venue.computed_capacity if gathering.venue_id else None,
-            **_map_context(),
         },
     )
 

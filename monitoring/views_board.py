@@ -14,17 +14,19 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from crowdsafe.org.access import get_scope
+from crowdsafe.org.maps import map_config
 from monitoring import access, selectors
 from monitoring.board import BoardFilterSet, board, board_zones, map_shapes, zone_day
 from monitoring.choices import Level
@@ -59,10 +61,24 @@ def board_page(request: HttpRequest) -> HttpResponse:
             "board": data,
             "query": _query(request),
             "poll_seconds": POLL_SECONDS,
-            "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
-            "map_tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+            "board_map": _board_map(request),
         },
     )
+
+
+def _board_map(request: HttpRequest) -> dict[str, Any]:
+    """The board's map (crowdsafe/org/maps.py): the zones' polygons from the cached shapes endpoint, recoloured
+    from the levels of the tiles' fragment after each htmx swap, over the jurisdictions' boundaries."""
+    query = _query(request)
+    layer = {
+        "type": "zones",
+        "key": "zones",
+        "name": gettext("Monitored zones"),
+        "url": reverse("monitoring:board_shapes") + (f"?{query}" if query else ""),
+        "levels_id": "mon-levels",
+        "link": reverse("monitoring:zone_page", args=[0]),
+    }
+    return map_config(layers=[layer], boundaries_url=reverse("org:boundaries"), css="mon-map")
 
 
 @login_required

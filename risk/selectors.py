@@ -130,6 +130,9 @@ def map_points(*, user, filters: FilterData = None) -> list[dict]:
                 "level_label": row.get_level_display(),
                 "score": row.score,
                 "url": row.assessment.get_absolute_url(),
+                "title": row.subject_label,
+                "tip": row.get_level_display(),
+                "lines": [row.get_subject_type_display(), f"{row.get_level_display()}（{row.score}）"],
             }
         )
     return points

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import math
 import re
 import struct
@@ -111,6 +112,8 @@ class Format:
     def starts(self, head: bytes) -> bool:
         if self.label == "WebP":  # RIFF, a length, then WEBP
             return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+        if self.label == "GeoJSON":  # a JSON object, after an optional byte-order mark and white space
+            return head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"{")
         return any(head.startswith(signature) for signature in self.signatures)
 
 
@@ -227,6 +230,19 @@ def _verify_compound(stream: IO[bytes], fmt: Format) -> None:
         raise _Unreadable
 
 
+def _verify_json(stream: IO[bytes], fmt: Format) -> None:
+    """A GeoJSON file is UTF-8 JSON whose top level is an object; what the object holds is for the caller to
+    judge (``crowdsafe.org.boundaries``). The size limit of its kind bounds what is parsed; a nesting too deep
+    for the parser is unreadable like any other bad content."""
+    stream.seek(0)
+    try:
+        data = json.loads(stream.read().decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        raise _Unreadable from None
+    if not isinstance(data, dict):
+        raise _Unreadable
+
+
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
 OOXML = "application/vnd.openxmlformats-officedocument"
@@ -245,6 +261,7 @@ DOC = Format("DOC", "application/msword", ("doc",), (OLE,), _verify_compound)
 XLS = Format("XLS", "application/vnd.ms-excel", ("xls",), (OLE,), _verify_compound)
 PPT = Format("PPT", "application/vnd.ms-powerpoint", ("ppt",), (OLE,), _verify_compound)
 WPS = Format("WPS", "application/vnd.ms-works", ("wps",), (OLE,), _verify_compound)
+GEOJSON = Format("GeoJSON", "application/geo+json", ("geojson", "json"), (b"{",), _verify_json)
 
 # The kinds of upload and the formats each accepts; the size limit of each is ``settings.UPLOAD_LIMITS[kind]``.
 KINDS: dict[str, tuple[Format, ...]] = {
@@ -260,6 +277,9 @@ KINDS: dict[str, tuple[Format, ...]] = {
     "spreadsheet": (XLSX,),
     # The scan of a department's seal, printed on its documents (WeasyPrint embeds PNG or JPEG).
     "seal": (PNG, JPEG),
+    # A jurisdiction's boundary (GeoJSON, WGS-84), the base layer of the maps; its geometry is checked by
+    # ``crowdsafe.org.boundaries``.
+    "boundary": (GEOJSON,),
 }
 
 

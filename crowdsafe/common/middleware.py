@@ -33,7 +33,13 @@ V = TypeVar("V", bound=Callable[..., Any])
 def tile_origin() -> str:
     """The origin (``https://tiles.example.gov.cn``) of the map tile server, or "" when there is none."""
     url = urlsplit(str(getattr(settings, "MAP_TILE_URL", "") or ""))
-    return f"{url.scheme}://{url.netloc}" if url.scheme in {"http", "https"} and url.netloc else ""
+    if url.scheme not in {"http", "https"} or not url.netloc:
+        return ""
+    host = url.netloc
+    if "{s}" in host:  # t{s}.tianditu.gov.cn: the subdomains, as the one wildcard a CSP source may have
+        first, _dot, rest = host.partition(".")
+        host = f"*.{rest}" if "{s}" in first and rest else ""
+    return f"{url.scheme}://{host}" if host else ""
 
 
 class CSPMiddleware(BaseCSPMiddleware):

@@ -24,14 +24,17 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.common.admin import ServiceErrorsAdmin, add_domain_error
+from crowdsafe.common.files import accept_attribute
 from crowdsafe.errors import DomainError
 from crowdsafe.org import services
 from crowdsafe.org.access import NOTHING, get_scope, path_q
+from crowdsafe.org.boundaries import read_boundary_upload
 from crowdsafe.org.choices import JurisdictionLevel
-from crowdsafe.org.models import Department, Jurisdiction, Membership, Organisation
+from crowdsafe.org.models import Boundary, Department, Jurisdiction, Membership, Organisation
 
 # --- Service calls from forms ---------------------------------------------------------------------------
 
@@ -224,10 +227,45 @@ class JurisdictionAddForm(ServiceForm):
 
 class JurisdictionRenameForm(ServiceForm):
     reason = forms.CharField(label=_("reason"), required=False, max_length=500)
+    # The boundary (issue 17 point 3): a .geojson file, through the kernel's upload check and the geometry check.
+    boundary_file = forms.FileField(
+        label=_("boundary (GeoJSON)"),
+        required=False,
+        help_text=_(
+            "A Polygon or MultiPolygon in WGS-84 (longitude, latitude), as a .geojson file; it replaces the "
+            "boundary on the maps."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute("boundary")}),
+    )
+    boundary_approximate = forms.BooleanField(
+        label=_("approximate boundary"),
+        required=False,
+        help_text=_("Drawn by hand, not surveyed: the maps label it as approximate."),
+    )
+    boundary_remove = forms.BooleanField(label=_("remove the boundary"), required=False)
 
     class Meta:
         model = Jurisdiction
         fields = ["name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = Boundary.objects.filter(jurisdiction_id=self.instance.pk).only("approximate").first()
+        self.fields["boundary_approximate"].initial = bool(current and current.approximate)
+
+    def clean_boundary_file(self):
+        upload = self.cleaned_data.get("boundary_file")
+        if not upload:
+            return None
+        return read_boundary_upload(upload, field="boundary_file")
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("boundary_file") or cleaned.get("boundary_remove")) and not services.may_set_boundary(
+            self.actor, self.instance
+        ):
+            self.add_error("boundary_file", _("Only the city's system administrator may change a boundary."))
+        return cleaned
 
 
 @admin.register(Jurisdiction)
@@ -249,10 +287,27 @@ class JurisdictionAdmin(ServiceAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": ["code", "name", "level", "parent"]})]
-        return [(None, {"fields": ["code", "name", "reason", "level", "parent", "path", "depth"]})]
+        return [
+            (None, {"fields": ["code", "name", "reason", "level", "parent", "path", "depth"]}),
+            (
+                _("Boundary on the maps"),
+                {"fields": ["boundary_summary", "boundary_file", "boundary_approximate", "boundary_remove"]},
+            ),
+        ]
+
+    @admin.display(description=_("current boundary"))
+    def boundary_summary(self, obj: Jurisdiction) -> str:
+        current = Boundary.objects.filter(jurisdiction=obj).first()
+        if current is None:
+            return str(_("none"))
+        label = _("%(points)s points, updated %(at)s") % {
+            "points": current.points,
+            "at": timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        return f"{label}{' · ' + str(_('approximate')) if current.approximate else ''}"
 
     def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else ("code", "level", "parent", "path", "depth")
+        return () if obj is None else ("code", "level", "parent", "path", "depth", "boundary_summary")
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -260,6 +315,27 @@ class JurisdictionAdmin(ServiceAdmin):
             saved = services.jurisdiction_rename(
                 jurisdiction=obj, name=data["name"], reason=data.get("reason", ""), actor=request.user
             )
+            reason = data.get("reason", "")
+            if data.get("boundary_file"):
+                services.jurisdiction_set_boundary(
+                    jurisdiction=saved,
+                    geometry=data["boundary_file"],
+                    approximate=bool(data.get("boundary_approximate")),
+                    actor=request.user,
+                    reason=reason,
+                )
+            elif data.get("boundary_remove"):
+                services.jurisdiction_set_boundary(jurisdiction=saved, geometry=None, actor=request.user, reason=reason)
+            elif "boundary_approximate" in form.changed_data:
+                current = Boundary.objects.filter(jurisdiction=saved).first()
+                if current is not None:
+                    services.jurisdiction_set_boundary(
+                        jurisdiction=saved,
+                        geometry=current.geometry,
+                        approximate=bool(data.get("boundary_approximate")),
+                        actor=request.user,
+                        reason=reason,
+                    )
         else:
             saved = services.jurisdiction_create(
                 code=data["code"], name=data["name"], level=data["level"], parent=data.get("parent"), actor=request.user

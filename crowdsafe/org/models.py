@@ -94,6 +94,37 @@ class Jurisdiction(models.Model):
         return self.path.split(PATH_SEPARATOR, 1)[0]
 
 
+class Boundary(models.Model):
+    """A territory's boundary (行政区划边界): a GeoJSON Polygon or MultiPolygon in WGS-84 ([lng, lat]), uploaded by
+    the administrator and checked by ``crowdsafe.org.boundaries``. The base layer of every map, so that a map with
+    no tile server (no internet) still shows where things are. Kept out of ``Jurisdiction`` so that the many reads
+    of jurisdictions never carry a geometry.
+
+    ``approximate``: drawn by hand (the demo city's), labelled 示意边界 on the map. ``centre_*``: the middle of its
+    bounding box, where a map places a gathering of the territory that has no position of its own."""
+
+    jurisdiction = models.OneToOneField(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="boundary",
+    )
+    geometry = models.JSONField(_("boundary (GeoJSON)"))
+    approximate = models.BooleanField(_("approximate boundary"), default=False)
+    centre_latitude = models.DecimalField(_("centre latitude"), max_digits=9, decimal_places=6)
+    centre_longitude = models.DecimalField(_("centre longitude"), max_digits=9, decimal_places=6)
+    points = models.PositiveIntegerField(_("points"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("boundary")
+        verbose_name_plural = _("boundaries")
+
+    def __str__(self) -> str:
+        return str(self.jurisdiction)
+
+
 class Department(models.Model):
     """A government agency at a jurisdiction (部门): 安阳市公安局, 文峰区公安分局, 梅河口市消防救援大队 …
 

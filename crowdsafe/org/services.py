@@ -14,7 +14,7 @@ from crowdsafe.common.identifiers import normalise_identifier
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import forget_scope
 from crowdsafe.org.choices import LEVEL_DEPTH, ROLE_ANCHOR, ROLE_LEVELS, Anchor, JurisdictionLevel, Role
-from crowdsafe.org.models import PATH_SEPARATOR, Department, Jurisdiction, Membership, Organisation
+from crowdsafe.org.models import PATH_SEPARATOR, Boundary, Department, Jurisdiction, Membership, Organisation
 
 
 def _full_clean(obj: models.Model, exclude: list[str] | None = None) -> None:
@@ -267,3 +267,54 @@ def revoke_from_department(*, obj: models.Model, codename: str, department: Depa
             reason=reason,
             data={"department": department.pk, "department_name": department.name, "permission": codename},
         )
+
+
+def may_set_boundary(actor, jurisdiction: Jurisdiction) -> bool:
+    """A superuser, or a system administrator of a city the jurisdiction is in (DESIGN.md section 4); no actor is
+    the platform itself (the demo seeder's approximate boundaries)."""
+    if actor is None:
+        return True
+    if not actor.is_authenticated:
+        return False
+    if actor.is_superuser:
+        return True
+    from crowdsafe.org.access import get_scope
+
+    return any(jurisdiction.path.startswith(path) for path in get_scope(actor).admin_paths)
+
+
+def jurisdiction_set_boundary(
+    *, jurisdiction: Jurisdiction, geometry: dict | None, actor, approximate: bool = False, reason: str = ""
+) -> Boundary | None:
+    """Set (or, with ``geometry=None``, remove) a territory's boundary, a geometry already checked by
+    ``crowdsafe.org.boundaries.read_boundary``. Only its city's system administrator (or a superuser) may."""
+    from crowdsafe.org.boundaries import centre_of, point_count, read_boundary
+
+    if not may_set_boundary(actor, jurisdiction):
+        raise DomainError(_("Only the city's system administrator may change a boundary."), field="boundary")
+    with transaction.atomic():
+        if geometry is None:
+            deleted, _rows = Boundary.objects.filter(jurisdiction=jurisdiction).delete()
+            if deleted:
+                log_action(actor=actor, subject=jurisdiction, verb="boundary_removed", reason=reason)
+            return None
+        geometry = read_boundary(geometry, field="boundary")
+        lat, lng = centre_of(geometry)
+        boundary, created = Boundary.objects.update_or_create(
+            jurisdiction=jurisdiction,
+            defaults={
+                "geometry": geometry,
+                "approximate": approximate,
+                "centre_latitude": lat,
+                "centre_longitude": lng,
+                "points": point_count(geometry),
+            },
+        )
+        log_action(
+            actor=actor,
+            subject=jurisdiction,
+            verb="boundary_set",
+            reason=reason,
+            data={"points": boundary.points, "approximate": approximate, "created": created},
+        )
+    return boundary

@@ -6,16 +6,21 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
 from crowdsafe.org import selectors
 from crowdsafe.org.access import ancestor_paths, get_scoped_or_404
+from crowdsafe.org.boundaries import boundary_collection
 from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.filters import DepartmentFilterSet, JurisdictionFilterSet
 
 PAGE_SIZE = 50
 # A jurisdiction page lists this many children; the rest are one click away in the filtered list.
 CHILDREN_SHOWN = 50
+BOUNDARY_MAX_AGE = 300  # seconds a browser keeps the boundaries (they change when an administrator uploads one)
 
 
 @login_required
@@ -88,3 +93,21 @@ def department_detail(request, pk: int):
         "org/department_detail.html",
         {"department": department, "jurisdiction_visible": jurisdiction_visible},
     )
+
+
+def boundaries_response(body: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/geo+json")
+    patch_cache_control(response, private=True, max_age=BOUNDARY_MAX_AGE)
+    return response
+
+
+@login_required
+@require_safe
+def boundaries(request):
+    """The maps' base layer (issue 17 point 3): the boundaries of the territories the user may see, under
+    ``?root=<code>`` when given (404 when the user may not see it), as a GeoJSON FeatureCollection; cached on the
+    server per visible set and for a few minutes in the browser (private)."""
+    root = None
+    if request.GET.get("root"):
+        root = get_scoped_or_404(selectors.jurisdiction_list(user=request.user), code=request.GET["root"])
+    return boundaries_response(boundary_collection(user=request.user, root=root))

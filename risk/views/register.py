@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import tempfile
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from crowdsafe.org.access import get_scope
+from crowdsafe.org.maps import map_config
 from crowdsafe.org.selectors import jurisdiction_list
 from risk import access, selectors, spreadsheets
 from risk.filters import RegisterFilterSet
@@ -59,8 +61,19 @@ def register_map(request):
             "count": len(points),
             "counts": selectors.register_counts(user=request.user),
             "query": query_without_page(request),
-            "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
-            "map_tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+            "risk_map": map_config(
+                layers=[
+                    {
+                        "type": "points",
+                        "key": "register",
+                        "name": gettext("Risk register"),
+                        "data_id": "risk-points",
+                        "count_attr": "markers",
+                    }
+                ],
+                boundaries_url=reverse("org:boundaries"),
+                css="risk-map",
+            ),
             "territories": jurisdiction_list(user=request.user).exclude(level="grid")[:TERRITORY_SUGGESTIONS],
         },
     )

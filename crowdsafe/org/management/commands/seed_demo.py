@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from crowdsafe.org import demo_data, services
 from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel
+from crowdsafe.org.demo_boundaries import seed_boundaries
 from crowdsafe.org.models import Department, Jurisdiction, Membership, Organisation
 
 L = JurisdictionLevel
@@ -175,6 +176,8 @@ class Command(BaseCommand):
                 # One city at a time: if anything fails, that city is left as it was, not half-made.
                 with transaction.atomic():
                     CitySeeder(city, password_hash=password_hash, progress=progress, created=created).run()
+        with transaction.atomic():
+            created["boundaries"] += seed_boundaries()  # approximate, labelled 示意边界 on the maps
         if options["verbosity"] == 0:
             return
         if created:
