@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("monitoring.api.urls")),
     path("", include("response.api.urls")),
     path("", include("dashboard.api.urls")),
+    path("", include("inspections.api.urls")),
 ]

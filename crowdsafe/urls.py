@@ -39,5 +39,6 @@ urlpatterns = [
     path("incidents/", include("response.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("inspections/", include("inspections.urls")),
     path("", include("crowdsafe.web.urls")),
 ]

@@ -193,6 +193,23 @@ SPECS: dict[str, KindSpec] = {
         },
         optional={"needs": TEXT, "place": STR},
     ),
+    # Issue 21 point 2: the record of a safety inspection (a pre-event inspection, or one that found failed items),
+    # issued by its lead department from ``inspections.services`` when the last part is signed.
+    NoticeKind.INSPECTION_RECORD: KindSpec(
+        kind=NoticeKind.INSPECTION_RECORD,
+        title=lambda context: f"{context['inspected']}安全检查记录",
+        prefix_suffix="检",
+        required={
+            "inspected": STR,
+            "checklist": STR,
+            "inspected_on": DATE,
+            "departments": STR_LIST,
+            "signatures": STR_LIST,
+            "answered": INT,
+            "failed_items": STR_LIST,
+            "conclusion": STR,
+        },
+    ),
 }
 
 

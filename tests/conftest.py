@@ -33,6 +33,7 @@ SEEDING_MIGRATIONS = [
     "monitoring.migrations.0003_seed_bands_and_rules",
     "monitoring.migrations.0005_zone_level_operator_parties",
     "response.migrations.0002_seed_reference_data",
+    "inspections.migrations.0002_seed_templates_and_rules",
 ]
 
 

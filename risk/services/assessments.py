@@ -16,7 +16,7 @@ Signing off is where the consequences happen, in one transaction:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +72,23 @@ MAX_ATTENDANCE = 10_000_000
 class FactorHint:
     score: int | None
     reason: str
+
+
+# Other apps' records that weigh on a factor of a subject (issue 21: the failed items of the latest inspection),
+# registered in their ``AppConfig.ready`` so that this app imports none of them: ``source(info)`` returns
+# {factor key: FactorHint}; the higher score wins and the reasons are joined.
+FACTOR_SOURCES: dict[str, Callable[[SubjectInfo], Mapping[str, FactorHint]]] = {}
+
+
+def register_factor_source(key: str, source: Callable[[SubjectInfo], Mapping[str, FactorHint]]) -> None:
+    FACTOR_SOURCES[key] = source
+
+
+def _merge_hint(old: FactorHint | None, new: FactorHint) -> FactorHint:
+    if old is None or old.score is None:
+        return new
+    score = old.score if new.score is None else max(old.score, new.score)
+    return FactorHint(score, f"{old.reason} {new.reason}")
 
 
 @dataclass
@@ -164,6 +181,9 @@ def factor_hints(
             _("%(date)s is a %(kind)s; the crowd is expected at %(time)s.")
             % {"date": local.strftime("%Y-%m-%d"), "kind": kind.label, "time": local.strftime("%H:%M")},
         )
+    for source in FACTOR_SOURCES.values():
+        for key, hint in source(info).items():
+            hints[key] = _merge_hint(hints.get(key), hint)
     return hints
 
 
