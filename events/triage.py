@@ -88,10 +88,10 @@ def _night(starts_at: dt.datetime, ends_at: dt.datetime, settings_row: TriageSet
     return False
 
 
-def _holiday(starts_at: dt.datetime, ends_at: dt.datetime):
+def _holiday(starts_at: dt.datetime, ends_at: dt.datetime, info_of=day_info):
     start, end = timezone.localtime(starts_at).date(), timezone.localtime(ends_at).date()
     for offset in range(min((end - start).days + 1, MAX_DAYS_CHECKED)):
-        info = day_info(start + dt.timedelta(days=offset))
+        info = info_of(start + dt.timedelta(days=offset))
         if info.type in (DayType.HOLIDAY, DayType.PROVISIONAL_HOLIDAY):
             return info
     return None
@@ -107,9 +107,12 @@ def triage(
     latest_headcount: int | None = None,
     settings_row: TriageSettings | None = None,
     risk_point_kinds: list[str] | None = None,
+    redundancy=None,
+    day_info_of=None,
 ) -> TriageResult:
-    """Pre-level a gathering from its facts. ``venue`` may be None (a free location). ``risk_point_kinds`` may
-    pass the venue's risk point kinds already read (else they are read here)."""
+    """Pre-level a gathering from its facts. ``venue`` may be None (a free location). ``risk_point_kinds`` and
+    ``redundancy`` (``exit_redundancy``) may pass the venue's risk point kinds and exits already read (else they
+    are read here), ``day_info_of`` a memo of ``day_info`` (an import pre-levels thousands of rows)."""
     settings_row = settings_row or load_triage_settings()
     facts: list[dict] = []
     attendance = estimated_attendance_max
@@ -118,7 +121,8 @@ def triage(
         facts.append({"code": "headcount", "count": latest_headcount, "estimate": estimated_attendance_max})
 
     capacity = venue.computed_capacity if venue is not None else None
-    redundancy = exit_redundancy(venue) if venue is not None else None
+    if redundancy is None and venue is not None:
+        redundancy = exit_redundancy(venue)
     if redundancy is not None and (redundancy.single_exit or redundancy.single_exit_zones):
         # A single exit makes the safe capacity 0 (the calculator discounts the exit that may be blocked): any
         # attendance exceeds it, so this is red, at least as severe as any venue with more exits (issue 20).
@@ -181,7 +185,7 @@ def triage(
             }
         )
         factors += 1
-    holiday = _holiday(starts_at, ends)
+    holiday = _holiday(starts_at, ends, day_info_of or day_info)
     if holiday is not None:
         facts.append({"code": "holiday", "date": holiday.date.isoformat(), "name": holiday.name})
         factors += 1

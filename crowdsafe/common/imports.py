@@ -211,6 +211,12 @@ class Importer(Generic[J, R]):
     imported: Text
     imported_leaving_out: Text
     nothing_to_import: Text
+    # Set-based creation, for a list of tens of thousands of rows: ``create_many(job, rows, skip_refused,
+    # on_progress)`` creates the checked rows in bulk (the app's batch service: its checks, the action log, the
+    # rules evaluated for the batch), and returns the rows its service refused with their errors; when
+    # ``skip_refused`` is false and any row is refused it writes nothing. ``on_progress(n)`` after each step.
+    # Without it, the rows are created one by one through ``create``.
+    create_many: Callable[[J, Sequence[R], bool, Callable[[int], None]], list[RowError]] | None = None
 
     # The app's services are these, bound to its importer: ``venue_import_start = VENUE_IMPORT.start``.
     def start(self, *, actor: Any, file: Any, valid_rows_only: bool = False, language: str | None = None) -> J:
@@ -479,16 +485,36 @@ class _Abort(Exception):
         self.error = error
 
 
-def _create(importer: Importer[J, R], job: J, valid: list[R]) -> None:
-    """Create the valid rows in one transaction. A row the service refuses (something changed since the check:
-    another user added the same venue meanwhile) rejects the whole file, or is left out when the uploader chose
-    to import only the valid rows."""
-    job.phase = ImportPhase.IMPORTING
-    type(job)._default_manager.filter(pk=job.pk).update(
-        phase=ImportPhase.IMPORTING, processed_rows=job.processed_rows, valid_rows=job.valid_rows
+def _reject_while_importing(job: ImportJob, errors: list[RowError]) -> None:
+    job.errors = [e.as_dict() for e in errors[:MAX_STORED_ERRORS]]
+    job.invalid_rows = len(errors)
+    job.valid_rows -= len(errors)
+    job.imported_rows = 0
+    _finish(
+        job,
+        status=ImportStatus.REJECTED,
+        message=_("A row became invalid while importing; nothing was imported."),
+        verb="import_rejected",
     )
+
+
+def _create_many(importer: Importer[J, R], job: J, valid: list[R]) -> tuple[int | None, list[RowError]]:
+    """The app's set-based creation, in one transaction; the progress goes to the cache after each step."""
+    assert importer.create_many is not None
     key, timeout = _progress_key(job), int(STALE_AFTER.total_seconds())
-    cache.set(key, 0, timeout=timeout)
+    with transaction.atomic():
+        refused = importer.create_many(
+            job, valid, job.valid_rows_only, lambda done: cache.set(key, done, timeout=timeout)
+        )
+    if refused and not job.valid_rows_only:
+        _reject_while_importing(job, refused)
+        return None, refused
+    return len(valid) - len(refused), refused
+
+
+def _create_each(importer: Importer[J, R], job: J, valid: list[R]) -> tuple[int | None, list[RowError]]:
+    """Each row through the app's service, in one transaction."""
+    key, timeout = _progress_key(job), int(STALE_AFTER.total_seconds())
     skipped: list[RowError] = []
     imported = 0
     try:
@@ -509,16 +535,23 @@ def _create(importer: Importer[J, R], job: J, valid: list[R]) -> None:
                 if index % IMPORT_PROGRESS_EVERY == 0:
                     cache.set(key, index, timeout=timeout)
     except _Abort as abort:
-        job.errors = [abort.error.as_dict()]
-        job.invalid_rows = 1
-        job.valid_rows -= 1
-        job.imported_rows = 0
-        _finish(
-            job,
-            status=ImportStatus.REJECTED,
-            message=_("A row became invalid while importing; nothing was imported."),
-            verb="import_rejected",
-        )
+        _reject_while_importing(job, [abort.error])
+        return None, [abort.error]
+    return imported, skipped
+
+
+def _create(importer: Importer[J, R], job: J, valid: list[R]) -> None:
+    """Create the valid rows in one transaction. A row the service refuses (something changed since the check:
+    another user added the same venue meanwhile) rejects the whole file, or is left out when the uploader chose
+    to import only the valid rows."""
+    job.phase = ImportPhase.IMPORTING
+    type(job)._default_manager.filter(pk=job.pk).update(
+        phase=ImportPhase.IMPORTING, processed_rows=job.processed_rows, valid_rows=job.valid_rows
+    )
+    cache.set(_progress_key(job), 0, timeout=int(STALE_AFTER.total_seconds()))
+    create = _create_each if importer.create_many is None else _create_many
+    imported, skipped = create(importer, job, valid)
+    if imported is None:  # rejected: nothing was imported
         return
     job.imported_rows = imported
     if skipped:

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crowdsafe.audit.services import log_action
+from crowdsafe.audit.services import LogEntry, log_action, log_actions
 from crowdsafe.errors import DomainError
 from crowdsafe.workdays.selectors import compute_deadline
 from duties.choices import EVENT_MATCHES, OUTSTANDING_VALUES, DeadlineAnchor, TriggerEvent
@@ -90,108 +91,201 @@ def tasks_evaluate(*, subject, event: str, actor, moment: dt.datetime | dt.date 
     ``is_active: False`` (a venue taken off the register).
 
     Call it from the subject app's service, inside the transaction that makes the change, so that the change
-    and its tasks commit or roll back together.
+    and its tasks commit or roll back together. The batch form, for many subjects at once (an import), is
+    ``tasks_evaluate_many``; this is that with one subject.
     """
-    if subject.pk is None:
-        raise ValueError("Save the subject before evaluating rules for it.")
+    return tasks_evaluate_many(subjects=[subject], event=event, actor=actor, moment=moment)
+
+
+class _Memo:
+    """What one evaluation reads once for all its subjects: the rules of each subject type, the place (the
+    jurisdiction chain and its departments) of each jurisdiction, and each deadline."""
+
+    def __init__(self) -> None:
+        self.rules: dict[str, list[ResponsibilityRule]] = {}
+        self.places: dict[int, SubjectPlace] = {}
+        self.deadlines: dict[tuple[dt.date, int, str], Any] = {}
+
+    def rules_for(self, registration, event: str) -> list[ResponsibilityRule]:
+        rules = self.rules.get(registration.name)
+        if rules is None:
+            rules = self.rules[registration.name] = list(
+                ResponsibilityRule.objects.filter(
+                    is_active=True, subject_type=registration.name, event__in=EVENT_MATCHES[event]
+                ).order_by("pk")
+            )
+        return rules
+
+    def place(self, jurisdiction) -> SubjectPlace:
+        place = self.places.get(jurisdiction.pk)
+        if place is None:
+            place = self.places[jurisdiction.pk] = SubjectPlace(jurisdiction)
+        return place
+
+    def deadline(self, anchor: dt.date, days: int, unit: str):
+        key = (anchor, days, unit)
+        deadline = self.deadlines.get(key)
+        if deadline is None:
+            deadline = self.deadlines[key] = compute_deadline(anchor, days, unit)
+        return deadline
+
+
+def tasks_evaluate_many(
+    *, subjects: Sequence[Any], event: str, actor, moment: dt.datetime | dt.date | None = None
+) -> list[Task]:
+    """``tasks_evaluate`` for many subjects at once (an import of thousands of rows), in a few queries whatever
+    their number: the rules once, the existing tasks of all the subjects in one query, each jurisdiction's chain
+    and departments once, each deadline counted once, the new tasks in one ``INSERT`` and their action-log
+    entries in another. It makes exactly the tasks and log entries that calling ``tasks_evaluate`` for each
+    subject in turn would (``tests/events/test_import_batch.py`` compares them), in the same order.
+
+    The race (another transaction evaluating one of these subjects at once): the bulk INSERT runs in a
+    savepoint; when the dedupe constraint refuses it, it is rolled back and the tasks are made one by one with
+    ``get_or_create``, each reading the row the other transaction committed. Returns the tasks created."""
     try:
         event = TriggerEvent(event)
     except ValueError as exc:
         raise DomainError(_("Unknown event “%(event)s”.") % {"event": event}, field="event") from exc
-    registration = registration_for(subject)
-    rules = list(
-        ResponsibilityRule.objects.filter(
-            is_active=True, subject_type=registration.name, event__in=EVENT_MATCHES[event]
-        ).order_by("pk")
-    )
-    attributes = registration.attributes(subject) or {}
-    # A subject taken off the register (``is_active`` False) matches no rule.
-    active = attributes.get("is_active", True) is not False
-    matching = [rule for rule in rules if active and conditions_hold(rule.conditions, attributes)]
-    stale = [rule for rule in rules if rule not in matching and rule.event in DESCRIPTIVE_EVENTS]
+    if any(subject.pk is None for subject in subjects):
+        raise ValueError("Save the subject before evaluating rules for it.")
+    memo = _Memo()
     event_date = _local_date(moment)
+    # Per subject: (registration, attributes, the rules it matches).
+    plans: list[tuple[Any, Any, dict[str, Any], list[ResponsibilityRule]]] = []
+    stale_of: dict[tuple[str, int], list[ResponsibilityRule]] = {}
+    for subject in subjects:
+        registration = registration_for(subject)
+        rules = memo.rules_for(registration, event)
+        attributes = registration.attributes(subject) or {}
+        # A subject taken off the register (``is_active`` False) matches no rule.
+        active = attributes.get("is_active", True) is not False
+        matching = [rule for rule in rules if active and conditions_hold(rule.conditions, attributes)]
+        if event in DESCRIPTIVE_EVENTS:
+            stale = [rule for rule in rules if rule not in matching and rule.event in DESCRIPTIVE_EVENTS]
+            if stale:
+                stale_of[(registration.name, subject.pk)] = stale
+        plans.append((subject, registration, attributes, matching))
     created: list[Task] = []
     with transaction.atomic():
-        if stale and event in DESCRIPTIVE_EVENTS:
-            _cancel_stale(rules=stale, registration=registration, subject=subject, actor=actor)
-        if not matching:
+        if stale_of:
+            _cancel_stale_many(stale_of, actor=actor)
+        wanted = [(s, r, a, m) for s, r, a, m in plans if m]
+        if not wanted:
             return created
-        existing = set(
-            Task.objects.filter(
-                rule__in=matching, subject_type=registration.name, subject_id=subject.pk, period=1
-            ).values_list("rule_id", flat=True)
-        )
-        unmet_rules = [rule for rule in matching if rule.pk not in existing]
-        if not unmet_rules:
-            return created
-        jurisdiction = registration.jurisdiction(subject)
-        organisation = registration.organisation(subject)
-        assignee = registration.assignee(subject) if registration.assignee else None
-        label = str(registration.label(subject))[:255]
-        place = SubjectPlace(jurisdiction)
-        for rule in unmet_rules:
-            party = resolve_party(rule, place=place, organisation=organisation, assignee=assignee)
-            anchor_kind, anchor = _anchor(rule, attributes, event_date)
-            deadline = compute_deadline(anchor, rule.deadline_days, rule.deadline_unit)
-            data = {
-                "rule": rule.name,
-                "basis": rule.basis,
-                "holder": party.label,
-                "missing": party.missing,
-                "subject": label,
-                "subject_type": registration.name,
-                "recurrence_months": rule.recurrence_months or 0,
-                **deadline_facts(deadline, anchor_kind=anchor_kind, attribute=rule.deadline_attribute),
-            }
-            # The race: two requests evaluating one subject at once (a venue saved twice in quick succession, a
-            # retried Celery task) both find no task above and both INSERT. The dedupe constraint makes the second
-            # INSERT wait for the first transaction; when that commits, the INSERT fails, get_or_create rolls
-            # back to its savepoint and reads the committed row instead. One task, no error.
-            task, was_created = Task.objects.get_or_create(
-                rule=rule,
-                subject_type=registration.name,
-                subject_id=subject.pk,
-                period=1,
-                defaults={
-                    "subject_label": label,
-                    "jurisdiction": jurisdiction,
-                    "jurisdiction_path": jurisdiction.path,
-                    "event": event,
-                    "duty_name": rule.duty_name,
-                    "duty_description": rule.duty_description,
+        existing = _existing_first_tasks(wanted)
+        new: list[tuple[Task, ResponsibilityRule, Any, Any]] = []
+        for subject, registration, attributes, matching in wanted:
+            unmet_rules = [rule for rule in matching if (registration.name, subject.pk, rule.pk) not in existing]
+            if not unmet_rules:
+                continue
+            jurisdiction = registration.jurisdiction(subject)
+            organisation = registration.organisation(subject)
+            assignee = registration.assignee(subject) if registration.assignee else None
+            label = str(registration.label(subject))[:255]
+            place = memo.place(jurisdiction)
+            for rule in unmet_rules:
+                party = resolve_party(rule, place=place, organisation=organisation, assignee=assignee)
+                anchor_kind, anchor = _anchor(rule, attributes, event_date)
+                deadline = memo.deadline(anchor, rule.deadline_days, rule.deadline_unit)
+                data = {
+                    "rule": rule.name,
                     "basis": rule.basis,
-                    "party_kind": rule.party_kind,
-                    "responsible_department": party.department,
-                    "responsible_organisation": party.organisation,
-                    "responsible_jurisdiction": party.jurisdiction,
-                    "anchor_date": anchor,
-                    "due_date": deadline.due,
-                    "explanation": explain_stored(data),
-                    "explanation_data": data,
-                },
-            )
-            if was_created:
-                log_action(
-                    actor=actor,
+                    "holder": party.label,
+                    "missing": party.missing,
+                    "subject": label,
+                    "subject_type": registration.name,
+                    "recurrence_months": rule.recurrence_months or 0,
+                    **deadline_facts(deadline, anchor_kind=anchor_kind, attribute=rule.deadline_attribute),
+                }
+                task = Task(
+                    rule=rule,
+                    subject_type=registration.name,
+                    subject_id=subject.pk,
+                    period=1,
+                    subject_label=label,
+                    jurisdiction=jurisdiction,
+                    jurisdiction_path=jurisdiction.path,
+                    event=event,
+                    duty_name=rule.duty_name,
+                    duty_description=rule.duty_description,
+                    basis=rule.basis,
+                    party_kind=rule.party_kind,
+                    responsible_department=party.department,
+                    responsible_organisation=party.organisation,
+                    responsible_jurisdiction=party.jurisdiction,
+                    anchor_date=anchor,
+                    due_date=deadline.due,
+                    explanation=explain_stored(data),
+                    explanation_data=data,
+                )
+                new.append((task, rule, registration, subject))
+        if not new:
+            return created
+        try:
+            with transaction.atomic():
+                Task.objects.bulk_create([task for task, *_rest in new], batch_size=BULK_BATCH)
+            made = new
+        except IntegrityError:
+            # Another transaction made some of these tasks meanwhile: one by one, reading the committed rows.
+            made = []
+            for task, rule, registration, subject in new:
+                fields = {f.attname: getattr(task, f.attname) for f in Task._meta.concrete_fields if not f.primary_key}
+                for key in ("rule_id", "subject_type", "subject_id", "period"):
+                    fields.pop(key)
+                task.pk = None
+                row, was_created = Task.objects.get_or_create(
+                    rule=rule, subject_type=registration.name, subject_id=subject.pk, period=1, defaults=fields
+                )
+                if was_created:
+                    made.append((row, rule, registration, subject))
+        log_actions(
+            actor=actor,
+            entries=[
+                LogEntry(
                     subject=task,
                     verb="created",
                     to_state=task.status,
                     reason=task.explanation,
                     data={"rule": rule.pk, "event": event, "subject": f"{registration.name}:{subject.pk}"},
                 )
-                created.append(task)
+                for task, rule, registration, subject in made
+            ],
+        )
+        created = [task for task, *_rest in made]
     return created
 
 
-def _cancel_stale(*, rules, registration, subject, actor) -> None:
-    stale = Task.objects.select_for_update().filter(
-        rule__in=rules,
-        subject_type=registration.name,
-        subject_id=subject.pk,
-        status__in=OUTSTANDING_VALUES,
-    )
+# How many rows one INSERT of a batch carries, and how many ids one ``IN (...)`` of its lookups.
+BULK_BATCH = 2000
+LOOKUP_CHUNK = 5000
+
+
+def _existing_first_tasks(wanted) -> set[tuple[str, int, int]]:
+    """(subject type, subject id, rule id) of the first tasks the subjects already have, in a query per subject
+    type and ``LOOKUP_CHUNK`` subjects."""
+    by_type: dict[str, tuple[set[int], set[int]]] = {}
+    for subject, registration, _attributes, matching in wanted:
+        ids, rule_ids = by_type.setdefault(registration.name, (set(), set()))
+        ids.add(subject.pk)
+        rule_ids.update(rule.pk for rule in matching)
+    found: set[tuple[str, int, int]] = set()
+    for name, (ids, rule_ids) in by_type.items():
+        ordered = sorted(ids)
+        for i in range(0, len(ordered), LOOKUP_CHUNK):
+            rows = Task.objects.filter(
+                rule_id__in=rule_ids, subject_type=name, subject_id__in=ordered[i : i + LOOKUP_CHUNK], period=1
+            ).values_list("subject_id", "rule_id")
+            found.update((name, subject_id, rule_id) for subject_id, rule_id in rows)
+    return found
+
+
+def _cancel_stale_many(stale_of: dict[tuple[str, int], list[ResponsibilityRule]], *, actor) -> None:
+    """Cancel the outstanding tasks of the rules each subject no longer matches (one query to find them)."""
+    query = Q()
+    for (name, subject_id), rules in stale_of.items():
+        query |= Q(subject_type=name, subject_id=subject_id, rule__in=rules)
     reason = _("The subject no longer matches the conditions of the rule that made this task.")
-    for task in stale:
+    for task in Task.objects.select_for_update().filter(query, status__in=OUTSTANDING_VALUES):
         set_cancelled(task, actor=actor, reason=reason)
 
 

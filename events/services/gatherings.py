@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -22,12 +23,14 @@ from django.utils.translation import gettext as _
 
 from alerts.informing import gathering_news
 from alerts.services import alert_raise
-from crowdsafe.audit.services import log_action
+from crowdsafe.audit.services import LogEntry, log_action, log_actions
 from crowdsafe.common.text import join_clauses
 from crowdsafe.errors import DomainError, PermissionDeniedError, Problems
 from crowdsafe.org.access import actor_scope
 from crowdsafe.org.models import Jurisdiction, Organisation
+from crowdsafe.workdays.selectors import day_info
 from duties.choices import TaskStatus
+from duties.services import tasks_evaluate_many
 from events import access
 from events.choices import (
     DecisionKind,
@@ -54,7 +57,8 @@ from events.services.common import (
     settle_all,
 )
 from events.services.photos import check_photos, save_photos
-from events.triage import load_triage_settings, triage_gathering
+from events.triage import load_triage_settings, triage, triage_gathering
+from venues.capacity import exit_redundancy
 from venues.choices import VENUE_LEVELS
 
 COORDINATE_PLACES = Decimal("0.000001")
@@ -297,6 +301,152 @@ def gathering_report(
                 return existing, False
         raise
     return gathering, True
+
+
+@dataclass
+class BatchReport:
+    """What ``gatherings_report_many`` did: the gatherings it created (in the order given) and the items it
+    refused, by their index in the input, with the service's error."""
+
+    created: list[Gathering]
+    refused: list[tuple[int, DomainError]]
+
+
+# How many gatherings one step of a batch writes (an INSERT of each kind; the progress is told after each).
+BATCH_STEP = 2000
+
+
+def gatherings_report_many(
+    *,
+    actor,
+    items: Sequence[tuple[Mapping[str, Any], Mapping[str, Any] | None]],
+    skip_refused: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+) -> BatchReport:
+    """``gathering_report`` for many gatherings at once (a spreadsheet import of up to 50,000 rows), set-based:
+    each item (its fields, its ``log_data``) is checked and pre-levelled exactly as ``gathering_report`` would,
+    writing nothing; then, ``BATCH_STEP`` gatherings at a time, they are inserted in one ``INSERT``, their
+    action-log entries (created, risk level set) in another, an orange or red one raises its alert, and the
+    responsibility rules are evaluated for the step (``tasks_evaluate_many``). The records, tasks and log
+    entries are the ones that calling ``gathering_report`` for each item would make
+    (``tests/events/test_import_batch.py``). No photos, no idempotency key: an import has neither.
+
+    An item the service refuses is left out when ``skip_refused``; otherwise nothing is written and the
+    refusals are returned. ``on_progress(n)`` is told how many are written after each step. Runs in the caller's
+    transaction (one is opened if there is none)."""
+    now = timezone.now()
+    scope = actor_scope(actor)
+    settings_row = load_triage_settings()
+    days: dict[dt.date, Any] = {}
+
+    def day_info_of(date: dt.date):
+        info = days.get(date)
+        if info is None:
+            info = days[date] = day_info(date)
+        return info
+
+    venue_facts: dict[int, tuple[Any, list[str]]] = {}
+
+    def facts_of(venue):
+        facts = venue_facts.get(venue.pk)
+        if facts is None:
+            facts = venue_facts[venue.pk] = (
+                exit_redundancy(venue),
+                list(venue.risk_points.values_list("kind", flat=True)),
+            )
+        return facts
+
+    prepared: list[tuple[Gathering, Mapping[str, Any] | None]] = []
+    refused: list[tuple[int, DomainError]] = []
+    for index, (fields, log_data) in enumerate(items):
+        try:
+            unknown = set(fields) - set(GATHERING_FIELDS)
+            if unknown:
+                raise TypeError(f"gatherings_report_many() got fields it does not set: {sorted(unknown)}")
+            values = {field: _normalise(field, fields.get(field)) for field in GATHERING_FIELDS if field in fields}
+            venue = values.get("venue")
+            if values.get("grid") is None and venue is not None:
+                values["grid"] = venue.grid
+            if values.get("grid") is None:
+                raise DomainError(_("Choose the grid or community."), field="grid")
+            gathering = Gathering(**values)
+            gathering.status = GatheringStatus.REPORTED
+            gathering.reported_by = actor if getattr(actor, "pk", None) else None
+            gathering.jurisdiction_path = gathering.grid.path
+            if venue is not None and not venue.is_active:
+                raise DomainError(_("%(venue)s is no longer on the register.") % {"venue": venue.name}, field="venue")
+            if not access.can_report_at(scope, gathering):
+                raise PermissionDeniedError(
+                    _("%(grid)s is outside your territory.") % {"grid": gathering.grid.name}, field="grid"
+                )
+            _validate(gathering, now=now)
+            redundancy, kinds = facts_of(venue) if venue is not None else (None, None)
+            result = triage(
+                venue=venue,
+                estimated_attendance_max=gathering.estimated_attendance_max,
+                starts_at=gathering.starts_at,
+                ends_at=gathering.ends_at,
+                online_hype=gathering.online_hype,
+                latest_headcount=gathering.latest_headcount,
+                settings_row=settings_row,
+                risk_point_kinds=kinds,
+                redundancy=redundancy,
+                day_info_of=day_info_of,
+            )
+            apply_triage(gathering, result, actor=None)
+        except DomainError as exc:
+            refused.append((index, exc))
+            continue
+        prepared.append((gathering, log_data))
+    if refused and not skip_refused:
+        return BatchReport(created=[], refused=refused)
+    created: list[Gathering] = []
+    with transaction.atomic():
+        for start in range(0, len(prepared), BATCH_STEP):
+            step = prepared[start : start + BATCH_STEP]
+            gatherings = Gathering.objects.bulk_create([gathering for gathering, _data in step])
+            entries: list[LogEntry] = []
+            for gathering, log_data in step:
+                entries.append(
+                    LogEntry(
+                        subject=gathering,
+                        verb="created",
+                        to_state=gathering.status,
+                        data={
+                            "kind": gathering.kind,
+                            "grid": gathering.grid.code,
+                            "venue": gathering.venue_id or "",
+                            "source": gathering.source,
+                            **(log_data or {}),
+                        },
+                    )
+                )
+                entries.append(
+                    LogEntry(
+                        subject=gathering,
+                        verb="risk_level_set",
+                        to_state=gathering.risk_level,
+                        reason=join_clauses(gathering.risk_reasons),
+                        data={"source": gathering.risk_source},
+                    )
+                )
+            log_actions(actor=actor, entries=entries)
+            for gathering in gatherings:
+                # Orange or red: the one urgent-alert path, as ``_log_risk`` (nothing below orange, no query).
+                if risk_rank(gathering.risk_level) >= risk_rank(RiskLevel.ORANGE):
+                    alert_raise(
+                        rule_key="gathering.risk_level",
+                        subject=gathering,
+                        level=gathering.risk_level,
+                        jurisdiction=gathering.grid,
+                        reason=join_clauses(gathering.risk_reasons),
+                        actor=actor,
+                    )
+            tasks_evaluate_many(subjects=gatherings, event="created", actor=actor)
+            created.extend(gatherings)
+            if on_progress is not None:
+                on_progress(len(created))
+    return BatchReport(created=created, refused=refused)
 
 
 def gathering_update(*, gathering: Gathering, actor, data: Mapping[str, Any], reason: str = "") -> Gathering:
