@@ -19,9 +19,9 @@ from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel, Role
 from crowdsafe.org.selectors import department_list, jurisdiction_list, organisation_list
 from crowdsafe.web.home import ALL_ROLES, HomeContext, register_panel
 from crowdsafe.web.nav import register_nav_item, url_or_none
-from crowdsafe.workdays.choices import ExceptionKind
-from crowdsafe.workdays.models import CalendarDay, CalendarYear
-from crowdsafe.workdays.selectors import has_affected_deadlines
+from crowdsafe.workdays.choices import DayType, ExceptionKind
+from crowdsafe.workdays.models import CalendarYear
+from crowdsafe.workdays.selectors import calendar_days, has_affected_deadlines
 
 # How far ahead the holiday panel looks: long enough to see the next holiday block and its adjusted days.
 HOLIDAY_LOOKAHEAD_DAYS = 60
@@ -89,7 +89,10 @@ def _departments_by_kind(home: HomeContext) -> list[KindGroup]:
 
 @dataclass
 class HolidaySpan:
-    """Consecutive calendar exceptions of one kind and name, shown as one line (e.g. 国庆节 10-01 – 10-08)."""
+    """Consecutive days off or adjusted working days of one kind and name, shown as one line (e.g. 国庆节
+    10-01 – 10-08). ``kind`` is a ``DayType``: a statutory holiday, an adjusted working day, or a provisional
+    statutory holiday (a year whose State Council schedule is not entered: computed from the national holiday
+    rules, issue 20 point 4)."""
 
     kind: str
     name: str
@@ -99,32 +102,45 @@ class HolidaySpan:
 
     @property
     def is_holiday(self) -> bool:
-        return self.kind == ExceptionKind.HOLIDAY
+        return self.kind in (DayType.HOLIDAY, DayType.PROVISIONAL_HOLIDAY)
+
+    @property
+    def is_provisional(self) -> bool:
+        return self.kind == DayType.PROVISIONAL_HOLIDAY
 
     @property
     def kind_label(self) -> str:
-        return ExceptionKind(self.kind).label
+        if self.kind == DayType.HOLIDAY:
+            return str(ExceptionKind.HOLIDAY.label)
+        return str(DayType(self.kind).label)
+
+
+# The days the panel lists: those that differ from the Monday–Friday rule other than ordinary weekends.
+_PANEL_DAY_TYPES = (DayType.HOLIDAY, DayType.ADJUSTED_WORKING, DayType.PROVISIONAL_HOLIDAY)
 
 
 def holidays_context(home: HomeContext) -> dict:
     start = home.today
     end = start + datetime.timedelta(days=HOLIDAY_LOOKAHEAD_DAYS)
     spans: list[HolidaySpan] = []
-    for day in CalendarDay.objects.filter(date__range=(start, end)).order_by("date"):
+    # The calendar as deadlines count it (crowdsafe.workdays): the entered days of a covered year, the
+    # provisional statutory holidays of a year not entered yet.
+    days = calendar_days(start, end)
+    for day in days:
+        if day.type not in _PANEL_DAY_TYPES:
+            continue
         last = spans[-1] if spans else None
         if (
             last is not None
-            and last.kind == day.kind
+            and last.kind == day.type
             and last.name == day.name
             and day.date == last.end + datetime.timedelta(days=1)
         ):
             last.end = day.date
             last.days += 1
         else:
-            spans.append(HolidaySpan(kind=day.kind, name=day.name, start=day.date, end=day.date))
-    years = sorted({start.year, end.year})
-    covered = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
-    uncovered = [year for year in years if year not in covered]
+            spans.append(HolidaySpan(kind=day.type, name=day.name, start=day.date, end=day.date))
+    uncovered = sorted({day.date.year for day in days if not day.covered})
     # The "schedule not entered" notice is for those who can act on it (administrators) and those whose own
     # deadlines it moves; everyone else would only learn that a form somewhere is empty.
     if uncovered and not (Role.ADMIN in home.roles or has_affected_deadlines(home.user, uncovered)):
@@ -135,6 +151,7 @@ def holidays_context(home: HomeContext) -> dict:
         "end": end,
         "lookahead_days": HOLIDAY_LOOKAHEAD_DAYS,
         "uncovered_years": uncovered,
+        "has_provisional": any(span.is_provisional for span in spans),
         "calendar_url": url_or_none("workdays:calculator"),
     }
 

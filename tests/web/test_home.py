@@ -151,13 +151,40 @@ def test_the_holiday_panel_shows_the_next_60_days_grouped(users, login, today, c
     assert 'class="notice"' not in html  # 2030 is covered
 
 
-def test_the_holiday_panel_has_an_empty_state_and_says_when_a_year_is_not_covered(users, login, today, calendar_2030):
+def test_the_holiday_panel_has_an_empty_state(users, login, today, calendar_2030):
+    today(datetime.date(2030, 6, 1))  # 2030 is entered, with no holiday before 31 July
+    html = panel_html(login(users.admin).get(reverse("home")), "holidays")
+    assert 'class="empty-state"' in html
+    assert 'class="notice"' not in html
+
+
+def test_the_holiday_panel_says_when_a_year_is_not_covered_and_lists_its_provisional_holidays(
+    users, login, today, calendar_2030
+):
     today(datetime.date(2030, 12, 1))
     # The notice is for administrators (and those whose deadlines it moves: tests/web/test_holiday_banner.py).
     html = panel_html(login(users.admin).get(reverse("home")), "holidays")
-    assert 'class="empty-state"' in html
     assert 'class="notice"' in html
     assert "2031" in html
+    # 2031 is not entered: its New Year's Day and Spring Festival (除夕 22 January, 初一 to 初三) are counted as
+    # days off provisionally, and the panel shows them so (issue 20 point 4).
+    assert re.findall(r'data-date="([\d-]+)"', html) == ["2031-01-01", "2031-01-22"]
+    assert html.count("data-provisional") == 2
+    assert "元旦" in html and "春节" in html and "2031-01-25" in html
+
+
+def test_the_provisional_days_of_2027_are_on_everyones_home_page_marked_provisional(users, client, today):
+    """December 2026, 2027's schedule not entered: 2027-01-01 is a day off, provisionally (the panel used to list
+    only entered days, so it looked like an ordinary working day)."""
+    CalendarDay.objects.filter(date__year=2027).delete()
+    CalendarYear.objects.filter(year=2027).delete()
+    today(datetime.date(2026, 12, 7))
+    client.force_login(users.grid_worker)
+    html = panel_html(client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-hans"), "holidays")
+    # 元旦, and 除夕 (2027-02-05) at the end of the 60 days
+    assert re.findall(r'data-date="([\d-]+)"', html) == ["2027-01-01", "2027-02-05"]
+    assert "元旦" in html and "春节" in html and "法定节假日（暂定）" in html and html.count("data-provisional") == 2
+    assert 'class="notice"' not in html  # the "not entered" notice: administrators and the affected only
 
 
 def test_the_holiday_schedule_panel_appears_from_november_until_next_year_is_entered(
