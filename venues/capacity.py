@@ -57,10 +57,11 @@ class CapacityParameters:
 
 
 # DESIGN.md section 6: 0.5 m² per person for standing crowds [HSG195]; ~82 persons per metre per minute on the
-# level and ~66 on stairs, 8 minutes egress [Green Guide]. Ramps and slopes: the Green Guide treats ramps with
-# stairways as vertical circulation (its chapter 8), but no rate of passage for ramps was found in the sources
-# consulted, so 66 (the stair rate, the cautious choice) is a configurable default, not a cited figure. The
-# other zone kinds start from the same values: no
+# level and ~66 on stairs, 8 minutes egress [Green Guide]. Ramps and slopes: no standard consulted gives a rate of
+# passage for them (the Green Guide treats ramps with stairways as vertical circulation; GB 50016-2014 sizes exits
+# by width per 100 persons, its explanatory notes counting 37 persons/min per 0.55 m lane on stepped floors, ~67
+# per metre): 66, the stair rate, is a stated design assumption (migration 0004 says so in the seeded source),
+# editable per zone kind in the admin. The other zone kinds start from the same values: no
 # source in DESIGN.md gives them others, and a city that follows a local standard (0.75 m² or 2 m² per person
 # for unseated events) sets its own in the admin. Seeded into CapacitySetting by migration 0002.
 STANDARD = CapacityParameters(
@@ -69,7 +70,8 @@ STANDARD = CapacityParameters(
 DEFAULT_PARAMETERS: dict[str, CapacityParameters] = {kind.value: STANDARD for kind in ZoneKind}
 DEFAULT_SOURCE = (
     "HSG195 (0.5 m²/person standing); Green Guide (82 / 66 persons per metre per minute; 8 minutes); "
-    "ramps 66: configurable default"
+    "ramps 66: design assumption, no standard gives a ramp rate: the stair rate "
+    "(GB 50016-2014 notes: 37/min per 0.55 m lane ≈ 67 on steps)"
 )
 
 

@@ -348,8 +348,8 @@ class CapacitySetting(models.Model):
         _("flow rate through stair exits (persons per metre per minute)"),
         validators=[MinValueValidator(1), MaxValueValidator(200)],
     )
-    # No figure for ramps was found in the sources DESIGN.md cites: 66 (the stair rate) is a configurable,
-    # cautious default, seeded by migration 0003, until the city sets one from its standard.
+    # No standard consulted gives a rate for ramps: 66 (the stair rate) is a stated design assumption, seeded by
+    # migration 0003 with its source (migration 0004), until the city sets one from its standard.
     flow_rate_ramp = models.PositiveSmallIntegerField(
         _("flow rate through ramp or slope exits (persons per metre per minute)"),
         default=66,

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from venues.capacity import (
     DEFAULT_PARAMETERS,
+    DEFAULT_SOURCE,
     CapacityParameters,
     ExitData,
     ZoneData,
@@ -242,7 +243,10 @@ def test_the_settings_are_seeded_per_zone_kind_with_the_design_defaults():
 def test_the_ramp_flow_rate_is_seeded_with_its_source():
     for row in CapacitySetting.objects.all():
         assert row.flow_rate_ramp == 66
-        assert "ramps 66: configurable default" in row.source
+        # No standard gives a ramp rate: the seeded source says it is a design assumption and what it rests on.
+        assert row.source == DEFAULT_SOURCE
+        assert "ramps 66: design assumption" in row.source and "GB 50016-2014" in row.source
+        assert len(row.source) <= CapacitySetting._meta.get_field("source").max_length
 
 
 @pytest.mark.django_db
