@@ -2,13 +2,14 @@
 
 No standard or guidance consulted gives a rate of passage for ramps or slopes: the Green Guide gives ~82 on the
 level and ~66 on stairs (DESIGN.md section 6) and treats ramps with stairways as vertical circulation; GB
-50016-2014 (2018 edition, 建筑设计防火规范) sizes exits by width per 100 persons, not by rate, and its explanatory
-notes (条文说明 to 5.5.16, sports-hall exits) count 37 persons per minute through one 0.55 m lane (单股人流) on
-stepped floors, i.e. ~67 per metre per minute — the same order as the Green Guide's stair rate. A ramp or slope
-is slower than the level (gradient, often wet or uneven outdoors) and, for a crowd moving down it, not faster
-than stairs in the sources; so the stair rate is kept as a stated design assumption, and the seeded source says
-so. It is data: the capacity settings in the admin change it per zone kind (a city that follows a local standard
-or its own measurements sets its figure there). Only rows still carrying the seeded text are touched.
+50016-2014 (2018 edition, 建筑设计防火规范) sizes exits by width per 100 persons, not by rate, and its
+explanatory notes (条文说明 to 5.5.16-5.5.17, the exits and seating of sports-hall audience halls) count 37
+persons per minute through one 0.55 m lane (单股人流) on stepped floors, i.e. ~67 per metre per minute: the
+same order as the Green Guide's stair rate. A ramp or slope is slower than the level (gradient, often wet or
+uneven outdoors) and no source makes it faster than stairs for a crowd going down it; so the stair rate is
+kept as a stated design assumption, and the seeded source says so. It is data: the capacity settings in the
+admin change it per zone kind (a city that follows a local standard or its own measurements sets its figure
+there). Only rows still carrying the seeded text are touched.
 """
 
 from django.db import migrations
