@@ -46,6 +46,11 @@ app.conf.beat_schedule = {
         "schedule": dt.timedelta(seconds=envint("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", 60)),
         "options": {"expires": max(5, envint("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", 60))},
     },
+    # Inspections before the key dates coming up (inspections/services/rounds.py), due the day before; idempotent.
+    "inspections-key-date-rounds": {
+        "task": "inspections.tasks.plan_key_date_inspections",
+        "schedule": crontab(hour=1, minute=30),
+    },
     # Urgent alerts not acknowledged within ALERTS_ACK_MINUTES: sent again and passed one person up, each once
     # (alerts/services.py, claimed with SKIP LOCKED). Expires rather than piling up while the workers are down.
     "alerts-escalate": {
@@ -78,6 +83,12 @@ app.conf.beat_schedule = {
     "alerts-coverage-check": {
         "task": "alerts.tasks.coverage_check",
         "schedule": crontab(hour=7, minute=10),
+    },
+    # The leaders' weekly briefing (安全形势简报, dashboard/services.py): last week's, every Monday at 07:30, for every
+    # territory with a leader — once per week and territory (a unique key: a second run issues nothing).
+    "dashboard-weekly-briefings": {
+        "task": "dashboard.tasks.issue_weekly_briefings",
+        "schedule": crontab(hour=7, minute=30, day_of_week=1),
     },
     # Official documents whose render task was lost (broker down when they were issued): rendered by a scan over
     # the documents still without a PDF a while after issue. Rendering is idempotent; the scan expires if late.

@@ -42,3 +42,47 @@ class ScreenToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WeeklyBriefing(models.Model):
+    """One weekly briefing (安全形势简报, issue 17 point 6) of a territory: the subject of its numbered document
+    (``notices``, kind ``weekly_briefing``). The beat issues one per territory and week (``scheduled``: the unique
+    key makes a second run, or two at once, issue nothing more); a leader may ask for one on demand, at most one a
+    day per territory (the seven days up to that day): a second request opens the first."""
+
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction", verbose_name=_("territory"), on_delete=models.PROTECT, related_name="+"
+    )
+    week_from = models.DateField(_("from"))
+    week_to = models.DateField(_("to"))
+    scheduled = models.BooleanField(_("issued by the weekly schedule"), default=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notice = models.OneToOneField(
+        "notices.Notice",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("weekly briefing")
+        verbose_name_plural = _("weekly briefings")
+        ordering = ["-week_to", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "week_from", "week_to", "scheduled"], name="dashboard_briefing_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction.name}安全形势简报（{self.week_from:%Y-%m-%d}—{self.week_to:%Y-%m-%d}）"

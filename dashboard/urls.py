@@ -11,6 +11,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.matrix, name="matrix"),
     path("risk/", views.risk, name="risk"),
+    path("briefing/", views.briefing, name="briefing"),
     path("supervision/", views.supervision_detail, name="supervision"),
     path("matrix.xlsx", views.matrix_export, name="matrix-export"),
     path("screen/", views.screen, name="screen"),

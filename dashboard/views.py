@@ -4,17 +4,21 @@ gets a 404."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
-from crowdsafe.org.choices import DepartmentKind
+from crowdsafe.errors import DomainError
 from crowdsafe.org.boundaries import boundary_collection
+from crowdsafe.org.choices import DepartmentKind
 from crowdsafe.org.models import Jurisdiction
 from crowdsafe.org.views import boundaries_response
 from dashboard.access import dashboard_root, may_open
@@ -33,7 +37,7 @@ from dashboard.selectors.risk import LEVEL_HEADERS, risk_now
 from dashboard.selectors.screen import screen_figures
 from dashboard.selectors.supervision import SHOW_VALUES, Show, gap_tasks_url, supervision, supervision_list
 from dashboard.selectors.trends import levels_chart, on_time_by_week, trend_chart
-from dashboard.services import screen_for_token
+from dashboard.services import briefing_issue, screen_for_token
 from dashboard.spreadsheets import write_matrix
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -134,6 +138,31 @@ def risk(request: HttpRequest) -> HttpResponse:
             "risk_map_config": risk_map_config(boundaries_url=boundaries, root=root, data_prefix="dash-map"),
         },
     )
+
+
+@require_POST
+@login_required
+def briefing(request: HttpRequest) -> HttpResponse:
+    """A leader asks for the briefing (安全形势简报) of their territory now: the seven days up to today, as a numbered
+    document; once a day per territory (a second request opens the first). Outside the territory: 404."""
+    root = dashboard_root(request.user, request.POST.get("root"))
+    today = timezone.localdate()
+    try:
+        found, created = briefing_issue(
+            root=root,
+            week_from=today - dt.timedelta(days=6),
+            week_to=today,
+            reader=request.user,
+            actor=request.user,
+            scheduled=False,
+            today=today,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('dashboard:matrix')}?root={root.code}")
+    if not created:
+        messages.info(request, _("Today's briefing was already issued; here it is."))
+    return redirect("notices:detail", pk=found.notice_id)
 
 
 # --- the command-centre screen (point 5): read-only (GET/HEAD only), no caching, no referrer (the token is in the

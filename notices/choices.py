@@ -29,6 +29,8 @@ class NoticeKind(models.TextChoices):
     DRILL_NOTICE = "drill_notice", _("Drill notice")
     # Translators: 情况报告（突发事件现场态势研判）
     SITUATION_REPORT = "situation_report", _("Situation report")
+    # Translators: 安全形势简报（领导驾驶舱每周简报）
+    WEEKLY_BRIEFING = "weekly_briefing", _("Weekly safety briefing")
     # Translators: 安全检查记录
     INSPECTION_RECORD = "inspection_record", _("Safety inspection record")
 

@@ -193,6 +193,16 @@ SPECS: dict[str, KindSpec] = {
         },
         optional={"needs": TEXT, "place": STR},
     ),
+    # Issue 17 point 6: the leaders' weekly briefing (安全形势简报) of a territory, built by
+    # ``dashboard.services.briefing_issue``; its figures, the charts' data and the lists are further JSON keys of
+    # the context (``figures``, ``trend``, ``levels``, ``overdue``, ``alerts``, ``incidents``, ``outlook``), drawn
+    # as SVG by the template (``dashboard.templatetags.briefing_charts``).
+    NoticeKind.WEEKLY_BRIEFING: KindSpec(
+        kind=NoticeKind.WEEKLY_BRIEFING,
+        title=lambda context: f"{context['territory']}安全形势简报（{context['week_label']}）",
+        prefix_suffix="简",
+        required={"territory": STR, "week_label": STR, "week_from": DATE, "week_to": DATE, "summary": TEXT},
+    ),
     # Issue 21 point 2: the record of a safety inspection (a pre-event inspection, or one that found failed items),
     # issued by its lead department from ``inspections.services`` when the last part is signed.
     NoticeKind.INSPECTION_RECORD: KindSpec(

@@ -9,56 +9,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dashboard.selectors.matrix import TERRITORIAL
 from dashboard.selectors.supervision import supervision
-from notifications.choices import MessageKind, ReminderKind, ReminderStatus
-from notifications.models import Message, Notification, Reminder
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/dashboard/supervision/"
-
-
-def escalate(task, kind, *, to, read=False, days_ago=1):
-    """One 督办 of ``task`` sent ``days_ago`` days ago to the users ``to``, opened by the first of them if ``read``."""
-    sent = timezone.now() - dt.timedelta(days=days_ago)
-    reminder = Reminder.objects.create(
-        task=task, kind=kind, due_at=sent, task_due_date=task.due_date, status=ReminderStatus.SENT, sent_at=sent
-    )
-    message_kind = MessageKind.ESCALATION_HEAD if kind == ReminderKind.ESCALATE_HEAD else MessageKind.ESCALATION_LEADER
-    message = Message.objects.create(
-        kind=message_kind, title=f"督办 {task.subject_label}", reminder=reminder, created_at=sent
-    )
-    for i, user in enumerate(to):
-        Notification.objects.create(
-            message=message,
-            recipient=user,
-            created_at=sent,
-            read_at=sent + dt.timedelta(hours=1) if read and i == 0 else None,
-        )
-    return message
-
-
-@pytest.fixture
-def escalations(city, users, ledger):
-    """Hand-counted 督办 over the ledger (tests/dashboard/conftest.py):
-
-    A (文峰分局, 10 days late): to the head, opened (a); to the leader, not opened (b).
-    I (东大街街道 itself): to the leader, opened (c).  J (北关分局): to the head, not opened (d).
-    B (文峰分局): to the head 40 days ago — outside the four-week period (e).  L (梅河口市): another city (f).
-    Gaps under 安阳市: 北关分局 has nobody (1 open task, J); 文峰分局 has a head and staff, 东大街街道 an officer."""
-    head, leader, admin = users.head, users.leader, users.admin
-    return {
-        "a": escalate(ledger.A, ReminderKind.ESCALATE_HEAD, to=[head, users.staff], read=True),
-        "b": escalate(ledger.A, ReminderKind.ESCALATE_LEADER, to=[leader], read=False, days_ago=2),
-        "c": escalate(ledger.I, ReminderKind.ESCALATE_LEADER, to=[leader], read=True),
-        "d": escalate(ledger.J, ReminderKind.ESCALATE_HEAD, to=[admin], read=False),
-        "e": escalate(ledger.B, ReminderKind.ESCALATE_HEAD, to=[head], read=True, days_ago=40),
-        "f": escalate(ledger.L, ReminderKind.ESCALATE_HEAD, to=[users.outsider], read=True),
-    }
 
 
 def _period(today):
