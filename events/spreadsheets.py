@@ -11,7 +11,7 @@ user-facing text.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -20,7 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crowdsafe.common.pii import mask_phone
-from crowdsafe.common.spreadsheets import Column, RowError, ascii_text, cell_text, loose_key
+from crowdsafe.common.spreadsheets import (
+    Column,
+    RowError,
+    SheetColumn,
+    SheetText,
+    ascii_text,
+    cell_text,
+    loose_key,
+)
 from crowdsafe.common.validators import clean_phone
 from crowdsafe.org.models import Jurisdiction
 from events.choices import GatheringKind, GatheringSource, GatheringStatus, Recurrence, RiskLevel
@@ -381,85 +389,112 @@ def _local(moment: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def write_gatherings(
-    gatherings: Iterable[Gathering], output, *, townships: Mapping[str, str], measures: Mapping[int, str]
-) -> None:
-    """Write the list as .xlsx in the import format. ``townships``: path prefix of each township → its name;
-    ``measures``: gathering id → the measures applied, in words. Codes are written as text, so Excel does not
-    turn a 12-digit division code into 4.10502E+11."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+# The export's columns with their widths (characters).
+_WIDTHS = {
+    "title": 28,
+    "township": 14,
+    "kind": 16,
+    "grid_code": 20,
+    "venue_name": 20,
+    "location_name": 24,
+    "starts_at": 17,
+    "ends_at": 17,
+    "risk_level": 14,
+    "measures": 30,
+    "description": 30,
+    "source": 14,
+}
+EXPORT_COLUMNS = tuple(SheetColumn(c.header, _WIDTHS.get(c.key, 11)) for c in COLUMNS)
+EXPORT_TITLE = "群众自发性聚集活动清单"
+# What a row of the export reads, as plain values (no model instances: a 100,000-row export builds none).
+EXPORT_FIELDS = (
+    "pk",
+    "jurisdiction_path",
+    "title",
+    "kind",
+    "grid__code",
+    "venue__name",
+    "location_name",
+    "latitude",
+    "longitude",
+    "starts_at",
+    "ends_at",
+    "recurrence",
+    "organizer_name",
+    "organizer_phone",
+    "estimated_attendance_min",
+    "estimated_attendance_max",
+    "source",
+    "online_hype",
+    "risk_level",
+    "status",
+    "description",
+)
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("群众自发性聚集活动清单")
-    widths = {
-        "title": 28,
-        "township": 14,
-        "kind": 16,
-        "grid_code": 20,
-        "venue_name": 20,
-        "location_name": 24,
-        "starts_at": 17,
-        "ends_at": 17,
-        "risk_level": 14,
-        "measures": 30,
-        "description": 30,
-        "source": 14,
-    }
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = widths.get(column.key, 11)
-    sheet.freeze_panes = "C2"
-    bold = Font(bold=True)
-    header = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
 
-    def text_cell(value: str):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "@"
-        return cell
+def gathering_rows(
+    values: Iterable[tuple], *, townships: Mapping[str, str], measures: Mapping[int, str]
+) -> Iterator[list[object]]:
+    """The export's rows (the import format) from ``EXPORT_FIELDS`` tuples. ``townships``: path prefix of each
+    township → its name; ``measures``: gathering id → the measures applied, in words. Codes are written as text,
+    so Excel does not turn a 12-digit division code into 4.10502E+11; times as local wall-clock times."""
+    prefixes = sorted(townships.items(), key=lambda item: -len(item[0]))
+    zone = timezone.get_current_timezone()
 
-    def time_cell(value):
-        cell = WriteOnlyCell(sheet, value=_local(value))
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
+    def local(moment: dt.datetime | None) -> dt.datetime | None:
+        return moment.astimezone(zone).replace(tzinfo=None) if moment is not None else None
 
-    def township_of(path: str) -> str:
-        for prefix, name in townships.items():
+    def township_of(path: str) -> str | None:
+        for prefix, name in prefixes:
             if path.startswith(prefix):
                 return name
-        return ""
+        return None
 
-    for number, gathering in enumerate(gatherings, start=1):
-        sheet.append(
-            [
-                number,
-                township_of(gathering.jurisdiction_path) or None,
-                gathering.title,
-                KIND_NAMES.get(gathering.kind, gathering.kind),
-                text_cell(gathering.grid.code),
-                gathering.venue.name if gathering.venue_id else None,
-                gathering.location_name or None,
-                float(gathering.latitude) if gathering.latitude is not None else None,
-                float(gathering.longitude) if gathering.longitude is not None else None,
-                time_cell(gathering.starts_at),
-                time_cell(gathering.ends_at) if gathering.ends_at else None,
-                RECURRENCE_NAMES.get(gathering.recurrence, gathering.recurrence),
-                gathering.organizer_name or None,
-                text_cell(mask_phone(gathering.organizer_phone)) if gathering.organizer_phone else None,
-                gathering.estimated_attendance_min,
-                gathering.estimated_attendance_max,
-                SOURCE_NAMES.get(gathering.source, gathering.source),
-                YES if gathering.online_hype else NO,
-                RISK_NAMES.get(gathering.risk_level, gathering.risk_level),
-                STATUS_NAMES.get(gathering.status, gathering.status),
-                measures.get(gathering.pk) or None,
-                gathering.description or None,
-            ]
-        )
-    workbook.save(output)
+    for number, row in enumerate(values, start=1):
+        (
+            pk,
+            path,
+            title,
+            kind,
+            grid_code,
+            venue_name,
+            location_name,
+            latitude,
+            longitude,
+            starts_at,
+            ends_at,
+            recurrence,
+            organizer_name,
+            organizer_phone,
+            attendance_min,
+            attendance_max,
+            source,
+            online_hype,
+            risk_level,
+            status,
+            description,
+        ) = row
+        yield [
+            number,
+            township_of(path),
+            title,
+            KIND_NAMES.get(kind, kind),
+            SheetText(grid_code),
+            venue_name,
+            location_name or None,
+            float(latitude) if latitude is not None else None,
+            float(longitude) if longitude is not None else None,
+            local(starts_at),
+            local(ends_at),
+            RECURRENCE_NAMES.get(recurrence, recurrence),
+            organizer_name or None,
+            SheetText(mask_phone(organizer_phone)) if organizer_phone else None,
+            attendance_min,
+            attendance_max,
+            SOURCE_NAMES.get(source, source),
+            YES if online_hype else NO,
+            RISK_NAMES.get(risk_level, risk_level),
+            STATUS_NAMES.get(status, status),
+            measures.get(pk) or None,
+            description or None,
+        ]
