@@ -46,6 +46,11 @@ app.conf.beat_schedule = {
         "schedule": dt.timedelta(seconds=envint("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", 60)),
         "options": {"expires": max(5, envint("NOTIFICATIONS_SCAN_INTERVAL_SECONDS", 60))},
     },
+    # Inspections before the key dates coming up (inspections/services/rounds.py), due the day before; idempotent.
+    "inspections-key-date-rounds": {
+        "task": "inspections.tasks.plan_key_date_inspections",
+        "schedule": crontab(hour=1, minute=30),
+    },
     # Urgent alerts not acknowledged within ALERTS_ACK_MINUTES: sent again and passed one person up, each once
     # (alerts/services.py, claimed with SKIP LOCKED). Expires rather than piling up while the workers are down.
     "alerts-escalate": {

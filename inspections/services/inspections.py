@@ -397,6 +397,8 @@ def answer_to_hazard(*, answer: InspectionAnswer, actor: Any, note: str = "") ->
                 "latitude": answer.latitude,
                 "longitude": answer.longitude,
                 "rectification_deadline": found_on + dt.timedelta(days=days),
+                # A venue whose operator is not registered: its own name stands for the unit that runs it.
+                "responsible_unit_name": "" if info.organisation is not None else info.label[:128],
             },
         )
         answer.hazard = hazard

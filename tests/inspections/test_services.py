@@ -248,3 +248,23 @@ def test_the_latest_inspection_weighs_on_the_history_factor(world):
     after = factor_hints(info, expected_attendance=None, assessed_for=None)["history"]
     assert after.score == 3
     assert "1 major" in after.reason
+
+
+def test_inspections_are_planned_before_a_key_date_once(world):
+    from events.models import KeyDate
+    from inspections.choices import Origin
+    from inspections.services.rounds import key_date_rounds
+
+    today = dt.date(2026, 9, 24)
+    KeyDate.objects.update(is_active=False)  # the seeded calendar (中秋节 falls on 2026-09-25) is not this test's
+    KeyDate.objects.create(
+        name="国庆节（测试）", rule="fixed", month=10, day=1, lead_days=10, venue_kinds=["entertainment"]
+    )
+    first = key_date_rounds(today=today)
+    assert [i.venue for i in first.created] == [world.ktv]
+    inspection = first.created[0]
+    assert inspection.origin == Origin.KEY_DATE and inspection.due_on == dt.date(2026, 9, 30)
+    assert inspection.template.code == "venue.entertainment"
+    again = key_date_rounds(today=today + dt.timedelta(days=1))
+    assert again.created == [] and again.skipped == 1
+    assert key_date_rounds(today=dt.date(2026, 9, 1)).created == []  # too early
