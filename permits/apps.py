@@ -46,6 +46,10 @@ class PermitsConfig(AppConfig):
 
         register_panels()
 
+        from permits.event_panels import register as register_event_panels
+
+        register_event_panels()  # issue 21: resources, structures, readiness, reviews, copy
+
         register_nav_item(
             "permits",
             label=_("Event permits"),
@@ -94,5 +98,12 @@ class PermitsConfig(AppConfig):
                 "permit_change_requested": _("change of time requested"),
                 "permit_change_approved": _("change of time approved"),
                 "permit_change_refused": _("change of time refused"),
+                "permit_resource_set": _("security resources planned"),
+                "permit_structure_added": _("temporary structure listed"),
+                "permit_structure_removed": _("temporary structure removed"),
+                "permit_structure_accepted": _("temporary structure accepted"),
+                "permit_ready": _("confirmed ready for the event"),
+                "permit_review_recorded": _("post-event review recorded"),
+                "permit_application_copied": _("started from a previous application"),
             }
         )

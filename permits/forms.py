@@ -17,6 +17,9 @@ from permits.choices import (
     MaterialKind,
     PlanMode,
     PlanSection,
+    ResourceKind,
+    ReviewOutcome,
+    StructureKind,
     SupervisionKind,
 )
 from permits.rules import art_6_item, number
@@ -26,9 +29,72 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LINES_HELP = _("One per line.")
 
 
-class VenueChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, venue):
-        return f"{venue.name}（{venue.get_kind_display()}，{venue.grid.name}）"
+def venue_label(venue) -> str:
+    """A venue as the picker shows it and the field reads it back: its name and its grid."""
+    return f"{venue.name}（{venue.grid.name}）"
+
+
+class VenuePickerField(forms.Field):
+    """The venue, picked by name among those the applicant may choose (``queryset``): a text input that
+    static/js/jurisdiction-picker.js turns into a search-as-you-type list (``data-picker-url``; a pick sends the
+    venue's id), and that without script is a plain search: the name typed, or part of it, is looked up when the
+    form is sent. The page never lists the venues: a city has thousands (issue 18 point 4)."""
+
+    widget = forms.TextInput
+    # Alternatives named in "several match" (the rest: type more of the name).
+    SHOWN_MATCHES = 5
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queryset = None
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"autocomplete": "off", "maxlength": "160", "data-picker-empty": _("No venue of that name.")})
+        return attrs
+
+    def prepare_value(self, value):
+        if hasattr(value, "grid"):
+            return venue_label(value)
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            venue = self._venues().filter(pk=int(value)).first() if self.queryset is not None else None
+            return venue_label(venue) if venue else ""
+        return value
+
+    def _venues(self):
+        return self.queryset.select_related("grid")
+
+    def to_python(self, value):
+        text = str(value or "").strip()[:160]
+        if not text:
+            return None
+        venues = self._venues()
+        if text.isdigit():  # picked from the list
+            venue = venues.filter(pk=int(text)).first()
+            if venue is not None:
+                return venue
+        name, _paren, grid = text.removesuffix("）").rpartition("（")
+        if name and grid:  # a label as the picker (or the form shown again) wrote it
+            venue = venues.filter(name=name, grid__name=grid).first()
+            if venue is not None:
+                return venue
+        exact = list(venues.filter(name=text).order_by("name", "id")[:2])
+        if len(exact) == 1:
+            return exact[0]
+        matches = exact or list(venues.filter(name__icontains=text).order_by("name", "id")[: self.SHOWN_MATCHES + 1])
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise forms.ValidationError(
+                _("No venue you may choose is called “%(text)s”: type part of its name and pick it from the list."),
+                code="invalid_choice",
+                params={"text": text},
+            )
+        raise forms.ValidationError(
+            _("Several venues match “%(text)s”: %(names)s. Type more of the name, or pick one from the list."),
+            code="ambiguous",
+            params={"text": text, "names": "、".join(venue_label(v) for v in matches[: self.SHOWN_MATCHES])},
+        )
 
 
 class ApplicationForm(forms.Form):
@@ -44,7 +110,11 @@ class ApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What happens, who performs or takes part, how the audience comes and goes."),
     )
-    venue = VenueChoiceField(label=_("Venue"), queryset=None, required=False, empty_label="—")
+    venue = VenuePickerField(
+        label=_("Venue"),
+        required=False,
+        help_text=_("Type part of the venue's name and pick it from the list."),
+    )
     organized_by_government = forms.BooleanField(
         label=_("Organized by a people's government at county level or above or by a state organ"),
         help_text=_("Order 505 Art. 25: such events are outside the regulation and need no permit."),
@@ -58,9 +128,11 @@ class ApplicationForm(forms.Form):
     safety_person_phone = PhoneFormField(label=_("Phone"), required=False)
     safety_person_id_number = ResidentIdFormField(label=_("Resident ID number"), required=False)
 
-    def __init__(self, *args, venues=None, **kwargs):
+    def __init__(self, *args, venues=None, picker_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["venue"].queryset = venues
+        if picker_url:
+            self.fields["venue"].widget.attrs["data-picker-url"] = picker_url
 
     @staticmethod
     def initial_for(application) -> dict:
@@ -68,7 +140,7 @@ class ApplicationForm(forms.Form):
             "event_name": application.event_name,
             "event_kind": application.event_kind,
             "description": application.description,
-            "venue": application.venue_id,
+            "venue": application.venue,
             "organized_by_government": application.organized_by_government,
             "regular_business": application.regular_business,
             "across_provinces": application.across_provinces,
@@ -291,3 +363,74 @@ class ChangeDecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+
+# --- issue 21: resources, temporary structures, the post-event review -------------------------------------------
+
+
+class ResourceForm(forms.Form):
+    """A planned security resource for a session (or every session) and a zone (or the whole event)."""
+
+    resource = forms.ChoiceField(label=_("Resource"), choices=ResourceKind.choices)
+    session = forms.ModelChoiceField(label=_("Session"), queryset=None, required=False, empty_label=_("Every session"))
+    zone = forms.ModelChoiceField(label=_("Zone"), queryset=None, required=False, empty_label=_("Whole event"))
+    count = forms.IntegerField(label=_("Number"), min_value=0, max_value=100_000)
+
+    def __init__(self, *args, sessions=None, zones=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+        self.fields["zone"].queryset = zones
+
+
+class StructureForm(forms.Form):
+    """A temporary structure listed on the application (临时搭建设施)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=StructureKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=128)
+    zone = forms.ModelChoiceField(label=_("Zone"), queryset=None, required=False, empty_label="—")
+    builder = forms.CharField(label=_("Built by"), max_length=128, required=False)
+
+    def __init__(self, *args, zones=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = zones
+
+
+class StructureAcceptForm(forms.Form):
+    note = forms.CharField(
+        label=_("Acceptance note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
+class PostEventReviewForm(forms.Form):
+    """The post-event review (活动复盘): actual attendance per session, incidents, what worked and what did not;
+    the licensing department also gives the outcome."""
+
+    incidents = forms.CharField(label=_("Incidents"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    worked = forms.CharField(label=_("Measures that worked"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    did_not_work = forms.CharField(
+        label=_("Measures that did not work"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *ReviewOutcome.choices], required=False)
+
+    def __init__(self, *args, sessions=(), department: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session_fields = []
+        for session in sessions:
+            name = f"attendance_{session.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=_("Actual attendance, session %(session)s") % {"session": session},
+                min_value=0,
+                max_value=10_000_000,
+                required=False,
+            )
+            self.session_fields.append((session, name))
+        if not department:
+            del self.fields["outcome"]
+        else:
+            self.fields["outcome"].required = True
+
+    def attendance_fields(self):
+        return [self[name] for _session, name in self.session_fields]
+
+    def attendance(self) -> dict[int, int | None]:
+        return {session.pk: self.cleaned_data.get(name) for session, name in self.session_fields}

@@ -325,3 +325,41 @@ def step_label(application: PermitApplication) -> str:
     if application.state == ApplicationState.INSPECTION:
         return _("Joint site inspection, then the decision")
     return _("Review and decide")
+
+
+# --- issue 21: the organizer's previous event review ------------------------------------------------------------
+
+# The weight of a licensing department's review on the organizer's next application: the floor it puts under the
+# history factor of that application's risk assessment (``risk.services.assessments.factor_hints``). Data here,
+# shown with the review on the next application.
+REVIEW_HISTORY_FLOOR = {"good": 0, "concerns": 1, "failed": 2}
+
+
+def previous_reviews(application: PermitApplication) -> list:
+    """The post-event reviews of the organisation's latest earlier event that has one (both sides, the
+    department's first): what the reviewer and the organizer see on the next application. Two queries."""
+    from permits.models import PostEventReview
+
+    earlier = (
+        PostEventReview.objects.filter(application__organisation_id=application.organisation_id)
+        .exclude(application_id=application.pk)
+        .filter(application__last_session_end__isnull=False)
+    )
+    if application.first_session_start is not None:
+        earlier = earlier.filter(application__last_session_end__lt=application.first_session_start)
+    latest = earlier.order_by("-application__last_session_end", "-application_id").values("application_id").first()
+    if latest is None:
+        return []
+    return list(
+        PostEventReview.objects.filter(application_id=latest["application_id"])
+        .select_related("application", "author")
+        .order_by("-side")  # "organizer" > "department": the department's verdict first
+    )
+
+
+def previous_review_weight(application: PermitApplication) -> tuple[int, object | None]:
+    """(history floor, the department's review it comes from) for the organizer's next application."""
+    for review in previous_reviews(application):
+        if review.side == "department" and review.outcome:
+            return REVIEW_HISTORY_FLOOR.get(review.outcome, 0), review
+    return 0, None

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from permits.views import files, portal, review
+from permits.views import event, files, portal, review
 
 app_name = "permits"
 
 urlpatterns = [
     path("", portal.application_list, name="application_list"),
     path("new/", portal.application_create, name="application_create"),
+    path("pickers/venues/", portal.venue_picker, name="venue_picker"),
     path("review/", review.review_queue, name="review_queue"),
     path("<int:pk>/", portal.application_detail, name="application_detail"),
     # The organizer's portal form: one page, one small form per part.
@@ -35,6 +36,14 @@ urlpatterns = [
     path("<int:pk>/conditions/<int:condition_pk>/report/", portal.condition_report, name="condition_report"),
     path("<int:pk>/conditions/<int:condition_pk>/check/", portal.condition_check, name="condition_check"),
     path("<int:pk>/supervision/", portal.supervision_add, name="supervision_add"),
+    # Issue 21: resources, temporary structures and readiness, the post-event review, copying.
+    path("<int:pk>/resources/", event.resource_set, name="resource_set"),
+    path("<int:pk>/structures/", event.structure_add, name="structure_add"),
+    path("<int:pk>/structures/<int:structure_pk>/remove/", event.structure_remove, name="structure_remove"),
+    path("<int:pk>/structures/<int:structure_pk>/accept/", event.structure_accept, name="structure_accept"),
+    path("<int:pk>/ready/", event.mark_ready, name="mark_ready"),
+    path("<int:pk>/post-event-review/", event.review_record, name="review_record"),
+    path("<int:pk>/copy/", event.application_copy, name="application_copy"),
     # The licensing department's workspace and its actions.
     path("<int:pk>/review/", review.workspace, name="workspace"),
     path("<int:pk>/review/accept/", review.accept, name="accept"),

@@ -407,6 +407,7 @@ class PermitApplicationDetailOutputSerializer(PermitApplicationOutputSerializer)
     conditions = PermitConditionOutputSerializer(many=True, source="conditions.all")
     change_requests = PermitChangeRequestOutputSerializer(many=True, source="change_requests.all")
     supervision = PermitSupervisionOutputSerializer(many=True, source="supervision.all")
+    ready_at = serializers.DateTimeField(allow_null=True, help_text="Event-day readiness confirmed (issue 21).")
     checks = serializers.SerializerMethodField()
     missing = serializers.SerializerMethodField()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from permits.api import views
+from permits.api import event, views
 
 urlpatterns = [
     path("permits/applications/", views.ApplicationListApi.as_view(), name="permit-application-list"),
@@ -49,5 +49,12 @@ urlpatterns = [
     path("permits/materials/<int:pk>/download/", views.MaterialDownloadApi.as_view(), name="permit-material-download"),
     path("permits/inspections/", views.InspectionListApi.as_view(), name="permit-inspection-list"),
     path("permits/inspections/<int:pk>/record/", views.InspectionRecordApi.as_view(), name="permit-inspection-record"),
+    # Issue 21
+    path("permits/applications/<int:pk>/resources/", event.ResourcesApi.as_view(), name="permit-resources"),
+    path("permits/applications/<int:pk>/structures/", event.StructuresApi.as_view(), name="permit-structures"),
+    path("permits/structures/<int:pk>/accept/", event.StructureAcceptApi.as_view(), name="permit-structure-accept"),
+    path("permits/applications/<int:pk>/ready/", event.ReadyApi.as_view(), name="permit-ready"),
+    path("permits/applications/<int:pk>/post-event-review/", event.ReviewApi.as_view(), name="permit-review"),
+    path("permits/applications/<int:pk>/copy/", event.CopyApi.as_view(), name="permit-copy"),
     path("permits/review-queue/", views.ReviewQueueApi.as_view(), name="permit-review-queue"),
 ]

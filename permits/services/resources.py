@@ -19,7 +19,9 @@ from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
-from permits.access import is_organizer, is_reviewer
+from crowdsafe.org.services import grant_to_department, revoke_from_department
+from duties.models import Task
+from permits.access import VIEW_CODENAME, is_organizer, is_reviewer
 from permits.choices import (
     AcceptanceVia,
     ApplicationState,
@@ -238,7 +240,43 @@ def temporary_structure_accept(
         )
         if not application.structures.filter(accepted_at__isnull=True).exists():
             settle(application, [STRUCTURE_KEY], actor, note=_("Every temporary structure is accepted."))
+            _revoke_structure_acceptors(application, actor)
     return structure
+
+
+def grant_structure_acceptors(application: PermitApplication, tasks, actor) -> None:
+    """Open the approved application to the department its structure-acceptance task falls on (the housing
+    department), which otherwise sees only what it licenses or inspects; taken back when every structure is
+    accepted (``temporary_structure_accept``)."""
+    for task in tasks:
+        department = task.responsible_department
+        if task.rule.key != STRUCTURE_KEY or department is None:
+            continue
+        if department.pk != application.licensing_department_id:
+            grant_to_department(
+                obj=application,
+                codename=VIEW_CODENAME,
+                department=department,
+                actor=actor,
+                reason=_("Asked to accept the event's temporary structures."),
+            )
+
+
+def _revoke_structure_acceptors(application: PermitApplication, actor) -> None:
+    tasks = Task.objects.filter(
+        subject_type="permit_application", subject_id=application.pk, rule__key=STRUCTURE_KEY
+    ).select_related("responsible_department")
+    for task in tasks:
+        department = task.responsible_department
+        if department is None or department.pk == application.licensing_department_id:
+            continue
+        revoke_from_department(
+            obj=application,
+            codename=VIEW_CODENAME,
+            department=department,
+            actor=actor,
+            reason=_("Every temporary structure is accepted."),
+        )
 
 
 def unaccepted_structures(application: PermitApplication) -> list[TemporaryStructure]:
@@ -268,7 +306,7 @@ def application_mark_ready(*, application: PermitApplication, actor) -> PermitAp
         application.ready_at = timezone.now()
         application.ready_by = actor if getattr(actor, "pk", None) else None
         save_changed(application, ["ready_at", "ready_by"])
-        log_action(actor=actor, subject=application, verb="permit_ready", to_state="ready")
+        log_action(actor=actor, subject=application, verb="permit_ready")
     return application
 
 
@@ -350,9 +388,8 @@ def review_record(
             actor=actor,
             subject=application,
             verb="permit_review_recorded",
-            to_state=outcome or side,
             reason=incidents[:500],
-            data={"side": side},
+            data={"side": side, "outcome": outcome},
         )
     return review
 

@@ -43,6 +43,7 @@ from permits.services.common import (
     settle,
     state_label,
 )
+from permits.services.resources import grant_structure_acceptors
 
 S = ApplicationState
 MAX_PHOTOS = 20
@@ -408,7 +409,7 @@ def application_decide(
             )
             save_changed(application, fields)
             settle(application, DECISION_KEYS, actor, note=_("Approved."))
-            evaluate(application, actor)
+            grant_structure_acceptors(application, evaluate(application, actor), actor)
             for text in conditions:
                 condition = PermitCondition.objects.create(application=application, text=text)
                 tasks_evaluate(subject=condition, event="created", actor=actor)

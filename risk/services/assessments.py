@@ -30,6 +30,7 @@ from crowdsafe.errors import DomainError
 from crowdsafe.org.access import actor_scope
 from crowdsafe.workdays.selectors import day_type
 from duties.services import tasks_evaluate, tasks_settle
+from permits.selectors import previous_review_weight
 from risk import access, rules
 from risk.choices import (
     AssessedSubject,
@@ -172,6 +173,7 @@ def factor_hints(
             _("Open hazards at the venue: %(major)d major, %(ordinary)d ordinary.")
             % {"major": facts.open_major, "ordinary": facts.open_ordinary},
         )
+    _previous_review_hint(info, hints)
     moment = assessed_for or info.starts_at
     if moment is not None:
         local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
@@ -185,6 +187,27 @@ def factor_hints(
         for key, hint in source(info).items():
             hints[key] = _merge_hint(hints.get(key), hint)
     return hints
+
+
+def _previous_review_hint(info: SubjectInfo, hints: dict[str, FactorHint]) -> None:
+    """Issue 21: the licensing department's review of the organizer's previous event weighs on the next
+    application — a failed one puts a floor of 2 under the history factor, one with problems a floor of 1
+    (``permits.selectors.REVIEW_HISTORY_FLOOR``), with the reason."""
+    if info.subject_type != AssessedSubject.PERMIT_APPLICATION:
+        return
+    floor, review = previous_review_weight(info.obj)
+    if review is None:
+        return
+    reason = _("The review of the organizer's previous event “%(event)s”: %(outcome)s.") % {
+        "event": review.application.event_name,
+        "outcome": review.get_outcome_display(),
+    }
+    current = hints.get("history")
+    if current is None:
+        hints["history"] = FactorHint(floor, reason)
+        return
+    score = current.score if current.score is not None else 0
+    hints["history"] = FactorHint(max(score, floor), f"{current.reason} {reason}")
 
 
 # --- input ------------------------------------------------------------------------------------------------------
