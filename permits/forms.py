@@ -29,9 +29,72 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LINES_HELP = _("One per line.")
 
 
-class VenueChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, venue):
-        return f"{venue.name}（{venue.get_kind_display()}，{venue.grid.name}）"
+def venue_label(venue) -> str:
+    """A venue as the picker shows it and the field reads it back: its name and its grid."""
+    return f"{venue.name}（{venue.grid.name}）"
+
+
+class VenuePickerField(forms.Field):
+    """The venue, picked by name among those the applicant may choose (``queryset``): a text input that
+    static/js/jurisdiction-picker.js turns into a search-as-you-type list (``data-picker-url``; a pick sends the
+    venue's id), and that without script is a plain search: the name typed, or part of it, is looked up when the
+    form is sent. The page never lists the venues: a city has thousands (issue 18 point 4)."""
+
+    widget = forms.TextInput
+    # Alternatives named in "several match" (the rest: type more of the name).
+    SHOWN_MATCHES = 5
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queryset = None
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"autocomplete": "off", "maxlength": "160", "data-picker-empty": _("No venue of that name.")})
+        return attrs
+
+    def prepare_value(self, value):
+        if hasattr(value, "grid"):
+            return venue_label(value)
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            venue = self._venues().filter(pk=int(value)).first() if self.queryset is not None else None
+            return venue_label(venue) if venue else ""
+        return value
+
+    def _venues(self):
+        return self.queryset.select_related("grid")
+
+    def to_python(self, value):
+        text = str(value or "").strip()[:160]
+        if not text:
+            return None
+        venues = self._venues()
+        if text.isdigit():  # picked from the list
+            venue = venues.filter(pk=int(text)).first()
+            if venue is not None:
+                return venue
+        name, _paren, grid = text.removesuffix("）").rpartition("（")
+        if name and grid:  # a label as the picker (or the form shown again) wrote it
+            venue = venues.filter(name=name, grid__name=grid).first()
+            if venue is not None:
+                return venue
+        exact = list(venues.filter(name=text).order_by("name", "id")[:2])
+        if len(exact) == 1:
+            return exact[0]
+        matches = exact or list(venues.filter(name__icontains=text).order_by("name", "id")[: self.SHOWN_MATCHES + 1])
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise forms.ValidationError(
+                _("No venue you may choose is called “%(text)s”: type part of its name and pick it from the list."),
+                code="invalid_choice",
+                params={"text": text},
+            )
+        raise forms.ValidationError(
+            _("Several venues match “%(text)s”: %(names)s. Type more of the name, or pick one from the list."),
+            code="ambiguous",
+            params={"text": text, "names": "、".join(venue_label(v) for v in matches[: self.SHOWN_MATCHES])},
+        )
 
 
 class ApplicationForm(forms.Form):
@@ -47,7 +110,11 @@ class ApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What happens, who performs or takes part, how the audience comes and goes."),
     )
-    venue = VenueChoiceField(label=_("Venue"), queryset=None, required=False, empty_label="—")
+    venue = VenuePickerField(
+        label=_("Venue"),
+        required=False,
+        help_text=_("Type part of the venue's name and pick it from the list."),
+    )
     organized_by_government = forms.BooleanField(
         label=_("Organized by a people's government at county level or above or by a state organ"),
         help_text=_("Order 505 Art. 25: such events are outside the regulation and need no permit."),
@@ -61,9 +128,11 @@ class ApplicationForm(forms.Form):
     safety_person_phone = PhoneFormField(label=_("Phone"), required=False)
     safety_person_id_number = ResidentIdFormField(label=_("Resident ID number"), required=False)
 
-    def __init__(self, *args, venues=None, **kwargs):
+    def __init__(self, *args, venues=None, picker_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["venue"].queryset = venues
+        if picker_url:
+            self.fields["venue"].widget.attrs["data-picker-url"] = picker_url
 
     @staticmethod
     def initial_for(application) -> dict:
@@ -71,7 +140,7 @@ class ApplicationForm(forms.Form):
             "event_name": application.event_name,
             "event_kind": application.event_kind,
             "description": application.description,
-            "venue": application.venue_id,
+            "venue": application.venue,
             "organized_by_government": application.organized_by_government,
             "regular_business": application.regular_business,
             "across_provinces": application.across_provinces,

@@ -7,6 +7,7 @@ app_name = "permits"
 urlpatterns = [
     path("", portal.application_list, name="application_list"),
     path("new/", portal.application_create, name="application_create"),
+    path("pickers/venues/", portal.venue_picker, name="venue_picker"),
     path("review/", review.review_queue, name="review_queue"),
     path("<int:pk>/", portal.application_detail, name="application_detail"),
     # The organizer's portal form: one page, one small form per part.

@@ -2,7 +2,12 @@
 territories by name. ``GET /pickers/jurisdictions/?q=文峰`` answers the territories the user may see whose name
 (or code) matches, at most ``LIMIT``, broadest first; ``?code=410502`` answers that one territory (to show the name
 of a code already in the field). ``static/js/jurisdiction-picker.js`` turns the code inputs into a search-as-you-type
-list of names; the form still submits the code."""
+list of names; the form still submits the code.
+
+Other pickers (the venue picker of the permit portal) are the apps' own views built from ``picker_query`` and
+``picker_response``: an input with ``data-picker-url`` (and ``data-picker-empty``, the "nothing found" line) gets the
+same combobox, searching that URL; picking a row sends its ``code``, and text typed but not picked is sent as typed,
+for the server to search (what happens with script off too)."""
 
 from __future__ import annotations
 
@@ -49,3 +54,14 @@ def jurisdiction_search(request: HttpRequest) -> JsonResponse:
         user=request.user, query=request.GET.get("q", ""), code=request.GET.get("code", "")[:20]
     )
     return JsonResponse({"results": results})
+
+
+def picker_query(request: HttpRequest) -> str:
+    """The text typed into a picker (``?q=``), trimmed and bounded."""
+    return request.GET.get("q", "").strip()[:MAX_QUERY]
+
+
+def picker_response(results: list[dict[str, str]]) -> JsonResponse:
+    """A picker's answer: at most ``LIMIT`` rows, each with ``code`` (what the form sends), ``name`` (what the
+    person reads), and ``level`` and ``parent`` (the grey line under it)."""
+    return JsonResponse({"results": results[:LIMIT]})

@@ -37,6 +37,7 @@ from permits.services.applications import (
     tickets_set,
     undertaker_add,
     undertaker_remove,
+    venues_open_to,
 )
 from permits.services.resources import (
     application_copy,
@@ -95,4 +96,5 @@ __all__ = [
     "tickets_set",
     "undertaker_add",
     "undertaker_remove",
+    "venues_open_to",
 ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,7 @@ from permits.services.common import (
     settle,
     state_label,
 )
+from venues.models import Venue
 
 S = ApplicationState
 APPLICATION_FIELDS = (
@@ -68,9 +70,21 @@ MAX_UNDERTAKERS = 20
 MAX_MATERIALS = 60
 
 
-def _clean_application_data(data: Mapping[str, Any]) -> dict[str, Any]:
+def venues_open_to(*organisations: Organisation) -> QuerySet[Venue]:
+    """The venues an applicant may choose: the active ones of its city (of any of ``organisations``' cities)."""
+    cities = sorted({organisation.jurisdiction.city_code for organisation in organisations})
+    if not cities:
+        return Venue.objects.none()
+    where = Q()
+    for city in cities:
+        where |= Q(jurisdiction_path__startswith=f"{city}/")
+    return Venue.objects.filter(where, is_active=True)
+
+
+def _clean_application_data(data: Mapping[str, Any], *, organisation: Organisation) -> dict[str, Any]:
     """The application's fields checked, every problem at once (issue 20 point 3): one DomainError naming each
-    field that is wrong, not the first one per attempt."""
+    field that is wrong, not the first one per attempt. A venue must be one the applicant may choose (the pages
+    offer only those, by search; the API and a hand-made request are held to the same)."""
     unknown = set(data) - set(APPLICATION_FIELDS)
     if unknown:
         raise DomainError(_("Unknown field %(field)s.") % {"field": sorted(unknown)[0]}, field=sorted(unknown)[0])
@@ -82,6 +96,9 @@ def _clean_application_data(data: Mapping[str, Any]) -> dict[str, Any]:
         except DomainError as exc:  # one field's problem: noted, and the other fields are checked too
             for field, message in exc.problems:
                 problems.add(message, field=field)
+    venue = cleaned.get("venue")
+    if venue is not None and not venues_open_to(organisation).filter(pk=venue.pk).exists():
+        problems.add(_("This venue is outside the applicant's city: choose one of its venues."), field="venue")
     problems.check()
     return cleaned
 
@@ -130,7 +147,7 @@ def application_create(*, organisation: Organisation, actor, **data: Any) -> Per
         raise PermissionDeniedError(
             _("Only an organizer of %(organisation)s may apply for it.") % {"organisation": organisation}
         )
-    cleaned = _clean_application_data({"event_name": data.pop("event_name", ""), **data})
+    cleaned = _clean_application_data({"event_name": data.pop("event_name", ""), **data}, organisation=organisation)
     with transaction.atomic():
         application = PermitApplication(organisation=organisation, created_by=actor, **cleaned)
         # The organisation's own safety-responsible person is the usual choice (Art. 13): a default for what is
@@ -162,7 +179,7 @@ def application_create(*, organisation: Organisation, actor, **data: Any) -> Per
 def application_update(*, application: PermitApplication, actor, data: Mapping[str, Any]) -> PermitApplication:
     """Change the event, venue, safety-responsible person or plan mode of a draft (or of an application returned
     for correction)."""
-    cleaned = _clean_application_data(data)
+    cleaned = _clean_application_data(data, organisation=application.organisation)
     with transaction.atomic():
         application = locked(application)
         check_organizer(actor, application)

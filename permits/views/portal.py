@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from crowdsafe.common import pii
+from crowdsafe.common import pickers, pii
+from crowdsafe.common.pickers import picker_query, picker_response
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
@@ -37,22 +38,23 @@ from permits.forms import (
     SupervisionForm,
     TicketsForm,
     UndertakerForm,
+    venue_label,
 )
 from permits.models import ApplicationMaterial, ChangeRequest, EventSession, PermitCondition, Undertaker
 from permits.views.common import add_error, notices_context, panels, roles, state_labels
-from venues.models import Venue
 
 PAGE_SIZE = 50
 
 
 def _venues_for(organisation: Organisation):
-    """Venues an organizer may choose: the active ones of the organisation's city."""
-    city = organisation.jurisdiction.city_code
-    return (
-        Venue.objects.filter(is_active=True, jurisdiction_path__startswith=f"{city}/")
-        .select_related("grid")
-        .order_by("name", "id")
-    )
+    """Venues an organizer may choose: the active ones of the organisation's city (never listed on a page: the
+    form's venue field searches them, ``venue_picker`` answers the search as you type)."""
+    return services.venues_open_to(organisation)
+
+
+def _picker_url(organisation: Organisation | None = None) -> str:
+    url = reverse("permits:venue_picker")
+    return f"{url}?organisation={organisation.pk}" if organisation is not None else url
 
 
 def _own_organisations(user):
@@ -88,6 +90,35 @@ def application_list(request):
 # --- create and the portal form --------------------------------------------------------------------------------
 
 
+@require_GET
+@login_required
+def venue_picker(request):
+    """The venue picker's search (``?q=`` part of a name; ``?organisation=`` one of the user's applicant
+    organisations, else all of them): the venues they may choose, at most ``pickers.LIMIT``. Only organizers."""
+    organisations = _own_organisations(request.user)
+    wanted = request.GET.get("organisation", "")
+    if wanted.isdigit():
+        organisations = organisations.filter(pk=int(wanted))
+    organisations = list(organisations)
+    if not organisations:
+        raise PermissionDenied(_("Only an event organizer may apply for a permit."))
+    query = picker_query(request)
+    if not query:
+        return picker_response([])
+    venues = (
+        services.venues_open_to(*organisations)
+        .filter(name__icontains=query)
+        .select_related("grid")
+        .order_by("name", "id")[: pickers.LIMIT]
+    )
+    return picker_response(
+        [
+            {"code": str(v.pk), "name": venue_label(v), "level": str(v.get_kind_display()), "parent": v.address}
+            for v in venues
+        ]
+    )
+
+
 @login_required
 def application_create(request):
     organisations = _own_organisations(request.user)
@@ -99,6 +130,7 @@ def application_create(request):
         request.POST or None,
         organisations=organisations,
         venues=_venues_for(chosen),
+        picker_url=_picker_url(chosen if organisations.count() == 1 else None),
         initial={
             "organisation": first.pk,
             "safety_person_name": first.safety_officer_name,
@@ -134,7 +166,9 @@ def _edit_page(request, application, **bound):
     plans = {p.zone_id: p.tickets for p in application.zone_plans.all()}
     forms = {
         "application_form": ApplicationForm(
-            initial=ApplicationForm.initial_for(application), venues=_venues_for(application.organisation)
+            initial=ApplicationForm.initial_for(application),
+            venues=_venues_for(application.organisation),
+            picker_url=_picker_url(application.organisation),
         ),
         "session_form": SessionForm(),
         "undertaker_form": UndertakerForm(),
@@ -179,7 +213,9 @@ def _back(application, anchor: str, message: str, request):
 @require_POST
 def edit_event(request, pk: int):
     application = _editable(request, pk)
-    form = ApplicationForm(request.POST, venues=_venues_for(application.organisation))
+    form = ApplicationForm(
+        request.POST, venues=_venues_for(application.organisation), picker_url=_picker_url(application.organisation)
+    )
     if form.is_valid():
         try:
             services.application_update(application=application, actor=request.user, data=form.cleaned_data)

@@ -4,7 +4,10 @@
    user may see, at most 20), a list of names opens under the field, and picking one puts its code into the
    original input, which is kept as a hidden field: the form still submits the code. Keyboard: Down/Up move,
    Enter picks, Escape closes. Without script the input and its datalist work as before. No inline script or
-   style (the Content-Security-Policy has no unsafe-inline): the list is styled in app.css. */
+   style (the Content-Security-Policy has no unsafe-inline): the list is styled in app.css.
+   Other pickers: an input with data-picker-url (an app's search, answering the same rows) and data-picker-empty
+   gets the same combobox over that URL; there the typed text is sent as typed unless a row was picked (then its
+   code), and the server searches it — as it does when script is off. */
 (function () {
   "use strict";
 
@@ -14,9 +17,9 @@
   var CODE = /^[0-9]{6}[0-9G]*$/i;
   var counter = 0;
 
-  function fetchJson(query, done) {
+  function fetchJson(base, query, done) {
     var request = new XMLHttpRequest();
-    request.open("GET", url + "?" + query);
+    request.open("GET", base + (base.indexOf("?") < 0 ? "?" : "&") + query);
     request.setRequestHeader("Accept", "application/json");
     request.onload = function () {
       if (request.status === 200) {
@@ -35,6 +38,10 @@
       return;
     }
     input.setAttribute("data-picker-ready", "1");
+    // An app's own picker: its URL, its "nothing found" line, and free text sent as typed.
+    var ownUrl = input.getAttribute("data-picker-url");
+    var searchUrl = ownUrl || url;
+    var emptyText = input.getAttribute("data-picker-empty") || noMatch;
     counter += 1;
     var listId = "jurisdiction-picker-list-" + counter;
 
@@ -126,13 +133,13 @@
       results = rows;
       list.textContent = "";
       if (!rows.length) {
-        if (!noMatch) {
+        if (!emptyText) {
           close();
           return;
         }
         var empty = document.createElement("li");
         empty.className = "picker-empty";
-        empty.textContent = noMatch;
+        empty.textContent = emptyText;
         list.appendChild(empty);
       }
       rows.forEach(function (row, i) {
@@ -166,7 +173,7 @@
         return;
       }
       asked = text;
-      fetchJson("q=" + encodeURIComponent(text), function (rows) {
+      fetchJson(searchUrl, "q=" + encodeURIComponent(text), function (rows) {
         if (asked === text) {
           show(rows);
         }
@@ -176,7 +183,11 @@
     box.addEventListener("input", function () {
       // What is typed is a code only if it looks like one; a name not picked from the list sets no filter.
       var text = box.value.trim();
-      input.value = CODE.test(text) ? text.toUpperCase() : "";
+      if (ownUrl) {
+        input.value = text;
+      } else {
+        input.value = CODE.test(text) ? text.toUpperCase() : "";
+      }
       box.setAttribute("data-jurisdiction-name", "");
       window.clearTimeout(timer);
       timer = window.setTimeout(search, 150);
@@ -204,8 +215,8 @@
     box.addEventListener("blur", close);
 
     // A code already in the field (a filter applied) is shown by its name.
-    if (input.value) {
-      fetchJson("code=" + encodeURIComponent(input.value), function (rows) {
+    if (input.value && !ownUrl) {
+      fetchJson(searchUrl, "code=" + encodeURIComponent(input.value), function (rows) {
         if (rows.length && box.value === input.value) {
           box.value = rows[0].name;
           box.setAttribute("data-jurisdiction-name", rows[0].name);
@@ -216,7 +227,7 @@
 
   function enhanceAll(root) {
     var inputs = (root || document).querySelectorAll(
-      'input[data-jurisdiction-picker], input[list$="-territories"], input[list$="-grids"]'
+      'input[data-jurisdiction-picker], input[data-picker-url], input[list$="-territories"], input[list$="-grids"]'
     );
     for (var i = 0; i < inputs.length; i += 1) {
       if (inputs[i].type !== "hidden") {

@@ -78,7 +78,8 @@ def test_an_application_from_draft_to_approval_through_the_joint_inspection(brow
     page = organizer.go("/permits/new/")
     page.fill("input[name=event_name]", "洹河之夜音乐会")
     page.select_option("select[name=event_kind]", "performance")
-    page.select_option("select[name=venue]", str(stadium.venue.pk))
+    page.fill("#id_venue", "体育中心")  # the venue picker (issue 18 point 4): search, then pick
+    page.click(f"[role=option][data-code='{stadium.venue.pk}']")
     page.fill("textarea[name=description]", "露天音乐会，一场。")
     page.fill("input[name=safety_person_id_number]", "41050219800101001X")
     page.click("form.permits-form button[type=submit]")
