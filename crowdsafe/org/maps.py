@@ -77,10 +77,13 @@ def map_config(
     css: str = "",
     root: Jurisdiction | None = None,
     zoom: int | None = None,
-    fit: bool = True,
+    fit: bool | str = True,
+    collapsed: bool = False,
 ) -> dict[str, Any]:
     """The JSON a page hands to the map script. ``css``: the page's own class prefix (``venue-map``,
-    ``risk-map`` …): the container gets ``<css>--no-tiles`` and its note ``<css>-note``, as each page styles them."""
+    ``risk-map`` …): the container gets ``<css>--no-tiles`` and its note ``<css>-note``, as each page styles them.
+    ``fit``: True to show the markers, ``"territory"`` to show the whole territory's boundaries (and any marker
+    outside them), False to keep ``zoom`` at the root's centre. ``collapsed``: the layer control as an icon."""
     return {
         "tiles": tile_settings(),
         "boundaries": boundaries_url or "",
@@ -89,6 +92,7 @@ def map_config(
         "centre": centre_of(root),
         "zoom": zoom,
         "fit": fit,
+        "collapsed": collapsed,
         "colours": LEVEL_COLOURS,
         "texts": texts(),
     }

@@ -193,4 +193,12 @@ def risk_map_config(
         layer("points", "incidents", gettext("Incidents"), radius=12, stroke="#111111"),
         layer("points", "gatherings", gettext("Gatherings by level")),
     ]
-    return map_config(layers=layers, boundaries_url=boundaries_url, css="dash-map", root=root, zoom=11)
+    return map_config(
+        layers=layers,
+        boundaries_url=boundaries_url,
+        css="dash-map",
+        root=root,
+        zoom=11,
+        fit="territory",
+        collapsed=refresh,
+    )

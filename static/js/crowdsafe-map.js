@@ -152,7 +152,7 @@
     this.tiles();
     this.centre();
 
-    this.control = L.control.layers(null, null, { collapsed: el.dataset.layersCollapsed === "true" });
+    this.control = L.control.layers(null, null, { collapsed: Boolean(this.config.collapsed) });
     (this.config.layers || []).forEach(function (spec) {
       self.addLayer(spec);
     });
@@ -226,6 +226,16 @@
 
   CsMap.prototype.fit = function () {
     if (this.config.fit === false) {
+      return;
+    }
+    // A territory's map (the dashboard, the screen): the whole territory, and whatever lies outside its boundary.
+    if (this.config.fit === "territory" && this.boundaryBounds && this.boundaryBounds.isValid()) {
+      var bounds = L.latLngBounds(this.boundaryBounds.getSouthWest(), this.boundaryBounds.getNorthEast());
+      this.dataBounds.forEach(function (ll) {
+        bounds.extend(ll);
+      });
+      this.map.fitBounds(bounds, { padding: [12, 12] });
+      this.fitted = true;
       return;
     }
     if (this.dataBounds.length === 1) {
@@ -318,7 +328,7 @@
         this.el.appendChild(note);
       }
       this.boundaryBounds = layer.getBounds();
-      if (!this.dataBounds.length) {
+      if (!this.dataBounds.length || this.config.fit === "territory") {
         this.fit();
       }
       if (Object.keys(this.layers).length > 1 && !this.control._map) {
@@ -526,7 +536,7 @@
       pane: "csHeat",
       radius: spec.radius || 22,
       blur: 18,
-      maxZoom: 14,
+      // No maxZoom: the plugin's intensity zoom would also make the layer control disable its box above it.
       max: 1.0,
       gradient: HEAT_GRADIENT,
     });
