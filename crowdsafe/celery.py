@@ -51,6 +51,12 @@ app.conf.beat_schedule = {
         "task": "inspections.tasks.plan_key_date_inspections",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Buildings past their design service life with no safety appraisal since: the owner's and the housing
+    # department's appraisal duties (venues/duties.py, issue 21 point 4). Idempotent.
+    "venues-appraisal-scan": {
+        "task": "venues.appraisal_scan",
+        "schedule": crontab(hour=1, minute=50),
+    },
     # Urgent alerts not acknowledged within ALERTS_ACK_MINUTES: sent again and passed one person up, each once
     # (alerts/services.py, claimed with SKIP LOCKED). Expires rather than piling up while the workers are down.
     "alerts-escalate": {

@@ -170,6 +170,7 @@ ATTRIBUTE_LABELS: dict[str, Promise] = {
     "licensing_level": gettext_lazy("licensing level"),
     "online_hype": gettext_lazy("online hype"),
     "respond_by": gettext_lazy("response deadline"),
+    "safety_appraisal_required": gettext_lazy("building safety appraisal required"),
     "special_equipment_next_inspection": gettext_lazy("next inspection of special equipment"),
     "venue_has_special_equipment": gettext_lazy("the venue has special equipment"),
     "venue_kind": gettext_lazy("kind of venue"),

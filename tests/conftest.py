@@ -23,6 +23,7 @@ SEEDING_MIGRATIONS = [
     "duties.migrations.0007_holiday_schedule_rule",
     "venues.migrations.0002_seed_capacity_settings",
     "venues.migrations.0003_exit_ramp_and_ramp_flow_rate",
+    "venues.migrations.0006_seed_appraisal_rules",
     "venues.migrations.0004_ramp_rate_source",
     "permits.migrations.0002_seed_rules",
     "permits.migrations.0004_art_25_and_decision_in_working_days",

@@ -45,6 +45,8 @@ class VenuesConfig(AppConfig):
                 "equipment_added": _("special equipment added"),
                 "equipment_changed": _("special equipment changed"),
                 "equipment_removed": _("special equipment removed"),
+                "venue_document_added": _("building or fire-safety document filed"),
+                "venue_document_removed": _("building or fire-safety document removed"),
                 "import_started": _("import started"),
                 "import_valid_rows_chosen": _("chose to import the valid rows"),
                 "import_finished": _("import finished"),

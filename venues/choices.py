@@ -84,3 +84,14 @@ class BindingLimit(models.TextChoices):
     AREA = "area", _("Area")
     EXITS = "exits", _("Exits")
     SEATS = "seats", _("Seats")
+
+
+class VenueDocumentKind(models.TextChoices):
+    """Documents of a venue's building and fire safety (issue 21 point 4): the completion acceptance (竣工验收), the
+    fire-protection acceptance (消防验收) and fire-safety inspection (消防安全检查) before opening (梅河口市安委办通知
+    （六）), and the building safety appraisal report (房屋安全鉴定报告)."""
+
+    COMPLETION_ACCEPTANCE = "completion_acceptance", _("Completion acceptance certificate")
+    FIRE_ACCEPTANCE = "fire_acceptance", _("Fire-protection acceptance")
+    FIRE_INSPECTION = "fire_inspection", _("Fire-safety inspection before opening")
+    SAFETY_APPRAISAL = "safety_appraisal", _("Building safety appraisal report")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crowdsafe.common.files import accept_attribute
+from crowdsafe.common.files import UploadField, accept_attribute
 from crowdsafe.common.identifiers import CreditCodeFormField
 from crowdsafe.common.validators import PhoneFormField
 from crowdsafe.org.models import Jurisdiction, Organisation
@@ -15,6 +15,7 @@ from venues.choices import (
     ExitKind,
     FireInspectionStatus,
     RiskPointKind,
+    VenueDocumentKind,
     VenueKind,
     ZoneKind,
 )
@@ -232,3 +233,11 @@ class SpecialEquipmentForm(forms.Form):
     registration_no = forms.CharField(label=_("Registration certificate number"), max_length=64)
     last_inspected_on = forms.DateField(label=_("Last statutory inspection"), required=False, widget=DateInput)
     next_inspection_due = forms.DateField(label=_("Next statutory inspection due"), widget=DateInput)
+
+
+class VenueDocumentForm(forms.Form):
+    """A document of the venue's building and fire safety (issue 21 point 4)."""
+
+    kind = forms.ChoiceField(label=_("Document"), choices=VenueDocumentKind.choices)
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DateInput)
+    file = UploadField(kind="document", label=_("File"))

@@ -11,13 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from crowdsafe.common import imports
-from crowdsafe.common.files import UploadValidator, upload_to
+from crowdsafe.common.files import StoredFile, UploadValidator, upload_to
 from crowdsafe.common.scoping import ScopedQuerySet
 from venues.choices import (
     EquipmentKind,
     ExitKind,
     FireInspectionStatus,
     RiskPointKind,
+    VenueDocumentKind,
     VenueKind,
     ZoneKind,
 )
@@ -289,6 +290,22 @@ class TemporaryStructure(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.accepted_on is not None
+
+
+class VenueDocument(StoredFile):
+    """A document of the venue's building and fire safety (竣工验收、消防验收、消防安全检查、安全鉴定), checked as an
+    upload of kind "document" by the kernel and served only through the access-checked download view."""
+
+    upload_prefix = "venues/documents"
+
+    venue = models.ForeignKey(Venue, verbose_name=_("venue"), on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=24, choices=VenueDocumentKind.choices)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("venue document")
+        verbose_name_plural = _("venue documents")
+        ordering = ["venue_id", "kind", "-id"]
 
 
 class SpecialEquipment(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from venues import services
+from venues import duties, services
 
 
 @shared_task(name="venues.run_import", ignore_result=True)
@@ -19,3 +19,10 @@ def recompute_venue_capacities() -> None:
     """Recompute every venue's stored capacity after the capacity settings changed. Running it twice gives the
     same figures."""
     services.venue_capacity_recompute_all()
+
+
+@shared_task(name="venues.appraisal_scan", ignore_result=True)
+def appraisal_scan() -> None:
+    """Open the building safety appraisal duties of venues past their design service life (issue 21 point 4).
+    Idempotent: a rule's task is opened once per venue."""
+    duties.appraisal_scan()

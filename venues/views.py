@@ -35,10 +35,12 @@ from venues.forms import (
     RiskPointForm,
     SpecialEquipmentForm,
     TemporaryStructureForm,
+    VenueDocumentForm,
     VenueForm,
     ZoneForm,
 )
-from venues.models import Exit, RiskPoint, SpecialEquipment, TemporaryStructure, Zone
+from venues.models import Exit, RiskPoint, SpecialEquipment, TemporaryStructure, VenueDocument, Zone
+from venues.services.documents import venue_document_remove, venue_document_upload
 from venues.services.imports import VENUE_IMPORT
 
 PAGE_SIZE = 50
@@ -139,6 +141,8 @@ def venue_detail(request, pk: int):
             "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
             "map_tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
             "deactivate_form": DeactivateForm(),
+            "documents": list(venue.documents.all()),
+            "document_form": VenueDocumentForm(),
             **pii.page_reveal(
                 request,
                 subject=venue,
@@ -451,3 +455,62 @@ IMPORT_PAGES = ImportPages(
     template_filename="venues-template.xlsx",
     lists={"场所类型": spreadsheets.KIND_NAMES.values()},
 )
+
+
+# --- building and fire-safety documents (issue 21 point 4) ---------------------------------------------------
+
+
+@login_required
+@require_POST
+def document_add(request, pk: int):
+    venue = _managed_venue(request, pk)
+    form = VenueDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
+        return redirect(reverse("venues:venue_detail", args=[venue.pk]) + "#building")
+    try:
+        venue_document_upload(
+            venue=venue,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            issued_on=form.cleaned_data["issued_on"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The document was filed."))
+    return redirect(reverse("venues:venue_detail", args=[venue.pk]) + "#building")
+
+
+@login_required
+@require_POST
+def document_remove(request, pk: int, document_pk: int):
+    venue = _managed_venue(request, pk)
+    document = get_object_or_404(VenueDocument, pk=document_pk, venue=venue)
+    try:
+        venue_document_remove(document=document, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The document was removed."))
+    return redirect(reverse("venues:venue_detail", args=[venue.pk]) + "#building")
+
+
+@login_required
+def document_download(request, pk: int, document_pk: int):
+    """A document, to those who may see the venue (media files are not served publicly)."""
+    venue = selectors.venue_get(user=request.user, pk=pk)
+    document = get_object_or_404(VenueDocument, pk=document_pk, venue=venue)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    inline = document.content_type in ("application/pdf", "image/jpeg", "image/png")
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=document.original_name, content_type=document.content_type
+    )
+    response["Cache-Control"] = "private, max-age=600"
+    return response

@@ -4,16 +4,22 @@ operators as it would for real ones. Idempotent: a venue that exists (same name 
 
 from __future__ import annotations
 
+import datetime
+import io
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from pypdf import PdfWriter
 
 from crowdsafe.org.choices import JurisdictionLevel
 from crowdsafe.org.models import Jurisdiction, Organisation
 from venues.models import Venue
-from venues.services import exit_create, venue_create, zone_create
+from venues.services import exit_create, special_equipment_create, venue_create, venue_update, zone_create
+from venues.services.documents import venue_document_upload
 
 D = Decimal
 
@@ -128,3 +134,52 @@ class Command(BaseCommand):
                     )
             created += 1
         self.stdout.write(_("Demo venues: %(n)d created.") % {"n": created})
+        self._building_safety()
+
+    def _building_safety(self) -> None:
+        """Issue 21 point 4, idempotently: the stadium reached its design service life this year (the appraisal
+        duties of its operator and the housing department open) and has its completion acceptance and fire-safety
+        inspection documents on file; the scenic area's sightseeing lift is past its statutory inspection (the
+        market-regulation duty is overdue). A record someone has since edited is left alone."""
+        today = timezone.localdate()
+        stadium = Venue.objects.filter(name="安阳市文峰体育中心体育场", is_active=True).first()
+        if stadium is not None and stadium.built_year is None:
+            with transaction.atomic():
+                venue_update(
+                    venue=stadium,
+                    actor=None,
+                    data={
+                        "built_year": today.year - 50,
+                        "design_service_life_years": 50,
+                        "completion_acceptance_date": datetime.date(today.year - 50, 9, 1),
+                        "completion_acceptance_ref": f"安建竣备字〔{today.year - 50}〕第017号",
+                        "fire_inspection_status": "passed",
+                        "fire_inspection_date": today - datetime.timedelta(days=120),
+                    },
+                )
+        if stadium is not None and not stadium.documents.exists():
+            for kind, name in (
+                ("completion_acceptance", "竣工验收备案表.pdf"),
+                ("fire_inspection", "消防安全检查合格证.pdf"),
+            ):
+                venue_document_upload(venue=stadium, actor=None, kind=kind, upload=_pdf(name))
+        scenic = Venue.objects.filter(name="太行大峡谷景区", is_active=True).first()
+        if scenic is not None and not scenic.special_equipment.exists():
+            special_equipment_create(
+                venue=scenic,
+                actor=None,
+                kind="elevator",
+                name="游客中心观光电梯",
+                registration_no="梯11410581202000017",
+                last_inspected_on=today - datetime.timedelta(days=380),
+                next_inspection_due=today - datetime.timedelta(days=15),
+            )
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    """A blank one-page A4 PDF: uploads are parsed by the kernel's check, so a demo file must be a real one."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
