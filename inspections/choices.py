@@ -76,6 +76,7 @@ class Origin(models.TextChoices):
 class InspectionState(models.TextChoices):
     """in progress (answers are being filled, parts signed) → completed (every part signed); or cancelled."""
 
-    IN_PROGRESS = "in_progress", _("In progress")
+    # Translators: 检查中
+    IN_PROGRESS = "in_progress", pgettext_lazy("inspection", "In progress")
     COMPLETED = "completed", pgettext_lazy("inspection", "Completed")
     CANCELLED = "cancelled", pgettext_lazy("inspection", "Cancelled")

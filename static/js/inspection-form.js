@@ -157,6 +157,7 @@
         return tx("readwrite", function (store) { store.put(batch); }).then(function () {
           window.localStorage.removeItem(draftKey);
           form.querySelectorAll("input[type=file][data-photo]").forEach(function (input) { input.value = ""; });
+          form.querySelectorAll("[data-photo-count]").forEach(function (span) { span.textContent = ""; });
           return true;
         });
       });
@@ -213,6 +214,12 @@
     }
 
     form.addEventListener("input", writeDraft);
+    form.addEventListener("change", function (event) {
+      if (!event.target.matches("input[type=file][data-photo]")) { return; }
+      var count = event.target.closest("[data-item]").querySelector("[data-photo-count]");
+      var n = event.target.files ? event.target.files.length : 0;
+      if (count) { count.textContent = n ? form.getAttribute("data-msg-photos") + n : ""; }
+    });
     form.addEventListener("change", function (event) {
       if (event.target.matches("input[data-na]") && event.target.checked) {
         var number = event.target.closest("[data-item]").querySelector("input[data-number]");
