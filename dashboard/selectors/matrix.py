@@ -12,7 +12,8 @@ Figures of a cell, outstanding ones as of ``today``, done ones over the period:
 - median days overdue: the median of (today − due date) over the overdue tasks (``percentile_cont(0.5)``);
 - the oldest overdue task (earliest due date, then lowest id).
 
-Every figure is counted in ONE grouped statement, cells and totals alike (``GROUPING SETS``), and every figure
+Every figure is counted in ONE grouped statement (a hash aggregate by row, column and overdue due date; the
+totals, the medians and the oldest tasks are rolled up from it in Python), and every figure
 links to the task list with exactly the filters that give its rows (``duties.filters.TaskFilterSet``: territory,
 at_jurisdiction, department_kind, party, due, status, completed_from/to, on_time). The statement starts from
 ``Task.objects.visible_to(user)``, the task list's own starting point, so a figure and its list cannot differ."""
@@ -23,10 +24,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -185,10 +187,15 @@ def _counts(
     until: dt.date,
     period: tuple[dt.date, dt.date],
 ) -> list[tuple]:
-    """The one grouped statement. The inner query (built by the ORM from the scoped queryset, so scoping stays the
-    model's rule) keeps the outstanding tasks and the ones done in the period under ``root``, each with its row
-    (the child whose subtree holds it, or ``OWN_LEVEL``) and column; the outer one counts by (row, column), by
-    row, by column and in all (GROUPING SETS)."""
+    """The one grouped statement, then the roll-ups in Python. The inner query (built by the ORM from the scoped
+    queryset, so scoping stays the model's rule) keeps the outstanding tasks and the ones done in the period under
+    ``root``, each with its row (the child whose subtree holds it, or ``OWN_LEVEL``) and column; the outer one
+    counts them by (row, column, due date of the overdue ones) with a hash aggregate — no sort of the tasks, the
+    cost at a million tasks (bench/bench_dashboard.py). Counts add up into the rows', columns' and the whole
+    matrix's totals; the median days overdue and the oldest overdue task come from the overdue due dates' histogram
+    (the same value as ``percentile_cont(0.5)`` over the tasks). Rows as GROUPING SETS would give them:
+    (r, c, grouping, open, soon, overdue, done, on time, median, oldest id), grouping 0 a cell, 1 a row's total,
+    2 a column's total, 3 the whole matrix."""
     row = Case(
         *[When(jurisdiction_path__startswith=child.path, then=Value(child.pk)) for child in children],
         default=Value(OWN_LEVEL),
@@ -204,33 +211,95 @@ def _counts(
         When(status__in=OUTSTANDING_VALUES, then=Value(True)), default=Value(False), output_field=BooleanField()
     )
     start, end = period
-    # The day of completion in the current (the city's) time zone: the same as the list's completed_at__date.
-    done_in_period = Q(status=TaskStatus.DONE, completed_at__date__gte=start, completed_at__date__lte=end)
-    inner = (
-        base.filter(jurisdiction_path__startswith=root.path)
-        .filter(Q(status__in=OUTSTANDING_VALUES) | done_in_period)
-        .order_by()
-        .annotate(r=row, c=column, o=is_open, done_on=TruncDate("completed_at"))
-        .values_list("r", "c", "o", "due_date", "done_on", "id")
+    # Done in the period: completed from the start of its first day to the end of its last in the current (the
+    # city's) time zone — the same tasks as the list's completed_at__date range, as a range the indexes can use.
+    zone = timezone.get_current_timezone()
+    done_in_period = Q(
+        status=TaskStatus.DONE,
+        completed_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=zone),
+        completed_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
     )
+    under = base.filter(jurisdiction_path__startswith=root.path).order_by()
+    columns = ("r", "c", "o", "due_date", "done_on", "id")
+
+    def part(condition: Q) -> QuerySet:
+        return (
+            under.filter(condition)
+            .annotate(r=row, c=column, o=is_open, done_on=TruncDate("completed_at"))
+            .values_list(*columns)
+        )
+
+    # The outstanding tasks and the ones done in the period, each read through its own partial index (an OR of the
+    # two reads the whole table).
+    inner = part(Q(status__in=OUTSTANDING_VALUES)).union(part(done_in_period), all=True)
     inner_sql, inner_params = inner.query.sql_with_params()
     sql = f"""
-        SELECT t.r, t.c, GROUPING(t.r, t.c) AS g,
+        SELECT t.r, t.c, CASE WHEN t.o AND t.due < %s THEN t.due END AS late_due,
                COUNT(*) FILTER (WHERE t.o) AS n_open,
                COUNT(*) FILTER (WHERE t.o AND t.due >= %s AND t.due <= %s) AS n_soon,
                COUNT(*) FILTER (WHERE t.o AND t.due < %s) AS n_overdue,
                COUNT(*) FILTER (WHERE NOT t.o) AS n_done,
                COUNT(*) FILTER (WHERE NOT t.o AND t.done_on <= t.due) AS n_on_time,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY (%s::date - t.due)) FILTER (WHERE t.o AND t.due < %s)
-                   AS median_overdue,
-               (array_agg(t.id ORDER BY t.due, t.id) FILTER (WHERE t.o AND t.due < %s))[1] AS oldest
+               MIN(t.id) FILTER (WHERE t.o AND t.due < %s) AS first_id
         FROM ({inner_sql}) AS t (r, c, o, due, done_on, id)
-        GROUP BY GROUPING SETS ((t.r, t.c), (t.r), (t.c), ())
+        GROUP BY 1, 2, 3
     """
-    params = [today, until, today, today, today, today, *inner_params]
-    with connection.cursor() as cursor:
+    params = [today, today, until, today, today, *inner_params]
+    # No savepoint: SET LOCAL lasts to the end of the transaction — this statement's own, or the caller's.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The statement's estimated cost passes jit_above_cost at a million tasks, and compiling it took longer
+            # than running it (bench/README.md: 620 ms of JIT for 300 ms of work).
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        found = cursor.fetchall()
+    groups: dict[tuple[Any, Any, int], _Group] = {}
+    for r, c, late_due, n_open, n_soon, n_overdue, n_done, n_on_time, first_id in found:
+        for key in ((r, c, 0), (r, None, 1), (None, c, 2), (None, None, 3)):
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = _Group()
+            group.add(today, late_due, (n_open, n_soon, n_overdue, n_done, n_on_time), first_id)
+    return [(r, c, g, *group.counts, group.median(), group.oldest_id) for (r, c, g), group in groups.items()]
+
+
+class _Group:
+    """One cell's (or total's) counts, its overdue tasks' histogram of days overdue, and its oldest overdue task."""
+
+    __slots__ = ("counts", "days", "oldest")
+
+    def __init__(self) -> None:
+        self.counts = [0, 0, 0, 0, 0]
+        self.days: dict[int, int] = {}
+        self.oldest: tuple[dt.date, int] | None = None
+
+    def add(self, today: dt.date, late_due: dt.date | None, counts: tuple[int, ...], first_id: int | None) -> None:
+        for i, n in enumerate(counts):
+            self.counts[i] += n
+        if late_due is not None:
+            days = (today - late_due).days
+            self.days[days] = self.days.get(days, 0) + counts[2]
+            if first_id is not None and (self.oldest is None or (late_due, first_id) < self.oldest):
+                self.oldest = (late_due, first_id)
+
+    @property
+    def oldest_id(self) -> int | None:
+        return self.oldest[1] if self.oldest else None
+
+    def median(self) -> float | None:
+        """percentile_cont(0.5) of the days overdue: the middle value, or the mean of the two middle ones."""
+        total = sum(self.days.values())
+        if not total:
+            return None
+        wanted = [(total - 1) // 2, total // 2]  # the 0-based positions of the middle value(s)
+        values: list[int] = []
+        seen = 0
+        for days in sorted(self.days):
+            seen += self.days[days]
+            while wanted and wanted[0] < seen:
+                values.append(days)
+                wanted.pop(0)
+        return (values[0] + values[1]) / 2
 
 
 def matrix_build(

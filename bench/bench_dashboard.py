@@ -1,0 +1,484 @@
+#!/usr/bin/env python
+"""Benchmark of the leaders' dashboard (issue 17 point 8): the responsibility matrix and risk now for the whole
+city at 1,000,000 tasks and 1,000,000 gatherings, each measured side by side with a hand-written SQL floor for the
+same figures, in one run.
+
+Seeds (once; ``--reset`` to start again) the demo city 安阳市 (``seed_demo``), then ``--size`` tasks and ``--size``
+gatherings with one INSERT … SELECT … FROM generate_series each (no ORM: about a minute per million rows), then
+``VACUUM ANALYZE``. Measures, for a city leader (安阳市, the leader's scope — not a superuser's shortcut):
+
+- matrix, server: ``responsibility_matrix`` (the page's and the API's selector, scoped), median of ``--runs``;
+- matrix, API: GET /api/v1/dashboard/matrix/ through the Django test client (the whole request);
+- matrix, floor: one hand-written GROUPING SETS statement over duties_task for the same figures, unscoped;
+- risk now, server / API / floor likewise (the floor: the gatherings by child and level, venues, hazards,
+  incidents and alerts, as plain SQL).
+
+Target: each server median ≤ 300 ms and ≤ 2× its floor. ``--explain`` prints EXPLAIN (ANALYZE, BUFFERS) of the
+matrix's grouped statement and of the gatherings' count. See README.md.
+
+    .venv/bin/python bench/bench_dashboard.py [--size 1000000] [--reset] [--runs 15] [--explain]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/crowdsafe_bench_dashboard")
+
+TARGET_MS = 300.0
+TARGET_FACTOR = 2.0
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def ensure_database(reset: bool) -> None:
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    name = config["NAME"]
+    connection = psycopg2.connect(
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"] or "postgres",
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        if reset:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+            say(f"created database {name}")
+    connection.close()
+
+
+# The grids of the city, numbered, with their township (the holder of territorial tasks) and their county's
+# departments, numbered per grid: the seed statements pick by (g mod n).
+GRIDS_SQL = """
+CREATE TEMP TABLE bench_grid AS
+SELECT row_number() OVER (ORDER BY g.path) - 1 AS rn, g.id, g.path, t.id AS township_id
+FROM org_jurisdiction g
+JOIN org_jurisdiction t ON t.level = 'township' AND g.path LIKE t.path || '%%'
+WHERE g.level = 'grid' AND g.path LIKE '410500/%%';
+CREATE TEMP TABLE bench_department AS
+SELECT row_number() OVER (ORDER BY d.id) - 1 AS rn, d.id
+FROM org_department d JOIN org_jurisdiction j ON j.id = d.jurisdiction_id
+WHERE j.path LIKE '410500/%%' AND d.is_active;
+CREATE TEMP TABLE bench_rule AS
+SELECT row_number() OVER (ORDER BY id) - 1 AS rn, id, basis FROM duties_responsibilityrule WHERE subject_type = 'venue';
+"""
+
+# Tasks, about three years of them: 93 % done (completed from 7 days before to 3 days after the due date, due dates
+# spread over the last 1,030 days), 2 % cancelled, 5 % outstanding (open, in progress, marked overdue; due from 60
+# days ago to 60 days ahead, so about half of them overdue); one in ten territorial (held by the grid's township),
+# the others held by a department of the city; made by the seeded venue rules in turn. About 50,000 outstanding
+# and 25,000 done in the last four weeks.
+TASKS_SQL = """
+INSERT INTO duties_task (
+    subject_type, subject_id, subject_label, jurisdiction_path, period, event, duty_name, duty_description, basis,
+    party_kind, anchor_date, due_date, status, explanation, explanation_data, completion_note, cancel_reason,
+    created_at, completed_at, cancelled_at, updated_at, jurisdiction_id, responsible_department_id,
+    responsible_jurisdiction_id, rule_id)
+SELECT 'venue', 10000000 + s.g, '场所' || s.g, gr.path, 0, 'created', '基准测试职责', '', ru.basis,
+       CASE WHEN s.territorial THEN 'territorial' ELSE 'department' END,
+       s.due, s.due, s.status, '', '{}'::jsonb, '', '',
+       now(),
+       CASE WHEN s.status = 'done' THEN (s.due + ((s.g %% 11) - 7)::int) + time '12:00' END,
+       CASE WHEN s.status = 'cancelled' THEN now() END,
+       now(), gr.id,
+       CASE WHEN NOT s.territorial THEN d.id END,
+       CASE WHEN s.territorial THEN gr.township_id END,
+       ru.id
+FROM (
+    SELECT g, k, (g / 3) %% 10 = 3 AS territorial,
+           CASE WHEN k >= 95 THEN current_date - 60 + ((g * 7919) %% 120)::int
+                ELSE current_date - 1000 + ((g * 7919) %% 1030)::int END AS due,
+           CASE WHEN k < 93 THEN 'done' WHEN k < 95 THEN 'cancelled' WHEN k < 97 THEN 'open'
+                WHEN k = 97 THEN 'in_progress' ELSE 'overdue' END AS status
+    FROM (SELECT g, (g * 37) %% 100 AS k FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g) x
+) s
+JOIN bench_grid gr ON gr.rn = s.g %% (SELECT count(*) FROM bench_grid)
+JOIN bench_department d ON d.rn = (s.g / 7) %% (SELECT count(*) FROM bench_department)
+JOIN bench_rule ru ON ru.rn = (s.g / 11) %% (SELECT count(*) FROM bench_rule);
+"""
+
+# Gatherings: 95 % ended, 1 % cancelled, 4 % not over (reported, verified, monitoring, expected); levels 60 % blue,
+# 25 % yellow, 10 % orange, 5 % red; started over the last three years.
+GATHERINGS_SQL = """
+INSERT INTO events_gathering (
+    title, kind, status, jurisdiction_path, location_name, starts_at, recurrence, organizer_name, organizer_phone,
+    estimated_attendance_min, estimated_attendance_max, source, source_reference, online_hype, description,
+    risk_level, risk_reasons, risk_facts, risk_source, created_at, updated_at, grid_id)
+SELECT '聚集' || s.g, 'other', s.status, gr.path, '地点' || s.g, now() - ((s.g %% 1095) || ' days')::interval,
+       'none', '', '', 100, 500, 'grid_worker', '', false, '',
+       CASE WHEN s.g %% 20 = 0 THEN 'red' WHEN s.g %% 20 < 3 THEN 'orange' WHEN s.g %% 20 < 8 THEN 'yellow'
+            ELSE 'blue' END,
+       '[]'::jsonb, '{}'::jsonb, 'triage', now(), now(), gr.id
+FROM (
+    SELECT g, CASE WHEN g %% 100 < 95 THEN 'ended' WHEN g %% 100 = 95 THEN 'cancelled'
+                   WHEN g %% 100 = 96 THEN 'reported' WHEN g %% 100 = 97 THEN 'verified'
+                   WHEN g %% 100 = 98 THEN 'monitoring' ELSE 'expected' END AS status
+    FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g
+) s
+JOIN bench_grid gr ON gr.rn = (s.g * 31) %% (SELECT count(*) FROM bench_grid);
+"""
+
+BATCH = 250_000
+
+# Risk now counts the gatherings not yet over by child and level; at a million gatherings (4 % not over) the table is
+# read in full (≈ 260 ms). A partial index on the ones not over, by place, with the level, makes it an index scan of
+# 40,000 entries (≈ 30 ms). Proposed for the events app (issue 19 adds indexes there), not made by any migration.
+PROPOSED_GATHERING_INDEX = """
+CREATE INDEX IF NOT EXISTS bench_gathering_open_path ON events_gathering (jurisdiction_path varchar_pattern_ops)
+INCLUDE (risk_level) WHERE status NOT IN ('ended', 'cancelled', 'merged', 'dismissed')
+"""
+
+
+def seed(size: int, reseed_tasks: bool = False) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from duties.models import ResponsibilityRule, Task
+    from events.models import Gathering
+
+    if reseed_tasks:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM duties_task WHERE subject_id >= 10000000")
+        say("bench tasks deleted")
+    if Task.objects.filter(subject_id__gte=10_000_000).count() >= size and Gathering.objects.count() >= size:
+        say(f"already seeded: {Task.objects.count():,} tasks, {Gathering.objects.count():,} gatherings")
+        return
+    tasks_seeded = Task.objects.filter(subject_id__gte=10_000_000).count() >= size
+    gatherings_seeded = Gathering.objects.count() >= size
+    if not tasks_seeded and Task.objects.filter(subject_id__gte=10_000_000).exists():
+        sys.exit("The benchmark database is seeded at another size: run again with --reset.")
+    from crowdsafe.org.models import Jurisdiction
+
+    if not Jurisdiction.objects.filter(code="410500").exists():
+        say("demo city (seed_demo)")
+        call_command("seed_demo", no_progress=True, verbosity=0)
+    rule = ResponsibilityRule.objects.order_by("pk").first()
+    with connection.cursor() as cursor:
+        cursor.execute(GRIDS_SQL)
+        cursor.execute("SELECT (SELECT count(*) FROM bench_grid), (SELECT count(*) FROM bench_department)")
+        grids, departments = cursor.fetchone()
+        if not grids or not departments:
+            sys.exit("No grids or departments under 410500: is the demo city seeded?")
+        say(f"{grids} grids, {departments} departments")
+        for name, sql, done in (("tasks", TASKS_SQL, tasks_seeded), ("gatherings", GATHERINGS_SQL, gatherings_seeded)):
+            if done:
+                continue
+            started = time.perf_counter()
+            for start in range(1, size + 1, BATCH):
+                stop = min(size, start + BATCH - 1)
+                cursor.execute(sql, {"start": start, "stop": stop, "rule": rule.pk, "basis": rule.basis})
+            say(f"{size:,} {name} in {time.perf_counter() - started:.0f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE duties_task")
+        cursor.execute("VACUUM ANALYZE events_gathering")
+    say("vacuum analyze done")
+
+
+def city_leader():
+    from django.contrib.auth import get_user_model
+
+    from crowdsafe.org.choices import Role
+    from crowdsafe.org.models import Jurisdiction, Membership
+
+    city = Jurisdiction.objects.get(code="410500")
+    membership = (
+        Membership.objects.filter(role=Role.LEADER, jurisdiction=city, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if membership is not None:
+        return membership.user, city
+    user, _created = get_user_model().objects.get_or_create(username="bench-city-leader")
+    Membership.objects.get_or_create(user=user, role=Role.LEADER, jurisdiction=city)
+    return user, city
+
+
+def timed(fn, runs: int, warmup: int = 2) -> dict:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return {"median": statistics.median(times), "min": min(times), "max": max(times)}
+
+
+# The floor of the matrix: the same figures (cells, row, column and overall totals: open, due soon, overdue, done,
+# on time, median days overdue, oldest overdue) in one statement written by hand, with no scoping.
+MATRIX_FLOOR_SQL = """
+SELECT r, c, GROUPING(r, c),
+       COUNT(*) FILTER (WHERE o), COUNT(*) FILTER (WHERE o AND due BETWEEN %(today)s AND %(until)s),
+       COUNT(*) FILTER (WHERE o AND due < %(today)s), COUNT(*) FILTER (WHERE NOT o),
+       COUNT(*) FILTER (WHERE NOT o AND done_on <= due),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY (%(today)s::date - due)) FILTER (WHERE o AND due < %(today)s),
+       (array_agg(id ORDER BY due, id) FILTER (WHERE o AND due < %(today)s))[1]
+FROM (
+    SELECT t.id, t.due_date AS due, (t.completed_at AT TIME ZONE %(tz)s)::date AS done_on,
+           t.status IN ('open', 'in_progress', 'overdue') AS o,
+           CASE {rows} ELSE 0 END AS r,
+           CASE WHEN t.responsible_department_id IS NOT NULL THEN d.kind
+                WHEN t.responsible_jurisdiction_id IS NOT NULL THEN '~territorial'
+                WHEN t.responsible_organisation_id IS NOT NULL THEN '~organisation' ELSE '~unassigned' END AS c
+    FROM duties_task t LEFT JOIN org_department d ON d.id = t.responsible_department_id
+    WHERE t.jurisdiction_path LIKE %(path)s
+      AND (t.status IN ('open', 'in_progress', 'overdue')
+           OR (t.status = 'done' AND (t.completed_at AT TIME ZONE %(tz)s)::date BETWEEN %(start)s AND %(end)s))
+) x
+GROUP BY GROUPING SETS ((r, c), (r), (c), ())
+"""
+
+# The same figures the way the selector now reads them, by hand: the outstanding tasks and the ones done in the
+# period each through its own partial index (UNION ALL; an OR of the two reads the whole table), counted by (row,
+# column, due date of the overdue ones) in one hash aggregate, no ordered aggregate — the medians and the oldest
+# task are read off that histogram. The faster of the two floors is the one the server is held to.
+MATRIX_FLOOR_HASH_SQL = """
+SELECT r, c, CASE WHEN o AND due < %(today)s THEN due END,
+       COUNT(*) FILTER (WHERE o), COUNT(*) FILTER (WHERE o AND due BETWEEN %(today)s AND %(until)s),
+       COUNT(*) FILTER (WHERE o AND due < %(today)s), COUNT(*) FILTER (WHERE NOT o),
+       COUNT(*) FILTER (WHERE NOT o AND done_on <= due), MIN(id) FILTER (WHERE o AND due < %(today)s)
+FROM (
+    SELECT t.id, t.due_date AS due, NULL::date AS done_on, true AS o, CASE {rows} ELSE 0 END AS r,
+           CASE WHEN t.responsible_department_id IS NOT NULL THEN d.kind
+                WHEN t.responsible_jurisdiction_id IS NOT NULL THEN '~territorial'
+                WHEN t.responsible_organisation_id IS NOT NULL THEN '~organisation' ELSE '~unassigned' END AS c
+    FROM duties_task t LEFT JOIN org_department d ON d.id = t.responsible_department_id
+    WHERE t.jurisdiction_path LIKE %(path)s AND t.status IN ('open', 'in_progress', 'overdue')
+    UNION ALL
+    SELECT t.id, t.due_date, (t.completed_at AT TIME ZONE %(tz)s)::date, false, CASE {rows} ELSE 0 END,
+           CASE WHEN t.responsible_department_id IS NOT NULL THEN d.kind
+                WHEN t.responsible_jurisdiction_id IS NOT NULL THEN '~territorial'
+                WHEN t.responsible_organisation_id IS NOT NULL THEN '~organisation' ELSE '~unassigned' END
+    FROM duties_task t LEFT JOIN org_department d ON d.id = t.responsible_department_id
+    WHERE t.jurisdiction_path LIKE %(path)s AND t.status = 'done'
+      AND t.completed_at >= %(start_at)s AND t.completed_at < %(end_at)s
+) x
+GROUP BY 1, 2, 3
+"""
+
+RISK_FLOOR_SQL = [
+    """SELECT CASE {rows} ELSE 0 END AS r, risk_level, count(*) FROM events_gathering
+       WHERE jurisdiction_path LIKE %(path)s AND status NOT IN ('ended', 'cancelled', 'merged', 'dismissed')
+       GROUP BY 1, 2""",
+    """SELECT count(*) FILTER (WHERE level = 'red'), count(*) FILTER (WHERE level = 'orange')
+       FROM risk_subjectrisklevel WHERE jurisdiction_path LIKE %(path)s AND subject_type = 'venue'""",
+    """SELECT count(*) FILTER (WHERE level = 'major'), count(*) FILTER (WHERE rectification_deadline < %(today)s)
+       FROM risk_hazard WHERE jurisdiction_path LIKE %(path)s AND state IN %(hazard_states)s""",
+    """SELECT count(*) FROM response_incident i JOIN org_jurisdiction j ON j.id = i.jurisdiction_id
+       WHERE i.status = 'open' AND j.path LIKE %(path)s""",
+    """SELECT count(*), count(*) FILTER (WHERE level = 'red'), count(*) FILTER (WHERE level = 'orange')
+       FROM monitoring_monitoringalert WHERE jurisdiction_path LIKE %(path)s AND state IN %(alert_states)s
+       AND NOT exercise""",
+]
+
+
+def _rows_case(children, column: str = "jurisdiction_path") -> str:
+    return " ".join(f"WHEN {column} LIKE '{c.path}%%' THEN {c.pk}" for c in children)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=1_000_000, help="tasks and gatherings each (default 1,000,000)")
+    parser.add_argument("--reset", action="store_true", help="drop the benchmark database and seed again")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument(
+        "--proposed-indexes",
+        action="store_true",
+        help="first create the index on events_gathering proposed for risk now (not in any migration yet)",
+    )
+    parser.add_argument("--reseed-tasks", action="store_true", help="delete the benchmark's tasks and seed them again")
+    args = parser.parse_args()
+    ensure_database(args.reset)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    say("migrate")
+    call_command("migrate", verbosity=0)
+    seed(args.size, reseed_tasks=args.reseed_tasks)
+    from django.db import connection as db
+
+    with db.cursor() as cursor:
+        if args.proposed_indexes:
+            cursor.execute(PROPOSED_GATHERING_INDEX)
+            cursor.execute("VACUUM ANALYZE events_gathering")
+            say("proposed index on events_gathering created")
+        else:
+            cursor.execute("DROP INDEX IF EXISTS bench_gathering_open_path")
+
+    import datetime as dt
+
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.utils import timezone
+
+    from crowdsafe.org.models import Jurisdiction
+    from crowdsafe.workdays.selectors import add_working_days
+    from dashboard.forms import DEFAULT_PERIOD_DAYS
+    from dashboard.selectors.matrix import responsibility_matrix
+    from dashboard.selectors.risk import risk_now
+    from duties.filters import DUE_SOON_WORKING_DAYS
+    from monitoring.choices import OPEN_ALERT_STATES
+    from risk.choices import OPEN_HAZARD_STATES
+
+    user, city = city_leader()
+    today = timezone.localdate()
+    period = (today - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1), today)
+    children = list(Jurisdiction.objects.filter(parent=city).order_by("code"))
+    client = Client()
+    client.force_login(user)
+    params = {
+        "today": today,
+        "until": add_working_days(today, DUE_SOON_WORKING_DAYS).due,
+        "start": period[0],
+        "end": period[1],
+        "path": city.path + "%",
+        "start_at": dt.datetime.combine(period[0], dt.time.min, tzinfo=timezone.get_current_timezone()),
+        "end_at": dt.datetime.combine(
+            period[1] + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+        ),
+        "tz": settings.TIME_ZONE,
+        "hazard_states": tuple(str(s) for s in OPEN_HAZARD_STATES),
+        "alert_states": tuple(str(s) for s in OPEN_ALERT_STATES),
+    }
+    matrix_floor = MATRIX_FLOOR_SQL.replace("{rows}", _rows_case(children, "t.jurisdiction_path"))
+    matrix_floor_hash = MATRIX_FLOOR_HASH_SQL.replace("{rows}", _rows_case(children, "t.jurisdiction_path"))
+    risk_floor = [sql.replace("{rows}", _rows_case(children)) for sql in RISK_FLOOR_SQL]
+
+    def floor_matrix():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(matrix_floor, params)
+            return cursor.fetchall()
+
+    def floor_matrix_hash():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(matrix_floor_hash, params)
+            return cursor.fetchall()
+
+    def floor_risk():
+        with connection.cursor() as cursor:
+            for sql in risk_floor:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    def api(url):
+        def call():
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+
+        return call
+
+    # The selector and the floor must agree before they are timed against each other.
+    m = responsibility_matrix(user=user, root=city, today=today, period=period)
+    floor_total = next(row for row in floor_matrix() if row[2] == 3)
+    assert (m.total.open, m.total.overdue, m.total.done, m.total.on_time) == (
+        floor_total[3],
+        floor_total[5],
+        floor_total[6],
+        floor_total[7],
+    ), (m.total, floor_total)
+    say(
+        f"city matrix: {m.total.open:,} open, {m.total.overdue:,} overdue, {m.total.done:,} done in the period; "
+        f"risk now: {sum(risk_now(user=user, root=city, today=today).gathering_totals.values()):,} gatherings not over"
+    )
+
+    results = {
+        "matrix": {
+            "server": timed(lambda: responsibility_matrix(user=user, root=city, today=today, period=period), args.runs),
+            "api": timed(api("/api/v1/dashboard/matrix/"), args.runs),
+            "floor (GROUPING SETS)": timed(floor_matrix, args.runs),
+            "floor (hash aggregate)": timed(floor_matrix_hash, args.runs),
+        },
+        "risk now": {
+            "server": timed(lambda: risk_now(user=user, root=city, today=today), args.runs),
+            "api": timed(api("/api/v1/dashboard/risk-now/"), args.runs),
+            "floor": timed(floor_risk, args.runs),
+        },
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM duties_task")
+        tasks = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM events_gathering")
+        gatherings = cursor.fetchone()[0]
+    load = os.getloadavg()
+    print()
+    print(f"{tasks:,} tasks, {gatherings:,} gatherings; {args.runs} runs; load average {load[0]:.1f} (2 CPUs, shared)")
+    print(f"{'':10} {'server (selector)':>18} {'API request':>12} {'SQL floor':>10} {'server/floor':>13}  target")
+    failed = False
+    for name, r in results.items():
+        floors = {k: v["median"] for k, v in r.items() if k.startswith("floor")}
+        floor = min(floors.values())
+        ratio = r["server"]["median"] / floor
+        ok = r["server"]["median"] <= TARGET_MS and ratio <= TARGET_FACTOR
+        failed |= not ok
+        print(
+            f"{name:10} {r['server']['median']:15.1f} ms {r['api']['median']:9.1f} ms {floor:7.1f} ms"
+            f" {ratio:12.2f}×  {'ok' if ok else 'MISSED'} (≤ {TARGET_MS:.0f} ms, ≤ {TARGET_FACTOR:.0f}× floor)"
+        )
+        if len(floors) > 1:
+            print(" " * 11 + "floors: " + ", ".join(f"{k[7:-1]} {v:.1f} ms" for k, v in floors.items()))
+    # Where risk now's time goes: its parts, each timed alone (median of the same runs).
+    from dashboard.selectors import risk as risk_module
+    from drills.compliance import drill_compliance
+
+    parts = {
+        "drill compliance": lambda: drill_compliance(user=user, today=today, territory=city),
+        "large events": lambda: risk_module.large_events(user=user, root=city, today=today),
+        "key dates": lambda: risk_module.key_dates_ahead(today=today, root=city),
+        "gatherings by level (floor)": lambda: floor_risk_first(),
+    }
+
+    def floor_risk_first():
+        with connection.cursor() as cursor:
+            cursor.execute(risk_floor[0], params)
+            return cursor.fetchall()
+
+    print("risk now, its parts: " + ", ".join(f"{k} {timed(f, args.runs)['median']:.1f} ms" for k, f in parts.items()))
+    if args.explain:
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            responsibility_matrix(user=user, root=city, today=today, period=period)
+        grouped = max((q["sql"] for q in queries.captured_queries), key=len)
+        with connection.cursor() as cursor:
+            for title, sql, values in (
+                ("the matrix's grouped statement (server)", grouped, None),
+                ("the matrix floor", matrix_floor, params),
+                ("the gatherings by child and level (floor)", risk_floor[0], params),
+            ):
+                cursor.execute(
+                    "EXPLAIN (ANALYZE, BUFFERS) " + sql.replace("%", "%%")
+                    if values is None
+                    else "EXPLAIN (ANALYZE, BUFFERS) " + sql,
+                    values,
+                )
+                print(f"\n--- EXPLAIN {title} ---\n" + "\n".join(row[0] for row in cursor.fetchall()))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
