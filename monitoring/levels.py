@@ -34,6 +34,36 @@ def band_for(bands: BandTable, measure: str, zone_kind: str) -> dict[str, Any] |
     return bands.get((measure, zone_kind)) or bands.get((measure, ""))
 
 
+def band_key(bands: BandTable, measure: str, zone_kind: str) -> str:
+    """The band a measure was levelled against, as stored in a zone state's working: ``measure:kind`` (blank kind:
+    the band of every kind)."""
+    return f"{measure}:{zone_kind if (measure, zone_kind) in bands else ''}"
+
+
+def working_stored(working: dict[str, Any]) -> dict[str, Any]:
+    """The working as a zone state stores it: each measure names its band (``band``) instead of carrying the
+    band's cited source — the same paragraphs in every zone's row, rewritten on every batch, were half of what the
+    ingest wrote (see ``working_with_sources``)."""
+    measures = working.get("measures")
+    if not measures:
+        return working
+    return {**working, "measures": [{k: v for k, v in m.items() if k != "source"} for m in measures]}
+
+
+def working_with_sources(working: dict[str, Any], bands: BandTable | None = None) -> dict[str, Any]:
+    """A stored working with each measure's band source put back (for the API and the pages)."""
+    measures = (working or {}).get("measures")
+    if not measures or all("source" in m for m in measures):
+        return working
+    bands = bands if bands is not None else load_bands()
+    out = []
+    for m in measures:
+        measure, _sep, kind = str(m.get("band", f"{m.get('measure', '')}:")).partition(":")
+        band = bands.get((measure, kind)) or bands.get((measure, ""))
+        out.append({**m, "source": band["source"] if band else ""})
+    return {**working, "measures": out}
+
+
 def level_of(value: float | None, thresholds: dict[str, float]) -> str:
     level = Level.BLUE.value
     if value is None:
@@ -84,6 +114,7 @@ def assess(
                 "level": lvl,
                 "bands": band["thresholds"],
                 "source": band["source"],
+                "band": band_key(bands, Measure.DENSITY, zone_kind),
             }
         )
         for name, limit in band["thresholds"].items():
@@ -105,6 +136,7 @@ def assess(
                     "level": lvl,
                     "bands": band["thresholds"],
                     "source": band["source"],
+                    "band": band_key(bands, Measure.UTILISATION, zone_kind),
                     "capacity_from": "declared" if capacity == declared_capacity else "safe",
                 }
             )
@@ -124,6 +156,7 @@ def assess(
                     "level": lvl,
                     "bands": band["thresholds"],
                     "source": band["source"],
+                    "band": band_key(bands, Measure.APPROVED, zone_kind),
                 }
             )
             for name, limit in band["thresholds"].items():

@@ -177,6 +177,9 @@ class ZoneState(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        # No index: every batch rewrites a zone's row, and with no indexed column changing the new version stays on
+        # its page (a HOT update; see migration 0006), so the table does not swell between vacuums.
+        db_index=False,
     )
     # Since when the count has been below the current level's band (less the margin): the level falls only once
     # this is older than the hysteresis time.

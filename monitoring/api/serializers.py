@@ -45,6 +45,21 @@ class ReadingsOutputSerializer(serializers.Serializer[Any]):
     rows = AcceptedSerializer(many=True)
 
 
+class WorkingField(serializers.JSONField):
+    """A zone state's working, each measure with its band's cited source put back (the state stores the band's
+    name only: ``monitoring.levels.working_stored``). The bands are read once per response."""
+
+    def to_representation(self, value: Any) -> Any:
+        from monitoring.levels import load_bands, working_with_sources
+
+        root = self.root
+        bands = getattr(root, "_monitoring_bands", None)
+        if bands is None:
+            bands = load_bands()
+            root._monitoring_bands = bands  # type: ignore[attr-defined]
+        return super().to_representation(working_with_sources(value or {}, bands))
+
+
 class MonitoredZoneOutputSerializer(serializers.ModelSerializer[Zone]):
     jurisdiction = serializers.CharField(source="jurisdiction.code")
     level = serializers.CharField(source="state.level", default="blue")
@@ -53,7 +68,7 @@ class MonitoredZoneOutputSerializer(serializers.ModelSerializer[Zone]):
     utilisation = serializers.FloatField(source="state.utilisation", default=None)
     observed_at = serializers.DateTimeField(source="state.observed_at", default=None)
     forecast = serializers.JSONField(source="state.forecast", default=dict)
-    working = serializers.JSONField(source="state.working", default=dict)
+    working = WorkingField(source="state.working", default=dict)
     interrupted = serializers.BooleanField(source="state.interrupted", default=False)
 
     class Meta:

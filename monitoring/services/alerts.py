@@ -131,20 +131,22 @@ def open_episodes_for(zone_ids: list[int]) -> OpenEpisodes:
     return found
 
 
-def episodes_need_follow(*, state: ZoneState, previous_level: str, open_episodes: OpenEpisodes) -> bool:
-    """Whether ``follow_episodes`` would change anything: a level change, an orange/red level without an open
-    episode or above it, an open episode to ease, an early warning to open or to ease."""
-    level = state.level
+def episodes_need_follow(
+    *, zone_id: int, level: str, forecast: dict[str, Any], previous_level: str, open_episodes: OpenEpisodes
+) -> bool:
+    """Whether ``follow_episodes`` would change anything for a zone now at ``level`` with ``forecast``: a level
+    change, an orange/red level without an open episode or above it, an open episode to ease, an early warning to
+    open or to ease."""
     if level != previous_level:
         return True
-    episode = open_episodes.get((state.zone_id, AlertKind.LEVEL))
+    episode = open_episodes.get((zone_id, AlertKind.LEVEL))
     if rank(level) >= rank(Level.ORANGE):
         if episode is None or rank(level) > rank(episode.level):
             return True
     elif episode is not None:
         return True
-    warning = open_episodes.get((state.zone_id, AlertKind.EARLY_WARNING))
-    warn = bool((state.forecast or {}).get("early_warning")) and rank(level) < rank(Level.RED)
+    warning = open_episodes.get((zone_id, AlertKind.EARLY_WARNING))
+    warn = bool((forecast or {}).get("early_warning")) and rank(level) < rank(Level.RED)
     return warn != (warning is not None)
 
 

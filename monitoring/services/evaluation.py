@@ -1,9 +1,17 @@
 """Each touched zone evaluated once per batch: the gate balance, the per-source latest estimates, the
-reconciled count, the level with hysteresis, the forecast, and the episodes (issue 15 points 2–4)."""
+reconciled count, the level with hysteresis, the forecast, and the episodes (issue 15 points 2–4).
+
+Set-based around plain values: the zones' figures and the states' columns are read as tuples (no model per zone;
+the states without their large ``working`` and ``forecast``, which evaluation rewrites), each zone is evaluated
+once in Python, and the states are written back in one ``UPDATE … FROM (VALUES …)`` per shape (evaluated zones:
+every column; zones whose newest row was older than their level: the per-source estimates only). Model objects
+are made only for the few zones whose episodes change (their alerts need the zone and its place)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -34,19 +42,104 @@ STATE_FIELDS = [
     "interrupted",
     "updated_at",
 ]
+# What a zone not re-evaluated (its newest row older than its level, or no count) changes: its estimates.
+LATEST_FIELDS = ["gate_inside", "gate_base_at", "latest", "updated_at"]
+# What the evaluation reads of a state (``forecast`` and ``working`` are rewritten, never read).
+READ_FIELDS = [
+    "level",
+    "level_since",
+    "count",
+    "observed_at",
+    "below_since",
+    "gate_inside",
+    "gate_base_at",
+    "latest",
+    "recent",
+]
+
+
+@dataclass
+class ZoneFigures:
+    """What the ingest needs of a zone: its area, kind and capacities (read as one tuple per zone)."""
+
+    pk: int
+    area_m2: float
+    kind: str
+    safe_capacity: int | None
+    declared_capacity: int | None
+    approved_capacity: int | None
+    exercise: bool
+
+    COLUMNS = ("pk", "area_m2", "kind", "safe_capacity", "declared_capacity", "approved_capacity", "exercise")
+
+
+@dataclass
+class State:
+    """A zone state's columns while the batch is evaluated (the row is locked)."""
+
+    zone_id: int
+    level: str
+    level_since: dt.datetime | None
+    count: int | None
+    observed_at: dt.datetime | None
+    below_since: dt.datetime | None
+    gate_inside: int | None
+    gate_base_at: dt.datetime | None
+    latest: dict[str, Any]
+    recent: list[Any]
+    density: float | None = None
+    utilisation: float | None = None
+    source_id: int | None = None
+    forecast: dict[str, Any] = field(default_factory=dict)
+    working: dict[str, Any] = field(default_factory=dict)
+    interrupted: bool = False
+    updated_at: dt.datetime | None = None
+    evaluated: bool = False
+
+    def as_model(self) -> ZoneState:
+        """An unsaved ``ZoneState`` with these values (for the episodes of the few zones that need them)."""
+        values = {name: getattr(self, name) for name in STATE_FIELDS if name != "source"}
+        return ZoneState(zone_id=self.zone_id, source_id=self.source_id, **values)
+
+
+def states_lock(zone_ids: list[int]) -> dict[int, State]:
+    """Lock the zones' state rows in id order and read them (a missing row, a zone older than its state table,
+    is made first)."""
+    if not zone_ids:
+        return {}
+
+    def read(ids: list[int]) -> dict[int, State]:
+        rows = (
+            ZoneState.objects.select_for_update()
+            .filter(zone_id__in=ids)
+            .order_by("zone_id")
+            .values_list("zone_id", *READ_FIELDS)
+        )
+        return {row[0]: State(*row) for row in rows}
+
+    states = read(zone_ids)
+    missing = [z for z in zone_ids if z not in states]
+    if missing:
+        ZoneState.objects.bulk_create([ZoneState(zone_id=z) for z in missing], ignore_conflicts=True)
+        states.update(read(missing))
+    for state in states.values():
+        state.latest = dict(state.latest or {})
+        state.recent = list(state.recent or [])
+    return states
 
 
 def _iso(at: dt.datetime) -> str:
     return at.isoformat()
 
 
-def _reconcile(state: ZoneState, *, at: dt.datetime) -> tuple[int | None, int | None, list[dict[str, Any]]]:
+def _reconcile(state: State, *, at: dt.datetime) -> tuple[int | None, int | None, list[dict[str, Any]]]:
     """(count, source id, candidates): the highest fresh estimate. Fresh: observed within the silent factor times
     the source's interval before ``at``; when none is fresh, the newest one."""
     candidates = []
+    factor = settings.MONITORING_SILENT_FACTOR
     for sid, (people, iso, kind, interval) in state.latest.items():
         seen = dt.datetime.fromisoformat(iso)
-        fresh = at - seen <= dt.timedelta(seconds=settings.MONITORING_SILENT_FACTOR * max(int(interval), 1))
+        fresh = (at - seen).total_seconds() <= factor * max(int(interval), 1)
         candidates.append({"source": int(sid), "people": people, "observed_at": iso, "kind": kind, "fresh": fresh})
     fresh_ones = [c for c in candidates if c["fresh"] and c["people"] is not None]
     pool = fresh_ones or sorted((c for c in candidates if c["people"] is not None), key=lambda c: c["observed_at"])[-1:]
@@ -81,8 +174,8 @@ def describe(zone: Zone, working: dict[str, Any], forecast: dict[str, Any]) -> s
 def evaluate_zones(
     *,
     source: Source,
-    zones: dict[int, Zone],
-    states: dict[int, ZoneState],
+    zones: dict[int, ZoneFigures],
+    states: dict[int, State],
     by_zone: dict[int, list[Any]],
     now: dt.datetime,
     reset_gate: bool = False,
@@ -90,17 +183,16 @@ def evaluate_zones(
     """Evaluate each zone with new rows; returns the (zone, observed_at, people) points for the rollups."""
     from monitoring.services.alerts import episodes_need_follow, follow_episodes, open_episodes_for
 
-    bands = levels.load_bands()
-    open_episodes = open_episodes_for(sorted(by_zone))
     points: list[tuple[int, dt.datetime, int]] = []
-    changed: list[ZoneState] = []
-    source_names = dict(Source.objects.filter(zones__in=list(by_zone)).values_list("pk", "name").distinct())
+    key = str(source.pk)
+    gate = source.kind == SourceKind.GATE
+    # 1. The gate balance, the rollup points and this source's latest estimate of each zone.
     for zone_id, rows in sorted(by_zone.items()):
-        zone, state = zones[zone_id], states[zone_id]
+        state = states[zone_id]
         rows.sort(key=lambda r: r.observed_at)
         # Gate pairs: people inside is the running balance since the last manual count; readings observed before
         # that count are already in it (out-of-order history changes nothing).
-        if source.kind == SourceKind.GATE:
+        if gate:
             for r in rows:
                 if r.entered is None:
                     continue
@@ -114,25 +206,28 @@ def evaluate_zones(
             if r.people is not None:
                 points.append((zone_id, r.observed_at, r.people))
         newest = rows[-1]
-        key = str(source.pk)
         previous = state.latest.get(key)
         if previous is None or dt.datetime.fromisoformat(previous[1]) <= newest.observed_at:
-            people = (
-                max(state.gate_inside, 0)
-                if source.kind == SourceKind.GATE and state.gate_inside is not None
-                else newest.people
-            )
+            people = max(state.gate_inside, 0) if gate and state.gate_inside is not None else newest.people
             state.latest[key] = [people, _iso(newest.observed_at), source.kind, source.interval_s]
+    # 2. The names of the sources a level may come from (one query for the batch).
+    sids = {int(sid) for z in by_zone for sid in states[z].latest}
+    source_names = dict(Source.objects.filter(pk__in=sids).values_list("pk", "name")) if sids else {}
+    bands = levels.load_bands()
+    # 3. Each zone's level, forecast and working, once.
+    follow: list[tuple[State, str]] = []
+    for zone_id, rows in sorted(by_zone.items()):
+        zone, state = zones[zone_id], states[zone_id]
+        at = rows[-1].observed_at
         # Out-of-order: history filled in (stored, rolled up), but the current level never moves back in time.
-        if state.observed_at is not None and newest.observed_at < state.observed_at:
+        if state.observed_at is not None and at < state.observed_at:
             continue
-        at = newest.observed_at
         count, from_source, candidates = _reconcile(state, at=at)
         if count is None:
             continue
         assessment = levels.assess(
             count=count,
-            area_m2=float(zone.area_m2),
+            area_m2=zone.area_m2,
             zone_kind=zone.kind,
             safe_capacity=zone.safe_capacity,
             declared_capacity=zone.declared_capacity,
@@ -149,7 +244,7 @@ def evaluate_zones(
             at=at,
         )
         ts = at.timestamp()
-        state.recent = levels.add_point(list(state.recent or []), ts, float(count))
+        state.recent = levels.add_point(state.recent, ts, float(count))
         forecast = levels.forecast(
             recent=state.recent, now_ts=ts, count=float(count), level=level, count_for=assessment.count_for
         )
@@ -174,59 +269,88 @@ def evaluate_zones(
         state.source_id = from_source
         state.forecast, state.working = forecast, working
         state.interrupted = False
-        state.updated_at = timezone.now()
-        changed.append(state)
-        if episodes_need_follow(state=state, previous_level=previous_level, open_episodes=open_episodes):
-            follow_episodes(
-                zone=zone,
-                state=state,
-                previous_level=previous_level,
-                reason=describe(zone, working, forecast),
+        state.evaluated = True
+        follow.append((state, previous_level))
+    # 4. The episodes: the open ones of the batch's zones in one locked query, then only the zones where
+    # something changes (a level change, an orange/red level without its episode, an episode to ease, an early
+    # warning to open or ease) — with their zone objects, read together.
+    if follow:
+        open_episodes = open_episodes_for([state.zone_id for state, _previous in follow])
+        changing = [
+            (state, previous)
+            for state, previous in follow
+            if episodes_need_follow(
+                zone_id=state.zone_id,
+                level=state.level,
+                forecast=state.forecast,
+                previous_level=previous,
                 open_episodes=open_episodes,
             )
-    # States whose only change is the per-source latest (out-of-order rows) are saved too.
-    all_states = [states[z] for z in sorted(by_zone)]
+        ]
+        if changing:
+            objects = Zone.objects.select_related("jurisdiction").in_bulk([state.zone_id for state, _p in changing])
+            for state, previous in changing:
+                zone_object = objects[state.zone_id]
+                follow_episodes(
+                    zone=zone_object,
+                    state=state.as_model(),
+                    previous_level=previous,
+                    reason=describe(zone_object, state.working, state.forecast),
+                    open_episodes=open_episodes,
+                )
     saved_at = timezone.now()
-    for state in all_states:
-        state.updated_at = saved_at
-    states_save(all_states)
+    for zone_id in by_zone:
+        states[zone_id].updated_at = saved_at
+    touched = [states[z] for z in sorted(by_zone)]
+    states_save([s for s in touched if s.evaluated], STATE_FIELDS)
+    states_save([s for s in touched if not s.evaluated], LATEST_FIELDS)
     return points
 
 
-def states_save(states: list[ZoneState]) -> None:
-    """Write the evaluated states: on PostgreSQL one ``UPDATE … FROM (VALUES …)`` per 1,000 rows (Django's
+def states_save(states: list[Any], names: list[str] = STATE_FIELDS) -> None:
+    """Write the columns ``names`` of the evaluated states: on PostgreSQL one ``UPDATE … FROM (VALUES …)`` (Django's
     ``bulk_update`` builds a CASE WHEN per row and field: measured, 33 of a 1,000-zone batch's 50 s); elsewhere
-    (SQLite, the embedded default) ``bulk_update``."""
+    (SQLite, the embedded default) an update per row."""
     if not states:
         return
+    fields = [_concrete(name) for name in names]
     if connection.vendor != "postgresql":
-        ZoneState.objects.bulk_update(states, STATE_FIELDS, batch_size=500)
+        for state in states:
+            values = {f.attname: getattr(state, f.attname) for f in fields}
+            if "working" in values:
+                values["working"] = levels.working_stored(values["working"])
+            ZoneState.objects.filter(zone_id=state.zone_id).update(**values)
         return
     from psycopg2.extras import Json, execute_values  # type: ignore[import-untyped]
 
+    def value(state: Any, f: Field[Any, Any]) -> Any:
+        if f.name == "working":
+            return Json(levels.working_stored(state.working), dumps=_dumps)
+        if f.name in json_fields:
+            return Json(getattr(state, f.name), dumps=_dumps)
+        return getattr(state, f.attname)
+
     table = ZoneState._meta.db_table
-    fields = [_concrete(name) for name in STATE_FIELDS]
-    columns = [field.column for field in fields]
-    casts = [field.db_type(connection) for field in fields]
+    columns = [f.column for f in fields]
+    casts = [f.db_type(connection) for f in fields]
     json_fields = {"latest", "recent", "forecast", "working"}
-    rows = [
-        (
-            state.pk,
-            *(
-                Json(getattr(state, field.name)) if field.name in json_fields else getattr(state, field.attname)
-                for field in fields
-            ),
-        )
-        for state in states
-    ]
+    rows = [(state.zone_id, *(value(state, f) for f in fields)) for state in states]
     assignments = ", ".join(f'"{c}" = v."{c}"::{t}' for c, t in zip(columns, casts, strict=True))
-    names = ", ".join(f'"{c}"' for c in columns)
-    sql = f'UPDATE "{table}" AS s SET {assignments} FROM (VALUES %s) AS v(zone_id, {names}) WHERE s.zone_id = v.zone_id'
+    names_sql = ", ".join(f'"{c}"' for c in columns)
+    sql = (
+        f'UPDATE "{table}" AS s SET {assignments} FROM (VALUES %s) AS v(zone_id, {names_sql}) '
+        "WHERE s.zone_id = v.zone_id"
+    )
     with connection.cursor() as cursor:
         execute_values(cursor.cursor, sql, rows, page_size=1000)
 
 
+def _dumps(value: Any) -> str:
+    """JSON for the states' columns: UTF-8 as it is (not ``\\uXXXX``, six bytes a Chinese character) and no spaces."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _concrete(name: str) -> Field[Any, Any]:
-    field = ZoneState._meta.get_field(name)
-    assert isinstance(field, Field)
-    return field
+    f = ZoneState._meta.get_field(name)
+    assert isinstance(f, Field)
+    return f

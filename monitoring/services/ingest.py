@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from crowdsafe.audit.services import log_action
 from monitoring import partitions
 from monitoring.choices import SourceKind
-from monitoring.models import Reading, Rollup, Source, Zone, ZoneState
+from monitoring.models import Reading, Rollup, Source
+from monitoring.services.evaluation import ZoneFigures, states_lock
 
 MAX_DENSITY = 10.0  # p/m²: physically impossible above this (issue 15 point 3)
 FUTURE_SLACK = dt.timedelta(minutes=2)
@@ -88,7 +89,7 @@ def _moment(value: Any) -> dt.datetime | None:
 
 
 def _check(
-    index: int, raw: Any, *, zones: dict[int, Zone], now: dt.datetime, oldest: dt.datetime
+    index: int, raw: Any, *, zones: dict[int, ZoneFigures], now: dt.datetime, oldest: dt.datetime
 ) -> tuple[Row | None, str, str]:
     """(row, code, reason): a row, or why it is refused."""
     if not isinstance(raw, dict):
@@ -121,7 +122,7 @@ def _check(
         return None, "negative", _("Counts cannot be negative.")
     if density is not None and (math.isnan(density) or math.isinf(density)):
         return None, "malformed", _("Counts must be whole numbers and the density a number.")
-    area = float(zones[zone_id].area_m2)
+    area = zones[zone_id].area_m2
     if density is not None and density > MAX_DENSITY:
         return None, "impossible", _("A density above 10 persons per m² is physically impossible.")
     if count is not None and count / area > MAX_DENSITY:
@@ -262,7 +263,10 @@ def readings_ingest(
     now = now or timezone.now()
     result = IngestResult()
     oldest = now - dt.timedelta(days=settings.MONITORING_RAW_RETENTION_DAYS)
-    zones = {z.pk: z for z in source.zones.filter(is_active=True).select_related("jurisdiction")}
+    zones = {
+        row[0]: ZoneFigures(row[0], float(row[1]), *row[2:])
+        for row in source.zones.filter(is_active=True).values_list(*ZoneFigures.COLUMNS)
+    }
     good: list[Row] = []
     seen: set[tuple[int, dt.datetime]] = set()
     implausible = 0
@@ -280,25 +284,21 @@ def readings_ingest(
         seen.add(key)
         good.append(row)
     with transaction.atomic():
-        touched = sorted({r.zone_id for r in good})
-        if touched:
-            ZoneState.objects.bulk_create([ZoneState(zone_id=z) for z in touched], ignore_conflicts=True)
-            states = {
-                s.zone_id: s
-                for s in ZoneState.objects.select_for_update().filter(zone_id__in=touched).order_by("zone_id")
-            }
-        else:
-            states = {}
+        states = states_lock(sorted({r.zone_id for r in good}))
         inserted = _insert(source, good, now)
         new_rows = [r for r in good if (r.zone_id, r.observed_at) in inserted]
-        for r in good + duplicates_in_batch:
+        for r in good:
             result.accepted.append(
                 {
                     "index": r.index,
                     "zone": r.zone_id,
                     "observed_at": r.observed_at.isoformat(),
-                    "duplicate": (r.zone_id, r.observed_at) not in inserted or r in duplicates_in_batch,
+                    "duplicate": (r.zone_id, r.observed_at) not in inserted,
                 }
+            )
+        for r in duplicates_in_batch:
+            result.accepted.append(
+                {"index": r.index, "zone": r.zone_id, "observed_at": r.observed_at.isoformat(), "duplicate": True}
             )
         result.accepted.sort(key=lambda a: a["index"])
         by_zone: dict[int, list[Row]] = defaultdict(list)

@@ -89,3 +89,54 @@ def test_zones_and_alerts_for_owner_partner_and_outsider(city, users, street_zon
         assert detail.data["level"] == "blue" and "forecast" in detail.data
     alerts = client.get(f"/api/v1/monitoring/alerts/?zone={street_zone.pk}")
     assert alerts.status_code == 200
+
+
+def test_the_zone_api_gives_each_measure_with_its_band_source_which_the_stored_state_names_only(
+    city, users, street_zone
+):
+    from monitoring.models import ZoneState
+
+    _source, token = feed(street_zone, users)
+    assert (
+        post(
+            token, {"readings": [{"zone": street_zone.pk, "observed_at": timezone.now().isoformat(), "count": 600}]}
+        ).status_code
+        == 200
+    )
+    stored = ZoneState.objects.get(zone=street_zone).working
+    assert all("source" not in m and m["band"].startswith(m["measure"] + ":") for m in stored["measures"])
+    client = APIClient()
+    client.force_authenticate(users.township_officer)
+    working = client.get(f"/api/v1/monitoring/zones/{street_zone.pk}/").json()["working"]
+    density = next(m for m in working["measures"] if m["measure"] == "density")
+    assert density["value"] == 3.0 and "Green Guide" in density["source"]
+    listed = client.get("/api/v1/monitoring/zones/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    mine = next(z for z in rows if z["id"] == street_zone.pk)
+    assert "Green Guide" in next(m for m in mine["working"]["measures"] if m["measure"] == "density")["source"]
+
+
+def test_a_batch_of_many_zones_costs_the_same_few_statements_as_a_batch_of_one(city, users):
+    """Set-based (issue 15 point 8): the zones, their states (locked), the readings, the rollups and the states'
+    write are one statement each whatever the number of zones — never one per zone or per reading."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from monitoring.services import readings_ingest, source_create
+
+    zones = [make_zone(city, users, area=str(1000 + i)) for i in range(30)]
+    source, _token = source_create(
+        actor=users.township_officer, name="网关", kind="camera", jurisdiction=city.grid, zones=zones, interval_s=1
+    )
+    now = timezone.now()
+
+    def batch(n, second):
+        at = (now - dt.timedelta(seconds=60 - second)).isoformat()
+        return [{"zone": z.pk, "observed_at": at, "count": 100} for z in zones[:n]]
+
+    readings_ingest(source=source, rows=batch(30, 0), now=now)  # blue everywhere: no episode
+    with CaptureQueriesContext(connection) as one:
+        readings_ingest(source=source, rows=batch(1, 1), now=now)
+    with CaptureQueriesContext(connection) as many:
+        readings_ingest(source=source, rows=batch(30, 2), now=now)
+    assert len(many.captured_queries) == len(one.captured_queries), [q["sql"][:80] for q in many.captured_queries]
