@@ -353,7 +353,7 @@ def previous_reviews(application: PermitApplication) -> list:
     return list(
         PostEventReview.objects.filter(application_id=latest["application_id"])
         .select_related("application", "author")
-        .order_by("-side")  # "organizer" > "department": the department's verdict first
+        .order_by("side")  # "department" < "organizer": the department's verdict first
     )
 
 

@@ -207,6 +207,9 @@ def test_owner_partner_outsider_on_every_new_endpoint(permit_city, stadium, with
             outsider=permit_city.other_organizer,
             method="post",
         )
+    # Ready: both may act (400 here: the stage is not accepted), the outsider is told nothing.
+    for user, expected in ((users.organizer, 400), (users.staff, 400), (permit_city.other_organizer, 404)):
+        assert api(user).post(reverse("v1:permit-ready", args=[pk])).status_code == expected
     assert_scoped_access(
         reverse("permits:structure_accept", args=[pk, stage.pk]),
         owner=permit_city.housing_staff,  # the acceptance duty falls on it (a grant until every structure is accepted)
@@ -225,9 +228,6 @@ def test_owner_partner_outsider_on_every_new_endpoint(permit_city, stadium, with
         assert_scoped_access(
             reverse(name, args=[pk]), owner=users.organizer, partner=users.staff, outsider=permit_city.other_organizer
         )
-    # Ready: both may act (400 here: the stage is not accepted), the outsider is told nothing.
-    for user, expected in ((users.organizer, 400), (users.staff, 400), (permit_city.other_organizer, 404)):
-        assert api(user).post(reverse("v1:permit-ready", args=[pk])).status_code == expected
     assert api(permit_city.beiguan_staff).post(reverse("v1:permit-copy", args=[pk])).status_code == 404
     assert api(users.organizer).post(reverse("v1:permit-copy", args=[pk])).status_code == 201
     assert (

@@ -6,7 +6,14 @@ engine opens and closes their duties as it would for real ones:
 - 安阳市青少年足球邀请赛: in the joint site inspection, fire rescue has recorded, housing has not;
 - 文峰塔广场新春灯会: submitted, waiting for acceptance;
 - 东大街露天电影周: returned for correction;
-- 洹河文化节开幕式 (8,000: city level): a draft, still incomplete.
+- 洹河文化节开幕式 (8,000: city level): a draft, still incomplete;
+- 洹河春季草坪音乐会 (issue 21): held two months ago and closed, with both post-event reviews — the licensing
+  department's "failed", which shows on 洹河音乐节 (the organizer's next event) and raises its risk factor — and a
+  new draft copied from it (洹河夏季草坪音乐会).
+
+洹河音乐节 also carries issue 21's structured resources (security staff short of the ratio table) and two
+temporary structures: the LED screen accepted by the housing department, the main stage not yet, so the event
+cannot be confirmed ready.
 
 Also adds one demo user in each 文峰区 department that joins inspections (demo_fire, demo_housing,
 demo_culture; password crowdsafe-demo). Idempotent: an application whose event name the organizer's
@@ -33,7 +40,7 @@ from crowdsafe.org.demo_data import DEMO_PASSWORD
 from crowdsafe.org.models import Department, Membership, Organisation
 from permits import services
 from permits.choices import EventKind, MaterialKind, PlanSection
-from permits.models import PermitApplication, SiteInspection
+from permits.models import EventSession, PermitApplication, SiteInspection
 from venues.models import Venue
 
 ORGANIZER = "demo_organizer"
@@ -42,7 +49,14 @@ HEAD = "demo_head"
 ORGANISATION = "91410502MA9XK3L04M"
 # The demo applications' event names: with ORGANISATION, what marks an application as made by this seeder (the
 # other seeders touch only these, never a real application of the same city).
-DEMO_EVENTS = ("洹河音乐节", "安阳市青少年足球邀请赛", "文峰塔广场新春灯会", "东大街露天电影周", "洹河文化节开幕式")
+DEMO_EVENTS = (
+    "洹河音乐节",
+    "安阳市青少年足球邀请赛",
+    "文峰塔广场新春灯会",
+    "东大街露天电影周",
+    "洹河文化节开幕式",
+    "洹河春季草坪音乐会",
+)
 # username, full name, department (jurisdiction code, name)
 INSPECTORS = [
     ("demo_fire", "马志远", ("410502", "文峰区消防救援大队")),
@@ -90,7 +104,7 @@ class Command(BaseCommand):
             raise CommandError(_("The demo city is not loaded: run seed_demo and seed_demo_venues first."))
         self.inspectors = self._inspectors()
         made = []
-        builders = (self._approved, self._in_inspection, self._submitted, self._returned, self._draft)
+        builders = (self._approved, self._in_inspection, self._submitted, self._returned, self._draft, self._reviewed)
         for name, build in zip(DEMO_EVENTS, builders, strict=True):
             if PermitApplication.objects.filter(organisation=self.organisation, event_name=name).exists():
                 continue
@@ -201,6 +215,7 @@ class Command(BaseCommand):
             tickets={"东看台": 1500, "西看台": 1500, "内场": 500},
             description="两场露天音乐会，本地乐队与特邀歌手演出。",
         )
+        self._resources_and_structures(application)
         services.application_submit(application=application, actor=self.organizer)
         services.application_accept(application=application, actor=self.staff)
         services.application_start_review(application=application, actor=self.staff)
@@ -221,6 +236,98 @@ class Command(BaseCommand):
             tickets_by_zone={p.pk: p.tickets for p in application.zone_plans.all()},
             conditions=["各入口设置安检门并配足安检人员", "内场设置两道隔离护栏和应急通道", "现场设医疗救护点两处"],
         )
+        housing = next((u for u, _n, (_c, d) in INSPECTORS if d.endswith("住房和城乡建设局")), None)
+        housing_user = get_user_model().objects.filter(username=housing).first() if housing else None
+        screen = application.structures.filter(name="LED大屏").first()
+        if housing_user is not None and screen is not None:
+            services.temporary_structure_accept(
+                structure=screen, actor=housing_user, note="桁架连接牢固，配重和防风拉索符合方案，验收合格。"
+            )
+
+    def _resources_and_structures(self, application):
+        """Issue 21: the security staff and equipment by zone (the security staff short of the ratio table: 3,500
+        at a performance need 70), and the temporary structures to be accepted before the event."""
+        zones = {zone.name: zone for zone in application.venue.zones.all()}
+        plan = [
+            ("security_staff", "东看台", 25),
+            ("security_staff", "西看台", 25),
+            ("security_staff", "内场", 10),
+            ("volunteers", None, 20),
+            ("security_gates", None, 4),
+            ("xray_machines", None, 1),
+            ("medical_staff", None, 3),
+        ]
+        for resource, zone, count in plan:
+            services.resource_set(
+                application=application,
+                actor=self.organizer,
+                resource=resource,
+                count=count,
+                zone=zones.get(zone) if zone else None,
+            )
+        services.temporary_structure_add(
+            application=application,
+            actor=self.organizer,
+            kind="stage",
+            name="主舞台",
+            zone=zones.get("内场"),
+            builder="安阳华美舞台工程有限公司",
+        )
+        services.temporary_structure_add(
+            application=application, actor=self.organizer, kind="screen", name="LED大屏", zone=zones.get("内场")
+        )
+
+    def _reviewed(self, name):
+        """A past event: approved through the services with future dates, then moved back two months (the
+        services refuse sessions in the past, as they should), held, closed and reviewed by both sides; then
+        copied into a new draft, as the organizer's "copy" button does."""
+        application = self._complete(
+            name,
+            kind=EventKind.PERFORMANCE,
+            venue=self.stadium,
+            sessions=[2800],
+            tickets={"东看台": 1400, "西看台": 1400},
+            description="春季露天草坪音乐会。",
+        )
+        services.resource_set(application=application, actor=self.organizer, resource="security_staff", count=40)
+        services.application_submit(application=application, actor=self.organizer)
+        services.application_accept(application=application, actor=self.staff)
+        services.application_start_review(application=application, actor=self.staff)
+        services.application_start_inspection(application=application, actor=self.staff)
+        self._inspect(application)
+        services.application_decide(
+            application=application,
+            actor=self.head,
+            outcome="approve",
+            approved_capacity=2800,
+            tickets_by_zone={p.pk: p.tickets for p in application.zone_plans.all()},
+        )
+        starts, ends = _at(-60, 19), _at(-60, 22)
+        EventSession.objects.filter(application=application).update(starts_at=starts, ends_at=ends)
+        PermitApplication.objects.filter(pk=application.pk).update(first_session_start=starts, last_session_end=ends)
+        application.refresh_from_db()
+        services.application_mark_held(application=application, actor=self.organizer)
+        session = application.sessions.get()
+        services.review_record(
+            application=application,
+            actor=self.organizer,
+            attendance={session.pk: 3100},
+            incidents="散场时东门出口短时拥堵约10分钟，无人员受伤。",
+            worked="实名电子票和分区检票入场顺畅；志愿者引导到位。",
+            did_not_work="东门疏散引导人员不足，散场广播不及时。",
+        )
+        services.review_record(
+            application=application,
+            actor=self.staff,
+            attendance={session.pk: 3100},
+            incidents="实际入场3100人，超过核准人数2800人；散场时东门出口拥堵。",
+            worked="入场安检和分区检票有效。",
+            did_not_work="未按核准人数停止入场；东门疏散引导力量不足，安保人员仅40名，低于配备标准。",
+            outcome="failed",
+        )
+        services.application_close(application=application, actor=self.staff, note="活动结束，已完成复盘。")
+        copy = services.application_copy(source=application, actor=self.organizer)
+        services.application_update(application=copy, actor=self.organizer, data={"event_name": "洹河夏季草坪音乐会"})
 
     def _in_inspection(self, name):
         application = self._complete(
