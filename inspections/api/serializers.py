@@ -31,6 +31,11 @@ class AnswerOutputSerializer(serializers.ModelSerializer[InspectionAnswer]):
 
 
 class InspectionOutputSerializer(serializers.ModelSerializer[Inspection]):
+    # Plain strings, not enums: their choices are documented on the pages (and "state" and "subject_type" are other
+    # apps' enum names in the schema).
+    subject_type = serializers.CharField()
+    state = serializers.CharField()
+    origin = serializers.CharField()
     template = serializers.CharField(source="template.name")
     template_version = serializers.IntegerField(source="template.version")
     jurisdiction = serializers.CharField(source="jurisdiction.name")
@@ -89,12 +94,12 @@ class AnswersOutputSerializer(serializers.Serializer[Any]):
     repeat = serializers.BooleanField(help_text="True when this key had been applied before (nothing changed now).")
 
 
-class HazardInputSerializer(serializers.Serializer[Any]):
+class InspectionHazardInputSerializer(serializers.Serializer[Any]):
     answer = serializers.IntegerField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class HazardOutputSerializer(serializers.Serializer[Any]):
+class InspectionHazardOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     level = serializers.CharField()
     rectification_deadline = serializers.DateField()

@@ -18,9 +18,9 @@ from inspections import selectors, services
 from inspections.api.serializers import (
     AnswersInputSerializer,
     AnswersOutputSerializer,
-    HazardInputSerializer,
-    HazardOutputSerializer,
     InspectionDetailOutputSerializer,
+    InspectionHazardInputSerializer,
+    InspectionHazardOutputSerializer,
     InspectionOutputSerializer,
     SignInputSerializer,
 )
@@ -87,8 +87,8 @@ class InspectionHazardApi(InspectionActionApi):
     """Record a failed item as a hazard of the risk app: its level and deadline from the item's severity, its
     supervising department by the responsibility rules."""
 
-    input_serializer = HazardInputSerializer
-    output_serializer = HazardOutputSerializer
+    input_serializer = InspectionHazardInputSerializer
+    output_serializer = InspectionHazardOutputSerializer
 
     def perform(self, request: Request, obj: Inspection, data: dict[str, Any]) -> Any:
         answer = InspectionAnswer.objects.filter(inspection=obj, pk=data["answer"]).first()
