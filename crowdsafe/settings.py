@@ -113,6 +113,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A read replica (issue 19 point 4): PostgreSQL streaming replica of ``default``, for the read-only selectors of
+# leaders' pages and reports (crowdsafe/db/routers.py chooses which). Unset: there is no "replica" alias and every
+# read runs on ``default``. e.g. CROWDSAFE_REPLICA_DATABASE_URL=postgres://reader@db-replica:5432/crowdsafe
+if envstr("CROWDSAFE_REPLICA_DATABASE_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        envstr("CROWDSAFE_REPLICA_DATABASE_URL", ""),
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    # Tests read the replica alias from the default test database (no second test database to keep in step).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["crowdsafe.db.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The local run's SQLite ignores covering indexes' INCLUDE columns (duties.Task): harmless there, not worth a
 # warning on every start; PostgreSQL (tests, production) builds them.

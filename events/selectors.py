@@ -8,6 +8,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from crowdsafe.common.filters import FilterData
+from crowdsafe.db.routers import replica_reads
 from crowdsafe.org.access import get_scoped_or_404
 from crowdsafe.org.models import Jurisdiction
 from events.choices import ESCALATED_LEVELS, OPEN_STATUSES, TERMINAL_STATUSES
@@ -79,8 +80,9 @@ def gathering_detail(*, user, pk) -> Gathering:
 
 
 def attention_list(*, user) -> QuerySet[Gathering]:
-    """Orange and red gatherings that are not closed, in the user's scope: red first, then by start."""
-    return (
+    """Orange and red gatherings that are not closed, in the user's scope: red first, then by start. A leader's
+    read, from the read replica when there is one (``crowdsafe.db.routers``)."""
+    return replica_reads(
         gathering_visible(user=user)
         .filter(risk_level__in=ESCALATED_LEVELS)
         .exclude(status__in=[s.value for s in TERMINAL_STATUSES])

@@ -559,6 +559,19 @@ class Hazard(SubjectFields):
         indexes = [
             models.Index(fields=["jurisdiction_path"], opclasses=PATH_INDEX_OPS, name="risk_hazard_path_idx"),
             models.Index(fields=["state", "rectification_deadline"], name="risk_hazard_state_idx"),
+            # Open hazards only (a quarter of a register that keeps every closed one): the counts and the list of a
+            # territory (prefix of the path), and the list of the whole city in deadline order (issue 19 point 1).
+            models.Index(
+                fields=["jurisdiction_path", "rectification_deadline"],
+                opclasses=["varchar_pattern_ops", "date_ops"],
+                condition=Q(state__in=sorted(s.value for s in OPEN_HAZARD_STATES)),
+                name="risk_hazard_open_path_idx",
+            ),
+            models.Index(
+                fields=["rectification_deadline", "-id"],
+                condition=Q(state__in=sorted(s.value for s in OPEN_HAZARD_STATES)),
+                name="risk_hazard_open_due_idx",
+            ),
             models.Index(fields=["venue", "state"], name="risk_hazard_venue_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="risk_hazard_subject_idx"),
         ]
