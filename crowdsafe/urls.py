@@ -12,6 +12,9 @@ from crowdsafe.health import healthz
 EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 redoc = csp_update({"style-src": ["'unsafe-hashes'", EMPTY_STYLE]})(SpectacularRedocView.as_view(url_name="api-schema"))
 
+# An uncaught exception: the usual 500, or a 503 with Retry-After while the database is unreachable.
+handler500 = "crowdsafe.web.views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

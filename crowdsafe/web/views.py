@@ -1,13 +1,20 @@
-"""The page shell's own views: the home page and the account pages (Django's auth views, our templates)."""
+"""The page shell's own views: the home page, the account pages (Django's auth views, our templates) and the
+server-error handler (a 503 while the database is unreachable)."""
 
 from __future__ import annotations
+
+import sys
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 
 from crowdsafe.audit.selectors import actions_by
 from crowdsafe.web.home import build_home_context, render_panels
@@ -62,3 +69,28 @@ class PasswordChangeView(NoLabelSuffixMixin, auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "registration/password_change_done.html"
+
+
+# --- the database is down or restarting: 503, not a generic 500 (issue 18 point 5) ------------------------------
+
+# How long a client is asked to wait before trying again (seconds): a PostgreSQL restart or a failover takes a few.
+RETRY_AFTER_SECONDS = 30
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def server_error(request):
+    """``handler500``: an uncaught exception. When it is the database being unreachable (down, restarting, out of
+    connections: ``OperationalError``/``InterfaceError``), the page says so with a 503 and a Retry-After — JSON for
+    the API — instead of "something went wrong"; anything else is the usual 500. Rendered without the request, as
+    Django's own handler does: its context processors would ask the database again."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, DATABASE_UNAVAILABLE):
+        return defaults.server_error(request)
+    message = _("The service is temporarily unavailable: please try again later.")
+    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+        response: HttpResponse = JsonResponse({"detail": str(message), "code": "service_unavailable"}, status=503)
+    else:
+        response = HttpResponse(loader.render_to_string("503.html", {"message": message}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
