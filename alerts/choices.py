@@ -61,6 +61,13 @@ class AlertParty(models.TextChoices):
     # Someone alerted because the person they stand in for could not be reached (escalation), not by a rule.
     # Translators: 逐级上报（未确认或无人可接收时）
     ESCALATION = "escalation", _("Next person up (not acknowledged, or nobody to receive it)")
+    # A participant of an exercise (演练): an exercise's alerts reach its participants only, never the rule's parties.
+    # Translators: 演练参演人员
+    EXERCISE = "exercise", _("Exercise participant")
+
+
+#: The parties an alert rule may name (an exercise's participants are named by the exercise, not by a rule).
+RULE_PARTY_CHOICES = [(value, label) for value, label in AlertParty.choices if value != AlertParty.EXERCISE]
 
 
 class AckChannel(models.TextChoices):

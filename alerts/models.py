@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alerts.choices import AckChannel, AlertLevel, AlertParty, AlertTrigger
+from alerts.choices import RULE_PARTY_CHOICES, AckChannel, AlertLevel, AlertParty, AlertTrigger
 from crowdsafe.common.scoping import ScopedQuerySet
 
 
@@ -54,7 +54,7 @@ class AlertRuleParty(models.Model):
     """One party an alert rule alerts, from a level up (the township from orange, the leader only at red)."""
 
     rule = models.ForeignKey(AlertRule, verbose_name=_("rule"), on_delete=models.CASCADE, related_name="parties")
-    party = models.CharField(_("party"), max_length=20, choices=AlertParty.choices)
+    party = models.CharField(_("party"), max_length=20, choices=RULE_PARTY_CHOICES)
     min_level = models.CharField(_("from level"), max_length=8, choices=AlertLevel.choices, default=AlertLevel.ORANGE)
 
     class Meta:

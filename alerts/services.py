@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from alerts.choices import AckChannel, AlertLevel, AlertParty, level_rank
 from alerts.conf import ack_delay, max_hops, token_lifetime
 from alerts.models import Alert, AlertRule, AlertTarget
-from alerts.recipients import Recipient, leaders_from, next_up, resolve
+from alerts.recipients import Recipient, Resolution, leaders_from, next_up, resolve
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.models import Department, Jurisdiction
@@ -153,6 +153,7 @@ def alert_raise(
     reason: str,
     actor: Any,
     exercise: bool = False,
+    people: Sequence[Any] | None = None,
     now: dt.datetime | None = None,
 ) -> Alert | None:
     """Raise the alert of rule ``rule_key`` about ``subject`` (at ``jurisdiction``) at ``level``; returns it.
@@ -164,7 +165,13 @@ def alert_raise(
     targets and messages commit with it, and the deliveries start after the commit.
 
     A party with nobody on record is never silently skipped: the territory's leader is alerted in its place,
-    saying so, and the alert records which parties could not be reached."""
+    saying so, and the alert records which parties could not be reached.
+
+    ``people`` (an exercise only): the exercise's participants, alerted instead of the rule's parties — at the
+    levels the rule alerts at, acknowledged and re-sent like a real alert, marked as an exercise in every message,
+    and never passed to anyone else (no robot post, no stand-in leader, no escalation up the chain)."""
+    if people is not None and not exercise:
+        raise ValueError("Only an exercise names its own recipients.")
     if level_rank(level) < level_rank(AlertLevel.ORANGE):
         return None
     rule = AlertRule.objects.filter(key=rule_key).prefetch_related("parties").first()
@@ -212,8 +219,14 @@ def alert_raise(
             return Alert.objects.get(
                 rule=rule, subject_type=subject_type, subject_id=subject.pk, level=level, exercise=exercise
             )
-        resolution = resolve(parties=parties, subject=subject, jurisdiction=jurisdiction)
-        recipients = list(resolution.recipients)
+        if people is not None:
+            with translation.override(settings.LANGUAGE_CODE, deactivate=False):
+                note = _("A participant of the exercise.")
+            resolution = Resolution()
+            recipients = [Recipient(user=person, party=AlertParty.EXERCISE, note=note) for person in people]
+        else:
+            resolution = resolve(parties=parties, subject=subject, jurisdiction=jurisdiction)
+            recipients = list(resolution.recipients)
         if resolution.unreached:
             alert.unreached = resolution.unreached
             alert.save(update_fields=["unreached"])
@@ -232,7 +245,8 @@ def alert_raise(
         for target in targets:
             _send(target)
         departments = sorted({t.department for t in targets if t.department is not None}, key=lambda d: d.pk)
-        _post_to_robots(alert, departments)
+        if people is None:
+            _post_to_robots(alert, departments)
         log_action(
             actor=actor,
             subject=alert,
@@ -330,7 +344,8 @@ def _escalate_one(target: AlertTarget, *, now: dt.datetime) -> int:
         return 0
     _send(target, again=True)
     added: list[AlertTarget] = []
-    if target.hop < max_hops():
+    # An exercise's participant is sent it again but never passed up: the people above are not in the exercise.
+    if target.hop < max_hops() and target.party != AlertParty.EXERCISE:
         exclude = set(AlertTarget.objects.filter(alert=target.alert).values_list("user_id", flat=True))
         people, department, _step = next_up(
             user=target.user, department=target.department, jurisdiction=target.alert.jurisdiction, exclude=exclude

@@ -6,8 +6,10 @@
   ``monitoring.exercise_step``) ingests the rows that are due through the one ingest path
   (``readings_ingest``) and schedules itself for the next row; ``exercise_cancel``.
 - Alerts: the monitoring core raises an exercise copy's episodes marked ``exercise`` and hands them to the
-  dispatcher registered here (``connect()``), never to ``alert_raise``: each participant gets an urgent message
-  marked 【演练】 and nobody else — the real zone's township, on-duty desk and leader get nothing.
+  dispatcher registered here (``connect()``), which raises them through ``alert_raise`` with ``exercise=True`` and
+  the participants as the only recipients: each participant gets the urgent alert marked 【演练】, acknowledges it
+  and is re-sent it like a real one, and nobody else is told — the real zone's township, on-duty desk and leader
+  get nothing, and nothing is passed up the chain.
 - ``exercise_record_drill``: the exercise recorded as a drill of its plan (``drills.services.drill_record``) with
   what the replay did (levels, alerts, times) and the after-action items.
 
@@ -34,19 +36,18 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alerts.services import alert_raise
 from crowdsafe.audit.services import log_action
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import Scope, actor_scope, path_q
 from drills.models import EmergencyPlan
 from drills.services.drills import ItemSpec, drill_record
 from monitoring import access, hooks
-from monitoring.choices import SourceKind
+from monitoring.choices import AlertKind, SourceKind
 from monitoring.exercise_models import Exercise, ExerciseState
 from monitoring.models import MonitoringAlert, Zone, ZoneState
 from monitoring.services.ingest import readings_ingest
 from monitoring.services.zones import builtin_source
-from notifications.choices import MessageKind
-from notifications.services import notify
 
 SERIES_MAX_BYTES = 1024 * 1024
 SERIES_MAX_ROWS = 20_000
@@ -320,27 +321,28 @@ def participants_of(zone: Zone) -> list[Any]:
 
 
 def exercise_dispatch(episode: MonitoringAlert) -> None:
-    """An exercise copy's alert episode: an urgent message marked 【演练】 to each participant, nobody else."""
+    """An exercise copy's alert episode: the urgent alert of the same rule and level as the real zone's would be
+    (``alert_raise``), marked as an exercise (【演练】 in every message) and addressed to the exercise's participants
+    only — each acknowledges it from their own link or in the app, and is sent it again when they do not, like a
+    real alert; it is never passed up to anyone outside the exercise. The real zone's township, on-duty desk and
+    leader get nothing."""
+    from monitoring.services.alerts import RULES
+
     zone = episode.zone
     if zone is None or not zone.exercise:
         return
     people = participants_of(zone)
     if not people:
         return
-    title = _("[Exercise] %(level)s %(kind)s: %(zone)s") % {
-        "level": episode.get_level_display(),
-        "kind": episode.get_kind_display(),
-        "zone": zone.name,
-    }
-    notify(
-        recipients=people,
-        subject=None,
-        title=title[:255],
-        body=_("This is an exercise, not a real alert.") + " " + (episode.reason or ""),
-        urgent=True,
-        kind=MessageKind.ALERT,
+    alert = alert_raise(
+        rule_key=RULES[AlertKind(episode.kind)],
+        subject=episode,
+        level=episode.level,
+        jurisdiction=episode.jurisdiction,
+        reason=_("This is an exercise, not a real alert.") + " " + (episode.reason or ""),
         actor=None,
-        url=episode.get_absolute_url(),
+        exercise=True,
+        people=people,
     )
     log_action(
         actor=None,
@@ -348,7 +350,7 @@ def exercise_dispatch(episode: MonitoringAlert) -> None:
         verb="monitoring_alert_raised",
         to_state=episode.level,
         reason=episode.reason,
-        data={"exercise": True, "participants": [p.pk for p in people]},
+        data={"exercise": True, "participants": [p.pk for p in people], "alert": alert.pk if alert else None},
     )
 
 

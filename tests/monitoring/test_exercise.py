@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone, translation
 
-from alerts.models import Alert
+from alerts.models import Alert, AlertTarget
+from alerts.services import alert_acknowledge, alert_acknowledge_by_link, alerts_escalate
 from crowdsafe.errors import DomainError
 from drills import services as drill_services
 from drills.choices import OwnerKind, PlanKind, ScopeKind
@@ -20,7 +21,8 @@ from drills.services.drills import ItemSpec
 from monitoring import exercise as ex
 from monitoring.exercise_models import ExerciseState
 from monitoring.models import MonitoringAlert, ZoneState
-from notifications.models import Notification
+from monitoring.services import readings_ingest
+from notifications.models import Delivery, Notification
 from tests.factories import UserFactory, member
 from tests.monitoring.conftest import make_zone
 
@@ -108,7 +110,9 @@ def test_an_exercise_replay_reaches_only_its_participants_and_is_recorded_as_a_d
     # … and no real recipient of the real zone: not the township office, the on-duty desk, nor the leader.
     for person in (alerted.office_staff, alerted.office_head, alerted.on_duty, alerted.leader, alerted.city_leader):
         assert not told.filter(recipient=person).exists(), person.username
-    assert not Alert.objects.exists()  # the urgent path of real alerts was never taken
+    # The urgent path was taken, as an exercise, with the participants as its only recipients.
+    assert Alert.objects.exists() and not Alert.objects.filter(exercise=False).exists()
+    assert set(AlertTarget.objects.values_list("user_id", flat=True)) == {steward.pk, users.township_officer.pk}
 
     drill = ex.exercise_record_drill(
         exercise=exercise,
@@ -144,3 +148,55 @@ def test_an_exercise_needs_participants_and_a_speed_from_1_to_60(city, users):
         ex.exercise_create(
             zone=real, series=series, series_name="s", speed=10, participants=[], actor=users.township_officer
         )
+
+
+def test_an_exercise_alert_reaches_its_participant_who_acknowledges_it_and_it_is_never_passed_up(city, users, alerted):
+    """Exercise alerts go through alert_raise (issue 15 point 6): acknowledged like real ones, marked 演练, re-sent
+    to a participant who does not acknowledge — but never passed up the chain to people outside the exercise."""
+    real = make_zone(city, users, area="200", kind="standing")
+    steward = member(UserFactory(username="steward2", phone="13900000031"), role="grid_worker", jurisdiction=city.grid)
+    officer = users.township_officer
+    exercise = ex.exercise_create(
+        zone=real,
+        series=ex.series_parse((SERIES / "narrow_street_crush.csv").read_bytes()),
+        series_name="narrow_street_crush.csv",
+        speed=60,
+        participants=[steward.user, officer],
+        actor=officer,
+    )
+    copy = exercise.zone
+    now = timezone.now()
+    with translation.override("zh-hans"):
+        readings_ingest(
+            source=exercise.source, rows=[{"zone": copy.pk, "observed_at": now.isoformat(), "count": 1000}], now=now
+        )
+    alert = Alert.objects.get(level="red")
+    assert alert.exercise and alert.subject_id == MonitoringAlert.objects.get(zone=copy, kind="level").pk
+    targets = {t.user_id: t for t in AlertTarget.objects.filter(alert=alert)}
+    assert set(targets) == {steward.user.pk, officer.pk}
+    assert {t.party for t in targets.values()} == {"exercise"}
+    # Each participant received it, urgently, marked as an exercise, by SMS too.
+    mine = targets[steward.user.pk]
+    note = Notification.objects.get(recipient=steward.user, message=mine.message)
+    assert note.message.urgent and "演练" in note.message.title
+    assert Delivery.objects.filter(message=mine.message, channel="sms", address="13900000031").exists()
+    # Nobody of the real zone was told: not the township office, the on-duty desk, the leaders; no robot post.
+    for person in (alerted.office_staff, alerted.office_head, alerted.on_duty, alerted.leader, alerted.city_leader):
+        assert not Notification.objects.filter(recipient=person).exists(), person.username
+    assert not Delivery.objects.filter(webhook__isnull=False).exists()
+
+    # The officer acknowledges in the app; the steward does not, is sent it again, and nobody above is alerted.
+    alert_acknowledge(target=targets[officer.pk], actor=officer)
+    alerts_escalate(now=now + dt.timedelta(minutes=30))
+    assert set(AlertTarget.objects.filter(alert=alert).values_list("user_id", flat=True)) == {
+        steward.user.pk,
+        officer.pk,
+    }
+    assert Notification.objects.filter(recipient=steward.user).count() == 2  # sent again
+    assert Notification.objects.filter(recipient=officer).count() == 1
+    mine.refresh_from_db()
+    assert mine.escalated_at is not None and mine.acknowledged_at is None
+    # … and acknowledges from the link in the SMS.
+    acknowledged = alert_acknowledge_by_link(token=mine.token, now=now + dt.timedelta(minutes=31))
+    assert acknowledged.acknowledged_at is not None and acknowledged.acknowledged_via == "link"
+    assert not Alert.objects.filter(exercise=False).exists()
