@@ -18,3 +18,5 @@ from crowdsafe.settings import *  # noqa: F403
 
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 LOGGING["loggers"]["django.request"] = {"level": "ERROR"}  # noqa: F405
+# The site plus the bare floor of an authenticated response (bench/urls.py), for bench/run.
+ROOT_URLCONF = "bench.urls"

@@ -1,0 +1,604 @@
+"""One benchmark table (issue 19 point 2): the city seeded at each size, every measured page and API list against
+its floor, the plans, the import and the export. Run it as ``bench/run`` (see its --help and bench/README.md).
+
+For each size (10k, 100k, 1M rows of each main table) a database of its own, ``crowdsafe_bench_run_<size>``, is
+migrated and seeded once, in bulk SQL (``INSERT … SELECT … FROM generate_series``: no ORM, no per-row Python):
+the demo city (``seed_demo``), then ``size`` gatherings, ``size`` tasks and ``size`` hazards spread over its 144
+grids and its departments, then ``VACUUM ANALYZE``. Each size runs in a process of its own (Django is set up
+once per database).
+
+For each page: the median of ``--runs`` requests through the Django test client (the whole request: middleware,
+session, scope, queries, template), the number of queries, and two floors:
+
+- the SQL floor: the page's own queries (those the bare page does not make too), executed again as raw SQL on
+  the same connection, median of the sums;
+- the bare floor: ``/bench/bare/`` (``bench/urls.py``), a fixed small authenticated page through the same
+  middleware, for the same user.
+
+ratio = ms / (SQL floor + bare floor): the issue's target is ≤ 2. The plan of every SELECT the page makes is read
+(EXPLAIN, FORMAT JSON); "plan ok" is "no" when a Seq Scan reads a table the statistics say holds over 10,000
+rows. ``--explain`` prints the plans and makes the run fail on such a scan.
+
+Then the import of a generated gathering list (``--import-rows``, at most 50,000: the allowed maximum) through
+the import's run (checked, set-based), and the export of the city's whole list (``/gatherings/export.xlsx`` for
+the city's leader, streamed): time, and peak memory (tracemalloc's peak of Python allocations and the growth of
+the process's peak RSS).
+
+Prints one table (page, size, ms, floor ms, ratio, queries, plan ok) and writes it as CSV (``--csv``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SEQ_SCAN_ROWS = 10_000
+BATCH = 250_000
+DEFAULT_CSV = ROOT / "var" / "bench" / "run.csv"
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def database_url(size: int) -> str:
+    base = os.environ.get("BENCH_DATABASE_BASE", "postgres://postgres@127.0.0.1:5432/crowdsafe_bench_run")
+    return f"{base}_{size}"
+
+
+def ensure_database(url: str, reset: bool) -> None:
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(url)
+    name = config["NAME"]
+    connection = psycopg2.connect(
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"] or "postgres",
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        if reset:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+            say(f"created database {name}")
+    connection.close()
+
+
+# --- seeding, in bulk SQL ------------------------------------------------------------------------------------
+
+# The grids of the city, numbered, with their township; the active departments of the city, numbered.
+GRIDS_SQL = """
+CREATE TEMP TABLE bench_grid AS
+SELECT row_number() OVER (ORDER BY g.path) - 1 AS rn, g.id, g.path, t.id AS township_id
+FROM org_jurisdiction g
+JOIN org_jurisdiction t ON t.level = 'township' AND g.path LIKE t.path || '%%'
+WHERE g.level = 'grid' AND g.path LIKE '410500/%%';
+CREATE TEMP TABLE bench_department AS
+SELECT row_number() OVER (ORDER BY d.id) - 1 AS rn, d.id
+FROM org_department d JOIN org_jurisdiction j ON j.id = d.jurisdiction_id
+WHERE j.path LIKE '410500/%%' AND d.is_active;
+"""
+
+# Gatherings: started over the last 18 months and the next 6 (one a few minutes apart), 90 % ended or
+# cancelled, the rest reported, verified, under monitoring or expected; levels 55/25/13/7 % blue to red.
+GATHERINGS_SQL = """
+INSERT INTO events_gathering (
+    title, kind, status, jurisdiction_path, location_name, starts_at, recurrence, organizer_name, organizer_phone,
+    estimated_attendance_min, estimated_attendance_max, source, source_reference, online_hype, description,
+    risk_level, risk_reasons, risk_facts, risk_source, created_at, updated_at, grid_id, latitude, longitude)
+SELECT '聚集' || s.g,
+       (ARRAY['festival_religious','celebration','mall_promotion','online_to_offline','holiday_sightseeing',
+              'other'])[1 + s.g %% 6],
+       s.status, gr.path, '地点' || s.g, s.starts_at, 'once', '', '', 50, 100 + (s.g %% 50) * 40,
+       (ARRAY['grid_patrol','hotline','online_monitoring','department','venue_operator'])[1 + s.g %% 5], '',
+       s.g %% 10 = 0, '',
+       CASE WHEN s.g %% 100 < 55 THEN 'blue' WHEN s.g %% 100 < 80 THEN 'yellow' WHEN s.g %% 100 < 93 THEN 'orange'
+            ELSE 'red' END,
+       '[]'::jsonb, '[]'::jsonb, 'triage', s.starts_at - interval '3 days', now(), gr.id,
+       36.0 + (s.g %% 1000) / 5000.0, 114.3 + (s.g %% 997) / 5000.0
+FROM (
+    SELECT g, now() - interval '548 days' + (g * (731 * 86400 / %(size)s)::bigint || ' seconds')::interval
+              AS starts_at,
+           CASE WHEN g %% 100 < 85 THEN 'ended' WHEN g %% 100 < 90 THEN 'cancelled'
+                WHEN g %% 100 < 94 THEN 'reported' WHEN g %% 100 < 97 THEN 'verified'
+                WHEN g %% 100 < 99 THEN 'monitoring' ELSE 'expected' END AS status
+    FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g
+) s
+JOIN bench_grid gr ON gr.rn = (s.g * 31) %% (SELECT count(*) FROM bench_grid);
+"""
+
+# Tasks on those gatherings (subject ids are the gatherings' ids): 60 % done, 10 % each open, in progress,
+# overdue, cancelled; one in ten territorial (the grid's township), one in five public security's (the police
+# of the grid's county), the others a department of the city.
+TASKS_SQL = """
+INSERT INTO duties_task (
+    subject_type, subject_id, subject_label, jurisdiction_path, period, event, duty_name, duty_description, basis,
+    party_kind, anchor_date, due_date, status, explanation, explanation_data, completion_note, cancel_reason,
+    created_at, completed_at, cancelled_at, updated_at, jurisdiction_id, responsible_department_id,
+    responsible_jurisdiction_id, rule_id)
+SELECT 'gathering', ga.id, ga.title, ga.jurisdiction_path, 1, 'created', '基准测试职责', '', %(basis)s,
+       CASE WHEN s.g %% 10 = 3 THEN 'territorial' ELSE 'department' END,
+       s.due, s.due, s.status, '', '{}'::jsonb, '', '',
+       now(),
+       CASE WHEN s.status = 'done' THEN (s.due + ((s.g %% 11) - 7)::int) + time '12:00' END,
+       CASE WHEN s.status = 'cancelled' THEN now() END,
+       now(), ga.grid_id,
+       CASE WHEN s.g %% 10 <> 3 THEN d.id END,
+       CASE WHEN s.g %% 10 = 3 THEN gr.township_id END,
+       %(rule)s
+FROM (
+    SELECT g, current_date - 200 + ((g * 7919) %% 320)::int AS due,
+           CASE WHEN g %% 10 < 6 THEN 'done' WHEN g %% 10 = 6 THEN 'open' WHEN g %% 10 = 7 THEN 'in_progress'
+                WHEN g %% 10 = 8 THEN 'overdue' ELSE 'cancelled' END AS status
+    FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g
+) s
+JOIN events_gathering ga ON ga.id = s.g + %(first_gathering)s - 1
+JOIN bench_grid gr ON gr.id = ga.grid_id
+JOIN bench_department d ON d.rn = (s.g / 7) %% (SELECT count(*) FROM bench_department);
+"""
+
+# Hazards: 25 % open (open, rectifying, awaiting), the rest closed or cancelled; one in ten major; deadlines from
+# 200 days ago to 120 days ahead; supervised by a department of the city.
+HAZARDS_SQL = """
+INSERT INTO risk_hazard (
+    jurisdiction_id, jurisdiction_path, subject_type, subject_id, subject_label, title, description, level, source,
+    found_on, found_by_id, location, responsible_unit_name, supervising_department_id, supervising_township_id,
+    rectification_deadline, state, closed_at, close_note, cancel_reason, created_at, updated_at)
+SELECT gr.id, gr.path, '', 0, '', '隐患' || s.g, '基准测试隐患',
+       CASE WHEN s.g %% 10 = 0 THEN 'major' ELSE 'ordinary' END,
+       (ARRAY['inspection','patrol','self_check'])[1 + s.g %% 3],
+       current_date - 220 + (s.g %% 320)::int, %(user)s, '地点' || s.g, '责任单位' || (s.g %% 500), d.id,
+       gr.township_id, current_date - 200 + (s.g %% 320)::int, s.state,
+       CASE WHEN s.state = 'closed' THEN now() END, '', '', now(), now()
+FROM (
+    SELECT g, CASE WHEN g %% 100 < 15 THEN 'open' WHEN g %% 100 < 20 THEN 'rectifying'
+                   WHEN g %% 100 < 25 THEN 'awaiting_verification' WHEN g %% 100 < 95 THEN 'closed'
+                   ELSE 'cancelled' END AS state
+    FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g
+) s
+JOIN bench_grid gr ON gr.rn = (s.g * 17) %% (SELECT count(*) FROM bench_grid)
+JOIN bench_department d ON d.rn = (s.g / 3) %% (SELECT count(*) FROM bench_department);
+"""
+
+
+def seed(size: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from crowdsafe.org.models import Jurisdiction
+    from duties.models import ResponsibilityRule
+    from events.models import Gathering
+    from risk.models import Hazard
+
+    if Gathering.objects.count() >= size and Hazard.objects.count() >= size:
+        say(f"already seeded at {size:,}")
+        return
+    if not Jurisdiction.objects.filter(code="410500").exists():
+        say("demo city (seed_demo)")
+        call_command("seed_demo", no_progress=True, verbosity=0)
+    rule = ResponsibilityRule.objects.filter(subject_type="gathering").order_by("pk").first()
+    user, _ = get_user_model().objects.get_or_create(username="bench_seed", defaults={"full_name": "基准"})
+    with connection.cursor() as cursor:
+        cursor.execute(GRIDS_SQL)
+        cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM events_gathering")
+        first = cursor.fetchone()[0]
+        for name, sql in (("gatherings", GATHERINGS_SQL), ("tasks", TASKS_SQL), ("hazards", HAZARDS_SQL)):
+            started = time.perf_counter()
+            for start in range(1, size + 1, BATCH):
+                stop = min(size, start + BATCH - 1)
+                params = {"start": start, "stop": stop, "size": size, "rule": rule.pk, "basis": rule.basis}
+                params |= {"first_gathering": first, "user": user.pk}
+                cursor.execute(sql, params)
+            say(f"{size:,} {name} in {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cursor:
+        for table in ("events_gathering", "duties_task", "risk_hazard"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    say("vacuum analyze done")
+
+
+def bench_users() -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from crowdsafe.org.models import Department, Jurisdiction
+    from crowdsafe.org.services import membership_add
+
+    user_model = get_user_model()
+
+    def user(username: str, role: str, **anchor):
+        person, created = user_model.objects.get_or_create(username=username, defaults={"full_name": username})
+        if created or not person.memberships.exists():
+            membership_add(user=person, role=role, actor=None, **anchor)
+        return person
+
+    busiest = (
+        Department.objects.filter(tasks__status__in=["open", "in_progress", "overdue"])
+        .annotate(n=Count("tasks"))
+        .order_by("-n")
+        .first()
+    )
+    police = Department.objects.filter(kind="public_security", jurisdiction__code="410502").first()
+    return {
+        "department staff": user("bench_staff", "staff", department=busiest),
+        "department head": user("bench_head", "head", department=busiest),
+        "township officer": user(
+            "bench_township", "township_officer", jurisdiction=Jurisdiction.objects.get(code="410502001")
+        ),
+        "district leader": user(
+            "bench_district_leader", "leader", jurisdiction=Jurisdiction.objects.get(code="410502")
+        ),
+        "city leader": user("bench_city_leader", "leader", jurisdiction=Jurisdiction.objects.get(code="410500")),
+        "police officer": user("bench_police", "staff", department=police),
+    }
+
+
+def pages(users: dict) -> list[tuple[str, object, str]]:
+    from django.utils import timezone
+
+    month = timezone.localdate().strftime("%Y-%m")
+    return [
+        ("department queue", users["department staff"], "/tasks/"),
+        ("head's queue", users["department head"], "/tasks/"),
+        ("township queue", users["township officer"], "/tasks/"),
+        ("overview (city leader)", users["city leader"], "/tasks/overview/"),
+        ("API tasks (department staff)", users["department staff"], "/api/v1/tasks/"),
+        ("清单 township+month", users["township officer"], f"/gatherings/?jurisdiction=410502001&month={month}"),
+        ("清单 city", users["city leader"], "/gatherings/"),
+        ("清单 police officer", users["police officer"], "/gatherings/"),
+        ("attention list (district)", users["district leader"], "/gatherings/attention/"),
+        ("API gatherings (city)", users["city leader"], "/api/v1/gatherings/"),
+        ("hazard list (city)", users["city leader"], "/risk/hazards/"),
+        ("hazard list (township)", users["township officer"], "/risk/hazards/"),
+    ]
+
+
+def _timed(client, url: str, runs: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _captured(client, url: str) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def _sql_floor(statements: list[str], runs: int) -> float:
+    from django.db import connection
+
+    sums = []
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            start = time.perf_counter()
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    cursor.fetchall()
+            sums.append((time.perf_counter() - start) * 1000)
+    return statistics.median(sums)
+
+
+def _big_tables() -> dict[str, float]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relkind IN ('r', 'p') AND reltuples > %s", [0])
+        return dict(cursor.fetchall())
+
+
+def _seq_scans(plan: dict, big: dict[str, float]) -> list[str]:
+    found = []
+    if plan.get("Node Type") == "Seq Scan" and big.get(plan.get("Relation Name", ""), 0) > SEQ_SCAN_ROWS:
+        found.append(plan["Relation Name"])
+    for child in plan.get("Plans", []):
+        found.extend(_seq_scans(child, big))
+    return found
+
+
+def _plans(statements: list[str], show: bool) -> list[str]:
+    """The tables over 10,000 rows that a Seq Scan reads in the plans of ``statements`` (SELECTs only)."""
+    from django.db import connection
+
+    big = _big_tables()
+    scans: list[str] = []
+    with connection.cursor() as cursor:
+        for sql in statements:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            found = _seq_scans(plan[0]["Plan"], big)
+            scans.extend(found)
+            if show:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                print("\n" + sql[:400], file=sys.stderr)
+                for (line,) in cursor.fetchall():
+                    print("    " + line, file=sys.stderr)
+                if found:
+                    print(f"    !! Seq Scan on {', '.join(found)}", file=sys.stderr)
+    return scans
+
+
+def measure_pages(size: int, runs: int, show_plans: bool) -> list[dict]:
+    from django.test import Client
+
+    users = bench_users()
+    rows = []
+    bare_sql: dict[int, set[str]] = {}
+    bare_ms: dict[int, float] = {}
+    for name, user, url in pages(users):
+        client = Client()
+        client.force_login(user)
+        if user.pk not in bare_ms:
+            bare_ms[user.pk] = statistics.median(_timed(client, "/bench/bare/", runs))
+            bare_sql[user.pk] = set(_captured(client, "/bench/bare/"))
+        try:
+            times = _timed(client, url, runs)
+        except AssertionError as exc:
+            say(f"{name}: {exc}")
+            continue
+        statements = _captured(client, url)
+        own = [sql for sql in statements if sql not in bare_sql[user.pk]]
+        floor = _sql_floor(own, max(5, runs // 2))
+        scans = _plans(own, show_plans)
+        ms = statistics.median(times)
+        row = {
+            "page": name,
+            "url": url,
+            "size": size,
+            "ms": round(ms, 1),
+            "sql_floor_ms": round(floor, 1),
+            "bare_ms": round(bare_ms[user.pk], 1),
+            "floor_ms": round(floor + bare_ms[user.pk], 1),
+            "ratio": round(ms / (floor + bare_ms[user.pk]), 2),
+            "queries": len(statements),
+            "plan_ok": "yes" if not scans else "no: seq scan " + ",".join(sorted(set(scans))),
+        }
+        say(f"{name}: {row['ms']} ms, floor {row['floor_ms']} ms, ×{row['ratio']}, {row['plan_ok']}")
+        rows.append(row)
+    rows.append(
+        {
+            "page": "bare authenticated page",
+            "url": "/bench/bare/",
+            "size": size,
+            "ms": round(statistics.median(bare_ms.values()), 1),
+            "sql_floor_ms": 0,
+            "bare_ms": round(statistics.median(bare_ms.values()), 1),
+            "floor_ms": round(statistics.median(bare_ms.values()), 1),
+            "ratio": 1.0,
+            "queries": len(next(iter(bare_sql.values()))),
+            "plan_ok": "yes",
+        }
+    )
+    return rows
+
+
+# --- import and export ------------------------------------------------------------------------------------
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def make_sheet(rows: int) -> bytes:
+    from django.utils import timezone
+    from openpyxl import Workbook
+
+    from crowdsafe.org.models import Jurisdiction
+    from events import spreadsheets
+
+    grids = list(
+        Jurisdiction.objects.filter(level="grid", path__startswith="410500/410502/").values_list("code", flat=True)
+    )
+    kinds = list(spreadsheets.KIND_NAMES.values())
+    sources = list(spreadsheets.SOURCE_NAMES.values())
+    start = timezone.localtime() + timezone.timedelta(days=3)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("清单")
+    headers = [c.header for c in spreadsheets.COLUMNS]
+    sheet.append(headers)
+    index = {c.key: i for i, c in enumerate(spreadsheets.COLUMNS)}
+    for i in range(rows):
+        row: list[object] = [None] * len(headers)
+        row[index["title"]] = f"导入聚集{i}"
+        row[index["kind"]] = kinds[i % len(kinds)]
+        row[index["grid_code"]] = grids[i % len(grids)]
+        row[index["location_name"]] = f"导入地点{i}"
+        row[index["starts_at"]] = (start + timezone.timedelta(minutes=7 * i)).strftime("%Y-%m-%d %H:%M")
+        # Mostly small crowds, one in fifty of 1,200 (orange: its alert is raised row by row, as in the form).
+        row[index["attendance_max"]] = 1200 if i % 50 == 49 else 30 + (i % 27) * 10
+        row[index["source"]] = sources[i % len(sources)]
+        row[index["online_hype"]] = "否"
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def measure_import(size: int, rows: int) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from crowdsafe.common.imports import XLSX
+    from events.models import GatheringImportJob
+    from events.services.imports import GATHERING_IMPORT, gathering_import_run
+
+    users = bench_users()
+    data = make_sheet(rows)
+    from django.db import transaction
+
+    with transaction.atomic():
+        job = GATHERING_IMPORT.job_model(created_by=users["district leader"], original_name="bench.xlsx")
+        job.file.save("bench.xlsx", SimpleUploadedFile("bench.xlsx", data, content_type=XLSX), save=False)
+        job.total_rows = rows
+        job.save(force_insert=True)
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as captured:
+        gathering_import_run(job_id=job.pk)
+    elapsed = time.perf_counter() - start
+    job = GatheringImportJob.objects.get(pk=job.pk)
+    say(f"import of {rows:,} rows: {elapsed:.1f} s, {job.status}, {job.imported_rows:,} imported, {job.message}")
+    return {
+        "page": f"import {rows:,} gatherings (worker)",
+        "url": "gathering_import_run",
+        "size": size,
+        "ms": round(elapsed * 1000),
+        "sql_floor_ms": "",
+        "bare_ms": "",
+        "floor_ms": "",
+        "ratio": "",
+        "queries": len(captured.captured_queries),
+        "plan_ok": f"{job.status}: {job.imported_rows} imported",
+    }
+
+
+def measure_export(size: int) -> dict:
+    from django.test import Client
+
+    users = bench_users()
+    client = Client()
+    client.force_login(users["city leader"])
+    rss_before = _rss_mb()
+    start = time.perf_counter()
+    response = client.get("/gatherings/export.xlsx")
+    first = time.perf_counter() - start
+    written = 0
+    for chunk in response.streaming_content:
+        written += len(chunk)
+    elapsed = time.perf_counter() - start
+    rss_growth = _rss_mb() - rss_before
+    # Memory in a second run (tracemalloc slows every allocation: not in the timed one).
+    tracemalloc.start()
+    for _chunk in client.get("/gatherings/export.xlsx").streaming_content:
+        pass
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    from crowdsafe.common.spreadsheets import estimate_rows
+
+    response = client.get("/gatherings/export.xlsx")
+    rows = estimate_rows(io.BytesIO(b"".join(response.streaming_content)))
+    note = (
+        f"{written / 1e6:.1f} MB, first byte {first * 1000:.0f} ms, Python peak {peak / 1e6:.0f} MB, "
+        f"RSS peak +{rss_growth:.0f} MB"
+    )
+    say(f"export: {elapsed:.1f} s, {rows} rows, {note}")
+    return {
+        "page": f"export 清单 .xlsx ({rows if rows is not None else 'all'} rows)",
+        "url": "/gatherings/export.xlsx",
+        "size": size,
+        "ms": round(elapsed * 1000),
+        "sql_floor_ms": "",
+        "bare_ms": "",
+        "floor_ms": "",
+        "ratio": "",
+        "queries": "",
+        "plan_ok": note,
+    }
+
+
+# --- one size, in its own process -------------------------------------------------------------------------
+
+
+def run_size(args: argparse.Namespace) -> None:
+    os.environ["DATABASE_URL"] = database_url(args.one)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    ensure_database(os.environ["DATABASE_URL"], args.reset)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    seed(args.one)
+    results = measure_pages(args.one, args.runs, args.explain)
+    if args.export:
+        results.append(measure_export(args.one))
+    if args.import_rows:
+        results.append(measure_import(args.one, min(args.import_rows, 50_000)))
+    json.dump(results, sys.stdout, ensure_ascii=False)
+
+
+COLUMNS = ["page", "size", "ms", "floor_ms", "ratio", "queries", "plan_ok", "sql_floor_ms", "bare_ms", "url"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated sizes (default 10000,100000)")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--explain", action="store_true", help="print the plans; fail on a Seq Scan over 10k rows")
+    parser.add_argument("--reset", action="store_true", help="drop the benchmark databases and seed again")
+    parser.add_argument("--import-rows", type=int, default=0, help="import a generated list of this many rows")
+    parser.add_argument("--no-export", dest="export", action="store_false")
+    parser.add_argument("--csv", default=str(DEFAULT_CSV))
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        run_size(args)
+        return 0
+    results: list[dict] = []
+    for size in [int(s) for s in args.sizes.split(",") if s]:
+        command = [sys.executable, __file__, "--one", str(size), "--runs", str(args.runs)]
+        command += ["--import-rows", str(args.import_rows)]
+        command += ["--explain"] if args.explain else []
+        command += ["--reset"] if args.reset else []
+        command += [] if args.export else ["--no-export"]
+        say(f"size {size:,}")
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, check=False)
+        if done.returncode:
+            say(f"size {size:,} failed ({done.returncode})")
+            return done.returncode
+        results.extend(json.loads(done.stdout))
+    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in results)) for c in COLUMNS[:7]}
+    print(" | ".join(c.ljust(widths[c]) for c in COLUMNS[:7]))
+    print("-|-".join("-" * widths[c] for c in COLUMNS[:7]))
+    for row in results:
+        print(" | ".join(str(row.get(c, "")).ljust(widths[c]) for c in COLUMNS[:7]))
+    path = Path(args.csv)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(results)
+    say(f"CSV: {path}")
+    bad = [r for r in results if str(r.get("plan_ok", "")).startswith("no")]
+    if args.explain and bad:
+        say(f"{len(bad)} plans with a Seq Scan on a table over {SEQ_SCAN_ROWS:,} rows")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
