@@ -239,6 +239,10 @@
       });
     });
     window.addEventListener("online", flush);
+    // A bad network often says it is online and still fails: try again every half minute while a batch waits.
+    window.setInterval(function () {
+      countPending().then(function (n) { if (n) { flush(); } });
+    }, 30000);
     restoreDraft();
     form.setAttribute("data-ready", "1");
     flush();

@@ -147,6 +147,20 @@ def test_start_page_owner_partner_outsider(joint):
     assert response.status_code == 302
 
 
+def test_the_due_list_starts_the_inspection_the_rule_asks_for(joint):
+    from inspections.models import Inspection
+
+    officer = client_for(joint.users.township_officer)
+    page = officer.get(reverse("inspections:list")).content.decode()
+    assert 'data-section="due"' in page and "inspections.venue_routine" in page  # the link carries the rule
+    response = officer.post(reverse("inspections:start"), {"venue": joint.ktv.pk, "rule": "inspections.venue_routine"})
+    assert response.status_code == 302
+    started = Inspection.objects.filter(started_by=joint.users.township_officer).get()
+    assert started.origin == "scheduled" and started.rule_key == "inspections.venue_routine"
+    assert response["Location"] == reverse("inspections:fill", args=[started.pk])
+    assert client_for(joint.users.outsider).get(reverse("inspections:list")).content.decode().count("data-task=") == 0
+
+
 def test_reference_pages_are_for_government_people(joint):
     from inspections.models import ChecklistTemplate
 
