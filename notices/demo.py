@@ -174,9 +174,108 @@ def sample_context(kind: str, *, today: dt.date | None = None, long: bool = Fals
             "needs": "请求区城管局增派人员20名，协助南口分流。",
             "next_steps": "21时前将中段密度降至每平方米2人以下，持续监测，30分钟后报送下一期情况报告。",
         }
+    if kind == NoticeKind.WEEKLY_BRIEFING:
+        monday = today - dt.timedelta(days=today.weekday())
+        week_from, week_to = monday - 7 * day, monday - day
+        weeks = [(week_to - dt.timedelta(weeks=7 - i)).strftime("%m-%d") for i in range(8)]
+        return {
+            "territory": "安阳市",
+            "week_label": f"{week_from.isocalendar()[0]}年第{week_from.isocalendar()[1]}周",
+            "week_from": week_from,
+            "week_to": week_to,
+            "summary": "截至本周一，安阳市共有未办结任务326项，其中逾期41项；上周办结118项，按期办结率86%。"
+            "上周督办12次，已阅9次；无人可接收提醒的责任主体1个。上周新登记人员聚集23起，当前红色1起、橙色3起；"
+            "上周预警5条，新发突发事件1起。",
+            "figures": {
+                "open": 326,
+                "overdue": 41,
+                "due_soon": 37,
+                "done": 118,
+                "on_time": 101,
+                "on_time_percent": 86,
+                "median_days_overdue": 4.0,
+                "escalations": 12,
+                "escalations_acknowledged": 9,
+                "gaps": 1,
+                "gatherings_reported": 23,
+                "gatherings_red": 1,
+                "gatherings_orange": 3,
+                "venues_red": 2,
+                "venues_orange": 7,
+                "hazards_major": 1,
+                "hazards_overdue": 4,
+                "alerts": 5,
+                "incidents": 1,
+                "open_incidents": 1,
+            },
+            "overdue_chart": {
+                "categories": ["公安", "消防救援", "市场监管", "文化和旅游", "乡镇（街道）本级"],
+                "series": [
+                    {"name": "未办结", "color": "#90a4ae", "data": [96, 58, 71, 44, 57]},
+                    {"name": "逾期", "color": "#c62828", "data": [12, 6, 9, 5, 9]},
+                ],
+            },
+            "trend": {
+                "unit": "%",
+                "max": 100,
+                "categories": weeks,
+                "series": [{"name": "合计", "color": "#212121", "data": [78, 81, 80, 84, 83, 85, 88, 86]}],
+            },
+            "levels": {
+                "stacked": True,
+                "categories": ["文峰区", "北关区", "殷都区", "龙安区", "林州市"],
+                "series": [
+                    {"name": "重大风险", "color": "#c62828", "data": [1, 0, 0, 0, 0]},
+                    {"name": "较大风险", "color": "#ef6c00", "data": [2, 1, 0, 0, 0]},
+                    {"name": "一般风险", "color": "#f9a825", "data": [3, 2, 1, 1, 2]},
+                    {"name": "低风险", "color": "#1565c0", "data": [4, 3, 2, 2, 3]},
+                ],
+            },
+            "overdue": [
+                {
+                    "key": "public_security",
+                    "label": "公安",
+                    "overdue": 12,
+                    "items": [
+                        {
+                            "duty": "大型群众性活动安全许可现场检查",
+                            "subject": "安阳体育中心演唱会",
+                            "place": "文峰区",
+                            "holder": "安阳市公安局文峰分局",
+                            "due": (today - 9 * day).isoformat(),
+                            "days_late": 9,
+                        }
+                    ],
+                }
+            ],
+            "alerts": [
+                {"at": f"{week_to:%Y-%m-%d} 19:42", "level": "橙色", "title": "东大街步行街 密度", "source": "人流监测"}
+            ],
+            "incidents": [
+                {
+                    "number": "AY-2026-0007",
+                    "title": "东大街步行街人员聚集",
+                    "level": "Ⅲ级（较大）",
+                    "status": "已结束",
+                    "opened_at": f"{week_to:%Y-%m-%d} 20:31",
+                }
+            ],
+            "outlook": {
+                "key_dates": [
+                    {
+                        "name": "元旦",
+                        "starts_on": (week_to + 4 * day).isoformat(),
+                        "ends_on": (week_to + 6 * day).isoformat(),
+                    }
+                ],
+                "large_events": [],
+            },
+        }
     raise ValueError(kind)
 
 
 def sample_recipient(kind: str) -> str:
     context = sample_context(kind)
+    if kind == NoticeKind.WEEKLY_BRIEFING:
+        return f"{context['territory']}各位领导"
     return context.get("organizer_name") or context.get("unit_name") or context.get("holder") or "各参演单位"
