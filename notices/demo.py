@@ -271,6 +271,22 @@ def sample_context(kind: str, *, today: dt.date | None = None, long: bool = Fals
                 "large_events": [],
             },
         }
+    if kind == NoticeKind.INSPECTION_RECORD:
+        return {
+            "inspected": "星光KTV（东大街店）",
+            "checklist": "歌舞娱乐场所安全检查表（V1）",
+            "inspected_on": today - day,
+            "departments": ["安阳市公安局文峰分局", "文峰区消防救援大队"],
+            "signatures": ["安阳市公安局文峰分局：孙悦", "文峰区消防救援大队：何明（已当场告知场所负责人）"],
+            "answered": 14,
+            "failed_items": [
+                "安全出口与疏散通道：安全出口、疏散通道畅通，无锁闭、堵塞、占用（重大；依据：《中华人民共和国消防法》"
+                "第二十八条）——北侧安全出口上锁",
+                "消防设施器材：灭火器配置齐全、压力正常、在有效期内（较大；依据：GB 50140-2005"
+                "《建筑灭火器配置设计规范》）",
+            ],
+            "conclusion": "发现不合格项2项，须按期整改",
+        }
     raise ValueError(kind)
 
 
