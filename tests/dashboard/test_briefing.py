@@ -171,6 +171,14 @@ def test_the_beat_entry_runs_every_monday_morning():
     assert entry["schedule"].day_of_week == {1} and entry["schedule"].hour == {7}
 
 
+def test_the_celery_task_run_twice_issues_once(briefing_city):
+    from dashboard.tasks import issue_weekly_briefings
+
+    assert issue_weekly_briefings.apply().get() == 3  # 安阳市, 文峰区, 东大街街道: last week's
+    assert issue_weekly_briefings.apply().get() == 0
+    assert WeeklyBriefing.objects.filter(scheduled=True).count() == 3
+
+
 def test_a_township_leaders_briefing_covers_only_the_subtree(briefing_city):
     c = briefing_city
     monday = c.ledger.today - dt.timedelta(days=c.ledger.today.weekday())
