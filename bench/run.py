@@ -412,7 +412,7 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def make_sheet(rows: int) -> bytes:
+def make_sheet(rows: int, orange_every: int = 50) -> bytes:
     from django.utils import timezone
     from openpyxl import Workbook
 
@@ -437,8 +437,10 @@ def make_sheet(rows: int) -> bytes:
         row[index["grid_code"]] = grids[i % len(grids)]
         row[index["location_name"]] = f"导入地点{i}"
         row[index["starts_at"]] = (start + timezone.timedelta(minutes=7 * i)).strftime("%Y-%m-%d %H:%M")
-        # Mostly small crowds, one in fifty of 1,200 (orange: its alert is raised row by row, as in the form).
-        row[index["attendance_max"]] = 1200 if i % 50 == 49 else 30 + (i % 27) * 10
+        # Mostly small crowds, one in ``orange_every`` of 1,200 (orange: its urgent alert is raised row by row, as
+        # from the form, and costs far more than the row itself); 0: none.
+        orange = orange_every and i % orange_every == orange_every - 1
+        row[index["attendance_max"]] = 1200 if orange else 30 + (i % 27) * 10
         row[index["source"]] = sources[i % len(sources)]
         row[index["online_hype"]] = "否"
         sheet.append(row)
@@ -447,7 +449,7 @@ def make_sheet(rows: int) -> bytes:
     return buffer.getvalue()
 
 
-def measure_import(size: int, rows: int) -> dict:
+def measure_import(size: int, rows: int, orange_every: int = 50) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -457,7 +459,7 @@ def measure_import(size: int, rows: int) -> dict:
     from events.services.imports import GATHERING_IMPORT, gathering_import_run
 
     users = bench_users()
-    data = make_sheet(rows)
+    data = make_sheet(rows, orange_every)
     from django.db import transaction
 
     with transaction.atomic():
@@ -472,7 +474,7 @@ def measure_import(size: int, rows: int) -> dict:
     job = GatheringImportJob.objects.get(pk=job.pk)
     say(f"import of {rows:,} rows: {elapsed:.1f} s, {job.status}, {job.imported_rows:,} imported, {job.message}")
     return {
-        "page": f"import {rows:,} gatherings (worker)",
+        "page": f"import {rows:,} gatherings (worker, 1 in {orange_every or '∞'} orange)",
         "url": "gathering_import_run",
         "size": size,
         "ms": round(elapsed * 1000),
@@ -543,11 +545,11 @@ def run_size(args: argparse.Namespace) -> None:
 
     call_command("migrate", verbosity=0)
     seed(args.one)
-    results = measure_pages(args.one, args.runs, args.explain)
+    results = measure_pages(args.one, args.runs, args.explain) if args.pages else []
     if args.export:
         results.append(measure_export(args.one))
     if args.import_rows:
-        results.append(measure_import(args.one, min(args.import_rows, 50_000)))
+        results.append(measure_import(args.one, min(args.import_rows, 50_000), args.orange_every))
     json.dump(results, sys.stdout, ensure_ascii=False)
 
 
@@ -561,7 +563,9 @@ def main() -> int:
     parser.add_argument("--explain", action="store_true", help="print the plans; fail on a Seq Scan over 10k rows")
     parser.add_argument("--reset", action="store_true", help="drop the benchmark databases and seed again")
     parser.add_argument("--import-rows", type=int, default=0, help="import a generated list of this many rows")
+    parser.add_argument("--orange-every", type=int, default=50, help="one imported row in N is orange (0: none)")
     parser.add_argument("--no-export", dest="export", action="store_false")
+    parser.add_argument("--no-pages", dest="pages", action="store_false")
     parser.add_argument("--csv", default=str(DEFAULT_CSV))
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -575,6 +579,8 @@ def main() -> int:
         command += ["--explain"] if args.explain else []
         command += ["--reset"] if args.reset else []
         command += [] if args.export else ["--no-export"]
+        command += [] if args.pages else ["--no-pages"]
+        command += ["--orange-every", str(args.orange_every)]
         say(f"size {size:,}")
         done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, check=False)
         if done.returncode:

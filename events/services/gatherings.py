@@ -169,7 +169,12 @@ def _validate(gathering: Gathering, *, now: dt.datetime) -> None:
     problems.check()
     if not gathering.title:
         gathering.title = default_title(gathering)
-    full_clean(gathering, exclude=["grid", "venue", "organizer", "jurisdiction_path", "merged_into", "key_date"])
+    # The related rows were checked or are the acting user (reported_by): their existence is not queried again,
+    # row after row of an import (issue 19).
+    full_clean(
+        gathering,
+        exclude=["grid", "venue", "organizer", "jurisdiction_path", "merged_into", "key_date", "reported_by"],
+    )
 
 
 def _check_placement(*, actor, gathering: Gathering) -> None:
