@@ -171,9 +171,10 @@ def risk_map(*, user: Any, root: Jurisdiction, today: dt.date) -> RiskMap:
         .values_list("risk_level", "latitude", "longitude", "venue__latitude", "venue__longitude")[:HEAT_LIMIT]
     )
     for level, lat, lng, vlat, vlng in heat:
-        if lat is None:
+        if lat is None or lng is None:
             lat, lng = vlat, vlng
-        found.heat.append([round(float(lat), 6), round(float(lng), 6), HEAT_WEIGHT.get(level, 0.3)])
+        if lat is not None and lng is not None:
+            found.heat.append([round(float(lat), 6), round(float(lng), 6), HEAT_WEIGHT.get(level, 0.3)])
     return found
 
 

@@ -152,7 +152,8 @@
     this.tiles();
     this.centre();
 
-    this.control = L.control.layers(null, null, { collapsed: Boolean(this.config.collapsed) });
+    // Folded to an icon on the wall (nobody clicks it there) and on a phone (it would cover the map).
+    this.control = L.control.layers(null, null, { collapsed: Boolean(this.config.collapsed) || el.clientWidth < 600 });
     (this.config.layers || []).forEach(function (spec) {
       self.addLayer(spec);
     });
@@ -234,18 +235,18 @@
       this.dataBounds.forEach(function (ll) {
         bounds.extend(ll);
       });
-      this.map.fitBounds(bounds, { padding: [12, 12] });
+      this.map.fitBounds(bounds, { padding: [12, 12], animate: false });
       this.fitted = true;
       return;
     }
     if (this.dataBounds.length === 1) {
-      this.map.setView(this.dataBounds[0], this.config.zoom || 15);
+      this.map.setView(this.dataBounds[0], this.config.zoom || 15, { animate: false });
       this.fitted = true;
     } else if (this.dataBounds.length > 1) {
-      this.map.fitBounds(this.dataBounds, { padding: [24, 24], maxZoom: 16 });
+      this.map.fitBounds(this.dataBounds, { padding: [24, 24], maxZoom: 16, animate: false });
       this.fitted = true;
     } else if (this.boundaryBounds && this.boundaryBounds.isValid()) {
-      this.map.fitBounds(this.boundaryBounds, { padding: [12, 12] });
+      this.map.fitBounds(this.boundaryBounds, { padding: [12, 12], animate: false });
       this.fitted = true;
     }
   };
@@ -313,7 +314,13 @@
       // The names of the innermost level, in the middle: without tiles the map reads like a paper one.
       if (depth === maxDepth) {
         var label = props.name + (props.approximate ? "（" + (texts.approximate || "") + "）" : "");
-        shape.bindTooltip(label, { permanent: true, direction: "center", className: "cs-boundary-label" });
+        // A little above the middle, where a gathering placed at the territory's centre would hide it.
+        shape.bindTooltip(label, {
+          permanent: true,
+          direction: "center",
+          offset: [0, -18],
+          className: "cs-boundary-label",
+        });
       }
       shape.addTo(layer);
     });
@@ -392,7 +399,8 @@
           dashArray: p.approx ? "3 3" : null,
           fillColor: self.colours[level] || "#888888",
           fillOpacity: 0.9,
-          className: "cs-dot cs-dot-" + (spec.key || "points") + " " + (spec.dotClass ? spec.dotClass + " " + spec.dotClass + "-" + level : ""),
+          className:
+            "cs-dot cs-dot-" + (spec.key || "points") + (spec.dot_class ? " " + spec.dot_class + " " + spec.dot_class + "-" + level : ""),
         });
         marker.bindPopup(self.popup(p));
         if (p.title) {

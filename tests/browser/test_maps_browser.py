@@ -167,3 +167,48 @@ def test_the_screen_at_1920_shows_the_boundaries_offline_without_scrollbars(brow
         assert all("tiles.example.invalid" in url for url in blocked), blocked
     finally:
         context.close()
+
+
+def test_every_map_page_draws_the_boundaries_offline(browser, live_server, mapped, city):
+    """The pages that had their own script: the same script now, the boundaries under their markers, at a desk and
+    on a phone, with no internet."""
+    from tests.monitoring.conftest import make_zone
+    from tests.venues.conftest import make_venue
+
+    venue = make_venue(city.grid, name="文峰塔广场", latitude="36.0968", longitude="114.3523")
+    gathering = Gathering.objects.filter(latitude__isnull=False).first()
+    d = 0.001
+    ring = [[114.355, 36.09], [114.355 + d, 36.09], [114.355 + d, 36.09 + d], [114.355, 36.09 + d], [114.355, 36.09]]
+    make_zone(city, mapped, area="200", polygon={"type": "Polygon", "coordinates": [ring]})
+    pages = [
+        ("/gatherings/", "gatherings-map", "gatherings"),
+        (f"/gatherings/{gathering.pk}/", "venue-map", "gathering"),
+        (f"/venues/{venue.pk}/", "venue-map", "venue"),
+        ("/risk/map/", "risk-map", "risk-register"),
+        ("/monitoring/", "mon-map", "monitoring-board"),
+    ]
+    ARTIFACTS.mkdir(exist_ok=True)
+    for viewport, width in ((DESKTOP, 1280), (PHONE, 390)):
+        context, blocked = offline_context(browser, live_server, viewport=viewport, user=mapped.leader)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on(
+            "console",
+            lambda m, errors=errors: errors.append(m.text) if m.type == "error" and not aborted(m.text) else None,
+        )
+        try:
+            for url, map_id, name in pages:
+                page.goto(f"{live_server.url}{url}")
+                page.wait_for_selector(f"#{map_id}[data-map-ready=true][data-boundaries]")
+                assert boundary_paths(page, map_id) == 3, url
+                assert page.locator(f"#{map_id}.cs-map--no-tiles.cs-map--boundaries").count() == 1, url
+                if map_id == "mon-map":
+                    page.wait_for_selector("#mon-map path[data-zone]")
+                overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                assert overflow <= 0, (url, width, overflow)
+                page.locator(f"#{map_id}").scroll_into_view_if_needed()
+                page.screenshot(path=str(ARTIFACTS / f"map-{name}-{width}.png"), full_page=True)
+            assert not errors, errors
+            assert all("tiles.example.invalid" in u for u in blocked), blocked
+        finally:
+            context.close()

@@ -226,7 +226,7 @@ def test_the_list_maps_current_gatherings_coloured_by_risk_without_tiles(browser
         assert page.get_attribute("[data-gatherings-map]", "data-map-dots") == "2"  # last year's is not current
         assert page.locator(".gathering-dot-red").count() == 1
         assert page.locator(".gathering-dot-blue").count() == 1
-        assert page.eval_on_selector(".gathering-dot-red", "e => e.getAttribute('fill')") == "#b3261e"
+        assert page.eval_on_selector(".gathering-dot-red", "e => e.getAttribute('fill')") == "#c81e1e"
         assert page.locator("[data-gathering-table] tbody tr").count() == 3
         assert outside == []  # nothing from a CDN
         page.screenshot(path=str(ARTIFACTS / "events-list-desktop.png"), full_page=True)

@@ -177,7 +177,9 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     CitySeeder(city, password_hash=password_hash, progress=progress, created=created).run()
         with transaction.atomic():
-            created["boundaries"] += seed_boundaries()  # approximate, labelled 示意边界 on the maps
+            boundaries = seed_boundaries()  # approximate, labelled 示意边界 on the maps
+        if boundaries:
+            created["boundaries"] += boundaries
         if options["verbosity"] == 0:
             return
         if created:
