@@ -134,8 +134,13 @@ def risk(request: HttpRequest) -> HttpResponse:
             "risk": now,
             "level_headers": list(LEVEL_HEADERS.values()),
             "levels_chart": levels_chart(now),
-            "risk_map": risk_map(user=request.user, root=root, today=timezone.localdate()),
-            "risk_map_config": risk_map_config(boundaries_url=boundaries, root=root, data_prefix="dash-map"),
+            "risk_map": risk_map(user=request.user, root=root, today=timezone.localdate(), with_zones=False),
+            "risk_map_config": risk_map_config(
+                boundaries_url=boundaries,
+                root=root,
+                data_prefix="dash-map",
+                zones_url=f"{reverse('monitoring:board_shapes')}?territory={root.code}",
+            ),
         },
     )
 

@@ -73,7 +73,9 @@ def _centre_for(path: str, centres: dict[str, tuple[Any, Any]]) -> tuple[Any, An
     return None
 
 
-def risk_map(*, user: Any, root: Jurisdiction, today: dt.date) -> RiskMap:
+def risk_map(*, user: Any, root: Jurisdiction, today: dt.date, with_zones: bool = True) -> RiskMap:
+    """The layers' data. ``with_zones=False``: the page reads the zones from the board's cached shapes endpoint
+    instead (their polygons are the heavy part: ~750 KB for 2,000 zones)."""
     from monitoring.board import map_shapes
 
     found = RiskMap()
@@ -141,7 +143,8 @@ def risk_map(*, user: Any, root: Jurisdiction, today: dt.date) -> RiskMap:
             )
         )
 
-    found.zones = map_shapes(user=user, filters={"territory": root.code})[:MAP_LIMIT]
+    if with_zones:
+        found.zones = map_shapes(user=user, filters={"territory": root.code})[:MAP_LIMIT]
 
     incidents = (
         incident_list(user=user)
@@ -179,7 +182,7 @@ def risk_map(*, user: Any, root: Jurisdiction, today: dt.date) -> RiskMap:
 
 
 def risk_map_config(
-    *, boundaries_url: str, root: Jurisdiction, data_prefix: str, refresh: bool = False
+    *, boundaries_url: str, root: Jurisdiction, data_prefix: str, refresh: bool = False, zones_url: str = ""
 ) -> dict[str, Any]:
     """The map's configuration; its data is in the json_script blocks ``<data_prefix>-gatherings`` etc. of the
     page (or of the screen's refreshed fragment, when ``refresh``)."""
@@ -189,7 +192,7 @@ def risk_map_config(
 
     layers = [
         layer("heat", "heat", gettext("Heat map of gatherings (last 30 days)"), visible=refresh, fit=False),
-        layer("zones", "zones", gettext("Monitored zones"), fit=False),
+        layer("zones", "zones", gettext("Monitored zones"), fit=False, **({"url": zones_url} if zones_url else {})),
         layer("points", "venues", gettext("Venues by risk level"), radius=6, stroke="#1f2a37", fit=False),
         layer("points", "incidents", gettext("Incidents"), radius=12, stroke="#111111"),
         layer("points", "gatherings", gettext("Gatherings by level")),

@@ -91,12 +91,17 @@ def boundary_paths(page, map_id: str) -> int:
 
 def test_the_risk_map_draws_the_boundaries_offline_and_the_attention_list(browser, live_server, mapped, city):
     ARTIFACTS.mkdir(exist_ok=True)
+    from tests.monitoring.conftest import make_zone
+
+    ring = [[114.36, 36.1], [114.361, 36.1], [114.361, 36.101], [114.36, 36.101], [114.36, 36.1]]
+    zone = make_zone(city, mapped, area="200", polygon={"type": "Polygon", "coordinates": [ring]})
     context, blocked = offline_context(browser, live_server, viewport=DESKTOP, user=mapped.leader)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" and not aborted(m.text) else None)
     try:
         page.goto(f"{live_server.url}/dashboard/risk/")
+        page.wait_for_selector(f'#dash-map path[data-zone="{zone.pk}"][data-level=blue]')  # from the board's shapes
         page.wait_for_selector("#dash-map[data-map-ready=true][data-boundaries]")
         # 文峰区 and its two streets: 北关区 is outside the leader's territory.
         assert page.get_attribute("#dash-map", "data-boundaries") == "3"

@@ -62,6 +62,8 @@ def test_the_dashboard_risk_map_has_every_layer_and_the_attention_count(city, us
     config = config_of(html, "dash-map")
     assert config["boundaries"] == f"{reverse('org:boundaries')}?root={city.wenfeng.code}"
     assert [layer["key"] for layer in config["layers"]] == ["heat", "zones", "venues", "incidents", "gatherings"]
+    zones = config["layers"][1]
+    assert zones["url"] == f"{reverse('monitoring:board_shapes')}?territory={city.wenfeng.code}"
     assert "<script>" not in html  # only json_script blocks and script files
     dots = json.loads(re.search(r'id="dash-map-gatherings" type="application/json">(.*?)</script>', html).group(1))
     escalated = [d for d in dots if d["level"] in ("red", "orange")]
