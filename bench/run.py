@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import io
 import json
 import os
@@ -424,7 +425,7 @@ def make_sheet(rows: int, orange_every: int = 50) -> bytes:
     )
     kinds = list(spreadsheets.KIND_NAMES.values())
     sources = list(spreadsheets.SOURCE_NAMES.values())
-    start = timezone.localtime() + timezone.timedelta(days=3)
+    start = timezone.localtime() + datetime.timedelta(days=3)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("清单")
     headers = [c.header for c in spreadsheets.COLUMNS]
@@ -436,7 +437,7 @@ def make_sheet(rows: int, orange_every: int = 50) -> bytes:
         row[index["kind"]] = kinds[i % len(kinds)]
         row[index["grid_code"]] = grids[i % len(grids)]
         row[index["location_name"]] = f"导入地点{i}"
-        row[index["starts_at"]] = (start + timezone.timedelta(minutes=7 * i)).strftime("%Y-%m-%d %H:%M")
+        row[index["starts_at"]] = (start + datetime.timedelta(minutes=7 * i)).strftime("%Y-%m-%d %H:%M")
         # Mostly small crowds, one in ``orange_every`` of 1,200 (orange: its urgent alert is raised row by row, as
         # from the form, and costs far more than the row itself); 0: none.
         orange = orange_every and i % orange_every == orange_every - 1
