@@ -7,10 +7,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from crowdsafe.common.pickers import jurisdiction_search
 from crowdsafe.health import healthz
 
-# ReDoc sets empty style attributes (style=""): the Content-Security-Policy of its page allows them by their hash
-# (that of the empty string), and no other inline style.
+# ReDoc under the Content-Security-Policy (issue 18 point 6), its page only (tests/security/test_redoc_csp_browser.py):
+# - it sets empty style attributes (style=""): allowed by the hash of the empty string, and no other inline style;
+# - its bundle adds one <style> element (the menu's scrollbar CSS) while it loads, before it is given the nonce:
+#   allowed by the hash of that text (drf-spectacular-sidecar's pinned ReDoc; a new version fails the browser test);
+# - its sidebar's "API docs by Redocly" link shows the vendor's logo from its CDN, a URL fixed in the bundle with
+#   no option to turn it off: that one image is allowed, nothing else from there (it hides itself if unreachable).
 EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
-redoc = csp_update({"style-src": ["'unsafe-hashes'", EMPTY_STYLE]})(SpectacularRedocView.as_view(url_name="api-schema"))
+REDOC_SCROLLBAR_STYLE = "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='"
+REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+redoc = csp_update({"style-src": ["'unsafe-hashes'", EMPTY_STYLE, REDOC_SCROLLBAR_STYLE], "img-src": [REDOC_LOGO]})(
+    SpectacularRedocView.as_view(url_name="api-schema")
+)
 
 # An uncaught exception: the usual 500, or a 503 with Retry-After while the database is unreachable.
 handler500 = "crowdsafe.web.views.server_error"
