@@ -20,7 +20,8 @@ PANEL_ROWS = 5
 
 
 def overdue_drills_context(home) -> dict | None:
-    """Overdue drills the user oversees (two queries: the count and the first rows) and the next drills planned."""
+    """Overdue drills the user oversees (three queries: the drill rules' ids, the count and the first rows) and the next
+    drills planned."""
     overdue = overdue_drills(user=home.user, today=home.today)
     upcoming = drill_list(user=home.user, filters={"status": DrillStatus.PLANNED, "date_from": home.today}).order_by(
         "on_date", "scheduled_for", "id"
