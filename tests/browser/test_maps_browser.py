@@ -217,3 +217,31 @@ def test_every_map_page_draws_the_boundaries_offline(browser, live_server, mappe
             assert all("tiles.example.invalid" in u for u in blocked), blocked
         finally:
             context.close()
+
+
+def test_with_gcj02_tiles_the_markers_and_boundaries_are_shifted(browser, live_server, mapped, settings):
+    """AMap's tiles are GCJ-02: every WGS-84 position goes through the script's conversion before it is drawn."""
+    settings.MAP_TILE_CRS = "gcj02"
+    context, _blocked = offline_context(browser, live_server, viewport=DESKTOP, user=mapped.leader)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/gatherings/")
+        page.wait_for_selector("#gatherings-map[data-map-ready=true][data-boundaries]")
+        drawn = page.evaluate(
+            """(() => {
+                const map = window.CrowdSafeMap.maps[0];
+                const data = JSON.parse(document.getElementById('gatherings-map-data').textContent);
+                const p = data.find(d => d.lat === 36.0976);
+                const expected = window.CrowdSafeMap.wgs84ToGcj02(p.lat, p.lng);
+                const gap = l => Math.abs(l.getLatLng().lat - expected[0]) + Math.abs(l.getLatLng().lng - expected[1]);
+                const nearest = Math.min(...map.layers.gatherings.getLayers().map(gap));
+                const box = map.layers.boundaries.getLayers()[0].getLatLngs()[0][0];
+                return {nearest: nearest, expected: expected, corner: [box.lat, box.lng]};
+            })()"""
+        )
+        assert drawn["nearest"] < 1e-9  # a dot drawn exactly at the shifted position
+        # About 0.00013° north and 0.0060° east here (≈ 14 m and 540 m): the shift is there, not a rounding.
+        assert 0.0001 < drawn["expected"][0] - 36.0976 < 0.0002 and 0.005 < drawn["expected"][1] - 114.3523 < 0.007
+        assert 0.005 < drawn["corner"][1] - 114.33 < 0.007  # 文峰区's south-west corner (36.00, 114.33), shifted too
+    finally:
+        context.close()
