@@ -103,6 +103,9 @@ def map_gatherings(*, user, filters: FilterData = None, now: dt.datetime | None 
         _within(user=user, path=path, narrow=bool(path))
         .filter(**({"jurisdiction_path__startswith": path} if path else {}))
         .filter(status__in=OPEN_STATUSES, starts_at__lt=now + dt.timedelta(days=MAP_AHEAD_DAYS))
+        # The same set said the other way too, so that either partial index of the gatherings not over serves:
+        # by start for a city (events_gathering_open_start), by place for a territory (events_gathering_open_path).
+        .exclude(status__in=sorted(s.value for s in TERMINAL_STATUSES))
         .filter(Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now - dt.timedelta(hours=12)))
         .filter(Q(latitude__isnull=False) | Q(venue__latitude__isnull=False))
     )
