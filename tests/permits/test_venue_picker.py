@@ -81,7 +81,8 @@ def test_at_10000_venues_the_new_application_page_lists_none_of_them(permit_city
     html = response.content.decode()
     assert response.status_code == 200
     assert len(queries) <= 15, [q["sql"] for q in queries]
-    assert "测试场所" not in html and "<option" not in html.split('name="venue"')[0][-200:]
+    assert "测试场所" not in html and 'name="venue"' in html
+    print(f"new application page at {MANY} venues: {len(queries)} queries, {len(html)} bytes, {elapsed:.3f} s")
     assert len(html) < 60_000, len(html)  # the 10,000 options alone were ~1 MB
     assert elapsed < 2, elapsed
     assert f'data-picker-url="{reverse("permits:venue_picker")}' in html
