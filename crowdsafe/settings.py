@@ -227,7 +227,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
+    # The sidecar's ReDoc bundle, served without its CDN logo (crowdsafe.web.views.redoc_bundle).
+    "REDOC_DIST": "/api/redoc-dist",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # Choice sets that share a field name with another app's ("kind", "level"): named here, not by a hash.

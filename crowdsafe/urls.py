@@ -6,17 +6,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from crowdsafe.common.pickers import jurisdiction_search
 from crowdsafe.health import healthz
+from crowdsafe.web.views import redoc_bundle
 
 # ReDoc under the Content-Security-Policy (issue 18 point 6), its page only (tests/security/test_redoc_csp_browser.py):
 # - it sets empty style attributes (style=""): allowed by the hash of the empty string, and no other inline style;
 # - its bundle adds one <style> element (the menu's scrollbar CSS) while it loads, before it is given the nonce:
 #   allowed by the hash of that text (drf-spectacular-sidecar's pinned ReDoc; a new version fails the browser test);
-# - its sidebar's "API docs by Redocly" link shows the vendor's logo from its CDN, a URL fixed in the bundle with
-#   no option to turn it off: that one image is allowed, nothing else from there (it hides itself if unreachable).
+# - its sidebar's "API docs by Redocly" link shows the vendor's logo from its CDN, a URL fixed in the bundle: the
+#   bundle is served without it (crowdsafe.web.views.redoc_bundle, SPECTACULAR_SETTINGS' REDOC_DIST).
 EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 REDOC_SCROLLBAR_STYLE = "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='"
-REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
-redoc = csp_update({"style-src": ["'unsafe-hashes'", EMPTY_STYLE, REDOC_SCROLLBAR_STYLE], "img-src": [REDOC_LOGO]})(
+redoc = csp_update({"style-src": ["'unsafe-hashes'", EMPTY_STYLE, REDOC_SCROLLBAR_STYLE]})(
     SpectacularRedocView.as_view(url_name="api-schema")
 )
 
@@ -32,6 +32,7 @@ urlpatterns = [
     # the sign-in form.
     path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/redoc/", login_required(redoc), name="api-redoc"),
+    path("api/redoc-dist/bundles/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
     path("api/v1/", include("crowdsafe.api_urls", namespace="v1")),
     path("calendar/", include("crowdsafe.workdays.urls")),
     path("org/", include("crowdsafe.org.urls")),
