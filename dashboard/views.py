@@ -39,6 +39,7 @@ from dashboard.selectors.supervision import SHOW_VALUES, Show, gap_tasks_url, su
 from dashboard.selectors.trends import levels_chart, on_time_by_week, trend_chart
 from dashboard.services import briefing_issue, screen_for_token
 from dashboard.spreadsheets import write_matrix
+from inspections.selectors import analytics as inspection_analytics
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -134,6 +135,7 @@ def risk(request: HttpRequest) -> HttpResponse:
             "risk": now,
             "level_headers": list(LEVEL_HEADERS.values()),
             "levels_chart": levels_chart(now),
+            "inspections": inspection_analytics(user=request.user, root=root, limit=5),
             "risk_map": risk_map(user=request.user, root=root, today=timezone.localdate(), with_zones=False),
             "risk_map_config": risk_map_config(
                 boundaries_url=boundaries,

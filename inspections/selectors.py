@@ -138,12 +138,15 @@ class Analytics:
     township_months: list[dict[str, Any]]
 
 
-def analytics(*, user: Any, since: dt.date | None = None, limit: int = 10) -> Analytics:
-    """Failed items of the inspections the user may see, completed or in progress, since ``since`` (default a
-    year ago): by kind of venue, by item (the same item across template versions, by its key), by township,
-    and each township's by month. A fixed number of queries."""
+def analytics(*, user: Any, since: dt.date | None = None, limit: int = 10, root: Any = None) -> Analytics:
+    """Failed items of the inspections the user may see (within ``root``'s subtree when given: the dashboard's
+    chosen territory), completed or in progress, since ``since`` (default a year ago): by kind of venue, by item
+    (the same item across template versions, by its key), by township, and each township's by month. A fixed
+    number of queries."""
     since = since or (timezone.localdate() - dt.timedelta(days=365))
     inspections = Inspection.objects.visible_to(user).filter(started_at__date__gte=since)
+    if root is not None:
+        inspections = inspections.filter(jurisdiction_path__startswith=root.path)
     failed = InspectionAnswer.objects.filter(inspection__in=inspections.values("pk"), passed=False)
     kinds = dict(VenueKind.choices)
     by_kind = [

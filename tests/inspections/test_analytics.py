@@ -104,3 +104,16 @@ def test_the_admin_revises_a_used_item_into_a_new_version(world, django_user_mod
     assert ChecklistItem.objects.get(template=current, key="exits_width").text == "疏散门净宽度不小于1.5米"
     # The old version is read-only in the admin.
     assert client.post(url, data).status_code == 403
+
+
+def test_the_analytics_are_on_the_dashboard_for_the_chosen_territory(figures, city, django_user_model):
+    """Issue 21 point 6 "on the dashboard": the leaders' risk-now page shows the failed items of its territory."""
+    leader = django_user_model.objects.create_superuser(username="city-leader", password="x" * 12)
+    assert selectors.analytics(user=leader, root=city.street2).failed == 1
+    client = client_for(leader)
+    page = client.get(reverse("dashboard:risk"), {"root": city.street2.parent.code}).content.decode()
+    block = page.split('data-block="inspections"', 1)[1]
+    assert "东大街街道" in block and "西大街街道" in block and reverse("inspections:analytics") in block
+    west = client.get(reverse("dashboard:risk"), {"root": city.street2.code}).content.decode()
+    west_block = west.split('data-block="inspections"', 1)[1]
+    assert "西大街街道" in west_block and "东大街街道" not in west_block.split("</section>", 1)[0]
