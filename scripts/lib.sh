@@ -87,6 +87,30 @@ conn.close()
 PY
 }
 
+replica_answers() { .venv/bin/python - <<'PY' >/dev/null 2>&1
+import psycopg2
+psycopg2.connect(host="127.0.0.1", port=5433, user="postgres", dbname="postgres", connect_timeout=3).close()
+PY
+}
+
+# A second PostgreSQL instance on 127.0.0.1:5433 for the read-replica router's test (tests/db/test_replica_router.py;
+# README "How it grows past one machine"): created and started here where we can, else that test is skipped.
+ensure_replica_instance() {
+  replica_answers && return 0
+  local version
+  if command -v pg_createcluster >/dev/null 2>&1 && [ -d /etc/postgresql ] && [ "$(id -u)" = 0 ]; then
+    version=$(ls /etc/postgresql | head -n1)
+    if [ ! -d "/etc/postgresql/$version/replica" ]; then
+      say "正在创建第二个 PostgreSQL 实例（端口 5433，只读副本测试用）"
+      pg_createcluster "$version" replica --port 5433 -- --auth=trust >/dev/null || true
+    fi
+    pg_ctlcluster --skip-systemctl-redirect "$version" replica start >/dev/null 2>&1 || true
+    for _ in $(seq 1 20); do replica_answers && return 0; sleep 0.5; done
+  fi
+  say "no second PostgreSQL answers on 127.0.0.1:5433: the read-replica test is skipped. To run it:
+  pg_createcluster \$(ls /etc/postgresql) replica --port 5433 -- --auth=trust && pg_ctlcluster \$(ls /etc/postgresql) replica start"
+}
+
 redis_answers() { .venv/bin/python - <<'PY' >/dev/null 2>&1
 import redis
 redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=3).ping()

@@ -33,9 +33,7 @@ def labels_of(field: models.Field) -> dict[Any, str] | None:
     key = (get_language(), id(field))
     labels = _LABELS.get(key)
     if labels is None:
-        labels = {
-            make_hashable(value): force_str(label, strings_only=True) for value, label in field.flatchoices or ()
-        }
+        labels = {make_hashable(value): force_str(label, strings_only=True) for value, label in field.flatchoices or ()}
         _LABELS[key] = labels
     return labels
 

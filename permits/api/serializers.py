@@ -266,7 +266,7 @@ class PermitApplicationOutputSerializer(serializers.Serializer):
     def get_licensing_department(self, obj):
         return _ref(obj.licensing_department)
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field({"type": "string", "format": "date", "nullable": True})
     def get_latest_filing_date(self, obj):
         return obj.checks.latest_filing_date
 

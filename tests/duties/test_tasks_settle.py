@@ -166,4 +166,4 @@ def test_settling_as_cancelled_withdraws_with_the_reason_and_opens_no_successor(
 def test_the_seeded_rules_carry_their_keys(db):
     assert ResponsibilityRule.objects.get(key="events.territorial_control").subject_type == "gathering"
     assert ResponsibilityRule.objects.get(key="permits.review_city").department_level == "city"
-    assert ResponsibilityRule.objects.filter(key__startswith="venues.").count() == 12
+    assert ResponsibilityRule.objects.filter(key__startswith="venues.").count() == 14  # + the two appraisal rules

@@ -2,7 +2,7 @@
 a file — refuses a file whose content is not what its name says with the same message, stores nothing, and
 answers a decompression bomb or an oversized file with a refusal, never a 500.
 
-``_points`` lists them (32 today); ``test_every_file_field_of_the_platform_is_an_upload_point_tested_here`` finds every
+``_points`` lists them (33 today); ``test_every_file_field_of_the_platform_is_an_upload_point_tested_here`` finds every
 form and serializer field that takes a file and fails when one is missing from the list, so a new upload point
 is tested here from its first day.
 """
@@ -264,6 +264,16 @@ def _points(ctx) -> dict[str, Callable[[], Point]]:
             "photo",
             False,
             PHOTO,
+            many=False,
+        ),
+        # venues: a document of the building's and fire safety (issue 21 point 4)
+        "venues page: a building or fire-safety document": lambda: Point(
+            u.township_officer,
+            reverse("venues:document_add", args=[ctx.venue.pk]),
+            {"kind": "fire_acceptance", "issued_on": "2026-01-05"},
+            "file",
+            False,
+            PLAN,
             many=False,
         ),
         # events: gathering photos
@@ -530,6 +540,7 @@ FILE_FIELDS = {
     "drills.forms.ItemCloseForm.file": "drills page: close an item with a revised plan",
     "drills.api.serializers.AfterActionItemCloseInputSerializer.file": "drills API: close an item with a revised plan",
     "venues.forms.RiskPointForm.photo": "venues page: a risk point's photo",
+    "venues.forms.VenueDocumentForm.file": "venues page: a building or fire-safety document",
     "events.forms.GatheringForm.photos": "events page: log a gathering",
     "events.forms.PhotoForm.photos": "events page: add photos",
     "events.api.serializers.PhotoInputSerializer.photos": "events API: add photos",
