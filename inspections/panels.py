@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from crowdsafe.org.access import GOVERNMENT_ROLES
+from crowdsafe.org.access import COORDINATOR_ROLES, DEPARTMENT_ROLES, GOVERNMENT_ROLES
 from crowdsafe.web.home import HomeContext, register_panel
 from crowdsafe.web.nav import register_nav_item
 from permits.panels import register_application_panel
@@ -43,7 +43,9 @@ def register_panels() -> None:
     register_nav_item("inspections", label=_("Inspections"), url="inspections:list", order=47, roles=GOVERNMENT_ROLES)
     register_panel(
         "inspections_failed",
-        roles=GOVERNMENT_ROLES,
+        # Analytics for the people who plan inspections and follow them up (department staff, township officers,
+        # leaders), not a grid worker's phone home, which starts with the work to do now (issue 20 point 1).
+        roles=DEPARTMENT_ROLES | COORDINATOR_ROLES,
         template="inspections/panels/failed.html",
         context_func=failed_items_context,
         order=55,

@@ -75,6 +75,8 @@ def test_the_analytics_are_scoped_and_on_the_home_page(figures):
     assert "西大街街道" not in outsider
     # The organizer's and operator's home pages do not get the panel.
     assert 'data-panel="inspections_failed"' not in client_for(figures.operator).get("/").content.decode()
+    # Nor does a grid worker's: analytics are for those who plan inspections; a phone home starts with the work.
+    assert 'data-panel="inspections_failed"' not in client_for(figures.users.grid_worker).get("/").content.decode()
 
 
 def test_list_pages_are_pinned_in_queries(figures, django_assert_max_num_queries):
