@@ -65,11 +65,13 @@ def test_the_walk_finds_the_pages_and_actions():
 def test_a_missing_id_and_an_out_of_scope_id_get_the_same_404(outsider):  # noqa: F811
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(outsider)
-    # An id may also be that of a jurisdiction, department or organisation the outsider may see in the directory
-    # (ids of different tables coincide): such an id proves nothing, so it is left out.
+    # An id may also be that of a jurisdiction, department or organisation the outsider may see in the directory,
+    # or of a checklist template (reference data every government user reads) (ids of different tables coincide):
+    # such an id proves nothing, so it is left out.
     from crowdsafe.org.models import Department, Jurisdiction, Organisation
+    from inspections.models import ChecklistTemplate
 
-    seen = set()
+    seen = set(ChecklistTemplate.objects.values_list("pk", flat=True))
     for model in (Jurisdiction, Department, Organisation):
         seen |= set(model.objects.visible_to(outsider).values_list("pk", flat=True))
     ids = [pk for pk in existing_ids() if pk not in seen]
