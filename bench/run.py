@@ -352,7 +352,7 @@ def _plans(statements: list[str], show: bool) -> list[str]:
     return scans
 
 
-def measure_pages(size: int, runs: int, show_plans: bool) -> list[dict]:
+def measure_pages(size: int, runs: int, show_plans: bool, only: str = "") -> list[dict]:
     from django.test import Client
 
     users = bench_users()
@@ -360,6 +360,8 @@ def measure_pages(size: int, runs: int, show_plans: bool) -> list[dict]:
     bare_sql: dict[int, set[str]] = {}
     bare_ms: dict[int, float] = {}
     for name, user, url in pages(users):
+        if only and only not in name:
+            continue
         client = Client()
         client.force_login(user)
         if user.pk not in bare_ms:
@@ -549,7 +551,7 @@ def run_size(args: argparse.Namespace) -> None:
 
     call_command("migrate", verbosity=0)
     seed(args.one)
-    results = measure_pages(args.one, args.runs, args.explain) if args.pages else []
+    results = measure_pages(args.one, args.runs, args.explain, args.only) if args.pages else []
     if args.export:
         results.append(measure_export(args.one))
     if args.import_rows:
@@ -571,6 +573,7 @@ def main() -> int:
     parser.add_argument("--no-export", dest="export", action="store_false")
     parser.add_argument("--no-pages", dest="pages", action="store_false")
     parser.add_argument("--csv", default=str(DEFAULT_CSV))
+    parser.add_argument("--only", default="", help="measure only the pages whose name contains this text")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -585,6 +588,7 @@ def main() -> int:
         command += [] if args.export else ["--no-export"]
         command += [] if args.pages else ["--no-pages"]
         command += ["--orange-every", str(args.orange_every)]
+        command += ["--only", args.only] if args.only else []
         say(f"size {size:,}")
         done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, check=False)
         if done.returncode:
