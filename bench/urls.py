@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import include, path
 
+from crowdsafe.urls import handler500  # noqa: F401  (the error handlers are looked up on the root URLconf)
+
 _BARE = engines["django"].from_string(
     '<!doctype html><html lang="zh-hans"><head><title>bare</title></head><body><p>{{ user.pk }}</p></body></html>'
 )

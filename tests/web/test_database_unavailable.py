@@ -86,3 +86,14 @@ def test_other_errors_stay_a_500(users, monkeypatch):
     assert response.status_code == 500
     assert "Retry-After" not in response
     assert Venue.objects.count() == 0  # the database is fine
+
+
+def test_the_load_test_urlconf_keeps_the_503_handler(users, database_down, settings):
+    """``bench/load`` serves ``bench.urls`` (the site plus the bare benchmark page); Django looks the error handlers
+    up on the root URLconf, so without it re-exporting ``handler500`` the PostgreSQL restart of ``bench/load
+    --faults`` answered the generic 500 (6 requests on 2026-12-07)."""
+    settings.ROOT_URLCONF = "bench.urls"
+    client = signed_in_client(users.staff)
+    database_down()
+    response = client.get("/")
+    assert response.status_code == 503 and BUSY_ZH in response.content.decode()
