@@ -595,7 +595,7 @@ def main() -> int:
             say(f"size {size:,} failed ({done.returncode})")
             return done.returncode
         results.extend(json.loads(done.stdout))
-    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in results)) for c in COLUMNS[:7]}
+    widths = {c: max([len(c)] + [len(str(r.get(c, ""))) for r in results]) for c in COLUMNS[:7]}
     print(" | ".join(c.ljust(widths[c]) for c in COLUMNS[:7]))
     print("-|-".join("-" * widths[c] for c in COLUMNS[:7]))
     for row in results:
