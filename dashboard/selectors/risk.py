@@ -12,13 +12,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, Q, Value, When
+from django.db import connections
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.org.models import Jurisdiction
 from dashboard.selectors.matrix import OWN_LEVEL
-from drills.compliance import ComplianceRow, drill_compliance
+from drills.compliance import ComplianceRow, compliance_totals
 from events.choices import TERMINAL_STATUSES, RiskLevel
 from events.occasions import next_occurrence
 from events.selectors import gathering_visible, key_date_list
@@ -90,8 +91,35 @@ class RiskNow:
     key_dates: list[KeyDateSoon] = field(default_factory=list)
 
 
+def _one_statement(parts: dict[str, QuerySet[Any]]) -> dict[str, dict[str, int]]:
+    """Each part a scoped queryset reduced to one row of counts (aggregates, no GROUP BY), all read in one
+    statement — ``SELECT * FROM (part 1) CROSS JOIN (part 2) …`` — instead of one round trip each: the parts' rows
+    by part name, as ``aggregate()`` would give them."""
+    alias = next(iter(parts.values())).db
+    sqls, params, names = [], [], []
+    for index, qs in enumerate(parts.values()):
+        sql, part_params = qs.query.get_compiler(using=alias).as_sql()
+        sqls.append(f"({sql}) AS part{index}")
+        params.extend(part_params)
+        names.append(list(qs.query.annotation_select))
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(sqls), params)
+        row = list(cursor.fetchone())
+    found = {}
+    for part, columns in zip(parts, names, strict=True):
+        found[part] = {column: row.pop(0) for column in columns}
+    return found
+
+
+def _counts(qs: QuerySet[Any], **aggregates: Any) -> QuerySet[Any]:
+    """``qs.aggregate(**aggregates)`` left unread: one row, no GROUP BY (the constant ``Value`` groups nothing)."""
+    return qs.order_by().values(_all=Value(1)).annotate(**aggregates).values(*aggregates)
+
+
 def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
-    """Five queries whatever the size: children, gatherings by (child, level), venues, hazards, incidents."""
+    """A fixed number of queries whatever the size: the children; the gatherings by (child, level); the venues',
+    hazards', incidents' and alerts' counts in one statement; the alerts listed; drill compliance's totals
+    (``drills.compliance.compliance_totals``); the large events; the key dates."""
     children = list(Jurisdiction.objects.filter(parent=root).order_by("code"))
     row = Case(
         *[When(jurisdiction_path__startswith=c.path, then=Value(c.pk)) for c in children], default=Value(OWN_LEVEL)
@@ -102,55 +130,55 @@ def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
         .exclude(status__in=[s.value for s in TERMINAL_STATUSES])
         .order_by()
         .annotate(r=row)
-        .values("r", "risk_level")
+        .values_list("r", "risk_level")
         .annotate(n=Count("pk"))
     )
     rows = {c.pk: LevelRow(jurisdiction=c, label=c.name) for c in children}
     totals = dict.fromkeys(LEVELS, 0)
-    for item in gatherings:
-        target = rows.get(item["r"])
+    for r, level, n in gatherings:
+        target = rows.get(r)
         if target is None:
             target = rows.setdefault(OWN_LEVEL, LevelRow(jurisdiction=root, label=root.name))
-        target.counts[item["risk_level"]] = target.counts.get(item["risk_level"], 0) + item["n"]
-        totals[item["risk_level"]] = totals.get(item["risk_level"], 0) + item["n"]
-    venues = (
-        register_visible(user=user)
-        .filter(jurisdiction_path__startswith=root.path, subject_type="venue")
-        .order_by()
-        .aggregate(
-            red=Count("pk", filter=Q(level=RiskLevel.RED.value)),
-            orange=Count("pk", filter=Q(level=RiskLevel.ORANGE.value)),
-        )
-    )
+        target.counts[level] = target.counts.get(level, 0) + n
+        totals[level] = totals.get(level, 0) + n
     open_q = Q(state__in=OPEN_HAZARD_STATES)
-    hazards = (
-        hazard_visible(user=user)
-        .filter(jurisdiction_path__startswith=root.path)
-        .order_by()
-        .aggregate(
-            major=Count("pk", filter=open_q & Q(level=HazardLevel.MAJOR)),
-            overdue=Count("pk", filter=open_q & Q(rectification_deadline__lt=today)),
-        )
-    )
-    incidents = (
-        incident_list(user=user).filter(status=IncidentStatus.OPEN, jurisdiction__path__startswith=root.path).count()
-    )
     alerts = alert_list(user=user).filter(
         jurisdiction_path__startswith=root.path, state__in=OPEN_ALERT_STATES, exercise=False
     )
-    alert_counts = alerts.order_by().aggregate(
-        total=Count("pk"), red=Count("pk", filter=Q(level="red")), orange=Count("pk", filter=Q(level="orange"))
+    counts = _one_statement(
+        {
+            "venues": _counts(
+                register_visible(user=user).filter(jurisdiction_path__startswith=root.path, subject_type="venue"),
+                red=Count("pk", filter=Q(level=RiskLevel.RED.value)),
+                orange=Count("pk", filter=Q(level=RiskLevel.ORANGE.value)),
+            ),
+            "hazards": _counts(
+                hazard_visible(user=user).filter(jurisdiction_path__startswith=root.path),
+                major=Count("pk", filter=open_q & Q(level=HazardLevel.MAJOR)),
+                overdue=Count("pk", filter=open_q & Q(rectification_deadline__lt=today)),
+            ),
+            "incidents": _counts(
+                incident_list(user=user).filter(status=IncidentStatus.OPEN, jurisdiction__path__startswith=root.path),
+                n=Count("pk"),
+            ),
+            "alerts": _counts(
+                alerts,
+                total=Count("pk"),
+                red=Count("pk", filter=Q(level="red")),
+                orange=Count("pk", filter=Q(level="orange")),
+            ),
+        }
     )
     return RiskNow(
         root=root,
         rows=list(rows.values()),
         gathering_totals=totals,
-        venues=venues,
-        hazards=hazards,
-        open_incidents=incidents,
+        venues=counts["venues"],
+        hazards=counts["hazards"],
+        open_incidents=counts["incidents"]["n"],
         alerts=list(alerts[:MAX_ROWS]),
-        alert_counts=alert_counts,
-        drills=drill_compliance(user=user, today=today, territory=root).totals,
+        alert_counts=counts["alerts"],
+        drills=compliance_totals(user=user, today=today, territory=root),
         large_events=large_events(user=user, root=root, today=today),
         key_dates=key_dates_ahead(today=today, root=root),
     )
