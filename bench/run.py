@@ -180,6 +180,14 @@ JOIN bench_department d ON d.rn = (s.g / 3) %% (SELECT count(*) FROM bench_depar
 """
 
 
+# BENCH_TASKS_OUTSTANDING=1: nine tasks in ten outstanding (a third each open, in progress, overdue), one done — the
+# overview at a million outstanding tasks: ``--sizes 1111112`` with a BENCH_DATABASE_BASE of its own (bench/README.md).
+TASK_STATUSES = """CASE WHEN g %% 10 < 6 THEN 'done' WHEN g %% 10 = 6 THEN 'open' WHEN g %% 10 = 7 THEN 'in_progress'
+                WHEN g %% 10 = 8 THEN 'overdue' ELSE 'cancelled' END AS status"""
+OUTSTANDING_STATUSES = """CASE WHEN g %% 10 = 0 THEN 'done' WHEN g %% 3 = 0 THEN 'open'
+                WHEN g %% 3 = 1 THEN 'in_progress' ELSE 'overdue' END AS status"""
+
+
 def seed(size: int) -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -202,7 +210,11 @@ def seed(size: int) -> None:
         cursor.execute(GRIDS_SQL)
         cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM events_gathering")
         first = cursor.fetchone()[0]
-        for name, sql in (("gatherings", GATHERINGS_SQL), ("tasks", TASKS_SQL), ("hazards", HAZARDS_SQL)):
+        tasks_sql = TASKS_SQL
+        if os.environ.get("BENCH_TASKS_OUTSTANDING"):
+            tasks_sql = TASKS_SQL.replace(TASK_STATUSES, OUTSTANDING_STATUSES)
+            assert tasks_sql != TASKS_SQL
+        for name, sql in (("gatherings", GATHERINGS_SQL), ("tasks", tasks_sql), ("hazards", HAZARDS_SQL)):
             started = time.perf_counter()
             for start in range(1, size + 1, BATCH):
                 stop = min(size, start + BATCH - 1)
@@ -210,8 +222,13 @@ def seed(size: int) -> None:
                 params |= {"first_gathering": first, "user": user.pk}
                 cursor.execute(sql, params)
             say(f"{size:,} {name} in {time.perf_counter() - started:.1f} s")
+    from duties.counts import taskcounts_compact
+
+    started = time.perf_counter()
+    taskcounts_compact()  # the overview's counters (duties 0010's triggers counted the tasks): their deltas folded
+    say(f"task counters folded in {time.perf_counter() - started:.1f} s")
     with connection.cursor() as cursor:
-        for table in ("events_gathering", "duties_task", "risk_hazard"):
+        for table in ("events_gathering", "duties_task", "risk_hazard", "duties_taskcount"):
             cursor.execute(f"VACUUM ANALYZE {table}")
     say("vacuum analyze done")
 

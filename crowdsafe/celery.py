@@ -27,6 +27,17 @@ app.conf.beat_schedule = {
         "task": "duties.tasks.mark_overdue",
         "schedule": crontab(hour=0, minute=5),
     },
+    # The overview's task counters (duties/counts.py): their deltas folded every five minutes, and each night
+    # verified against a recount of the tasks (rebuilt, with an error logged, if they differ).
+    "duties-taskcounts-compact": {
+        "task": "duties.tasks.taskcounts_compact",
+        "schedule": dt.timedelta(minutes=5),
+        "options": {"expires": 240},
+    },
+    "duties-taskcounts-check": {
+        "task": "duties.tasks.taskcounts_check",
+        "schedule": crontab(hour=0, minute=35),
+    },
     # Expected gatherings for the key dates coming up (events/services/keydates.py); idempotent.
     "events-expected-gatherings": {
         "task": "events.create_expected_gatherings",

@@ -320,6 +320,19 @@ class Task(models.Model):
             models.Index(
                 fields=["due_date", "id"], condition=Q(status__in=OUTSTANDING_VALUES), name="duties_task_open_due_idx"
             ),
+            # The tasks done since a moment, whatever their place: the overview reads the part of a day its
+            # counters cannot split (``duties.counts``), for a whole city, from this index alone.
+            models.Index(
+                fields=["completed_at"],
+                condition=Q(status=TaskStatus.DONE),
+                include=[
+                    "jurisdiction_path",
+                    "responsible_department",
+                    "responsible_jurisdiction",
+                    "responsible_organisation",
+                ],
+                name="duties_task_done_at_idx",
+            ),
             models.Index(fields=["subject_type", "subject_id"], name="duties_task_subject_idx"),
             # "What is assigned to my department" for a domain list (gatherings, permits a department works on):
             # the subjects of one type a department holds tasks about, read from the index alone.
@@ -366,6 +379,30 @@ class Task(models.Model):
     def holder_label(self) -> str:
         holder = self.holder
         return str(holder) if holder is not None else str(_("nobody (unassigned)"))
+
+
+class TaskCount(models.Model):
+    """The overview's counters (``duties.counts``): how many tasks are outstanding or done, by the township of
+    their subject (``area``: the subject's path cut to its first three levels, city/district/township), their
+    holder and a day. Written only by the database's triggers on ``duties_task``, in the transaction of the
+    change, as signed deltas (one row per key and statement; never updated, so two writers never wait on each
+    other); the beat folds them (``taskcounts_compact``). Kinds: ``t`` outstanding (day: ``COUNT_NO_DAY``),
+    ``o`` outstanding by due date (days before the last fold are folded into ``COUNT_NO_DAY``: overdue for
+    good), ``d`` done by the UTC date of ``completed_at``."""
+
+    area = models.CharField(max_length=255)
+    department_id = models.BigIntegerField(default=0)  # the holder: 0 for none (no foreign key: derived rows)
+    township_id = models.BigIntegerField(default=0)
+    org_held = models.BooleanField(default=False)
+    kind = models.CharField(max_length=1)
+    day = models.DateField()
+    n = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "day"], name="duties_taskcount_kind_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.kind} {self.day}: {self.n}"
 
 
 class TaskAttachment(StoredFile):

@@ -8,7 +8,20 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import BooleanField, Case, CharField, DateField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -19,6 +32,7 @@ from crowdsafe.org.access import OVERSIGHT_ROLES, get_scope, path_q
 from crowdsafe.org.choices import LEVEL_DEPTH, JurisdictionLevel, Role
 from crowdsafe.org.models import Department, Jurisdiction, Membership
 from duties.choices import OUTSTANDING_VALUES, PartyKind, TaskStatus
+from duties.counts import usable_for as counts_usable_for
 from duties.filters import (
     DONE_WINDOW_DAYS,
     DUE_SOON_DAYS,
@@ -29,7 +43,7 @@ from duties.filters import (
     StatusFilter,
     TaskFilterSet,
 )
-from duties.models import ResponsibilityRule, Task
+from duties.models import ResponsibilityRule, Task, TaskCount
 
 
 def overdue_expression(today: dt.date) -> Case:
@@ -210,20 +224,90 @@ def _overview_counts(scoped: QuerySet[Task], *, today: dt.date, since: dt.dateti
         ]
 
 
+def _overview_counters(paths: tuple[str, ...] | None, *, today: dt.date, since: dt.datetime) -> list[dict[str, Any]]:
+    """``_overview_counts`` read from the counters (``duties.counts``: the formulas are there), in ONE statement:
+    the counter rows of the territory that the figures need (outstanding and done totals, due days up to today + 3
+    with the folded past, done days up to the first day of the window), plus the tasks done on that first day at or
+    after ``since``, read from ``duties_task`` by the index on ``completed_at``. A few rows per holder and township,
+    whatever the number of tasks."""
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    first_day = since.astimezone(dt.UTC).date()
+    day_after = dt.datetime.combine(first_day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    counters = TaskCount.objects.filter(
+        Q(kind__in=["t", "D"]) | Q(kind="o", day__lte=soon) | Q(kind="d", day__lte=first_day)
+    )
+    tasks = Task.objects.filter(status=TaskStatus.DONE, completed_at__gte=since, completed_at__lt=day_after)
+    if paths is not None:
+        counters = counters.filter(path_q(paths, field="area"))
+        tasks = tasks.filter(path_q(paths, field="jurisdiction_path"))
+    counters_sql, counters_params = (
+        counters.order_by().values_list("department_id", "township_id", "org_held", "kind", "day", "n").query
+    ).sql_with_params()
+    org_held = Case(
+        When(responsible_organisation__isnull=False, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    tasks_sql, tasks_params = (
+        tasks.order_by()
+        .annotate(
+            department=Coalesce("responsible_department_id", 0, output_field=BigIntegerField()),
+            township=Coalesce("responsible_jurisdiction_id", 0, output_field=BigIntegerField()),
+            held=org_held,
+            kind=Value("s", output_field=CharField()),
+            day=Value(None, output_field=DateField()),
+            one=Value(1, output_field=IntegerField()),
+        )
+        .values_list("department", "township", "held", "kind", "day", "one")
+        .query
+    ).sql_with_params()
+    sql = f"""
+        SELECT c.department_id, c.township_id, c.org_held,
+               coalesce(sum(c.n) FILTER (WHERE c.kind = 't'), 0) AS n_open,
+               coalesce(sum(c.n) FILTER (WHERE c.kind = 'o' AND c.day >= %s AND c.day <= %s), 0) AS n_due_soon,
+               coalesce(sum(c.n) FILTER (WHERE c.kind = 'o' AND c.day < %s), 0) AS n_overdue,
+               coalesce(sum(c.n) FILTER (WHERE c.kind IN ('D', 's')), 0)
+                 - coalesce(sum(c.n) FILTER (WHERE c.kind = 'd'), 0) AS n_done
+        FROM ({counters_sql} UNION ALL {tasks_sql}) AS c (department_id, township_id, org_held, kind, day, n)
+        GROUP BY c.department_id, c.township_id, c.org_held
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [today, soon, today, *counters_params, *tasks_params])
+        return [
+            {
+                "responsible_department_id": department or None,
+                "responsible_jurisdiction_id": township or None,
+                "org_held": bool(held),
+                "n_open": int(n_open),
+                "n_due_soon": int(n_due_soon),
+                "n_overdue": int(n_overdue),
+                "n_done": int(n_done),
+            }
+            for department, township, held, n_open, n_due_soon, n_overdue, n_done in cursor.fetchall()
+            if n_open or n_done
+        ]
+
+
 def responsibility_overview(*, user, today: dt.date | None = None) -> Overview:
     """For leaders: who owes what in their territory. Tasks about subjects in the territory, by holder, with
-    outstanding / due soon (≤ 3 days) / overdue / done (last 30 days) counts — all counted in ONE aggregated
-    query (``_overview_counts``), plus one query each for the departments' and townships' names."""
+    outstanding / due soon (≤ 3 days) / overdue / done (last 30 days) counts — all counted in ONE statement, plus
+    one query each for the departments' and townships' names. The statement reads the counters (``duties.counts``,
+    a few rows per holder and township) for today and a territory of townships or larger; otherwise (another day,
+    a village's leader) it groups the tasks themselves (``_overview_counts``). Both give the same figures."""
     scope = get_scope(user)
     today = today or timezone.localdate()
     since = timezone.now() - dt.timedelta(days=DONE_WINDOW_DAYS)
     qs = Task.objects.all()
     territories: list[str] = []
+    paths: tuple[str, ...] | None = None
     if not scope.is_superuser:
         paths = scope.paths_for(OVERSIGHT_ROLES)
         qs = qs.filter(path_q(paths, field="jurisdiction_path"))
         territories = [m.jurisdiction.name for m in scope.memberships if m.role in OVERSIGHT_ROLES]
-    counts = _overview_counts(qs, today=today, since=since)
+    if counts_usable_for(paths, today):
+        counts = _overview_counters(paths, today=today, since=since)
+    else:
+        counts = _overview_counts(qs, today=today, since=since)
     departments = Department.objects.select_related("jurisdiction").in_bulk(
         [c["responsible_department_id"] for c in counts if c["responsible_department_id"]]
     )

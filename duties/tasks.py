@@ -20,3 +20,19 @@ def holiday_schedule_check() -> int:
     from duties.calendar import holiday_schedule_check as check
 
     return len(check())
+
+
+@shared_task(name="duties.tasks.taskcounts_compact")
+def taskcounts_compact() -> int:
+    """Every few minutes (beat): fold the overview's counter rows (``duties.counts``). Returns the rows folded."""
+    from duties.counts import taskcounts_compact as compact
+
+    return compact()[0]
+
+
+@shared_task(name="duties.tasks.taskcounts_check")
+def taskcounts_check() -> dict:
+    """Nightly (beat): fold, verify the counters against a recount of the tasks, rebuild them if they differ."""
+    from duties.counts import taskcounts_check as check
+
+    return check()
