@@ -19,7 +19,11 @@ sources of 1,000 sensors each (each gateway scoped to 1,000 zones; every zone se
    p50/p95 over ``--alerts`` red readings, each starting a new episode on its zone; the people alerted get a mobile
    number for the run. A reading whose alert has no SMS, or an SMS not sent within 10 s, is counted missing.
 
-    .venv/bin/python bench/bench_monitoring.py [--reset] [--seconds 20] [--runs 30] [--latency]
+    .venv/bin/python bench/bench_monitoring.py [--reset] [--seconds 20] [--runs 30] [--latency] [--profile 30]
+
+The ingestion figure comes with the CPU seconds per 1,000 readings of the ingesting process and of its PostgreSQL
+backend (read from /proc), less sensitive to the machine's load than the rate; each figure with the load average
+at the time. ``--profile N`` only prints cProfile's top N of one batch through the API and through the service.
 """
 
 from __future__ import annotations
@@ -53,6 +57,24 @@ TARGET_CHART_MS = 50.0
 
 def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def backend_cpu() -> float:
+    """CPU seconds (user + system) used so far by this connection's PostgreSQL backend (same machine: /proc)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def ensure_database() -> None:
@@ -223,6 +245,8 @@ def bench_ingest(seconds: int) -> dict:
     bodies = [[(s, token, json.dumps({"readings": rows}), rows) for s, token, rows in b] for b in batches]
     per_batch: list[float] = []
     total = 0
+    db_cpu0 = backend_cpu()
+    cpu0 = time.process_time()
     start = time.perf_counter()
     for second in bodies:
         for source, token, body, rows in second:
@@ -243,8 +267,15 @@ def bench_ingest(seconds: int) -> dict:
                 total += len(result.accepted)
             per_batch.append(time.perf_counter() - t0)
     wall = time.perf_counter() - start
+    cpu = time.process_time() - cpu0
+    db_cpu = backend_cpu() - db_cpu0
     per_batch.sort()
     return {
+        "load": load(),
+        # CPU seconds per 1,000 readings: this process (the app: the test client's request handling, parsing,
+        # checks, evaluation) and its PostgreSQL backend (less sensitive to the machine's load than the rate).
+        "cpu_per_1000": cpu / total * 1000,
+        "db_cpu_per_1000": db_cpu / total * 1000,
         "through_api": through_api,
         "readings": total,
         "wall": wall,
@@ -253,6 +284,53 @@ def bench_ingest(seconds: int) -> dict:
         "batch_p95_ms": per_batch[int(len(per_batch) * 0.95) - 1] * 1000,
         "seconds": seconds,
     }
+
+
+def bench_profile(top: int) -> None:
+    """cProfile of one 1,000-reading batch through the API and of one through ``readings_ingest`` (after one warm
+    simulated second), each printed by own time and by cumulative time."""
+    import cProfile
+    import datetime as dt
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from monitoring.services import readings_ingest
+
+    rng = random.Random(SEED + 2)
+    feeds = gateways()
+    client = Client()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(observed_at) FROM monitoring_reading")
+        last = cursor.fetchone()[0]
+    base = max(timezone.now() - dt.timedelta(seconds=10), (last or timezone.now()) + dt.timedelta(seconds=1))
+
+    def post(token, rows):
+        response = client.post(
+            "/api/v1/monitoring/readings/",
+            json.dumps({"readings": rows}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {token}",
+        )
+        assert response.status_code == 200, response.content[:300]
+
+    for _s, token, zones in feeds:
+        post(token, batch_rows(zones, 0, base, rng))
+    source, token, zones = feeds[0]
+    for label, call in (
+        ("through the API", lambda: post(token, batch_rows(zones, 1, base, rng))),
+        ("through readings_ingest", lambda: readings_ingest(source=source, rows=batch_rows(zones, 2, base, rng))),
+    ):
+        profiler = cProfile.Profile()
+        t0 = time.perf_counter()
+        profiler.runcall(call)
+        wall = time.perf_counter() - t0
+        say(f"profile of one batch of {len(zones):,} readings {label}: {wall:.3f} s (load {load()})")
+        stats = pstats.Stats(profiler, stream=sys.stdout)
+        stats.strip_dirs().sort_stats("tottime").print_stats(top)
+        stats.sort_stats("cumulative").print_stats(top)
 
 
 def bench_copy(readings: int) -> dict:
@@ -288,7 +366,7 @@ def bench_copy(readings: int) -> dict:
         raw.commit()
         wall = time.perf_counter() - start
         cursor.execute("DELETE FROM monitoring_reading WHERE source_id >= 900000")
-    return {"rows": n, "wall": wall, "rate": n / wall}
+    return {"rows": n, "wall": wall, "rate": n / wall, "load": load()}
 
 
 def measure(user, url: str, runs: int, warmup: int = 5, expect: int = 200) -> dict:
@@ -310,6 +388,7 @@ def measure(user, url: str, runs: int, warmup: int = 5, expect: int = 200) -> di
         response = client.get(url)
     times.sort()
     return {
+        "load": load(),
         "median": statistics.median(times),
         "p90": times[int(len(times) * 0.9) - 1],
         "min": times[0],
@@ -386,7 +465,12 @@ def bench_chart(zone, runs: int) -> dict:
         day = zone_day(zone)
         times.append((time.perf_counter() - t0) * 1000)
     times.sort()
-    return {"median": statistics.median(times), "p90": times[int(len(times) * 0.9) - 1], "points": len(day["points"])}
+    return {
+        "median": statistics.median(times),
+        "p90": times[int(len(times) * 0.9) - 1],
+        "points": len(day["points"]),
+        "load": load(),
+    }
 
 
 def latency_broker() -> None:
@@ -506,6 +590,7 @@ def bench_latency(count: int) -> dict | None:
         return ok[max(0, math.ceil(len(ok) * q) - 1)] if ok else float("nan")
 
     return {
+        "load": load(),
         "n": len(to_notification),
         "notif_p50": pct(to_notification, 0.5),
         "notif_p95": pct(to_notification, 0.95),
@@ -555,6 +640,9 @@ def main() -> None:
         cursor.execute("SELECT version()")
         version = cursor.fetchone()[0].split(",")[0]
 
+    if ARGS.profile:
+        bench_profile(ARGS.profile)
+        return
     ingest = floor = None
     if ARGS.seconds:
         say(f"ingestion: {ARGS.seconds} simulated seconds of {GATEWAYS * SENSORS_PER_GATEWAY:,} sensors")
@@ -587,10 +675,17 @@ def main() -> None:
         print(
             f"| ingestion with evaluation, {via}, {ingest['readings']:,} readings in batches "
             f"of {SENSORS_PER_GATEWAY:,} | {ingest['rate']:,.0f} readings/s "
-            f"(batch median {ingest['batch_median_ms']:.0f} ms, p95 {ingest['batch_p95_ms']:.0f} ms) "
-            f"| ≥ {TARGET_RATE:,}/s {verdict} |"
+            f"(batch median {ingest['batch_median_ms']:.0f} ms, p95 {ingest['batch_p95_ms']:.0f} ms; load "
+            f"{ingest['load']}) | ≥ {TARGET_RATE:,}/s {verdict} |"
         )
-    print(f"| raw COPY of the same number of rows into the same table | {floor['rate']:,.0f} rows/s | the floor |")
+        print(
+            f"| CPU per 1,000 readings: the ingesting process / its PostgreSQL backend | "
+            f"{ingest['cpu_per_1000']:.3f} s / {ingest['db_cpu_per_1000']:.3f} s | |"
+        )
+    print(
+        f"| raw COPY of the same number of rows into the same table | {floor['rate']:,.0f} rows/s "
+        f"(load {floor['load']}) | the floor |"
+    )
     if ingest:
         print(f"| ingestion ÷ COPY | {ingest['rate'] / floor['rate']:.2f} | |")
     for label, r in (
@@ -600,7 +695,7 @@ def main() -> None:
         ok = r["median"] <= TARGET_BOARD_MS and r["queries"] <= TARGET_BOARD_QUERIES
         print(
             f"| {label} | median {r['median']:.1f} ms, p90 {r['p90']:.1f} ms, {r['queries']} queries, "
-            f"{r['bytes'] / 1024:.0f} KB | ≤ 100 ms, ≤ 10 queries {'ok' if ok else 'MISSED'} |"
+            f"{r['bytes'] / 1024:.0f} KB (load {r['load']}) | ≤ 100 ms, ≤ 10 queries {'ok' if ok else 'MISSED'} |"
         )
     print(
         f"| map polygons `/monitoring/board/shapes/` (fetched once per page, cached 60 s) | uncached median "
@@ -613,13 +708,15 @@ def main() -> None:
     )
     print(
         f"| a zone's 24-hour chart from {chart['points']:,} rollups | median {chart['median']:.1f} ms, p90 "
-        f"{chart['p90']:.1f} ms | ≤ 50 ms {'ok' if chart['median'] <= TARGET_CHART_MS else 'MISSED'} |"
+        f"{chart['p90']:.1f} ms (load {chart['load']}) | ≤ 50 ms "
+        f"{'ok' if chart['median'] <= TARGET_CHART_MS else 'MISSED'} |"
     )
     if latency:
         ok = latency["delivery_p95"] <= 2.0 and not latency["missing"] and not latency["no_alert"]
         print(
             f"| reading → urgent notification row ({latency['n']} red readings) | p50 {latency['notif_p50']:.3f} s, "
-            f"p95 {latency['notif_p95']:.3f} s | |"
+            f"p95 {latency['notif_p95']:.3f} s (load {latency['load']}) | p95 ≤ 2 s "
+            f"{'ok' if latency['notif_p95'] <= 2.0 and not latency['no_alert'] else 'MISSED'} |"
         )
         print(
             f"| reading → every SMS of its alert sent by the worker (Redis; {latency['sms']} SMS, "
@@ -636,5 +733,8 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--latency", action="store_true")
     parser.add_argument("--alerts", type=int, default=40)
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="only profile one batch (API, then service): top N"
+    )
     ARGS = parser.parse_args()
     main()

@@ -6,7 +6,7 @@ plan measures ticked and recorded on the gathering."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -114,27 +114,56 @@ def _raise(
 OpenEpisodes = dict[tuple[int, str], MonitoringAlert]
 
 
-def open_episodes_for(zone_ids: list[int]) -> OpenEpisodes:
+class OpenEpisode(NamedTuple):
+    """What deciding whether a zone's episodes change needs of an open episode (no model object per episode)."""
+
+    pk: int
+    level: str
+
+
+def open_episodes_for(zone_ids: list[int]) -> dict[tuple[int, str], OpenEpisode]:
     """The open level and early-warning episodes of these zones, locked, in one query (the ingest evaluates a
-    batch's zones with this instead of two locked queries per zone): {(zone id, kind): episode}."""
-    episodes = MonitoringAlert.objects.select_for_update().filter(
-        zone_id__in=zone_ids,
-        kind__in=[AlertKind.LEVEL, AlertKind.EARLY_WARNING],
-        exercise=F("zone__exercise"),
-        source__isnull=True,
-        state__in=OPEN_ALERT_STATES,
+    batch's zones with this instead of two locked queries per zone): {(zone id, kind): (pk, level)}. Plain values:
+    a city-wide batch has hundreds of open episodes and needs the objects of the few that change
+    (``open_episodes_load``)."""
+    rows = (
+        # Only the episodes' rows (the join to the zones is for the exercise flag; the zones are not written).
+        MonitoringAlert.objects.select_for_update(of=("self",))
+        .filter(
+            zone_id__in=zone_ids,
+            kind__in=[AlertKind.LEVEL, AlertKind.EARLY_WARNING],
+            exercise=F("zone__exercise"),
+            source__isnull=True,
+            state__in=OPEN_ALERT_STATES,
+        )
+        .order_by("pk")
+        .values_list("pk", "zone_id", "kind", "level")
     )
-    found: OpenEpisodes = {}
-    # Without their working (a snapshot of ~1.5 KB of JSON each, only ever replaced here): hundreds of open episodes
-    # in a city-wide batch, decoded for nothing.
-    for episode in episodes.defer("working").order_by("pk"):
-        if episode.zone_id is not None:
-            found.setdefault((episode.zone_id, episode.kind), episode)
+    found: dict[tuple[int, str], OpenEpisode] = {}
+    for pk, zone_id, kind, level in rows:
+        if zone_id is not None:
+            found.setdefault((zone_id, kind), OpenEpisode(pk, level))
     return found
 
 
+def open_episodes_load(found: dict[tuple[int, str], OpenEpisode], zone_ids: list[int]) -> OpenEpisodes:
+    """The episode objects of ``zone_ids`` among ``found`` (already locked), in one query, without their working (a
+    snapshot of ~1.5 KB of JSON each, only ever replaced here)."""
+    zones = set(zone_ids)
+    wanted = {key: episode.pk for key, episode in found.items() if key[0] in zones}
+    if not wanted:
+        return {}
+    objects = MonitoringAlert.objects.defer("working").in_bulk(list(wanted.values()))
+    return {key: objects[pk] for key, pk in wanted.items() if pk in objects}
+
+
 def episodes_need_follow(
-    *, zone_id: int, level: str, forecast: dict[str, Any], previous_level: str, open_episodes: OpenEpisodes
+    *,
+    zone_id: int,
+    level: str,
+    forecast: dict[str, Any],
+    previous_level: str,
+    open_episodes: dict[tuple[int, str], OpenEpisode] | OpenEpisodes,
 ) -> bool:
     """Whether ``follow_episodes`` would change anything for a zone now at ``level`` with ``forecast``: a level
     change, an orange/red level without an open episode or above it, an open episode to ease, an early warning to

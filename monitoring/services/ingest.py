@@ -2,11 +2,13 @@
 set-based and idempotently, rolled up by minute, and each touched zone evaluated once per batch.
 
 Order inside one transaction, and why:
-1. check every row against the source's scoped zones (prefetched once): bad rows get their reason;
+1. check every row against the source's scoped zones (prefetched once): bad rows get their reason (the common row
+   on a fast path; each distinct time text parsed once);
 2. lock the touched zones' state rows in id order — two batches for one zone serialise here (the gate balance
    and the episode are read-modify-write), two batches for different zones do not wait for each other;
-3. one ``INSERT … ON CONFLICT DO NOTHING RETURNING``: a resent row stores nothing and is answered as a duplicate;
-4. one rollup upsert per (zone, minute); 5. each zone's level, forecast and episodes, once.
+3. one ``INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`` (PostgreSQL: one array per column, no parameter per
+   row), answering the rows it skipped: a resent row stores nothing and is answered as a duplicate;
+4. one rollup upsert of the batch's (zone, minute) rows; 5. each zone's level, forecast and episodes, once.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ class IngestResult:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     index: int
     zone_id: int
@@ -59,6 +61,8 @@ class Row:
     exited: int | None = None
     density: float | None = None
     people: int | None = None
+    # observed_at in ISO 8601 as answered (shared by the batch's rows of one moment).
+    iso: str = ""
 
 
 def _int(value: Any) -> int | None:
@@ -140,28 +144,98 @@ def _check(
     return row, "", ""
 
 
+def _check_batch(
+    rows: list[Any], *, zones: dict[int, ZoneFigures], now: dt.datetime, oldest: dt.datetime
+) -> tuple[list[Row], list[Row], list[dict[str, Any]], int]:
+    """(good rows, rows repeating a key earlier in the batch, rejections, implausible rows): ``_check`` on each row,
+    with a fast path for the common row — ``{"zone": int, "observed_at": str, "count": int}`` of a scoped zone —
+    which only accepts what ``_check`` accepts, with the same values. A batch's rows share a few moments: each
+    distinct ``observed_at`` text is parsed and checked once."""
+    good: list[Row] = []
+    duplicates: list[Row] = []
+    rejected: list[dict[str, Any]] = []
+    implausible = 0
+    seen: set[tuple[int, dt.datetime]] = set()
+    # observed_at text -> (moment, iso) when the moment passes the checks, else None.
+    moments: dict[str, tuple[dt.datetime, str] | None] = {}
+    future = now + FUTURE_SLACK
+    areas = {pk: z.area_m2 for pk, z in zones.items()}
+    for index, raw in enumerate(rows):
+        row = None
+        if type(raw) is dict:
+            zone_id, count, text = raw.get("zone"), raw.get("count"), raw.get("observed_at")
+            if (
+                type(zone_id) is int
+                and type(count) is int
+                and type(text) is str
+                and count >= 0
+                and zone_id in areas
+                and count / areas[zone_id] <= MAX_DENSITY
+                and raw.get("entered") is None
+                and raw.get("exited") is None
+                and raw.get("density") is None
+            ):
+                if text in moments:
+                    moment = moments[text]
+                else:
+                    at = _moment(text)
+                    moment = moments[text] = (at, at.isoformat()) if at is not None and oldest <= at <= future else None
+                if moment is not None:
+                    row = Row(index, zone_id, moment[0], count, None, None, None, count, moment[1])
+        if row is None:
+            row, code, reason = _check(index, raw, zones=zones, now=now, oldest=oldest)
+            if row is None:
+                rejected.append({"index": index, "code": code, "reason": reason})
+                implausible += code in ("negative", "impossible")
+                continue
+            row.iso = row.observed_at.isoformat()
+        key = (row.zone_id, row.observed_at)
+        if key in seen:
+            duplicates.append(row)
+            continue
+        seen.add(key)
+        good.append(row)
+    return good, duplicates, rejected, implausible
+
+
+def _array(values: Any) -> str:
+    """A PostgreSQL array literal of numbers, ISO times or NULLs (none of them needs quoting)."""
+    return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
+
+
 def _insert(source: Source, rows: list[Row], now: dt.datetime) -> set[tuple[int, dt.datetime]]:
     """Store the rows; returns the (zone, observed_at) keys actually inserted (the others were there already)."""
     if not rows:
         return set()
     if connection.vendor == "postgresql":
-        from psycopg2.extras import execute_values  # type: ignore[import-untyped]
-
-        partitions.ensure_days({timezone.localtime(r.observed_at).date() for r in rows})
-        values = [
-            (source.pk, r.zone_id, r.observed_at, now, r.count, r.entered, r.exited, r.density, r.people) for r in rows
-        ]
+        partitions.ensure_days({timezone.localtime(at).date() for at in {r.observed_at for r in rows}})
+        # One statement, the rows as one array per column (no per-row parameters to adapt): the insert skips the
+        # keys already stored, and the statement answers the batch indexes of those skipped (usually none).
         with connection.cursor() as cursor:
-            result = execute_values(
-                cursor.cursor if hasattr(cursor, "cursor") else cursor,
-                "INSERT INTO monitoring_reading (source_id, zone_id, observed_at, received_at, count, entered, "
-                "exited, density, people) VALUES %s ON CONFLICT (source_id, zone_id, observed_at) DO NOTHING "
-                "RETURNING zone_id, observed_at",
-                values,
-                page_size=len(values),
-                fetch=True,
+            cursor.execute(
+                "WITH v AS (SELECT * FROM unnest(%s::int[], %s::timestamptz[], %s::int[], %s::int[], %s::int[], "
+                "%s::float8[], %s::int[], %s::int[]) AS v(zone_id, observed_at, count, entered, exited, density, "
+                "people, idx)), "
+                "ins AS (INSERT INTO monitoring_reading (source_id, zone_id, observed_at, received_at, count, entered, "
+                "exited, density, people) SELECT %s, zone_id, observed_at, %s, count, entered, exited, density, people "
+                "FROM v ON CONFLICT (source_id, zone_id, observed_at) DO NOTHING RETURNING zone_id, observed_at) "
+                "SELECT v.idx FROM v LEFT JOIN ins ON ins.zone_id = v.zone_id AND ins.observed_at = v.observed_at "
+                "WHERE ins.zone_id IS NULL",
+                [
+                    _array(r.zone_id for r in rows),
+                    _array(r.iso or r.observed_at.isoformat() for r in rows),
+                    _array(r.count for r in rows),
+                    _array(r.entered for r in rows),
+                    _array(r.exited for r in rows),
+                    _array(None if r.density is None else repr(r.density) for r in rows),
+                    _array(r.people for r in rows),
+                    _array(range(len(rows))),
+                    source.pk,
+                    now,
+                ],
             )
-        return {(int(z), at) for z, at in result}
+            skipped = {i for (i,) in cursor.fetchall()}
+        return {(r.zone_id, r.observed_at) for i, r in enumerate(rows) if i not in skipped}
     existing = set(
         Reading.objects.filter(
             source=source, zone_id__in={r.zone_id for r in rows}, observed_at__in={r.observed_at for r in rows}
@@ -206,21 +280,26 @@ def _rollup(points: list[tuple[int, dt.datetime, int]]) -> None:
             if at >= a[5]:
                 a[4], a[5] = people, at
     if connection.vendor == "postgresql":
-        from psycopg2.extras import execute_values  # type: ignore[import-untyped]
-
+        # One upsert, one array per column, in (zone, minute) order (two batches lock rollup rows in one order).
+        items = sorted(agg.items())
         with connection.cursor() as cursor:
-            execute_values(
-                cursor.cursor if hasattr(cursor, "cursor") else cursor,
+            cursor.execute(
                 "INSERT INTO monitoring_rollup (zone_id, minute, n, people_sum, people_min, people_max, last_people, "
-                "last_at) VALUES %s ON CONFLICT (zone_id, minute) DO UPDATE SET n = monitoring_rollup.n + EXCLUDED.n, "
+                "last_at) SELECT * FROM unnest(%s::int[], %s::timestamptz[], %s::int[], %s::bigint[], %s::int[], "
+                "%s::int[], %s::int[], %s::timestamptz[]) "
+                "ON CONFLICT (zone_id, minute) DO UPDATE SET n = monitoring_rollup.n + EXCLUDED.n, "
                 "people_sum = monitoring_rollup.people_sum + EXCLUDED.people_sum, "
                 "people_min = LEAST(monitoring_rollup.people_min, EXCLUDED.people_min), "
                 "people_max = GREATEST(monitoring_rollup.people_max, EXCLUDED.people_max), "
                 "last_people = CASE WHEN EXCLUDED.last_at >= monitoring_rollup.last_at THEN EXCLUDED.last_people "
                 "ELSE monitoring_rollup.last_people END, "
                 "last_at = GREATEST(monitoring_rollup.last_at, EXCLUDED.last_at)",
-                [(z, m, *a) for (z, m), a in sorted(agg.items())],
-                page_size=len(agg),
+                [
+                    _array(z for (z, _m), _a in items),
+                    _array(m.isoformat() for (_z, m), _a in items),
+                    *(_array(a[i] for _k, a in items) for i in range(5)),
+                    _array(a[5].isoformat() for _k, a in items),
+                ],
             )
         return
     for (zone_id, minute), a in sorted(agg.items()):
@@ -267,40 +346,26 @@ def readings_ingest(
         row[0]: ZoneFigures(row[0], float(row[1]), *row[2:])
         for row in source.zones.filter(is_active=True).values_list(*ZoneFigures.COLUMNS)
     }
-    good: list[Row] = []
-    seen: set[tuple[int, dt.datetime]] = set()
-    implausible = 0
-    duplicates_in_batch: list[Row] = []
-    for index, raw in enumerate(rows):
-        row, code, reason = _check(index, raw, zones=zones, now=now, oldest=oldest)
-        if row is None:
-            result.rejected.append({"index": index, "code": code, "reason": reason})
-            implausible += code in ("negative", "impossible")
-            continue
-        key = (row.zone_id, row.observed_at)
-        if key in seen:
-            duplicates_in_batch.append(row)
-            continue
-        seen.add(key)
-        good.append(row)
+    good, duplicates_in_batch, result.rejected, implausible = _check_batch(rows, zones=zones, now=now, oldest=oldest)
     with transaction.atomic():
         states = states_lock(sorted({r.zone_id for r in good}))
         inserted = _insert(source, good, now)
         new_rows = [r for r in good if (r.zone_id, r.observed_at) in inserted]
-        for r in good:
-            result.accepted.append(
-                {
-                    "index": r.index,
-                    "zone": r.zone_id,
-                    "observed_at": r.observed_at.isoformat(),
-                    "duplicate": (r.zone_id, r.observed_at) not in inserted,
-                }
-            )
-        for r in duplicates_in_batch:
-            result.accepted.append(
-                {"index": r.index, "zone": r.zone_id, "observed_at": r.observed_at.isoformat(), "duplicate": True}
-            )
-        result.accepted.sort(key=lambda a: a["index"])
+        result.accepted = [
+            {
+                "index": r.index,
+                "zone": r.zone_id,
+                "observed_at": r.iso,
+                "duplicate": (r.zone_id, r.observed_at) not in inserted,
+            }
+            for r in good
+        ]
+        if duplicates_in_batch:
+            result.accepted += [
+                {"index": r.index, "zone": r.zone_id, "observed_at": r.iso, "duplicate": True}
+                for r in duplicates_in_batch
+            ]
+            result.accepted.sort(key=lambda a: a["index"])
         by_zone: dict[int, list[Row]] = defaultdict(list)
         for r in new_rows:
             by_zone[r.zone_id].append(r)
