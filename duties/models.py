@@ -399,7 +399,15 @@ class TaskCount(models.Model):
     n = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "day"], name="duties_taskcount_kind_day_idx")]
+        # The overview reads three ranges of it (totals; due days up to today + 3; done days up to the window's
+        # first day), each an index-only scan of this index.
+        indexes = [
+            models.Index(
+                fields=["kind", "day"],
+                include=["area", "department_id", "township_id", "org_held", "n"],
+                name="duties_taskcount_read_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.area} {self.kind} {self.day}: {self.n}"
