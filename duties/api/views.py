@@ -7,7 +7,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -63,7 +65,19 @@ class TaskListApi(generics.ListAPIView):
     filterset_class = TaskFilterSet
 
     def get_queryset(self):
-        return selectors.task_queue(user=self.request.user, filters=self.request.query_params, today=self._today)
+        return selectors.task_queue(user=self.request.user, filters=self._filterset, today=self._today)
+
+    def filter_queryset(self, queryset):
+        """A malformed filter is a 400 naming its field (``FilterSetBackend``'s check), made on the FilterSet the
+        selector filtered with: built once per request, not twice (18 filters and a form, deep-copied each time:
+        a tenth of the list's server time, issue 19). ``filter_backends`` stays for the schema."""
+        if not self._filterset.is_valid():
+            raise translate_validation(self._filterset.errors)
+        return queryset
+
+    @cached_property
+    def _filterset(self) -> TaskFilterSet:
+        return TaskFilterSet(self.request.query_params)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": self._today}

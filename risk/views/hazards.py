@@ -52,7 +52,7 @@ DEFAULT_MAP_CENTER = (36.0976, 114.3926)
 def hazard_list(request):
     filters = HazardFilterSet(request.GET)
     today = timezone.localdate()
-    page = paginate(request, selectors.hazard_list(user=request.user, filters=filters, today=today))
+    page = paginate(request, selectors.hazard_table(user=request.user, filters=filters, today=today))
     return render(
         request,
         "risk/hazard_list.html",
