@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from crowdsafe.common.aggregates import one_row
 from crowdsafe.org.models import PATH_SEPARATOR, Department, Jurisdiction
 from drills.choices import ItemStatus
 from drills.models import AfterActionItem, EmergencyPlan
@@ -97,21 +98,47 @@ def _sources(
     return plans, tasks, items
 
 
-def compliance_totals(*, user, today: dt.date | None = None, territory: Jurisdiction | None = None) -> ComplianceRow:
-    """``drill_compliance(...).totals`` alone, counted by the database (the dashboard's risk now shows only these):
-    three statements after the drill rules' ids — the plans' two columns (drilled within the interval is
-    ``_in_time``, the tables' rule), the count of overdue drill tasks, the open items' two counts — instead of
-    reading every overdue drill task's place, holder and venue kind for the breakdowns."""
+@dataclass
+class TotalsReads:
+    """What ``compliance_totals`` reads, left unread so that a caller may read the two counts in a statement of its
+    own (the dashboard's risk now reads them with its other counts): the plans' interval and last drill, and two
+    one-row aggregates (``counts``: ``overdue_drills`` → ``n``; ``items`` → ``open``, ``overdue``)."""
+
+    today: dt.date
+    plans: QuerySet[Any]
+    counts: dict[str, QuerySet[Any]]
+
+    def totals(self, counts: dict[str, dict[str, int]]) -> ComplianceRow:
+        """The totals row from the plans (read here) and the two counts as read."""
+        totals = ComplianceRow(key="total", label=_("Total"))
+        for months, last in self.plans:
+            totals.plans += 1
+            totals.drilled += int(_in_time(last, months, self.today))  # the tables' rule
+        totals.overdue_drills = counts["overdue_drills"]["n"]
+        totals.open_items, totals.overdue_items = counts["items"]["open"], counts["items"]["overdue"]
+        return totals
+
+
+def totals_reads(*, user, today: dt.date | None = None, territory: Jurisdiction | None = None) -> TotalsReads:
+    """The reads of ``drill_compliance(...).totals`` alone (see ``TotalsReads``): the overdue drill tasks counted by
+    the database instead of read one by one with their places, holders and venue kinds for the breakdowns."""
     today = today or timezone.localdate()
     plans, tasks, items = _sources(user=user, today=today, territory=territory)
-    totals = ComplianceRow(key="total", label=_("Total"))
-    for months, last in plans.order_by().values_list("drill_interval_months", "last_drilled_on"):
-        totals.plans += 1
-        totals.drilled += int(_in_time(last, months, today))
-    totals.overdue_drills = tasks.order_by().count()
-    counts = items.order_by().aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
-    totals.open_items, totals.overdue_items = counts["open"], counts["overdue"]
-    return totals
+    return TotalsReads(
+        today=today,
+        plans=plans.order_by().values_list("drill_interval_months", "last_drilled_on"),
+        counts={
+            "overdue_drills": one_row(tasks, n=Count("pk")),
+            "items": one_row(items, open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today))),
+        },
+    )
+
+
+def compliance_totals(*, user, today: dt.date | None = None, territory: Jurisdiction | None = None) -> ComplianceRow:
+    """``drill_compliance(...).totals`` alone, counted by the database (``totals_reads``): the drill rules' ids, the
+    plans' two columns, the count of overdue drill tasks, the open items' two counts."""
+    reads = totals_reads(user=user, today=today, territory=territory)
+    return reads.totals({name: qs.get() for name, qs in reads.counts.items()})
 
 
 def drill_compliance(*, user, today: dt.date | None = None, territory: Jurisdiction | None = None) -> Compliance:

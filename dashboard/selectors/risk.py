@@ -12,14 +12,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connections
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crowdsafe.common.aggregates import one_row, read_together
 from crowdsafe.org.models import Jurisdiction
 from dashboard.selectors.matrix import OWN_LEVEL
-from drills.compliance import ComplianceRow, compliance_totals
+from drills.compliance import ComplianceRow, totals_reads
 from events.choices import TERMINAL_STATUSES, RiskLevel
 from events.occasions import next_occurrence
 from events.selectors import gathering_visible, key_date_list
@@ -91,35 +91,11 @@ class RiskNow:
     key_dates: list[KeyDateSoon] = field(default_factory=list)
 
 
-def _one_statement(parts: dict[str, QuerySet[Any]]) -> dict[str, dict[str, int]]:
-    """Each part a scoped queryset reduced to one row of counts (aggregates, no GROUP BY), all read in one
-    statement — ``SELECT * FROM (part 1) CROSS JOIN (part 2) …`` — instead of one round trip each: the parts' rows
-    by part name, as ``aggregate()`` would give them."""
-    alias = next(iter(parts.values())).db
-    sqls, params, names = [], [], []
-    for index, qs in enumerate(parts.values()):
-        sql, part_params = qs.query.get_compiler(using=alias).as_sql()
-        sqls.append(f"({sql}) AS part{index}")
-        params.extend(part_params)
-        names.append(list(qs.query.annotation_select))
-    with connections[alias].cursor() as cursor:
-        cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(sqls), params)
-        row = list(cursor.fetchone())
-    found = {}
-    for part, columns in zip(parts, names, strict=True):
-        found[part] = {column: row.pop(0) for column in columns}
-    return found
-
-
-def _counts(qs: QuerySet[Any], **aggregates: Any) -> QuerySet[Any]:
-    """``qs.aggregate(**aggregates)`` left unread: one row, no GROUP BY (the constant ``Value`` groups nothing)."""
-    return qs.order_by().values(_all=Value(1)).annotate(**aggregates).values(*aggregates)
-
-
 def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
     """A fixed number of queries whatever the size: the children; the gatherings by (child, level); the venues',
-    hazards', incidents' and alerts' counts in one statement; the alerts listed; drill compliance's totals
-    (``drills.compliance.compliance_totals``); the large events; the key dates."""
+    hazards', incidents', alerts' counts and drill compliance's (overdue drills, open items) in one statement
+    (``crowdsafe.common.aggregates``), each read through its app's scoped selector; the drill rules' ids and the
+    plans (``drills.compliance.totals_reads``); the alerts listed; the large events; the key dates."""
     children = list(Jurisdiction.objects.filter(parent=root).order_by("code"))
     row = Case(
         *[When(jurisdiction_path__startswith=c.path, then=Value(c.pk)) for c in children], default=Value(OWN_LEVEL)
@@ -142,31 +118,33 @@ def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
         target.counts[level] = target.counts.get(level, 0) + n
         totals[level] = totals.get(level, 0) + n
     open_q = Q(state__in=OPEN_HAZARD_STATES)
+    drills = totals_reads(user=user, today=today, territory=root)
     alerts = alert_list(user=user).filter(
         jurisdiction_path__startswith=root.path, state__in=OPEN_ALERT_STATES, exercise=False
     )
-    counts = _one_statement(
+    counts = read_together(
         {
-            "venues": _counts(
+            "venues": one_row(
                 register_visible(user=user).filter(jurisdiction_path__startswith=root.path, subject_type="venue"),
                 red=Count("pk", filter=Q(level=RiskLevel.RED.value)),
                 orange=Count("pk", filter=Q(level=RiskLevel.ORANGE.value)),
             ),
-            "hazards": _counts(
+            "hazards": one_row(
                 hazard_visible(user=user).filter(jurisdiction_path__startswith=root.path),
                 major=Count("pk", filter=open_q & Q(level=HazardLevel.MAJOR)),
                 overdue=Count("pk", filter=open_q & Q(rectification_deadline__lt=today)),
             ),
-            "incidents": _counts(
+            "incidents": one_row(
                 incident_list(user=user).filter(status=IncidentStatus.OPEN, jurisdiction__path__startswith=root.path),
                 n=Count("pk"),
             ),
-            "alerts": _counts(
+            "alerts": one_row(
                 alerts,
                 total=Count("pk"),
                 red=Count("pk", filter=Q(level="red")),
                 orange=Count("pk", filter=Q(level="orange")),
             ),
+            **drills.counts,
         }
     )
     return RiskNow(
@@ -178,7 +156,7 @@ def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
         open_incidents=counts["incidents"]["n"],
         alerts=list(alerts[:MAX_ROWS]),
         alert_counts=counts["alerts"],
-        drills=compliance_totals(user=user, today=today, territory=root),
+        drills=drills.totals(counts),
         large_events=large_events(user=user, root=root, today=today),
         key_dates=key_dates_ahead(today=today, root=root),
     )
