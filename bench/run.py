@@ -286,6 +286,10 @@ def pages(users: dict) -> list[tuple[str, object, str]]:
         ("API gatherings (city)", users["city leader"], "/api/v1/gatherings/"),
         ("hazard list (city)", users["city leader"], "/risk/hazards/"),
         ("hazard list (township)", users["township officer"], "/risk/hazards/"),
+        # The map endpoints (issue 19: at most a few thousand features, clustered beyond): the leaders' risk map (the
+        # gatherings not over — 100,000 at 1M — and the heat of the last 30 days), the register's map.
+        ("map: dashboard risk (city leader)", users["city leader"], "/dashboard/risk/"),
+        ("map: risk register (city leader)", users["city leader"], "/risk/map/"),
     ]
 
 

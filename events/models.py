@@ -229,6 +229,14 @@ class Gathering(models.Model):
                 condition=Q(status__in=sorted(OPEN_STATUSES)),
                 name="events_gathering_open_start",
             ),
+            # The same map's gatherings that have an end: those still under way (ends_at ahead), read by their end,
+            # beside the ones with no end read by their start above (a BitmapOr of the two): without it the city's
+            # map read every open gathering that started before the fortnight's end (167 ms at a million).
+            models.Index(
+                fields=["ends_at"],
+                condition=Q(ends_at__isnull=False, status__in=sorted(OPEN_STATUSES)),
+                name="events_gathering_open_end",
+            ),
             # Risk now of the leaders' dashboard (issue 17 point 8): the gatherings not over by place and level for
             # a whole city, read from this index alone (the level, the reporter of the visibility rule and the id
             # counted are included): at a million gatherings it replaced a scan of the whole register.

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from crowdsafe.common.filters import FilterData
 from crowdsafe.db.routers import replica_reads
-from crowdsafe.org.access import get_scoped_or_404
+from crowdsafe.org.access import get_scope, get_scoped_or_404, path_q
+from crowdsafe.org.maps import points_or_clusters
 from crowdsafe.org.models import Jurisdiction
-from events.choices import ESCALATED_LEVELS, OPEN_STATUSES, TERMINAL_STATUSES
+from events.access import TERRITORY_ROLES, other_gathering_ids
+from events.choices import ESCALATED_LEVELS, OPEN_STATUSES, TERMINAL_STATUSES, RiskLevel
 from events.filters import NO_PATH, GatheringFilterSet
 from events.models import Gathering, HeadcountUpdate, KeyDate, Measure
 from venues.choices import VENUE_LEVELS
 from venues.models import Venue
 
-# The map shows gatherings under way or starting within this many days, at most this many.
+# The map shows gatherings under way or starting within this many days: as dots up to this many, in clusters beyond.
 MAP_AHEAD_DAYS = 14
 MAP_LIMIT = 500
 ATTENTION_LIMIT = 200
@@ -28,23 +34,101 @@ def gathering_visible(*, user) -> QuerySet[Gathering]:
     return Gathering.objects.visible_to(user).select_related("venue", "grid")
 
 
-def _within(*, user, path: str | None, narrow: bool = False) -> QuerySet[Gathering]:
+def _within(*, user, path: str | None, narrow: bool = False, ids: list[int] | None = None) -> QuerySet[Gathering]:
     """The gatherings the user may see, for a caller that narrows them to the subtree ``path`` (None: no subtree).
     When the subtree lies in the user's own territory, the territory filter is the whole scope: the scope's OR
     (territory, own reports, assigned, shared) is left out, so PostgreSQL estimates the rows of the
-    territory-and-date range from the one index that serves it instead of guessing a handful and joining badly."""
-    return Gathering.objects.visible_to(user, within=path, narrow=narrow).select_related("venue", "grid")
+    territory-and-date range from the one index that serves it instead of guessing a handful and joining badly.
+    ``ids``: the gatherings seen other than by territory, already read (``read_scope_ids``)."""
+    return Gathering.objects.visible_to(user, within=path, narrow=narrow, ids=ids).select_related("venue", "grid")
 
 
-def gathering_list(*, user, filters: FilterData = None) -> QuerySet[Gathering]:
+UNREAD: Any = object()  # ``scope_ids`` not read yet: the selector reads them itself
+
+
+def read_scope_ids(*, user, filters: FilterData = None) -> list[int] | None:
+    """The gatherings ``user`` sees other than by territory (own reports, tasks held, shares), read once for a
+    request that reads the register several times — the 清单 counts, lists and maps it — and handed to each
+    (``scope_ids=``; issue 19 point 2: a police officer's ~7,000–9,000 ids from the task table at a million were
+    read three times per page). None: nothing to read once (a territory's people, a list that one territory and a
+    date range narrow, or too many ids: each statement then keeps its subquery)."""
+    filterset = GatheringFilterSet.of(filters)
+    path = filterset.territory_path()
+    if path == NO_PATH or filterset.narrow():
+        return None
+    scope = get_scope(user)
+    if path and scope.covers(path, TERRITORY_ROLES):
+        return None
+    return other_gathering_ids(scope)
+
+
+def gathering_list(*, user, filters: FilterData = None, scope_ids: Any = UNREAD) -> QuerySet[Gathering]:
     """The list (清单), scoped and filtered (``events.filters.GatheringFilterSet``), newest start first. The
-    territory filter also chooses how the scope is checked (``_within``)."""
+    territory filter also chooses how the scope is checked (``_within``). ``scope_ids``: as read by
+    ``read_scope_ids`` for this request (read here when not given)."""
     filterset = GatheringFilterSet.of(filters)
     path = filterset.territory_path()
     if path == NO_PATH:
         return Gathering.objects.none()
-    qs = _within(user=user, path=path, narrow=filterset.narrow())
+    if scope_ids is UNREAD:
+        scope_ids = read_scope_ids(user=user, filters=filterset)
+    qs = _within(user=user, path=path, narrow=filterset.narrow(), ids=scope_ids)
     return filterset.apply(qs).order_by("-starts_at", "-id")
+
+
+class _PathOrder(OrderBy):
+    """``ORDER BY jurisdiction_path USING ~<~``: the order of the path's ``varchar_pattern_ops`` indexes (a plain
+    ``ORDER BY`` is in the collation's order, which no such index holds: PostgreSQL sorted all the rows)."""
+
+    # The comment: Django's compiler reads the direction off the end of an ORDER BY term (" ASC"/" DESC").
+    template = "%(expression)s USING ~<~ /* ASC */"
+
+
+PLACE_FILTERS = frozenset({"jurisdiction", "date_from", "date_to"})
+
+
+@dataclass(frozen=True)
+class CountPlan:
+    """How the list's capped count reads the rows (``crowdsafe.common.pagination.CappedPaginator``)."""
+
+    order: tuple[Any, ...] | None = None  # None: the list's own order
+    lower_bound: QuerySet[Gathering] | None = None  # rows all in the list: past the cap, the list is too
+
+
+def count_plan(*, user, filters: FilterData = None) -> CountPlan:
+    """The capped count's plan (issue 19 point 1), measured at a million gatherings (bench/run --explain):
+
+    - a department, an operator (no territory): their gatherings are a set of ids, counted in no order — probed in
+      the primary key's index (the list's order made PostgreSQL fetch every row to sort it);
+    - a list in one's own territory (the filter's subtree, where the scope is the path alone): in the order of the
+      path's ``varchar_pattern_ops`` index, an index-only range read that stops at the cap (642 → 3 ms for one
+      township: the list's order walked the register by start and dropped the other townships' rows);
+    - the rest of the territory people (a city leader with no filter): first the rows of their territory alone,
+      the same index-only read — past the cap, the list (a superset) is too, and nothing more is read; under it,
+      the whole scope (territory, own reports, tasks, shares) is counted in no order, a few thousand rows from the
+      indexes of each (a city leader's whole register: 1,160 ms in a sequential scan before, 3 ms now);
+    - with other filters (status, level, source, kind, search): in the list's order (an index walked by start,
+      which follows the table's physical order, stopping at the cap)."""
+    scope = get_scope(user)
+    filterset = GatheringFilterSet.of(filters)
+    territories = scope.paths_for(TERRITORY_ROLES)
+    if not scope.is_superuser and not territories:
+        return CountPlan(order=())
+    by_place = (_PathOrder(F("jurisdiction_path")),)
+    path = filterset.territory_path()
+    if path and (scope.is_superuser or scope.covers(path, TERRITORY_ROLES)):
+        return CountPlan(order=by_place)
+    filterset.form.is_valid()
+    if any(value for name, value in filterset.form.cleaned_data.items() if name not in PLACE_FILTERS):
+        return CountPlan()
+    subset = (
+        Gathering.objects.all()
+        if scope.is_superuser
+        else Gathering.objects.filter(path_q(territories, field="jurisdiction_path"))
+    )
+    if path:
+        subset = subset.filter(jurisdiction_path__startswith=path)
+    return CountPlan(order=(), lower_bound=filterset.apply(subset).order_by(*by_place))
 
 
 def get_gathering_for(*, user, pk) -> Gathering:
@@ -91,16 +175,23 @@ def attention_list(*, user) -> QuerySet[Gathering]:
     )
 
 
-def map_gatherings(*, user, filters: FilterData = None, now: dt.datetime | None = None) -> list[dict]:
+def map_gatherings(
+    *, user, filters: FilterData = None, now: dt.datetime | None = None, scope_ids: Any = UNREAD, to_point=None
+) -> tuple[list[dict], int]:
     """Current and upcoming gatherings (open, under way or starting within ``MAP_AHEAD_DAYS``) that have a
-    position (their own, or their venue's), for the map: at most ``MAP_LIMIT``, the most urgent first, as dicts
-    of what a map dot needs (no model instances: hundreds of dots stay cheap)."""
+    position (their own, or their venue's), for the map, and how many they are: up to ``MAP_LIMIT`` dots, the most
+    urgent first, made by ``to_point`` from dicts of what a dot needs (no model instances: hundreds of dots stay
+    cheap); beyond ``MAP_LIMIT``, every one of them counted in clusters (``crowdsafe.org.maps.clusters``: at most
+    ``MAP_LIMIT`` features, whatever the size of the city)."""
     now = now or timezone.now()
-    path = GatheringFilterSet.of(filters).territory_path()
+    filterset = GatheringFilterSet.of(filters)
+    path = filterset.territory_path()
     if path == NO_PATH:
-        return []
+        return [], 0
+    if scope_ids is UNREAD:
+        scope_ids = None if path else read_scope_ids(user=user, filters=filterset)
     qs = (
-        _within(user=user, path=path, narrow=bool(path))
+        _within(user=user, path=path, narrow=bool(path), ids=scope_ids)
         .filter(**({"jurisdiction_path__startswith": path} if path else {}))
         .filter(status__in=OPEN_STATUSES, starts_at__lt=now + dt.timedelta(days=MAP_AHEAD_DAYS))
         # The same set said the other way too, so that either partial index of the gatherings not over serves:
@@ -116,9 +207,17 @@ def map_gatherings(*, user, filters: FilterData = None, now: dt.datetime | None 
         default=Value(3),
         output_field=IntegerField(),
     )
-    qs = qs.annotate(rank=rank).order_by("rank", "starts_at", "id")
+    rows = qs.annotate(rank=rank).order_by("rank", "starts_at", "id")
     fields = ("pk", "title", "risk_level", "status", "starts_at", "latitude", "longitude")
-    return list(qs.values(*fields, "venue__latitude", "venue__longitude")[:MAP_LIMIT])
+    return points_or_clusters(
+        rows.values(*fields, "venue__latitude", "venue__longitude"),
+        limit=MAP_LIMIT,
+        to_point=to_point or (lambda row: row),
+        lat=Coalesce("latitude", "venue__latitude"),
+        lng=Case(When(latitude__isnull=False, then=F("longitude")), default=F("venue__longitude")),
+        level="risk_level",
+        labels=dict(RiskLevel.choices),
+    )
 
 
 def report_grid_choices(*, user, limit: int = 500) -> list[Jurisdiction]:

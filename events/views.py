@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from crowdsafe.common import pii
 from crowdsafe.common.admin import add_domain_error
+from crowdsafe.common.pagination import CappedPaginator
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
@@ -81,30 +82,31 @@ def _report_places(user):
 # --- list, attention, map ---------------------------------------------------------------------------------
 
 
-def _map_points(rows: list[dict]) -> list[dict]:
-    """The dots of the map (``selectors.map_gatherings`` rows), with their popups' text and link."""
-    points = []
-    detail = reverse("events:gathering_detail", args=[0])[: -len("0/")]
-    for row in rows:
+def _map_point(detail: str):
+    """A dot of the map (a ``selectors.map_gatherings`` row) with its popup's text and link (None: no position)."""
+
+    def to_point(row: dict) -> dict | None:
         lat, lng = row["latitude"], row["longitude"]
         if lat is None:
             lat, lng = row["venue__latitude"], row["venue__longitude"]
         if lat is None or lng is None:
-            continue
-        points.append(
-            {
-                "lat": float(lat),
-                "lng": float(lng),
-                "level": row["risk_level"],
-                "title": row["title"],
-                "when": timezone.localtime(row["starts_at"]).strftime("%m-%d %H:%M"),
-                "status": choice_label(GatheringStatus, row["status"]),
-                "risk": choice_label(RiskLevel, row["risk_level"]),
-                "url": f"{detail}{row['pk']}/",
-            }
-        )
-        points[-1]["lines"] = [f"{points[-1]['when']} · {points[-1]['risk']} · {points[-1]['status']}"]
-    return points
+            return None
+        when = timezone.localtime(row["starts_at"]).strftime("%m-%d %H:%M")
+        risk = choice_label(RiskLevel, row["risk_level"])
+        status = choice_label(GatheringStatus, row["status"])
+        return {
+            "lat": float(lat),
+            "lng": float(lng),
+            "level": row["risk_level"],
+            "title": row["title"],
+            "when": when,
+            "status": status,
+            "risk": risk,
+            "url": f"{detail}{row['pk']}/",
+            "lines": [f"{when} · {risk} · {status}"],
+        }
+
+    return to_point
 
 
 def _gatherings_map() -> dict:
@@ -123,8 +125,18 @@ def _gatherings_map() -> dict:
 @login_required
 def gathering_list(request):
     filters = GatheringFilterSet(request.GET)
-    gatherings = selectors.gathering_list(user=request.user, filters=filters)
-    page = Paginator(gatherings, PAGE_SIZE).get_page(request.GET.get("page"))
+    # What the user sees other than by territory, read once for the count, the rows and the map (issue 19 point 2).
+    scope_ids = selectors.read_scope_ids(user=request.user, filters=filters)
+    gatherings = selectors.gathering_list(user=request.user, filters=filters, scope_ids=scope_ids)
+    # The count stops at 10,000 (over that the page says so): a city's whole register is never counted.
+    plan = selectors.count_plan(user=request.user, filters=filters)
+    page = CappedPaginator(gatherings, PAGE_SIZE, count_order=plan.order, lower_bound=plan.lower_bound).get_page(
+        request.GET.get("page")
+    )
+    detail_prefix = reverse("events:gathering_detail", args=[0])[: -len("0/")]
+    map_points, map_total = selectors.map_gatherings(
+        user=request.user, filters=filters, scope_ids=scope_ids, to_point=_map_point(detail_prefix)
+    )
     # Suggestions for the territory filter: districts and townships (a community or grid is one tap deeper).
     territories = jurisdiction_list(user=request.user).filter(level__in=["city", "district", "township"])[
         :TERRITORY_SUGGESTIONS
@@ -136,12 +148,14 @@ def gathering_list(request):
             "form": filters.form,
             "fields": filters.plain_fields(),
             "page": page,
-            "detail_prefix": reverse("events:gathering_detail", args=[0])[: -len("0/")],
+            "detail_prefix": detail_prefix,
             "filtered": filters.is_filtered(),
             "territories": territories,
             "can_report": access.can_report(get_scope(request.user)),
             "export_query": request.GET.urlencode(),
-            "map_points": _map_points(selectors.map_gatherings(user=request.user, filters=filters)),
+            "map_points": map_points,
+            "map_total": map_total,
+            "map_clustered": bool(map_points) and "count" in map_points[0],
             "gatherings_map": _gatherings_map(),
             "levels": RiskLevel.choices,
         },

@@ -252,6 +252,45 @@ def map_shapes(*, user: Any, filters: Any = None) -> list[dict[str, Any]]:
     return shapes
 
 
+# The map draws at most this many zones' polygons; beyond, the zones are sent as clusters (issue 19: a map endpoint
+# returns at most a few thousand features): a province's tens of thousands of zones would be megabytes of rings.
+SHAPES_LIMIT = 3000
+
+
+def map_layer(*, user: Any, filters: Any = None, limit: int = SHAPES_LIMIT) -> dict[str, Any]:
+    """The board map's data: ``{"shapes": [...]}`` (``map_shapes``) for up to ``limit`` zones with a polygon;
+    beyond, ``{"shapes": [], "clusters": [...], "count": n}``: the zones counted by cell and level
+    (``crowdsafe.org.maps.clusters``, placed by the first vertex of each polygon, at most ``limit`` clusters)."""
+    from django.db.models import Value
+    from django.db.models.expressions import RawSQL
+    from django.db.models.functions import Coalesce
+
+    from crowdsafe.org.maps import cluster_cells, clusters
+
+    zones = board_zones(user=user, filters=filters).filter(polygon__isnull=False)
+    if zones.order_by()[: limit + 1].count() <= limit:
+        return {"shapes": map_shapes(user=user, filters=filters)}
+
+    def vertex(index: int) -> RawSQL:
+        column = f'"{Zone._meta.db_table}"."polygon"'
+        return RawSQL(
+            f"(CASE {column} ->> 'type' WHEN 'MultiPolygon' THEN {column} #>> '{{coordinates,0,0,0,{index}}}' "
+            f"WHEN 'Feature' THEN {column} #>> '{{geometry,coordinates,0,0,{index}}}' "
+            f"ELSE {column} #>> '{{coordinates,0,0,{index}}}' END)::numeric",
+            (),
+        )
+
+    found = clusters(
+        zones,
+        lat=vertex(1),
+        lng=vertex(0),
+        level=Coalesce("state__level", Value(Level.BLUE.value)),
+        cells=cluster_cells(limit),
+        labels=dict(Level.choices),
+    )
+    return {"shapes": [], "clusters": found, "count": sum(c["count"] for c in found)}
+
+
 def _outer_ring(polygon: Any) -> list[list[float]]:
     """The outer ring of a GeoJSON Polygon (or the first polygon of a MultiPolygon, or a Feature's geometry)."""
     if not isinstance(polygon, dict):

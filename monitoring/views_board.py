@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.maps import map_config
 from monitoring import access, selectors
-from monitoring.board import BoardFilterSet, board, board_zones, map_shapes, zone_day
+from monitoring.board import BoardFilterSet, board, board_zones, map_layer, zone_day
 from monitoring.choices import Level
 from monitoring.models import MonitoringAlert, Zone, ZoneState
 
@@ -114,8 +114,8 @@ def board_shapes(request: HttpRequest) -> HttpResponse:
     key = shapes_cache_key(request.user, _query(request))
     body = cache.get(key)
     if body is None:
-        shapes = map_shapes(user=request.user, filters=BoardFilterSet(request.GET))
-        body = json.dumps({"shapes": shapes}, ensure_ascii=False, separators=(",", ":"))
+        layer = map_layer(user=request.user, filters=BoardFilterSet(request.GET))
+        body = json.dumps(layer, ensure_ascii=False, separators=(",", ":"))
         cache.set(key, body, SHAPES_CACHE_SECONDS)
     response = HttpResponse(body, content_type="application/json")
     patch_cache_control(response, private=True, max_age=SHAPES_CACHE_SECONDS)

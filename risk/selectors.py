@@ -21,6 +21,7 @@ from risk.choices import (
     OPEN_HAZARD_STATES,
     HazardLevel,
     HazardState,
+    RiskLevel,
     TargetStatus,
 )
 from risk.filters import (
@@ -113,30 +114,39 @@ def level_history(*, subject_type: str, subject_id: int, limit: int = 50) -> lis
     )
 
 
-MAP_LIMIT = 5000
+MAP_LIMIT = 2000  # dots; beyond, the whole register in at most this many clusters
 
 
-def map_points(*, user, filters: FilterData = None) -> list[dict]:
-    """Register entries that can be placed on the map (their venue has a position), as plain dicts."""
-    qs = register_list(user=user, filters=filters).filter(latitude__isnull=False)
-    points = []
-    for row in qs[:MAP_LIMIT]:
-        points.append(
-            {
-                "lat": float(row.latitude),
-                "lng": float(row.longitude),
-                "level": row.level,
-                "label": row.subject_label,
-                "kind": row.get_subject_type_display(),
-                "level_label": row.get_level_display(),
-                "score": row.score,
-                "url": row.assessment.get_absolute_url(),
-                "title": row.subject_label,
-                "tip": row.get_level_display(),
-                "lines": [row.get_subject_type_display(), f"{row.get_level_display()}（{row.score}）"],
-            }
-        )
-    return points
+def map_points(*, user, filters: FilterData = None) -> tuple[list[dict], int]:
+    """Register entries that can be placed on the map (their venue has a position), as plain dicts, and how many
+    they are: up to ``MAP_LIMIT`` dots (red first), beyond that every one of them counted in clusters
+    (``crowdsafe.org.maps.clusters``)."""
+    from crowdsafe.org.maps import points_or_clusters
+
+    def to_point(row) -> dict:
+        return {
+            "lat": float(row.latitude),
+            "lng": float(row.longitude),
+            "level": row.level,
+            "label": row.subject_label,
+            "kind": row.get_subject_type_display(),
+            "level_label": row.get_level_display(),
+            "score": row.score,
+            "url": row.assessment.get_absolute_url(),
+            "title": row.subject_label,
+            "tip": row.get_level_display(),
+            "lines": [row.get_subject_type_display(), f"{row.get_level_display()}（{row.score}）"],
+        }
+
+    return points_or_clusters(
+        register_list(user=user, filters=filters).filter(latitude__isnull=False),
+        limit=MAP_LIMIT,
+        to_point=to_point,
+        lat="latitude",
+        lng="longitude",
+        level="level",
+        labels=dict(RiskLevel.choices),
+    )
 
 
 # --- hazards ---------------------------------------------------------------------------------------------------

@@ -19,12 +19,16 @@ Layer names are the users' words (Chinese); the layer control lists them.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
+from django.db.models import F, QuerySet
 from django.templatetags.static import static
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from crowdsafe.org.models import Boundary, Jurisdiction
 
@@ -115,3 +119,87 @@ def marker_icons() -> dict[str, str]:
 
 def marker_layer(lat: Any, lng: Any, name: str) -> dict[str, Any]:
     return {"type": "marker", "key": "marker", "name": name, "point": point(lat, lng, title=name), **marker_icons()}
+
+
+# --- many features: clusters computed by the database (issue 19: "the map endpoints return at most a few thousand
+# features, clustered or aggregated on the server beyond that") -------------------------------------------------
+
+LEVELS = ("red", "orange", "yellow", "blue")  # the most serious first
+
+
+def cluster_cells(limit: int) -> int:
+    """Cells per side of the grid laid over the features, so that there are at most ``limit`` clusters."""
+    return max(1, math.isqrt(limit))
+
+
+def clusters(
+    qs: QuerySet[Any], *, lat: Any, lng: Any, level: Any, cells: int, labels: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The rows of ``qs`` as clusters: a grid of ``cells`` × ``cells`` laid over their extent (``width_bucket``
+    between the least and the greatest latitude and longitude), one cluster per non-empty cell at the mean position
+    of its members, with their number, their number per level, the cell's most serious level and the box of its
+    members (``bounds``, to zoom to). One statement, whatever the number of rows: nothing but the positions and the
+    levels leaves the database. ``lat``, ``lng``, ``level``: field names or expressions (e.g. a gathering's own
+    position, else its venue's). ``labels``: the levels' names for the popup."""
+    names = {name: str((labels or {}).get(name, name)) for name in LEVELS}
+    rows = (
+        qs.order_by()
+        .annotate(_cl_lat=_expression(lat), _cl_lng=_expression(lng), _cl_level=_expression(level))
+        .filter(_cl_lat__isnull=False, _cl_lng__isnull=False)
+        .values_list("_cl_lat", "_cl_lng", "_cl_level")
+    )
+    sql, params = rows.query.sql_with_params()
+    levels = ", ".join(f"count(*) FILTER (WHERE lvl = '{name}')" for name in LEVELS)
+    statement = (
+        f"SELECT count(*), avg(lat), avg(lng), min(lat), min(lng), max(lat), max(lng), {levels} "
+        "FROM (SELECT lat, lng, lvl, "
+        "width_bucket(lat, min(lat) OVER (), max(lat) OVER () + 0.000001, %s) AS i, "
+        "width_bucket(lng, min(lng) OVER (), max(lng) OVER () + 0.000001, %s) AS j "
+        f"FROM ({sql}) AS s (lat, lng, lvl)) AS c "
+        "GROUP BY i, j ORDER BY count(*) DESC"
+    )
+    found = []
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(statement, (cells, cells, *params))
+        for n, mean_lat, mean_lng, south, west, north, east, *by_level in cursor.fetchall():
+            counts = dict(zip(LEVELS, by_level, strict=True))
+            worst = next((name for name in LEVELS if counts[name]), "blue")
+            found.append(
+                point(
+                    mean_lat,
+                    mean_lng,
+                    level=worst,
+                    count=n,
+                    counts=counts,
+                    bounds=[[float(south), float(west)], [float(north), float(east)]],
+                    title=ngettext("%(count)s in this area", "%(count)s in this area", n) % {"count": n},
+                    lines=[f"{names[name]} {counts[name]}" for name in LEVELS if counts[name]],
+                )
+            )
+    return found
+
+
+def _expression(value: Any) -> Any:
+    return F(value) if isinstance(value, str) else value
+
+
+def points_or_clusters(
+    qs: QuerySet[Any],
+    *,
+    limit: int,
+    to_point: Any,
+    lat: Any,
+    lng: Any,
+    level: Any,
+    labels: Mapping[str, Any] | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """A points layer of at most ``limit`` features: the first ``limit`` + 1 rows of ``qs`` (in its order, the most
+    serious first) become dots through ``to_point`` (which may return None for one it cannot place); when there are
+    more than ``limit``, the whole set is sent as clusters instead (``clusters``, at most ``limit`` of them).
+    Returns the features and the number of rows they stand for."""
+    rows = list(qs[: limit + 1])
+    if len(rows) <= limit:
+        points = [p for p in (to_point(row) for row in rows) if p is not None]
+        return points, len(points)
+    found = clusters(qs, lat=lat, lng=lng, level=level, cells=cluster_cells(limit), labels=labels)
+    return found, sum(c["count"] for c in found)

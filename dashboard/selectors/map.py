@@ -15,12 +15,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
-from crowdsafe.org.maps import map_config, point
+from crowdsafe.org.maps import LEVELS, cluster_cells, clusters, map_config, point, points_or_clusters
 from crowdsafe.org.models import PATH_SEPARATOR, Boundary, Jurisdiction
 from events.choices import TERMINAL_STATUSES, GatheringStatus, RiskLevel
 from events.models import choice_label
@@ -29,8 +30,8 @@ from response.choices import IncidentStatus
 from response.selectors import incident_list
 from risk.selectors import register_visible
 
-MAP_LIMIT = 2000  # dots per layer (the most serious first)
-HEAT_LIMIT = 5000
+MAP_LIMIT = 2000  # dots per layer (the most serious first); beyond, the whole layer in at most this many clusters
+HEAT_LIMIT = 5000  # heat points; beyond, every gathering of the period summed by cell
 HEAT_DAYS = 30  # the heat map's period: gatherings that started in the last 30 days
 HEAT_WEIGHT = {"red": 1.0, "orange": 0.75, "yellow": 0.5, "blue": 0.3}
 RANK = Case(
@@ -46,7 +47,7 @@ RANK = Case(
 class RiskMap:
     gatherings: list[dict[str, Any]] = field(default_factory=list)
     venues: list[dict[str, Any]] = field(default_factory=list)
-    zones: list[dict[str, Any]] = field(default_factory=list)
+    zones: Any = field(default_factory=list)  # the shapes, or {"clusters": …} beyond MAP_LIMIT zones
     incidents: list[dict[str, Any]] = field(default_factory=list)
     heat: list[list[float]] = field(default_factory=list)
     unplaced: int = 0
@@ -76,16 +77,43 @@ def _centre_for(path: str, centres: dict[str, tuple[Any, Any]]) -> tuple[Any, An
 def risk_map(*, user: Any, root: Jurisdiction, today: dt.date, with_zones: bool = True) -> RiskMap:
     """The layers' data. ``with_zones=False``: the page reads the zones from the board's cached shapes endpoint
     instead (their polygons are the heavy part: ~750 KB for 2,000 zones)."""
-    from monitoring.board import map_shapes
+    from monitoring.board import map_layer
 
     found = RiskMap()
     centres = _centres(root)
     detail = reverse("events:gathering_detail", args=[0])[: -len("0/")]
-    gatherings = (
+    level_names = dict(RiskLevel.choices)
+
+    def gathering_point(row: dict[str, Any]) -> dict[str, Any] | None:
+        lat, lng, approx = row["latitude"], row["longitude"], False
+        if lat is None:
+            lat, lng = row["venue__latitude"], row["venue__longitude"]
+        if lat is None or lng is None:
+            centre = _centre_for(row["jurisdiction_path"], centres)
+            if centre is None:
+                found.unplaced += 1
+                return None
+            (lat, lng), approx = centre, True
+        when = timezone.localtime(row["starts_at"]).strftime("%m-%d %H:%M")
+        level_label = choice_label(RiskLevel, row["risk_level"])
+        return point(
+            lat,
+            lng,
+            level=row["risk_level"],
+            title=row["title"],
+            tip=level_label,
+            url=f"{detail}{row['pk']}/",
+            lines=[f"{when} · {level_label} · {choice_label(GatheringStatus, row['status'])}"],
+            approx=approx,
+        )
+
+    not_over = (
         gathering_visible(user=user)
         .filter(jurisdiction_path__startswith=root.path)
         .exclude(status__in=[s.value for s in TERMINAL_STATUSES])
-        .annotate(rank=RANK)
+    )
+    found.gatherings, _n = points_or_clusters(
+        not_over.annotate(rank=RANK)
         .order_by("rank", "starts_at", "id")
         .values(
             "pk",
@@ -98,71 +126,67 @@ def risk_map(*, user: Any, root: Jurisdiction, today: dt.date, with_zones: bool 
             "venue__latitude",
             "venue__longitude",
             "jurisdiction_path",
-        )[:MAP_LIMIT]
+        ),
+        limit=MAP_LIMIT,
+        to_point=gathering_point,
+        lat=Coalesce("latitude", "venue__latitude"),
+        lng=Case(When(latitude__isnull=False, then=F("longitude")), default=F("venue__longitude")),
+        level="risk_level",
+        labels=level_names,
     )
-    for row in gatherings:
-        lat, lng, approx = row["latitude"], row["longitude"], False
-        if lat is None:
-            lat, lng = row["venue__latitude"], row["venue__longitude"]
-        if lat is None or lng is None:
-            centre = _centre_for(row["jurisdiction_path"], centres)
-            if centre is None:
-                found.unplaced += 1
-                continue
-            (lat, lng), approx = centre, True
-        when = timezone.localtime(row["starts_at"]).strftime("%m-%d %H:%M")
-        level_label = choice_label(RiskLevel, row["risk_level"])
-        found.gatherings.append(
-            point(
-                lat,
-                lng,
-                level=row["risk_level"],
-                title=row["title"],
-                tip=level_label,
-                url=f"{detail}{row['pk']}/",
-                lines=[f"{when} · {level_label} · {choice_label(GatheringStatus, row['status'])}"],
-                approx=approx,
-            )
+    if found.gatherings and "count" in found.gatherings[0]:
+        found.gatherings += _unpositioned_clusters(not_over, centres, found, level_names)
+
+    def venue_point(entry: Any) -> dict[str, Any]:
+        return point(
+            entry.latitude,
+            entry.longitude,
+            level=entry.level,
+            title=entry.subject_label,
+            tip=entry.get_level_display(),
+            url=entry.assessment.get_absolute_url() if entry.assessment_id else "",
+            lines=[f"{entry.get_level_display()}（{entry.score}）"],
         )
 
-    venues = (
+    found.venues, _n = points_or_clusters(
         register_visible(user=user)
         .filter(jurisdiction_path__startswith=root.path, subject_type="venue", latitude__isnull=False)
-        .order_by("-score", "id")[:MAP_LIMIT]
+        .order_by("-score", "id"),
+        limit=MAP_LIMIT,
+        to_point=venue_point,
+        lat="latitude",
+        lng="longitude",
+        level="level",
+        labels=level_names,
     )
-    for entry in venues:
-        found.venues.append(
-            point(
-                entry.latitude,
-                entry.longitude,
-                level=entry.level,
-                title=entry.subject_label,
-                tip=entry.get_level_display(),
-                url=entry.assessment.get_absolute_url() if entry.assessment_id else "",
-                lines=[f"{entry.get_level_display()}（{entry.score}）"],
-            )
-        )
 
     if with_zones:
-        found.zones = map_shapes(user=user, filters={"territory": root.code})[:MAP_LIMIT]
+        # The zones' polygons, or beyond MAP_LIMIT zones their clusters ({"clusters": …}: the script draws either).
+        layer = map_layer(user=user, filters={"territory": root.code}, limit=MAP_LIMIT)
+        found.zones = layer if layer.get("clusters") else layer["shapes"]
 
-    incidents = (
+    def incident_point(incident: Any) -> dict[str, Any]:
+        return point(
+            incident.latitude,
+            incident.longitude,
+            level=incident.level.alert_level,
+            title=f"{incident.number} {incident.title}",
+            tip=incident.level.name,
+            url=incident.get_absolute_url(),
+            lines=[incident.level.name, incident.place] if incident.place else [incident.level.name],
+        )
+
+    found.incidents, _n = points_or_clusters(
         incident_list(user=user)
         .filter(status=IncidentStatus.OPEN, jurisdiction_path__startswith=root.path, latitude__isnull=False)
-        .order_by("-level__rank", "-id")[:MAP_LIMIT]
+        .order_by("-level__rank", "-id"),
+        limit=MAP_LIMIT,
+        to_point=incident_point,
+        lat="latitude",
+        lng="longitude",
+        level="level__alert_level",
+        labels=level_names,
     )
-    for incident in incidents:
-        found.incidents.append(
-            point(
-                incident.latitude,
-                incident.longitude,
-                level=incident.level.alert_level,
-                title=f"{incident.number} {incident.title}",
-                tip=incident.level.name,
-                url=incident.get_absolute_url(),
-                lines=[incident.level.name, incident.place] if incident.place else [incident.level.name],
-            )
-        )
 
     since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=HEAT_DAYS - 1), dt.time.min))
     heat = (
@@ -170,15 +194,77 @@ def risk_map(*, user: Any, root: Jurisdiction, today: dt.date, with_zones: bool 
         .filter(jurisdiction_path__startswith=root.path, starts_at__gte=since)
         .exclude(status__in=["dismissed", "merged"])
         .filter(Q(latitude__isnull=False) | Q(venue__latitude__isnull=False))
-        .order_by("-starts_at")
-        .values_list("risk_level", "latitude", "longitude", "venue__latitude", "venue__longitude")[:HEAT_LIMIT]
     )
-    for level, lat, lng, vlat, vlng in heat:
-        if lat is None or lng is None:
-            lat, lng = vlat, vlng
-        if lat is not None and lng is not None:
-            found.heat.append([round(float(lat), 6), round(float(lng), 6), HEAT_WEIGHT.get(level, 0.3)])
+    rows = list(
+        heat.order_by("-starts_at").values_list(
+            "risk_level", "latitude", "longitude", "venue__latitude", "venue__longitude"
+        )[: HEAT_LIMIT + 1]
+    )
+    if len(rows) <= HEAT_LIMIT:
+        for level, lat, lng, vlat, vlng in rows:
+            if lat is None or lng is None:
+                lat, lng = vlat, vlng
+            if lat is not None and lng is not None:
+                found.heat.append([round(float(lat), 6), round(float(lng), 6), HEAT_WEIGHT.get(level, 0.3)])
+    else:
+        found.heat = _heat_cells(heat)
     return found
+
+
+def _unpositioned_clusters(
+    not_over: Any, centres: dict[str, tuple[Any, Any]], found: RiskMap, names: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """In a clustered layer, the gatherings with no position of their own nor of their venue, counted by territory
+    and level and placed at the territory's boundary centre (dashed: approximate), so that the clusters still count
+    every gathering not over (the orange and red ones are the attention list)."""
+    by_centre: dict[tuple[Any, Any], dict[str, int]] = {}
+    rows = (
+        not_over.filter(latitude__isnull=True)
+        .filter(Q(venue__isnull=True) | Q(venue__latitude__isnull=True))
+        .order_by()
+        .values_list("jurisdiction_path", "risk_level")
+        .annotate(n=Count("id"))
+    )
+    for path, level, n in rows:
+        centre = _centre_for(path, centres)
+        if centre is None:
+            found.unplaced += n
+            continue
+        counts = by_centre.setdefault(centre, dict.fromkeys(LEVELS, 0))
+        counts[level if level in counts else "blue"] += n
+    placed = []
+    for (lat, lng), counts in by_centre.items():
+        n = sum(counts.values())
+        placed.append(
+            point(
+                lat,
+                lng,
+                level=next((name for name in LEVELS if counts[name]), "blue"),
+                count=n,
+                counts=counts,
+                approx=True,
+                title=ngettext("%(count)s in this area", "%(count)s in this area", n) % {"count": n},
+                lines=[f"{names.get(name, name)} {counts[name]}" for name in LEVELS if counts[name]],
+            )
+        )
+    return placed
+
+
+def _heat_cells(heat: Any) -> list[list[float]]:
+    """The heat map of more gatherings than ``HEAT_LIMIT``: every one of them, summed by cell (``clusters``) and
+    weighted by level, each cell's weight relative to the heaviest (0.3–1: the plugin's scale)."""
+    cells = clusters(
+        heat,
+        lat=Coalesce("latitude", "venue__latitude"),
+        lng=Case(When(latitude__isnull=False, then=F("longitude")), default=F("venue__longitude")),
+        level="risk_level",
+        cells=cluster_cells(HEAT_LIMIT),
+    )
+    weights = [sum(HEAT_WEIGHT[name] * c["counts"][name] for name in LEVELS) for c in cells]
+    heaviest = max(weights, default=0) or 1
+    return [
+        [c["lat"], c["lng"], round(0.3 + 0.7 * weight / heaviest, 3)] for c, weight in zip(cells, weights, strict=True)
+    ]
 
 
 def risk_map_config(

@@ -18,6 +18,7 @@ from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.errors import DomainError
 from crowdsafe.org.models import Jurisdiction
+from crowdsafe.web.api.pagination import CappedCountPagination
 from crowdsafe.web.api.parsers import BoundedJSONParser
 from events import selectors, services
 from events.api.serializers import (
@@ -78,9 +79,11 @@ def _service_fields(user, data: dict, *, partial: bool) -> dict:
 
 
 class GatheringListApi(generics.ListAPIView):
-    """The gatherings the caller may see (the list, 清单), newest start first; POST logs one."""
+    """The gatherings the caller may see (the list, 清单), newest start first; POST logs one. ``count`` counts up
+    to 10,000 (``count_capped``: more than that); the pages go on past it."""
 
     serializer_class = GatheringOutputSerializer
+    pagination_class = CappedCountPagination
     filter_backends = [FilterSetBackend]
     filterset_class = GatheringFilterSet
 
@@ -88,6 +91,8 @@ class GatheringListApi(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Gathering.objects.none()
         gatherings = selectors.gathering_list(user=self.request.user, filters=self.request.query_params)
+        plan = selectors.count_plan(user=self.request.user, filters=self.request.query_params)
+        self.count_order, self.lower_bound = plan.order, plan.lower_bound  # for the capped count
         return gatherings.select_related("key_date")
 
     @extend_schema(

@@ -51,14 +51,14 @@ def register(request):
 @login_required
 def register_map(request):
     filters = _filters(request)
-    points = selectors.map_points(user=request.user, filters=filters)
+    points, count = selectors.map_points(user=request.user, filters=filters)
     return render(
         request,
         "risk/register_map.html",
         {
             "form": filters.form,
             "points": points,
-            "count": len(points),
+            "count": count,
             "counts": selectors.register_counts(user=request.user),
             "query": query_without_page(request),
             "risk_map": map_config(

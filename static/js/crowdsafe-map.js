@@ -382,6 +382,7 @@
     var self = this;
     group.clearLayers();
     var counts = { red: 0, orange: 0, yellow: 0, blue: 0 };
+    var clusters = 0;
     // The most serious last, so that red is drawn on top.
     points
       .slice()
@@ -391,6 +392,15 @@
       .forEach(function (p) {
         var ll = self.pos(p.lat, p.lng);
         var level = LEVEL_ORDER[p.level] === undefined ? "blue" : p.level;
+        if (p.count) {
+          // A cluster made by the server (crowdsafe/org/maps.py clusters): too many to send one by one.
+          self.drawCluster(spec, group, p, ll, level, counts);
+          clusters += 1;
+          if (spec.fit !== false) {
+            self.dataBounds.push(ll);
+          }
+          return;
+        }
         counts[level] += 1;
         var marker = L.circleMarker(ll, {
           radius: spec.radius || RADIUS[level],
@@ -418,12 +428,58 @@
           self.dataBounds.push(ll);
         }
       });
-    var total = points.length;
+    var total = counts.red + counts.orange + counts.yellow + counts.blue;
     this.el.setAttribute("data-count-" + (spec.key || "points"), String(total));
+    this.el.setAttribute("data-clusters-" + (spec.key || "points"), String(clusters));
     ["red", "orange", "yellow", "blue"].forEach(function (level) {
       self.el.setAttribute("data-count-" + (spec.key || "points") + "-" + level, String(counts[level]));
     });
     return total;
+  };
+
+  // A cluster: a disc in the colour of its most serious level, with its number; its popup gives the number per
+  // level. Sized by class (no inline style: the CSP), the icon's size to match.
+  var CLUSTER_SIZES = [
+    [10, "s", 26],
+    [100, "m", 34],
+    [1000, "l", 42],
+    [Infinity, "xl", 50],
+  ];
+
+  CsMap.prototype.drawCluster = function (spec, group, p, ll, level, counts) {
+    var n = Number(p.count) || 0;
+    var size = CLUSTER_SIZES[CLUSTER_SIZES.length - 1];
+    for (var i = 0; i < CLUSTER_SIZES.length; i += 1) {
+      if (n < CLUSTER_SIZES[i][0]) {
+        size = CLUSTER_SIZES[i];
+        break;
+      }
+    }
+    var label = document.createElement("span");
+    label.textContent = String(n);
+    var marker = L.marker(ll, {
+      icon: L.divIcon({
+        html: label,
+        className: "cs-cluster cs-cluster-" + size[1] + " cs-cluster-" + level + " cs-cluster-" + (spec.key || "points"),
+        iconSize: [size[2], size[2]],
+      }),
+      title: p.title || "",
+      keyboard: true,
+    });
+    marker.bindPopup(this.popup(p));
+    marker.on("add", function () {
+      var node = marker.getElement && marker.getElement();
+      if (node) {
+        node.setAttribute("data-level", level);
+        node.setAttribute("data-count", String(n));
+        node.setAttribute("data-layer", spec.key || "points");
+      }
+    });
+    marker.addTo(group);
+    var byLevel = p.counts || {};
+    ["red", "orange", "yellow", "blue"].forEach(function (name) {
+      counts[name] += Number(byLevel[name]) || 0;
+    });
   };
 
   CsMap.prototype.pointsLayer = function (spec) {
@@ -484,7 +540,16 @@
       });
       self.el.dataset.recoloured = String(Number(self.el.dataset.recoloured || "0") + changed);
     }
-    function draw(shapes) {
+    function draw(data) {
+      // A list of shapes, or {shapes, clusters, count}: beyond a few thousand zones the server sends clusters.
+      var shapes = Array.isArray(data) ? data : (data && data.shapes) || [];
+      var zoneClusters = Array.isArray(data) ? [] : (data && data.clusters) || [];
+      var counts = { red: 0, orange: 0, yellow: 0, blue: 0 };
+      zoneClusters.forEach(function (p) {
+        var level = LEVEL_ORDER[p.level] === undefined ? "blue" : p.level;
+        self.drawCluster(spec, group, p, self.pos(p.lat, p.lng), level, counts);
+      });
+      self.el.dataset.zoneClusters = String(zoneClusters.length);
       var bounds = [];
       shapes.forEach(function (shape) {
         var ring = shape.ring.map(function (pt) {
@@ -523,7 +588,7 @@
     this.refreshers.push(recolour);
     if (spec.url) {
       fetchJson(spec.url).then(function (data) {
-        draw((data && data.shapes) || []);
+        draw(data || []);
       });
     } else {
       draw(spec.shapes || readJson(spec.data_id, []));

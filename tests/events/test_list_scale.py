@@ -1,0 +1,165 @@
+"""The 清单 at a province's size (issue 19 points 1–3): the count stops at its cap (the page says "over", the API
+says ``count_capped``) and pages go on past it; a department's scope is read from the task table once per page;
+the map sends clusters beyond its limit. The cap is made small here; bench/run measures the real one at 1M."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.paginator import EmptyPage
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from crowdsafe.common import pagination
+from crowdsafe.common.pagination import CappedPaginator
+from crowdsafe.web.api.pagination import CappedCountPagination
+from events import services
+from tests.events.conftest import report
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def map_data(page: str):
+    return json.loads(page.split('id="gatherings-map-data" type="application/json">')[1].split("</script>")[0])
+
+
+# --- the capped count -------------------------------------------------------------------------------------------
+
+
+def test_a_capped_paginator_counts_up_to_its_cap_and_serves_the_pages_past_it():
+    rows = list(range(23))
+    paginator = CappedPaginator(rows, 5, cap=10)
+    assert paginator.count == 10 and paginator.capped and paginator.num_pages == 2
+    third = paginator.page(3)  # past the cap: still served
+    assert list(third) == [10, 11, 12, 13, 14] and third.has_next() and third.has_previous()
+    last = paginator.page(5)
+    assert list(last) == [20, 21, 22] and not last.has_next() and last.end_index() == 23
+    with pytest.raises(EmptyPage):
+        paginator.page(6)
+    small = CappedPaginator(list(range(7)), 5, cap=10)
+    assert small.count == 7 and not small.capped and small.num_pages == 2 and not small.page(2).has_next()
+
+
+def test_the_city_list_counts_at_most_its_cap_through_a_limited_count(city, users, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    monkeypatch.setattr("events.views.PAGE_SIZE", 2)
+    for i in range(6):
+        report(users.grid_worker, grid=city.grid, title=f"聚集{i}")
+    client = client_for(users.leader)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("events:gathering_list")).content.decode()
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and "events_gathering" in q["sql"]]
+    assert counts and all("LIMIT 4" in sql for sql in counts), counts
+    assert "Over 3 gatherings" in page and "data-count-capped" in page
+    assert "Page 1</span>" in page and "Page 1 of" not in page and 'rel="next"' in page
+    # Past the cap: the last gatherings are still reachable, and the last page has no next.
+    last = client.get(reverse("events:gathering_list"), {"page": 3}).content.decode()
+    assert "聚集0" in last and "聚集1" in last and 'rel="next"' not in last
+
+
+def test_below_the_cap_the_list_is_counted_as_before(city, users):
+    for i in range(3):
+        report(users.grid_worker, grid=city.grid, title=f"聚集{i}")
+    page = client_for(users.leader).get(reverse("events:gathering_list")).content.decode()
+    assert "3 gatherings" in page and "Over" not in page
+
+
+def test_the_api_says_when_its_count_is_capped_and_pages_on(city, users, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    for i in range(5):
+        report(users.grid_worker, grid=city.grid, title=f"聚集{i}")
+    client = client_for(users.leader)
+    url = reverse("v1:gathering-list")
+    first = client.get(url, {"page_size": 2}).json()
+    assert first["count"] == 3 and first["count_capped"] is True and first["next"]
+    third = client.get(url, {"page_size": 2, "page": 3}).json()
+    assert [g["title"] for g in third["results"]] == ["聚集0"] and third["next"] is None
+    uncapped = client.get(url, {"jurisdiction": city.street2.code}).json()
+    assert uncapped["count"] == 0 and uncapped["count_capped"] is False
+
+
+def test_the_schema_documents_the_capped_count():
+    schema = CappedCountPagination().get_paginated_response_schema({"type": "array"})
+    assert schema["properties"]["count"]["type"] == "integer"
+    assert schema["properties"]["count_capped"]["type"] == "boolean"
+    assert "10,000" in schema["properties"]["count"]["description"]
+    assert "count_capped" in schema["required"]
+
+
+# --- the count's order: a territory's by place, a department's by key ------------------------------------------
+
+
+def _count_statements(client) -> tuple[list[str], str]:
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("events:gathering_list")).content.decode()
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and "events_gathering" in q["sql"]]
+    return counts, page
+
+
+def test_the_count_reads_a_territory_by_place_and_a_department_by_key(city, users):
+    for i in range(3):
+        gathering = report(users.grid_worker, grid=city.grid, title=f"分局聚集{i}", latitude="36.1", longitude="114.3")
+        services.gathering_verify(gathering=gathering, actor=users.township_officer)  # public order → 文峰分局
+    report(users.grid_worker, grid=city.grid, title="未核实聚集")
+    # A leader: the territory alone first, in the path index's order; under the cap, the whole scope in no order.
+    (territory, scope), page = _count_statements(client_for(users.leader))
+    assert '"events_gathering"."jurisdiction_path" USING ~<~' in territory.split("ORDER BY")[1]
+    assert "reported_by_id" not in territory and "reported_by_id" in scope and "ORDER BY" not in scope
+    assert "4 gatherings" in page
+    # The leader's own township, filtered: the path alone, one count in the index's order.
+    filtered = client_for(users.leader)
+    with CaptureQueriesContext(connection) as captured:
+        filtered.get(reverse("events:gathering_list"), {"jurisdiction": city.street.code})
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1 and "USING ~<~" in counts[0] and "reported_by_id" not in counts[0]
+    (police,), page = _count_statements(client_for(users.staff))
+    assert "ORDER BY" not in police and "LIMIT 10001" in police and "= ANY(" in police
+    with CaptureQueriesContext(connection) as captured:
+        client_for(users.staff).get(reverse("events:gathering_list"))
+    on_tasks = [q["sql"] for q in captured.captured_queries if '"duties_task"' in q["sql"]]
+    assert len(on_tasks) == 1, on_tasks  # the department's scope read once for the count, the rows and the map
+    assert all(f"分局聚集{i}" in page for i in range(3)) and "未核实聚集" not in page and "3 gatherings" in page
+    assert sorted(p["title"] for p in map_data(page)) == ["分局聚集0", "分局聚集1", "分局聚集2"]
+    api = client_for(users.staff).get(reverse("v1:gathering-list")).json()
+    assert api["count"] == 3 and api["count_capped"] is False
+
+
+# --- the map: clusters beyond its limit -------------------------------------------------------------------------
+
+
+def test_the_list_map_sends_clusters_beyond_its_limit(city, users, monkeypatch):
+    levels = []
+    for i in range(5):
+        g = report(
+            users.grid_worker,
+            grid=city.grid,
+            title=f"地图{i}",
+            latitude=f"36.{10 + i}",
+            longitude=f"114.{30 + i}",
+            estimated_attendance_max=2000 if i == 0 else 100,
+        )
+        levels.append(g.risk_level)
+    client = client_for(users.leader)
+    page = client.get(reverse("events:gathering_list")).content.decode()
+    assert len(map_data(page)) == 5 and "data-map-clustered" not in page
+    monkeypatch.setattr("events.selectors.MAP_LIMIT", 2)
+    page = client.get(reverse("events:gathering_list")).content.decode()
+    found = map_data(page)
+    assert 1 <= len(found) <= 2 and "data-map-clustered" in page
+    assert sum(c["count"] for c in found) == 5
+    by_level = {}
+    for c in found:
+        for level, n in c["counts"].items():
+            by_level[level] = by_level.get(level, 0) + n
+    assert {k: v for k, v in by_level.items() if v} == {lv: levels.count(lv) for lv in set(levels)}
+    assert all("地图" not in c["title"] for c in found)  # no gathering's details in a cluster
+    assert "Map of 5 gatherings" in page
