@@ -220,3 +220,31 @@ def test_the_triggers_count_with_the_same_keys_as_the_recount():
 def test_the_beat_folds_the_counters_and_checks_them_nightly():
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert {"duties.tasks.taskcounts_compact", "duties.tasks.taskcounts_check"} <= tasks
+
+
+def test_the_overview_page_looks_its_column_names_up_once_whatever_the_number_of_holders(linzhou, linzhou_users):
+    """A city's overview has a few hundred rows: the five column names (also each cell's data-label for phones) are
+    translated once per page, not once per row and column."""
+    from unittest import mock
+
+    from django.templatetags.i18n import TranslateNode
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(linzhou_users.leader)
+
+    def translations() -> int:
+        with mock.patch.object(TranslateNode, "render", autospec=True, side_effect=TranslateNode.render) as render:
+            response = client.get(reverse("duties:overview"))
+        assert response.status_code == 200
+        return render.call_count
+
+    make_tasks(2, rule_name=RULE, jurisdiction=linzhou.village, department=linzhou.culture)
+    translations()  # the first request of a process translates a few things once (menus, caches)
+    few = translations()
+    for i, department in enumerate((linzhou.fire, linzhou.health, linzhou.city_culture, linzhou.township_gov)):
+        make_tasks(2, rule_name=RULE, jurisdiction=linzhou.village, department=department, start_id=20_000 + i * 10)
+    body = client.get(reverse("duties:overview")).content.decode()
+    assert body.count('data-label="Overdue"') == 5
+    assert translations() == few
