@@ -9,7 +9,10 @@ from collections.abc import Iterable
 import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.common.filters import CheckboxFilter, IntegerFilter, ListFilterSet, TerritoryFilter
@@ -242,6 +245,40 @@ class TaskFilterSet(ListFilterSet):
 
     def filter_search(self, qs: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         return qs.filter(Q(duty_name__icontains=value) | Q(subject_label__icontains=value))
+
+
+# The queue's filter fields, rendered: (language, the rendered fields' values, the department choices) → HTML.
+_QUEUE_FILTERS: dict[tuple, SafeString] = {}
+_QUEUE_FILTERS_MAX = 1000
+#: What templates/duties/_queue_filters.html shows: six fields with their labels and errors, five hidden ones.
+QUEUE_FILTER_FIELDS = (
+    *("q", "status", "due", "department", "party", "mine"),
+    *("held", "responsible_jurisdiction", "completed_within", "subject_type", "subject_id"),
+)
+
+
+def queue_filter_fields(filterset: TaskFilterSet) -> SafeString:
+    """The task queue's filter fields as HTML, rendered once per language, filter values and department choices.
+
+    Django renders a form field through templates (the field, its label, its widget, each ``<option>`` and its
+    attributes: a dozen template renders per select): the queue's eleven fields cost about a quarter of the page's
+    CPU time (issue 19). What they show depends only on the language, the values the request gives for them
+    (their errors too: each is checked on its own value) and the department choices, so the HTML is kept per
+    those (bounded; forgotten all at once when full). The common requests — the queue unfiltered, its next
+    pages, the tabs — then render no form field at all."""
+    data = filterset.data
+    values = tuple(
+        (name, tuple(data.getlist(name)) if hasattr(data, "getlist") else data.get(name))
+        for name in QUEUE_FILTER_FIELDS
+    )
+    key = (get_language(), values, tuple((value, str(label)) for value, label in filterset.departments))
+    html = _QUEUE_FILTERS.get(key)
+    if html is None:
+        html = SafeString(render_to_string("duties/_queue_filters.html", {"form": filterset.form}))
+        if len(_QUEUE_FILTERS) >= _QUEUE_FILTERS_MAX:
+            _QUEUE_FILTERS.clear()
+        _QUEUE_FILTERS[key] = html
+    return html
 
 
 class RuleFilterSet(ListFilterSet):

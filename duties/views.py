@@ -25,7 +25,7 @@ from duties.access import can_manage, can_see_overview, can_see_rules_health, ca
 from duties.conditions import describe_conditions
 from duties.coverage import recipient_gaps
 from duties.explain import calendar_warning, explain
-from duties.filters import TaskFilterSet
+from duties.filters import TaskFilterSet, queue_filter_fields
 from duties.forms import BulkForm, CompleteForm, ReasonForm, ReassignForm
 from duties.subjects import attribute_label, registration_for_name
 
@@ -50,6 +50,7 @@ def queue(request):
     is_head = bool(scope.head_of_department_ids) or scope.is_superuser
     context = {
         "form": filters.form,
+        "filter_fields": queue_filter_fields(filters),
         "page": page,
         "today": today,
         "filtered": filters.is_filtered(),
@@ -58,7 +59,8 @@ def queue(request):
         "can_see_overview": can_see_overview(scope),
     }
     if is_head:
-        context["bulk_departments"] = list(selectors.reassign_targets(user=request.user))
+        # (id, name): a city's 136 departments are options here, not model objects with their jurisdictions.
+        context["bulk_departments"] = list(selectors.reassign_targets(user=request.user).values_list("pk", "name"))
         context["bulk_people"] = _people_for(scope)
     return render(request, "duties/queue.html", context)
 

@@ -177,3 +177,76 @@ def test_the_task_list_api_builds_its_filters_once(linzhou, linzhou_users):
     assert response.status_code == 400
     assert "status" in response.json()
     assert len(made) == 2
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_queue_filter_fields_are_rendered_once_per_values_and_choices(language):
+    """The memo gives what the form renders, for values valid and not; a request with the same values, language
+    and department choices renders no form field; other values, choices or language are rendered anew."""
+    from django.http import QueryDict
+    from django.template.loader import render_to_string
+
+    from duties import filters as task_filters
+    from duties.filters import TaskFilterSet, queue_filter_fields
+
+    departments = [Department(pk=3, name="文峰区消防救援大队"), Department(pk=4, name="文峰区<公安>分局")]
+    queries = [
+        "",
+        "page=2",
+        "q=%3Cb%3E%E9%98%B2%E7%81%AB&status=all&due=overdue",
+        "status=bogus&department=x&due=never&party=organisation",
+        "department=4&mine=on&held=area&subject_type=venue&subject_id=9&completed_within=7",
+        "responsible_jurisdiction=-1&q=" + "x" * 70,
+    ]
+    task_filters._QUEUE_FILTERS.clear()
+    with translation.override(language):
+        for query in queries:
+            filterset = TaskFilterSet(QueryDict(query), departments=departments)
+            expected = render_to_string("duties/_queue_filters.html", {"form": filterset.form})
+            assert queue_filter_fields(TaskFilterSet(QueryDict(query), departments=departments)) == expected
+        with mock.patch.object(task_filters, "render_to_string") as render:
+            for query in queries:
+                queue_filter_fields(TaskFilterSet(QueryDict(query), departments=departments))
+            render.assert_not_called()
+        renamed = [departments[0], Department(pk=4, name="文峰区公安分局")]
+        html = queue_filter_fields(TaskFilterSet(QueryDict(""), departments=renamed))
+        assert "文峰区公安分局" in html
+        assert "&lt;公安&gt;" not in html
+    with translation.override("en" if language != "en" else "zh-hans"):
+        other = queue_filter_fields(TaskFilterSet(QueryDict(""), departments=departments))
+        assert other == render_to_string(
+            "duties/_queue_filters.html", {"form": TaskFilterSet(QueryDict(""), departments=departments).form}
+        )
+
+
+@pytest.mark.django_db
+def test_the_heads_bulk_form_lists_departments_without_making_their_objects(linzhou, linzhou_users):
+    """Every department of the city is an option of the heads' bulk form (136 in the demo city): read as (id, name),
+    so the page makes as many Department objects with 30 more departments as without them."""
+    from tests.factories import DepartmentFactory
+
+    make_tasks(3, rule_name="旅游景区人员聚集活动安全管理", jurisdiction=linzhou.village, department=linzhou.culture)
+    client = Client()
+    client.force_login(linzhou_users.culture_head)
+    client.get(reverse("duties:queue"))
+    made = []
+    real = Department.from_db.__func__
+
+    def counted(cls, *args, **kwargs):
+        made.append(cls)
+        return real(cls, *args, **kwargs)
+
+    with mock.patch.object(Department, "from_db", classmethod(counted)):
+        client.get(reverse("duties:queue"))
+        before = len(made)
+        for i in range(30):
+            DepartmentFactory(name=f"林州市第{i}局 <&>", jurisdiction=linzhou.linzhou)
+        made.clear()
+        body = client.get(reverse("duties:queue")).content.decode()
+    assert len(made) == before
+    assert (
+        '<option value="{}">林州市第7局 &lt;&amp;&gt;</option>'.format(
+            Department.objects.get(name="林州市第7局 <&>").pk
+        )
+        in body
+    )
