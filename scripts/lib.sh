@@ -128,6 +128,44 @@ ensure_redis() {
   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save \"\" --appendonly no"
 }
 
+# The test database migrated once per run, as a template each pytest worker copies (CREATE DATABASE … TEMPLATE,
+# tests/conftest.py) instead of migrating a database of its own: create_test_template NAME, drop_test_template NAME.
+create_test_template() { .venv/bin/python - "$1" <<'PY'
+import sys
+import psycopg2
+conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+conn.autocommit = True
+with conn.cursor() as cursor:
+    cursor.execute(f'DROP DATABASE IF EXISTS "{sys.argv[1]}" WITH (FORCE)')
+    cursor.execute(f'CREATE DATABASE "{sys.argv[1]}"')
+conn.close()
+PY
+  DATABASE_URL="postgres://postgres@127.0.0.1:5432/$1" python manage.py migrate --run-syncdb -v0
+}
+
+drop_test_template() { .venv/bin/python - "$1" <<'PY' >/dev/null 2>&1 || true
+import sys
+import psycopg2
+conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", connect_timeout=3)
+conn.autocommit = True
+with conn.cursor() as cursor:
+    cursor.execute(f'DROP DATABASE IF EXISTS "{sys.argv[1]}" WITH (FORCE)')
+conn.close()
+PY
+}
+
+# in_background NAME FUNCTION: runs FUNCTION in the background, its output kept in var/NAME.log; finish NAME then
+# waits for it, shows the output, and stops the script if it failed.
+declare -A BACKGROUND=()
+in_background() { "$2" >"var/$1.log" 2>&1 & BACKGROUND[$1]=$!; }
+finish() {
+  local status=0
+  wait "${BACKGROUND[$1]}" || status=$?
+  unset "BACKGROUND[$1]"
+  cat "var/$1.log"
+  [ "$status" -eq 0 ] || die "$1 failed (var/$1.log)"
+}
+
 # The zh_Hans catalogue is kept as .po in git; the .mo is built here (git-ignored).
 compile_messages() {
   python manage.py compilemessages -v0 -l zh_Hans -i .venv -i node_modules

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
+import io
+import json
 import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,58 +16,125 @@ from tests.factories import DepartmentFactory, JurisdictionFactory, Organisation
 L = JurisdictionLevel
 
 
-# Data migrations that seed reference rows. A transactional test (browser, real worker, concurrency) ends by
-# emptying every table, which wipes these rows for the tests after it; they are put back right after its teardown.
-SEEDING_MIGRATIONS = [
-    "crowdsafe.workdays.migrations.0002_seed_calendar_from_library",
-    "duties.migrations.0002_seed_rules",
-    "duties.migrations.0004_seed_rule_keys",
-    "duties.migrations.0007_holiday_schedule_rule",
-    "venues.migrations.0002_seed_capacity_settings",
-    "venues.migrations.0003_exit_ramp_and_ramp_flow_rate",
-    "venues.migrations.0006_seed_appraisal_rules",
-    "venues.migrations.0004_ramp_rate_source",
-    "permits.migrations.0002_seed_rules",
-    "permits.migrations.0004_art_25_and_decision_in_working_days",
-    "permits.migrations.0006_seed_structure_rule_and_ratios",
-    "drills.migrations.0002_seed_rules",
-    "risk.migrations.0002_seed_bands_and_rules",
-    "events.migrations.0002_seed_rules_and_defaults",
-    "alerts.migrations.0002_seed_rules",
-    "monitoring.migrations.0003_seed_bands_and_rules",
-    "monitoring.migrations.0005_zone_level_operator_parties",
-    "response.migrations.0002_seed_reference_data",
-    "inspections.migrations.0002_seed_templates_and_rules",
-]
+# The order test files are handed to pytest-xdist's workers (scripts/test: --dist loadfile, --no-loadscope-reorder):
+# longest first, so that what is left at the end is short files and both workers finish together (by default
+# xdist orders files by their number of tests, which put the long single-test files — the API schema run, the
+# real-worker and browser tests — last, one worker still busy with them minutes after the other had finished).
+# Seconds per file from tests/durations.json when there is one (`scripts/test --store-durations` writes it from a
+# whole run); a file not in it counts 10 s per browser or real-worker test and 0.2 s per other test.
+DURATIONS = Path(__file__).with_name("durations.json")
 
 
-def _is_transactional(item) -> bool:
-    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
-        return True
-    marker = item.get_closest_marker("django_db")
-    return bool(marker and marker.kwargs.get("transaction"))
+def pytest_addoption(parser):
+    parser.addoption(
+        "--store-durations",
+        action="store_true",
+        help=f"write each test file's total duration (set-up, call, tear-down) to {DURATIONS.name}",
+    )
 
 
-def _seed_reference_data() -> None:
-    from django.apps import apps
-
-    for module in SEEDING_MIGRATIONS:
-        importlib.import_module(module).seed(apps, None)  # each seed is idempotent (get_or_create)
+def _file_of(item) -> str:
+    return item.nodeid.split("::", 1)[0]
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After a transactional test has emptied every table (its teardown), the reference rows are put back at
-    once, so whatever test comes next in this process finds them: under pytest-xdist a worker runs the files it
-    is given one after another, ordinary tests after another file's transactional ones."""
-    result = yield
-    # The last test's teardown has also dropped the test database (session fixtures end with it): nothing to do.
-    if nextitem is not None and _is_transactional(item):
-        from pytest_django.plugin import blocking_manager_key
+def pytest_collection_modifyitems(config, items):
+    try:
+        known = json.loads(DURATIONS.read_text())
+    except (OSError, ValueError):
+        known = {}
+    guessed: dict[str, float] = {}
+    for item in items:
+        slow = item.get_closest_marker("browser") or item.get_closest_marker("integration")
+        guessed[_file_of(item)] = guessed.get(_file_of(item), 0.0) + (10.0 if slow else 0.2)
+    weight = {path: known.get(path, guess) for path, guess in guessed.items()}
+    items.sort(key=lambda item: (-weight[_file_of(item)], _file_of(item)))  # stable: a file's own order kept
 
-        with item.config.stash[blocking_manager_key].unblock():
-            _seed_reference_data()
-    return result
+
+_durations: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    if report.nodeid:
+        path = report.nodeid.split("::", 1)[0]
+        _durations[path] = _durations.get(path, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # On the controller (or a single process); xdist's workers have "workerinput".
+    if session.config.getoption("store_durations") and not hasattr(session.config, "workerinput"):
+        DURATIONS.write_text(
+            json.dumps({path: round(seconds, 1) for path, seconds in sorted(_durations.items())}, indent=0) + "\n"
+        )
+
+
+# The rows the migrations leave in the test database (content types, permissions, the reference rows the data
+# migrations seed: rules, bands, templates, the working-day calendar, ...), copied out once per test process right
+# after it is migrated. A transactional test (browser, real worker, concurrency) ends by emptying every table
+# (Django's flush); instead of running post_migrate's handlers and the seeding migrations again after it, the
+# same TRUNCATE and a COPY of these rows back (same ids) run in one transaction: every test in this process,
+# before or after a transactional one, starts from the database exactly as migrate left it.
+_MIGRATED_ROWS: list[tuple[str, bytes]] = []
+
+
+def _copy_out_migrated_rows(connection) -> list[tuple[str, bytes]]:
+    tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+    copied = []
+    with connection.cursor() as cursor:
+        for table in tables:
+            name = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {name})")
+            if cursor.fetchone()[0]:
+                buffer = io.BytesIO()
+                cursor.copy_expert(f"COPY {name} TO STDOUT WITH (FORMAT binary)", buffer)
+                copied.append((table, buffer.getvalue()))
+    return copied
+
+
+def _empty_and_restore(self) -> None:
+    """Replaces TransactionTestCase._fixture_teardown (Django's flush and post_migrate): empties every table as
+    the flush does and copies the migrated rows back, in one transaction."""
+    from django.core.management.color import no_style
+    from django.core.management.sql import sql_flush
+    from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+    from crowdsafe.workdays.cache import calendar_changed
+
+    for alias in self._databases_names(include_mirrors=False):
+        connection = connections[alias]
+        statements = sql_flush(no_style(), connection, reset_sequences=False, allow_cascade=False)
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+            for table, rows in _MIGRATED_ROWS if alias == DEFAULT_DB_ALIAS else ():
+                cursor.copy_expert(
+                    f"COPY {connection.ops.quote_name(table)} FROM STDIN WITH (FORMAT binary)", io.BytesIO(rows)
+                )
+    # What the working-day calendar's post_migrate receiver does: every process reads the calendar again.
+    calendar_changed()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """With CROWDSAFE_TEST_DB_TEMPLATE (scripts/test sets it), this process's test database is a copy of that
+    database, migrated once for the whole run, instead of one migrated here (~45 s of a core per process)."""
+    template = os.environ.get("CROWDSAFE_TEST_DB_TEMPLATE")
+    if template:
+        from django.conf import settings
+
+        settings.DATABASES["default"]["TEST"]["TEMPLATE"] = template
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+    from django.test import TransactionTestCase
+
+    with django_db_blocker.unblock():
+        _MIGRATED_ROWS[:] = _copy_out_migrated_rows(connection)
+    flush = TransactionTestCase._fixture_teardown
+    TransactionTestCase._fixture_teardown = _empty_and_restore
+    yield
+    TransactionTestCase._fixture_teardown = flush
 
 
 @pytest.fixture(autouse=True)
