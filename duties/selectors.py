@@ -139,8 +139,14 @@ class OverviewRow:
     overdue: int = 0
     done: int = 0
 
-    def _url(self, **extra) -> str:
-        return (self.queue_url or reverse("duties:queue")) + "?" + urlencode({**self.filters, **extra})
+    def _url(self, extra: str = "") -> str:
+        # The row's filters encoded once per row (a city has a few hundred rows, four links each); the figures'
+        # own filters are fixed strings appended to them.
+        query = self.__dict__.get("_query")
+        if query is None:
+            query = (self.queue_url or reverse("duties:queue")) + "?" + urlencode(self.filters)
+            self.__dict__["_query"] = query
+        return query + extra
 
     @property
     def open_url(self) -> str:
@@ -148,15 +154,20 @@ class OverviewRow:
 
     @property
     def due_soon_url(self) -> str:
-        return self._url(due=DueFilter.SOON)
+        return self._url(_DUE_SOON_QUERY)
 
     @property
     def overdue_url(self) -> str:
-        return self._url(due=DueFilter.OVERDUE)
+        return self._url(_OVERDUE_QUERY)
 
     @property
     def done_url(self) -> str:
-        return self._url(status=TaskStatus.DONE, completed_within=DONE_WINDOW_DAYS)
+        return self._url(_DONE_QUERY)
+
+
+_DUE_SOON_QUERY = "&" + urlencode({"due": DueFilter.SOON})
+_OVERDUE_QUERY = "&" + urlencode({"due": DueFilter.OVERDUE})
+_DONE_QUERY = "&" + urlencode({"status": TaskStatus.DONE, "completed_within": DONE_WINDOW_DAYS})
 
 
 @dataclass

@@ -248,3 +248,27 @@ def test_the_overview_page_looks_its_column_names_up_once_whatever_the_number_of
     body = client.get(reverse("duties:overview")).content.decode()
     assert body.count('data-label="Overdue"') == 5
     assert translations() == few
+
+
+def test_the_overview_links_encode_each_rows_filters_once_and_say_the_same(linzhou, linzhou_users):
+    from unittest import mock
+    from urllib.parse import parse_qs, urlsplit
+
+    from duties import selectors
+
+    make_tasks(2, rule_name=RULE, jurisdiction=linzhou.village, department=linzhou.culture)
+    make_tasks(2, rule_name=RULE, jurisdiction=linzhou.village, department=linzhou.fire, start_id=20_000)
+    rows = responsibility_overview(user=linzhou_users.leader).rows
+    with mock.patch.object(selectors, "urlencode", wraps=selectors.urlencode) as encode:
+        urls = [(r, r.open_url, r.due_soon_url, r.overdue_url, r.done_url) for r in rows]
+    assert encode.call_count == len(rows) == 2
+    for row, open_url, soon, overdue, done in urls:
+        department = [str(row.filters["department"])]
+        assert parse_qs(urlsplit(open_url).query) == {"department": department}
+        assert parse_qs(urlsplit(soon).query) == {"department": department, "due": ["soon"]}
+        assert parse_qs(urlsplit(overdue).query) == {"department": department, "due": ["overdue"]}
+        assert parse_qs(urlsplit(done).query) == {
+            "department": department,
+            "status": ["done"],
+            "completed_within": [str(DONE_WINDOW_DAYS)],
+        }
