@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +26,8 @@ from events.occasions import next_occurrence
 from events.selectors import gathering_visible, key_date_list
 from monitoring.choices import OPEN_ALERT_STATES
 from monitoring.selectors import alert_list
-from permits.choices import ApplicationState
-from permits.models import PermitApplication
+from permits.choices import ApplicationState, ConditionStatus
+from permits.models import PermitApplication, PermitCondition
 from permits.selectors import application_visible
 from response.choices import IncidentStatus
 from response.selectors import incident_list
@@ -167,6 +168,16 @@ def large_events(*, user: Any, root: Jurisdiction, today: dt.date) -> list[Permi
     ``open_conditions`` (conditions of the approval not yet checked and done), soonest first."""
     start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     end = start + dt.timedelta(days=AHEAD_DAYS + 1)
+    # Counted per application listed (a correlated subquery, as permits' own lists count their tickets) rather than
+    # by a GROUP BY over every column of four joined tables; only the venue is shown with them.
+    open_conditions = (
+        PermitCondition.objects.filter(application=OuterRef("pk"))
+        .exclude(status=ConditionStatus.VERIFIED)
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     qs = (
         application_visible(user=user)
         .filter(
@@ -175,7 +186,8 @@ def large_events(*, user: Any, root: Jurisdiction, today: dt.date) -> list[Permi
             first_session_start__gte=start,
             first_session_start__lt=end,
         )
-        .annotate(open_conditions=Count("conditions", filter=~Q(conditions__status="verified")))
+        .annotate(open_conditions=Coalesce(Subquery(open_conditions), 0))
+        .select_related(None)
         .select_related("venue")
         .order_by("first_session_start", "id")
     )

@@ -14,16 +14,19 @@ from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from dashboard.selectors import risk as risk_module
 from dashboard.selectors.risk import risk_now
 from drills.compliance import drill_compliance
 from monitoring.choices import OPEN_ALERT_STATES
 from monitoring.models import MonitoringAlert, Zone
 from monitoring.selectors import alert_list
+from permits.models import PermitCondition
 from response.choices import IncidentStatus
 from response.models import Incident, IncidentLevel, ResponseTier
 from response.selectors import incident_list
 from risk.choices import OPEN_HAZARD_STATES, HazardLevel
 from risk.selectors import hazard_visible, register_visible
+from tests.dashboard.test_risk_more import _application
 
 pytestmark = pytest.mark.django_db
 _zones = itertools.count(1)
@@ -135,3 +138,18 @@ def test_risk_now_takes_a_fixed_number_of_statements(scene, users):
     with CaptureQueriesContext(connection) as more:
         risk_now(user=user, root=root, today=today)
     assert len(more.captured_queries) == len(few.captured_queries) <= 12
+
+
+def test_large_events_count_their_open_conditions_without_grouping(city, users):
+    concert = _application(city, "洹河之夜音乐会", days=10)
+    PermitCondition.objects.create(application=concert, text="增设两处医疗点", status="open")
+    PermitCondition.objects.create(application=concert, text="安检门八台", status="reported")
+    PermitCondition.objects.create(application=concert, text="消防通道", status="verified")
+    _application(city, "无条件的活动", days=3)
+    with CaptureQueriesContext(connection) as queries:
+        found = risk_module.large_events(user=users.admin, root=city.anyang, today=timezone.localdate())
+    assert [(a.event_name, a.open_conditions) for a in found] == [("无条件的活动", 0), ("洹河之夜音乐会", 2)]
+    assert found[1].venue is None  # joined, not read again
+    (sql,) = [q["sql"] for q in queries.captured_queries if 'FROM "permits_permitapplication"' in q["sql"]]
+    assert 'GROUP BY "permits_permitapplication"' not in sql  # counted in a subquery per application
+    assert "org_organisation" not in sql and "org_department" not in sql  # only the venue is shown
