@@ -4,12 +4,14 @@ are made small here; the clusters still count every row, by level."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from crowdsafe.org.demo_boundaries import polygon
 from crowdsafe.org.maps import cluster_cells, clusters
@@ -65,17 +67,24 @@ def test_the_dashboard_map_clusters_its_layers_beyond_the_limit(city, users, mon
     jurisdiction_set_boundary(
         jurisdiction=city.street, geometry=polygon((114.33, 36.06, 114.39, 36.12)), approximate=True, actor=None
     )
+    # Started yesterday: in the heat's period (the last 30 days up to today); one more, expected next week, is not.
+    Gathering.objects.update(starts_at=timezone.now() - dt.timedelta(days=1))
+    ahead = report(users.grid_worker, grid=city.grid, latitude="36.0976", longitude="114.3523")
+    Gathering.objects.filter(pk=ahead.pk).update(starts_at=timezone.now() + dt.timedelta(days=7), risk_level="blue")
     monkeypatch.setattr("dashboard.selectors.map.MAP_LIMIT", 2)
     monkeypatch.setattr("dashboard.selectors.map.HEAT_LIMIT", 2)
     html = client_for(users.leader).get(reverse("dashboard:risk")).content.decode()
     found = layer_data(html, "dash-map-gatherings")
-    assert all("count" in c for c in found) and sum(c["count"] for c in found) == 5
+    assert all("count" in c for c in found) and sum(c["count"] for c in found) == 6
     escalated = sum(c["counts"]["red"] + c["counts"]["orange"] for c in found)
     assert escalated == attention_list(user=users.leader).count() == 4
     approx = [c for c in found if c.get("approx")]
     assert len(approx) == 1 and approx[0]["count"] == 1 and approx[0]["lat"] == 36.09
     heat = layer_data(html, "dash-map-heat")
     assert len(heat) == 1 and heat[0][2] == 1.0  # the four placed gatherings of the period in one cell
+    monkeypatch.setattr("dashboard.selectors.map.HEAT_LIMIT", 10)
+    html = client_for(users.leader).get(reverse("dashboard:risk")).content.decode()
+    assert len(layer_data(html, "dash-map-heat")) == 4  # not the one expected next week
 
 
 def test_the_register_map_returns_at_most_its_limit(city, users, monkeypatch):
