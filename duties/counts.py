@@ -97,11 +97,20 @@ def _recount_sql() -> str:
     """
 
 
+def counters_kept() -> bool:
+    """Whether the database keeps the counters: the triggers are PostgreSQL's (migration duties 0010 is
+    PostgreSQL-only). On the embedded SQLite database of ``scripts/run`` there are none; the overview groups the tasks
+    themselves and the beat's fold and check have nothing to do."""
+    return connection.vendor == "postgresql"
+
+
 def taskcounts_compact(*, today: dt.date | None = None) -> tuple[int, int]:
     """Fold the counter rows: the deltas of each key into one row, the past due days and the old done days into
     ``NO_DAY``, keys summing to zero dropped. Only the keys with something to fold are rewritten (one pass over the
     table to find them). Returns (rows deleted, rows written). Safe while tasks change: the triggers only insert,
     and a row committed after this statement's snapshot is simply left for the next fold."""
+    if not counters_kept():
+        return 0, 0
     params = _fold_params(today)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -136,6 +145,8 @@ def taskcounts_compact(*, today: dt.date | None = None) -> tuple[int, int]:
 def taskcounts_rebuild(*, today: dt.date | None = None) -> int:
     """Recount every counter row from the tasks (folded). Task writes wait meanwhile (the table is locked in SHARE
     mode: reads go on), so the recount and the rows that replace the old ones are of one state. Returns the rows."""
+    if not counters_kept():
+        return 0
     params = _fold_params(today)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -152,6 +163,8 @@ def taskcounts_rebuild(*, today: dt.date | None = None) -> int:
 def taskcounts_verify(*, today: dt.date | None = None) -> list[dict]:
     """The keys where the counters differ from a recount of the tasks, both folded as of ``today`` (one statement:
     one snapshot of both tables). Empty when they agree."""
+    if not counters_kept():
+        return []
     params = _fold_params(today)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -191,6 +204,6 @@ def usable_for(paths: tuple[str, ...] | None, today: dt.date) -> bool:
     """May the overview read the counters for a territory (``paths``, None: everywhere) on ``today``? Not for a
     territory below a township (the counters' area), nor for another day than today (the fold has put the past due
     days together as of the real today)."""
-    if today != timezone.localdate():
+    if not counters_kept() or today != timezone.localdate():
         return False
     return paths is None or all(path.count("/") <= AREA_LEVELS for path in paths)

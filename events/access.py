@@ -23,6 +23,7 @@ platform itself (the key-date scan, data migrations, demo data).
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from guardian.utils import get_group_obj_perms_model
 
@@ -126,6 +127,8 @@ def _pk_any(ids: list[int]) -> Q:
     row by row and probed in the primary key's index when it selects."""
     if not ids:
         return NOTHING
+    if connection.vendor != "postgresql":  # the embedded SQLite database: an IN list
+        return Q(pk__in=ids)
     literal = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
     return Q(
         Func(

@@ -83,6 +83,10 @@ class _PathOrder(OrderBy):
     # The comment: Django's compiler reads the direction off the end of an ORDER BY term (" ASC"/" DESC").
     template = "%(expression)s USING ~<~ /* ASC */"
 
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        """The embedded SQLite database has no such operator class: the plain order."""
+        return super().as_sql(compiler, connection, template="%(expression)s ASC", **extra_context)
+
 
 PLACE_FILTERS = frozenset({"jurisdiction", "date_from", "date_to"})
 

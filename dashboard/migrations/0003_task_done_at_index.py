@@ -6,6 +6,8 @@ on writes), so the migration is not atomic; IF NOT EXISTS makes it safe to run a
 
 from django.db import migrations
 
+from crowdsafe.common.migration_operations import PostgreSQLOnly
+
 
 class Migration(migrations.Migration):
     atomic = False
@@ -16,7 +18,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(
+        PostgreSQLOnly(
             sql=(
                 "CREATE INDEX CONCURRENTLY IF NOT EXISTS dashboard_task_done_at_idx ON duties_task (completed_at) "
                 "INCLUDE (jurisdiction_path, due_date, responsible_department_id, responsible_jurisdiction_id, "

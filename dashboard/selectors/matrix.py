@@ -234,14 +234,14 @@ def _counts(
     inner = part(Q(status__in=OUTSTANDING_VALUES)).union(part(done_in_period), all=True)
     inner_sql, inner_params = inner.query.sql_with_params()
     sql = f"""
-        SELECT t.r, t.c, CASE WHEN t.o AND t.due < %s THEN t.due END AS late_due,
+        SELECT t.r, t.c, CASE WHEN t.o AND t.due_date < %s THEN t.due_date END AS late_due,
                COUNT(*) FILTER (WHERE t.o) AS n_open,
-               COUNT(*) FILTER (WHERE t.o AND t.due >= %s AND t.due <= %s) AS n_soon,
-               COUNT(*) FILTER (WHERE t.o AND t.due < %s) AS n_overdue,
+               COUNT(*) FILTER (WHERE t.o AND t.due_date >= %s AND t.due_date <= %s) AS n_soon,
+               COUNT(*) FILTER (WHERE t.o AND t.due_date < %s) AS n_overdue,
                COUNT(*) FILTER (WHERE NOT t.o) AS n_done,
-               COUNT(*) FILTER (WHERE NOT t.o AND t.done_on <= t.due) AS n_on_time,
-               MIN(t.id) FILTER (WHERE t.o AND t.due < %s) AS first_id
-        FROM ({inner_sql}) AS t (r, c, o, due, done_on, id)
+               COUNT(*) FILTER (WHERE NOT t.o AND t.done_on <= t.due_date) AS n_on_time,
+               MIN(t.id) FILTER (WHERE t.o AND t.due_date < %s) AS first_id
+        FROM ({inner_sql}) AS t
         GROUP BY 1, 2, 3
     """
     params = [today, today, until, today, today, *inner_params]
@@ -255,6 +255,8 @@ def _counts(
         found = cursor.fetchall()
     groups: dict[tuple[Any, Any, int], _Group] = {}
     for r, c, late_due, n_open, n_soon, n_overdue, n_done, n_on_time, first_id in found:
+        if isinstance(late_due, str):  # the embedded SQLite database returns dates as text
+            late_due = dt.date.fromisoformat(late_due)
         for key in ((r, c, 0), (r, None, 1), (None, c, 2), (None, None, 3)):
             group = groups.get(key)
             if group is None:

@@ -8,6 +8,8 @@ The statuses are duties.choices.OUTSTANDING_VALUES."""
 
 from django.db import migrations
 
+from crowdsafe.common.migration_operations import PostgreSQLOnly
+
 
 class Migration(migrations.Migration):
     atomic = False
@@ -18,9 +20,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(
+        PostgreSQLOnly(
             sql=(
-                "CREATE INDEX CONCURRENTLY IF NOT EXISTS drills_task_open_rule_idx ON duties_task (rule_id, due_date, id) "
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS drills_task_open_rule_idx "
+                "ON duties_task (rule_id, due_date, id) "
                 "WHERE status IN ('open', 'in_progress', 'overdue')"
             ),
             reverse_sql="DROP INDEX CONCURRENTLY IF EXISTS drills_task_open_rule_idx",

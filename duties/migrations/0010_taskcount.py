@@ -10,6 +10,8 @@ locked by the trigger creation for the rest of the migration, so the first count
 
 from django.db import migrations, models
 
+from crowdsafe.common.migration_operations import PostgreSQLOnly
+
 KEYS = """
     SELECT coalesce(substring(t.jurisdiction_path from '^(?:[^/]*/){1,3}'), t.jurisdiction_path) AS area,
            coalesce(t.responsible_department_id, 0) AS department_id,
@@ -128,5 +130,5 @@ class Migration(migrations.Migration):
                 name="duties_task_done_at_idx",
             ),
         ),
-        migrations.RunSQL(sql=[*FUNCTIONS, FIRST_COUNT], reverse_sql=REVERSE),
+        PostgreSQLOnly(sql=[*FUNCTIONS, FIRST_COUNT], reverse_sql=REVERSE),
     ]

@@ -2,8 +2,9 @@
 # partial index alone (an index-only scan of the few per cent not over; it read the whole register at a million
 # gatherings, bench/bench_dashboard.py). Made CONCURRENTLY: the register is written all day.
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
+
+from crowdsafe.common.migration_operations import AddIndexConcurrently
 
 
 class Migration(migrations.Migration):

@@ -2,8 +2,9 @@
 # gatherings that have one), beside those with no end by their start (events_gathering_open_start). Made CONCURRENTLY:
 # the register is written all day.
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
+
+from crowdsafe.common.migration_operations import AddIndexConcurrently
 
 
 class Migration(migrations.Migration):
