@@ -190,6 +190,22 @@ def hysteresis(
     return current, since
 
 
+def early_warning_hold(forecast: dict[str, Any], *, previous: dict[str, Any] | None, at: dt.datetime) -> dict[str, Any]:
+    """The early warning with the same hysteresis as the level: it starts at once, and ends only after red has not
+    been forecast within the horizon for the hysteresis time. A noisy trend that crosses the horizon back and forth
+    therefore keeps one warning open (one urgent alert), instead of opening a new one each time; ``held`` says the
+    warning stands although the latest forecast alone would not raise it, and ``clear_since`` since when."""
+    previous = previous or {}
+    if forecast.get("early_warning"):
+        return {**forecast, "warning_held": False, "warning_clear_since": None}
+    if not previous.get("early_warning"):
+        return forecast
+    clear_since = previous.get("warning_clear_since") or at.isoformat()
+    if at - dt.datetime.fromisoformat(clear_since) >= dt.timedelta(minutes=settings.MONITORING_HYSTERESIS_MINUTES):
+        return {**forecast, "warning_held": False, "warning_clear_since": None}
+    return {**forecast, "early_warning": True, "warning_held": True, "warning_clear_since": clear_since}
+
+
 def theil_sen(points: list[tuple[float, float]]) -> float:
     """The median of the pairwise slopes (robust to outliers: a miscount does not tilt the trend)."""
     slopes = []

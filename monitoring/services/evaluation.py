@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monitoring import levels
-from monitoring.choices import SourceKind
+from monitoring.choices import Level, SourceKind, rank
 from monitoring.models import Source, Zone, ZoneState
 
 STATE_FIELDS = [
@@ -45,7 +45,8 @@ STATE_FIELDS = [
 ]
 # What a zone not re-evaluated (its newest row older than its level, or no count) changes: its estimates.
 LATEST_FIELDS = ["gate_inside", "gate_base_at", "latest", "updated_at"]
-# What the evaluation reads of a state (``forecast`` and ``working`` are rewritten, never read).
+# What the evaluation reads of a state, besides ``forecast`` (read for the early warning's hysteresis:
+# ``levels.early_warning_hold``); ``working`` is rewritten, never read.
 READ_FIELDS = [
     "level",
     "level_since",
@@ -114,9 +115,13 @@ def states_lock(zone_ids: list[int]) -> dict[int, State]:
             ZoneState.objects.select_for_update()
             .filter(zone_id__in=ids)
             .order_by("zone_id")
-            .values_list("zone_id", *READ_FIELDS)
+            .values_list("zone_id", *READ_FIELDS, "forecast")
         )
-        return {row[0]: State(*row) for row in rows}
+        states = {}
+        for *columns, forecast in rows:
+            state = states[columns[0]] = State(*columns)
+            state.forecast = forecast or {}
+        return states
 
     states = read(zone_ids)
     missing = [z for z in zone_ids if z not in states]
@@ -255,6 +260,8 @@ def evaluate_zones(
         forecast = levels.forecast(
             recent=state.recent, now_ts=ts, count=float(count), level=level, count_for=assessment.count_for
         )
+        if rank(level) < rank(Level.RED):
+            forecast = levels.early_warning_hold(forecast, previous=state.forecast, at=at)
         working = assessment.working
         working.update(
             {
