@@ -8,15 +8,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from crowdsafe.common.filters import FilterData
 from crowdsafe.db.routers import replica_reads
-from crowdsafe.org.access import get_scoped_or_404
+from crowdsafe.org.access import get_scope, get_scoped_or_404, path_q
 from crowdsafe.org.models import Jurisdiction
 from duties.choices import OUTSTANDING_VALUES
 from duties.models import Task
+from events.selectors import CountPlan
+from events.selectors import _PathOrder as PathOrder
 from risk.choices import (
     OPEN_HAZARD_STATES,
     HazardLevel,
@@ -176,6 +178,49 @@ def hazard_table(*, user, filters: FilterData = None, today: dt.date | None = No
         hazard_list(user=user, filters=filters, today=today)
         .select_related(None)
         .select_related("venue", "organisation")
+    )
+
+
+# The filters the open hazards' path index answers alone (it holds the path and the deadline, and includes the
+# level and the state): ``status``, ``level``, ``jurisdiction`` (a path prefix).
+_PATH_INDEX_FILTERS = frozenset({"status", "level", "jurisdiction"})
+
+
+def hazard_count_plan(*, user, filters: FilterData = None, today: dt.date | None = None) -> CountPlan:
+    """How the list's capped count (``crowdsafe.common.pagination.CappedPaginator``) reads the hazards (issue 19
+    point 1: the city's 250,000 open hazards at a million were counted whole for the page's total):
+
+    - whoever sees hazards by territory alone (a leader, a township officer, a superuser): in the order of the path
+      index (``risk_hazard_open_path_idx`` for open hazards, ``risk_hazard_path_idx`` otherwise), an index range
+      read that stops at the cap;
+    - a territory and more (a department also sees what it supervises or found, a unit its own): the territory's
+      hazards alone first, the same read — past the cap, the list (a superset) is too; under it, the whole scope in
+      no order, from the indexes of each part;
+    - no territory (a unit): in no order, from the organisation's index;
+    - with a filter the path index does not hold (search, venue, subject): in no order (the venue's or the
+      subject's index), or the list's own for a search of open hazards (``risk_hazard_open_due_idx``)."""
+    scope = get_scope(user)
+    filterset = HazardFilterSet.of(filters)
+    filterset.form.is_valid()
+    given = {name for name, value in filterset.form.cleaned_data.items() if value}
+    if given - _PATH_INDEX_FILTERS:
+        if given & {"venue", "subject_type", "subject_id"}:
+            return CountPlan(order=())
+        return (
+            CountPlan()
+            if filterset.status_value() in (HazardStatus.OPEN, HazardStatus.OVERDUE)
+            else CountPlan(order=())
+        )
+    by_place = (PathOrder(F("jurisdiction_path")),)
+    if scope.is_superuser:
+        return CountPlan(order=by_place)
+    if not scope.territory_paths:
+        return CountPlan(order=())
+    if not (scope.organisation_ids or scope.department_ids or scope.department_group_ids):
+        return CountPlan(order=by_place)  # the scope is the territory: the list itself reads in the path's order
+    territory = Hazard.objects.filter(path_q(scope.territory_paths, field="jurisdiction_path"))
+    return CountPlan(
+        order=(), lower_bound=filterset.apply(territory, today=today or timezone.localdate()).order_by(*by_place)
     )
 
 

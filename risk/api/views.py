@@ -16,6 +16,7 @@ from crowdsafe.common.api import ActionApi, validated
 from crowdsafe.common.filters import FilterSetBackend
 from crowdsafe.org.models import Department, Jurisdiction
 from crowdsafe.org.selectors import department_list
+from crowdsafe.web.api.pagination import CappedCountPagination
 from crowdsafe.web.api.parsers import BoundedJSONParser
 from risk import selectors, services
 from risk.api.serializers import (
@@ -210,17 +211,21 @@ def _hazard_response(request, hazard, *, code=status.HTTP_200_OK) -> Response:
 
 class HazardListApi(generics.ListAPIView):
     """Hazards the caller may see (open by default, the nearest deadline first); POST reports one (multipart for
-    photos)."""
+    photos). ``count`` counts up to 10,000 (``count_capped``: more than that); the pages go on past it."""
 
     serializer_class = HazardOutputSerializer
     parser_classes = MULTIPART
+    pagination_class = CappedCountPagination
     filter_backends = [FilterSetBackend]
     filterset_class = HazardFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Hazard.objects.none()
-        return selectors.hazard_list(user=self.request.user, filters=self.request.query_params)
+        filters = HazardFilterSet.of(self.request.query_params)
+        plan = selectors.hazard_count_plan(user=self.request.user, filters=filters)
+        self.count_order, self.lower_bound = plan.order, plan.lower_bound  # for the capped count
+        return selectors.hazard_list(user=self.request.user, filters=filters)
 
     @extend_schema(request=HazardInputSerializer, responses={201: HazardDetailOutputSerializer})
     def post(self, request, *args, **kwargs):

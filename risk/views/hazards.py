@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crowdsafe.common.pagination import CappedPaginator
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import Jurisdiction
@@ -38,7 +39,7 @@ from risk.forms import (
 from risk.models import HazardExtension, HazardPhoto
 from risk.services.hazards import DEFAULT_LEGAL_BASIS
 from risk.subjects import subject_for, subject_url_by_id
-from risk.views.common import add_domain_error, paginate, query_without_page
+from risk.views.common import PAGE_SIZE, add_domain_error, query_without_page
 
 ORDINARY_DAYS = 7
 MAJOR_DAYS = 30
@@ -52,7 +53,14 @@ DEFAULT_MAP_CENTER = (36.0976, 114.3926)
 def hazard_list(request):
     filters = HazardFilterSet(request.GET)
     today = timezone.localdate()
-    page = paginate(request, selectors.hazard_table(user=request.user, filters=filters, today=today))
+    # The count stops at 10,000 (over that the page says so): a city's open hazards are never counted whole.
+    plan = selectors.hazard_count_plan(user=request.user, filters=filters, today=today)
+    page = CappedPaginator(
+        selectors.hazard_table(user=request.user, filters=filters, today=today),
+        PAGE_SIZE,
+        count_order=plan.order,
+        lower_bound=plan.lower_bound,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "risk/hazard_list.html",
