@@ -109,9 +109,11 @@ class GatheringListApi(generics.ListAPIView):
 
 
 class AttentionListApi(generics.ListAPIView):
-    """Orange and red gatherings not yet closed in the caller's scope: red first, then by start."""
+    """Orange and red gatherings not yet closed in the caller's scope: red first, then by start. The register's
+    envelope (``count_capped`` too): the two lists share the paginated schema of a gathering."""
 
     serializer_class = GatheringOutputSerializer
+    pagination_class = CappedCountPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

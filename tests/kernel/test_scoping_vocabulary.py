@@ -162,6 +162,8 @@ NOT_LIST_ENTRY_POINTS = {
     "department_for_reached": "one department, decided by alerts.access.can_read_reached",
     "acknowledgment_by_department": "oversight totals per department, not rows",
     "gaps_for": "the recipient gaps of the user's territory, not rows",
+    "read_scope_ids": "the ids one request's list, count and map share, read once and handed to gathering_list",
+    "count_plan": "how the capped count reads the list's rows (an index order, a lower bound), not rows",
 }
 # The entry points of lists the grep must find starting from visible_to (besides the ``*_visible`` functions).
 LIST_SELECTORS = {
