@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, Scope, in_q, path_q
+from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, Scope, in_q, minimal_prefixes, path_q
 from crowdsafe.org.choices import DepartmentKind, Role
 from duties.models import Task, TaskGroupObjectPermission
 
@@ -38,14 +38,17 @@ def granted_task_ids(scope: Scope) -> list[int]:
     )
 
 
-def task_visible_q(scope: Scope, *, whole_territory: bool = False) -> Q:
+def task_visible_q(scope: Scope, *, whole_territory: bool = False, shared: list[int] | None = None) -> Q:
     """The rule of ``Task.objects.visible_to`` (superusers never get here). Each branch is an indexed condition,
     so PostgreSQL ORs them as a BitmapOr of index scans.
 
     ``whole_territory``: instead of the work view (the holder's people, the territory people, shares), every task
     about a subject in the user's territory — their departments' jurisdictions included — and those their
     departments or organisations hold. The drills calendar uses it: whoever sees a territory's plans sees the
-    drills due in it."""
+    drills due in it.
+
+    ``shared``: the ids of the tasks shared with the user's departments when the caller has read them already
+    (``granted_task_ids``; the task queue reads them once for this rule and for ``task_visible_branches``)."""
     if whole_territory:
         return (
             path_q(scope.territory_paths, field="jurisdiction_path")
@@ -57,8 +60,25 @@ def task_visible_q(scope: Scope, *, whole_territory: bool = False) -> Q:
         | in_q(scope.organisation_ids, field="responsible_organisation_id")
         | (Q(responsible_person_id=scope.user_id) if scope.user_id else NOTHING)
         | path_q(scope.jurisdiction_paths, field="jurisdiction_path")
-        | in_q(granted_task_ids(scope), field="pk")
+        | in_q(granted_task_ids(scope) if shared is None else shared, field="pk")
     )
+
+
+def task_visible_branches(scope: Scope, *, shared: list[int] | None = None) -> list[Q]:
+    """The work view of ``task_visible_q`` split by holder: one condition per department, per organisation, the
+    person, per territory subtree, and the tasks shared with the user's departments. Their OR is the rule (the same
+    rows); each alone is read in due order from its own index (``duties_task_dept_open_idx`` for a department,
+    the person's index, the path index), which the OR of them is not: the task queue reads its page as the union
+    of each branch's first rows (``TaskQuerySet.read_rows_by_branch``). ``shared`` as in ``task_visible_q``."""
+    shared = granted_task_ids(scope) if shared is None else shared
+    branches = [Q(responsible_department_id=pk) for pk in sorted(scope.department_ids)]
+    branches += [Q(responsible_organisation_id=pk) for pk in sorted(scope.organisation_ids)]
+    if scope.user_id:
+        branches.append(Q(responsible_person_id=scope.user_id))
+    branches += [Q(jurisdiction_path__startswith=path) for path in minimal_prefixes(scope.jurisdiction_paths)]
+    if shared:
+        branches.append(Q(pk__in=sorted(set(shared))))
+    return branches
 
 
 def held_q(scope: Scope) -> Q:

@@ -31,6 +31,7 @@ from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import OVERSIGHT_ROLES, get_scope, path_q
 from crowdsafe.org.choices import LEVEL_DEPTH, JurisdictionLevel, Role
 from crowdsafe.org.models import Department, Jurisdiction, Membership
+from duties.access import granted_task_ids, task_visible_branches
 from duties.choices import OUTSTANDING_VALUES, PartyKind, TaskStatus
 from duties.counts import usable_for as counts_usable_for
 from duties.filters import (
@@ -55,9 +56,14 @@ def overdue_expression(today: dt.date) -> Case:
     )
 
 
-def task_list(*, user) -> QuerySet[Task]:
-    """Every task the user may see (see ``duties.access``), joined for lists and details."""
-    return Task.objects.visible_to(user).select_related(
+def task_list(*, user, **visibility: Any) -> QuerySet[Task]:
+    """Every task the user may see (see ``duties.access``), joined for lists and details. ``visibility``: the
+    rule's options (``task_visible_q``)."""
+    return _joined(Task.objects.visible_to(user, **visibility))
+
+
+def _joined(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    return tasks.select_related(
         "responsible_department",
         "responsible_organisation",
         "responsible_jurisdiction",
@@ -69,20 +75,38 @@ def task_list(*, user) -> QuerySet[Task]:
 def task_queue(*, user, filters: FilterData = None, today: dt.date | None = None) -> QuerySet[Task]:
     """The user's work queue: their departments' tasks, their organisation's (organizers, operators), their
     own, and their territory's (township officers, leaders), filtered by ``duties.filters.TaskFilterSet``
-    (outstanding by default), overdue first, then by due date. Every row carries ``is_overdue``."""
+    (outstanding by default), overdue first, then by due date. Every row carries ``is_overdue``.
+
+    A page of it (a slice) is read branch by branch of the visibility rule (``TaskQuerySet.read_rows_by_branch``):
+    the same filters and order on each holder alone — a department, the person, a territory — then combined."""
     today = today or timezone.localdate()
     filterset = TaskFilterSet.of(filters)
-    qs = filterset.apply(task_list(user=user).annotate(is_overdue=overdue_expression(today)), user=user, today=today)
     status = filterset.status_value()
     if status == TaskStatus.DONE:
-        return qs.order_by("-completed_at", "-id")
-    if status == TaskStatus.CANCELLED:
-        return qs.order_by("-cancelled_at", "-id")
-    if status in (StatusFilter.OUTSTANDING, *OUTSTANDING_VALUES):
+        order: tuple[Any, ...] = ("-completed_at", "-id")
+    elif status == TaskStatus.CANCELLED:
+        order = ("-cancelled_at", "-id")
+    elif status in (StatusFilter.OUTSTANDING, *OUTSTANDING_VALUES):
         # For outstanding tasks "overdue first, then by due date" is simply "by due date" (overdue means due
         # before today), and that order can be read from the partial index on (due_date, id) directly.
-        return qs.order_by("due_date", "id")
-    return qs.order_by("-is_overdue", "due_date", "id")
+        order = ("due_date", "id")
+    else:
+        order = ("-is_overdue", "due_date", "id")
+
+    def queue(tasks: QuerySet[Task]) -> QuerySet[Task]:
+        annotated = tasks.annotate(is_overdue=overdue_expression(today))
+        return filterset.apply(annotated, user=user, today=today).order_by(*order)
+
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return queue(task_list(user=user))
+    shared = granted_task_ids(scope)  # read once, for the rule and its branches
+    qs = queue(task_list(user=user, shared=shared))
+    branches = task_visible_branches(scope, shared=shared)
+    if len(branches) < 2:
+        return qs
+    rows = _joined(Task.objects.all()).annotate(is_overdue=overdue_expression(today)).order_by(*order)
+    return qs.read_rows_by_branch([queue(Task.objects.filter(branch)) for branch in branches], rows=rows)
 
 
 def queue_departments(*, user) -> QuerySet[Department]:
