@@ -239,11 +239,13 @@ class Gathering(models.Model):
             ),
             # Risk now of the leaders' dashboard (issue 17 point 8): the gatherings not over by place and level for
             # a whole city, read from this index alone (the level, the reporter of the visibility rule and the id
-            # counted are included): at a million gatherings it replaced a scan of the whole register.
+            # counted are included): at a million gatherings it replaced a scan of the whole register. The
+            # position and the venue are included too: the leaders' risk map clusters the same rows by cell from
+            # the index alone (dashboard.selectors.map; issue 19, ~100,000 not over at a million).
             models.Index(
                 fields=["jurisdiction_path"],
                 opclasses=["varchar_pattern_ops"],
-                include=["risk_level", "reported_by", "id"],
+                include=["risk_level", "reported_by", "id", "latitude", "longitude", "venue"],
                 condition=~Q(status__in=sorted(s.value for s in TERMINAL_STATUSES)),
                 name="events_gathering_open_path",
             ),

@@ -152,6 +152,16 @@ def centre_of(geometry: dict[str, Any]) -> tuple[Decimal, Decimal]:
     return Decimal(f"{lat:.6f}"), Decimal(f"{lng:.6f}")
 
 
+def bounding_box(geometry: dict[str, Any]) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """The bounding box of the outer rings, as (least latitude, least longitude, greatest latitude, greatest
+    longitude)."""
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    lngs = [p[0] for polygon in polygons for p in polygon[0]]
+    lats = [p[1] for polygon in polygons for p in polygon[0]]
+    south, west, north, east = (Decimal(f"{value:.6f}") for value in (min(lats), min(lngs), max(lats), max(lngs)))
+    return south, west, north, east
+
+
 # --- the map's base layer ------------------------------------------------------------------------------------
 
 

@@ -20,13 +20,14 @@ Layer names are the users' words (Chinese); the layer control lists them.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, Min, QuerySet
 from django.templatetags.static import static
 from django.utils.translation import gettext, ngettext
 
@@ -132,36 +133,76 @@ def cluster_cells(limit: int) -> int:
     return max(1, math.isqrt(limit))
 
 
+@dataclass(frozen=True)
+class Positions:
+    """More rows for the same clusters (``clusters(more=…)``): a queryset and the field names or expressions of its
+    rows' latitude, longitude and level. E.g. the gatherings placed by their venue's position beside those placed
+    by their own: each part is read by the index that serves it, with no join for the rows that do not need one."""
+
+    qs: QuerySet[Any]
+    lat: Any
+    lng: Any
+    level: Any
+
+
 def clusters(
-    qs: QuerySet[Any], *, lat: Any, lng: Any, level: Any, cells: int, labels: Mapping[str, Any] | None = None
+    qs: QuerySet[Any],
+    *,
+    lat: Any,
+    lng: Any,
+    level: Any,
+    cells: int,
+    labels: Mapping[str, Any] | None = None,
+    extent: Sequence[Any] | None = None,
+    more: Sequence[Positions] = (),
 ) -> list[dict[str, Any]]:
-    """The rows of ``qs`` as clusters: a grid of ``cells`` × ``cells`` laid over their extent (``width_bucket``
-    between the least and the greatest latitude and longitude), one cluster per non-empty cell at the mean position
-    of its members, with their number, their number per level, the cell's most serious level and the box of its
-    members (``bounds``, to zoom to). One statement, whatever the number of rows: nothing but the positions and the
-    levels leaves the database. ``lat``, ``lng``, ``level``: field names or expressions (e.g. a gathering's own
-    position, else its venue's). ``labels``: the levels' names for the popup."""
+    """The rows of ``qs`` (and of ``more``) as clusters: a grid of ``cells`` × ``cells`` laid over ``extent``
+    (south, west, north, east: the territory's boundary box, ``territory_extent``; rows outside it fall in the
+    edge cells) or, with none, over the rows' own extent (read first, in a statement of its own), one cluster per
+    non-empty cell at the mean position of its members, with their number, their number per level, the cell's
+    most serious level and the box of its members (``bounds``, to zoom to). Whatever the number of rows, nothing
+    but the positions and the levels leaves the database, and the grouping is one statement over the rows as the
+    indexes give them (no window over all of them to find their extent: at a million gatherings that window was
+    about half of the leaders' map). ``lat``, ``lng``, ``level``: field names or expressions (e.g. a gathering's
+    own position, else its venue's). ``labels``: the levels' names for the popup."""
     names = {name: str((labels or {}).get(name, name)) for name in LEVELS}
-    rows = (
-        qs.order_by()
-        .annotate(_cl_lat=_expression(lat), _cl_lng=_expression(lng), _cl_level=_expression(level))
-        .filter(_cl_lat__isnull=False, _cl_lng__isnull=False)
-        .values_list("_cl_lat", "_cl_lng", "_cl_level")
-    )
-    sql, params = rows.query.sql_with_params()
-    levels = ", ".join(f"count(*) FILTER (WHERE lvl = '{name}')" for name in LEVELS)
-    statement = (
-        f"SELECT count(*), avg(lat), avg(lng), min(lat), min(lng), max(lat), max(lng), {levels} "
-        "FROM (SELECT lat, lng, lvl, "
-        "width_bucket(lat, min(lat) OVER (), max(lat) OVER () + 0.000001, %s) AS i, "
-        "width_bucket(lng, min(lng) OVER (), max(lng) OVER () + 0.000001, %s) AS j "
-        f"FROM ({sql}) AS s (lat, lng, lvl)) AS c "
-        "GROUP BY i, j ORDER BY count(*) DESC"
-    )
-    found = []
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(statement, (cells, cells, *params))
-        for n, mean_lat, mean_lng, south, west, north, east, *by_level in cursor.fetchall():
+    parts, params = [], []
+    for part in (Positions(qs, lat, lng, level), *more):
+        rows = (
+            part.qs.order_by()
+            .annotate(_cl_lat=_expression(part.lat), _cl_lng=_expression(part.lng), _cl_level=_expression(part.level))
+            .filter(_cl_lat__isnull=False, _cl_lng__isnull=False)
+            .values_list("_cl_lat", "_cl_lng", "_cl_level")
+        )
+        sql, part_params = rows.query.sql_with_params()
+        parts.append(sql)
+        params.extend(part_params)
+    source = f"({' UNION ALL '.join(parts)}) AS s"
+    connection = connections[qs.db]
+    found: list[dict[str, Any]] = []
+    with connection.cursor() as cursor:
+        if extent is None:
+            cursor.execute(f"SELECT min(_cl_lat), min(_cl_lng), max(_cl_lat), max(_cl_lng) FROM {source}", params)
+            south, west, north, east = cursor.fetchone()
+            if south is None:
+                return found
+            # The grid's far edges just beyond the greatest position, as the window before it had them.
+            extent = (south, west, Decimal(str(north)) + EDGE, Decimal(str(east)) + EDGE)
+        south, west, north, east = (Decimal(str(value)) for value in extent)
+        north, east = max(north, south + EDGE), max(east, west + EDGE)
+        levels = ", ".join(f"count(*) FILTER (WHERE lvl = '{name}')" for name in LEVELS)
+        i, i_params = _cell("lat", south, north, cells, connection.vendor)
+        j, j_params = _cell("lng", west, east, cells, connection.vendor)
+        # In double precision: the cells, means and boxes of ~100,000 numeric(9, 6) positions took three times as
+        # long as reading them from the index.
+        statement = (
+            f"SELECT count(*), avg(lat), avg(lng), min(lat), min(lng), max(lat), max(lng), {levels} "
+            f"FROM (SELECT lat, lng, lvl, {i} AS i, {j} AS j FROM (SELECT CAST(_cl_lat AS double precision) AS lat, "
+            f"CAST(_cl_lng AS double precision) AS lng, _cl_level AS lvl FROM {source}) AS f) AS c "
+            "GROUP BY i, j ORDER BY count(*) DESC"
+        )
+        cursor.execute(statement, (*i_params, *j_params, *params))
+        for n, mean_lat, mean_lng, low_lat, low_lng, high_lat, high_lng, *by_level in cursor.fetchall():
             counts = dict(zip(LEVELS, by_level, strict=True))
             worst = next((name for name in LEVELS if counts[name]), "blue")
             found.append(
@@ -171,12 +212,38 @@ def clusters(
                     level=worst,
                     count=n,
                     counts=counts,
-                    bounds=[[float(south), float(west)], [float(north), float(east)]],
+                    bounds=[[float(low_lat), float(low_lng)], [float(high_lat), float(high_lng)]],
                     title=ngettext("%(count)s in this area", "%(count)s in this area", n) % {"count": n},
                     lines=[f"{names[name]} {counts[name]}" for name in LEVELS if counts[name]],
                 )
             )
     return found
+
+
+EDGE = Decimal("0.000001")  # the least span of a cell's range, and how far beyond the greatest position a grid ends
+
+
+def _cell(column: str, low: Decimal, high: Decimal, cells: int, vendor: str) -> tuple[str, list[Any]]:
+    """The SQL of a row's cell (1 … ``cells``) along one axis of the grid from ``low`` to ``high`` (``column``: a
+    double precision), a position outside the range in the nearest edge cell. PostgreSQL's ``width_bucket``;
+    elsewhere (the embedded SQLite of ``scripts/run``) the same by arithmetic."""
+    if vendor == "postgresql":
+        return f"LEAST(GREATEST(width_bucket({column}, %s, %s, %s), 1), %s)", [float(low), float(high), cells, cells]
+    return (
+        f"MIN(MAX(CAST(({column} - %s) * %s / %s AS INTEGER) + 1, 1), %s)",
+        [float(low), cells, float(high - low), cells],
+    )
+
+
+def territory_extent(root: Jurisdiction) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
+    """The box (south, west, north, east) of the boundaries uploaded for ``root`` and its subtree, over which a
+    map lays the grid of its clusters; None when there is none."""
+    box = Boundary.objects.filter(jurisdiction__path__startswith=root.path).aggregate(
+        south=Min("min_latitude"), west=Min("min_longitude"), north=Max("max_latitude"), east=Max("max_longitude")
+    )
+    if any(value is None for value in box.values()):
+        return None
+    return box["south"], box["west"], box["north"], box["east"]
 
 
 def _expression(value: Any) -> Any:

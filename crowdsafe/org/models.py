@@ -101,7 +101,9 @@ class Boundary(models.Model):
     of jurisdictions never carry a geometry.
 
     ``approximate``: drawn by hand (the demo city's), labelled 示意边界 on the map. ``centre_*``: the middle of its
-    bounding box, where a map places a gathering of the territory that has no position of its own."""
+    bounding box, where a map places a gathering of the territory that has no position of its own. ``min_*`` and
+    ``max_*``: that bounding box, over which a map lays the grid of its clusters (``crowdsafe.org.maps.clusters``:
+    the territory's extent known in advance, not found by reading every row to cluster)."""
 
     jurisdiction = models.OneToOneField(
         Jurisdiction,
@@ -114,6 +116,10 @@ class Boundary(models.Model):
     approximate = models.BooleanField(_("approximate boundary"), default=False)
     centre_latitude = models.DecimalField(_("centre latitude"), max_digits=9, decimal_places=6)
     centre_longitude = models.DecimalField(_("centre longitude"), max_digits=9, decimal_places=6)
+    min_latitude = models.DecimalField(_("least latitude"), max_digits=9, decimal_places=6, null=True)
+    min_longitude = models.DecimalField(_("least longitude"), max_digits=9, decimal_places=6, null=True)
+    max_latitude = models.DecimalField(_("greatest latitude"), max_digits=9, decimal_places=6, null=True)
+    max_longitude = models.DecimalField(_("greatest longitude"), max_digits=9, decimal_places=6, null=True)
     points = models.PositiveIntegerField(_("points"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -288,7 +288,7 @@ def jurisdiction_set_boundary(
 ) -> Boundary | None:
     """Set (or, with ``geometry=None``, remove) a territory's boundary, a geometry already checked by
     ``crowdsafe.org.boundaries.read_boundary``. Only its city's system administrator (or a superuser) may."""
-    from crowdsafe.org.boundaries import centre_of, point_count, read_boundary
+    from crowdsafe.org.boundaries import bounding_box, centre_of, point_count, read_boundary
 
     if not may_set_boundary(actor, jurisdiction):
         raise DomainError(_("Only the city's system administrator may change a boundary."), field="boundary")
@@ -300,6 +300,7 @@ def jurisdiction_set_boundary(
             return None
         geometry = read_boundary(geometry, field="boundary")
         lat, lng = centre_of(geometry)
+        south, west, north, east = bounding_box(geometry)
         boundary, created = Boundary.objects.update_or_create(
             jurisdiction=jurisdiction,
             defaults={
@@ -307,6 +308,10 @@ def jurisdiction_set_boundary(
                 "approximate": approximate,
                 "centre_latitude": lat,
                 "centre_longitude": lng,
+                "min_latitude": south,
+                "min_longitude": west,
+                "max_latitude": north,
+                "max_longitude": east,
                 "points": point_count(geometry),
             },
         )

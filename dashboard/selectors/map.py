@@ -15,13 +15,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from crowdsafe.org.maps import LEVELS, cluster_cells, clusters, map_config, point, points_or_clusters
+from crowdsafe.org.maps import (
+    LEVELS,
+    Positions,
+    cluster_cells,
+    clusters,
+    map_config,
+    point,
+    points_or_clusters,
+    territory_extent,
+)
 from crowdsafe.org.models import PATH_SEPARATOR, Boundary, Jurisdiction
 from events.choices import TERMINAL_STATUSES, GatheringStatus, RiskLevel
 from events.models import choice_label
@@ -110,32 +118,53 @@ def risk_map(*, user: Any, root: Jurisdiction, today: dt.date, with_zones: bool 
     not_over = (
         gathering_visible(user=user)
         .filter(jurisdiction_path__startswith=root.path)
-        .exclude(status__in=[s.value for s in TERMINAL_STATUSES])
+        .exclude(status__in=sorted(s.value for s in TERMINAL_STATUSES))  # as the partial index says it
     )
-    found.gatherings, _n = points_or_clusters(
-        not_over.annotate(rank=RANK)
-        .order_by("rank", "starts_at", "id")
-        .values(
-            "pk",
-            "title",
-            "risk_level",
-            "status",
-            "starts_at",
-            "latitude",
-            "longitude",
-            "venue__latitude",
-            "venue__longitude",
-            "jurisdiction_path",
-        ),
-        limit=MAP_LIMIT,
-        to_point=gathering_point,
-        lat=Coalesce("latitude", "venue__latitude"),
-        lng=Case(When(latitude__isnull=False, then=F("longitude")), default=F("venue__longitude")),
-        level="risk_level",
-        labels=level_names,
-    )
-    if found.gatherings and "count" in found.gatherings[0]:
+    if _more_than(not_over, MAP_LIMIT):
+        # Every gathering not over, counted by cell of a grid over the territory's boundary box, read from the
+        # partial index of the gatherings not over (their place, level and position included): those with a
+        # position of their own apart from those placed by their venue's (joined for those alone), and those with
+        # neither by territory (at a million gatherings: ~100,000 not over, 3.0 s before, bench/run "map: …").
+        extent = territory_extent(root)
+        found.gatherings = clusters(
+            not_over.filter(latitude__isnull=False),
+            lat="latitude",
+            lng="longitude",
+            level="risk_level",
+            cells=cluster_cells(MAP_LIMIT),
+            labels=level_names,
+            extent=extent,
+            more=[
+                Positions(
+                    not_over.filter(latitude__isnull=True, venue__latitude__isnull=False),
+                    lat="venue__latitude",
+                    lng="venue__longitude",
+                    level="risk_level",
+                )
+            ],
+        )
         found.gatherings += _unpositioned_clusters(not_over, centres, found, level_names)
+    else:
+        rows = not_over.annotate(rank=RANK).order_by("rank", "starts_at", "id")
+        found.gatherings = [
+            p
+            for p in map(
+                gathering_point,
+                rows.values(
+                    "pk",
+                    "title",
+                    "risk_level",
+                    "status",
+                    "starts_at",
+                    "latitude",
+                    "longitude",
+                    "venue__latitude",
+                    "venue__longitude",
+                    "jurisdiction_path",
+                )[:MAP_LIMIT],
+            )
+            if p is not None
+        ]
 
     def venue_point(entry: Any) -> dict[str, Any]:
         return point(
@@ -190,27 +219,25 @@ def risk_map(*, user: Any, root: Jurisdiction, today: dt.date, with_zones: bool 
 
     since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=HEAT_DAYS - 1), dt.time.min))
     until = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
-    heat = (
+    period = (
         gathering_visible(user=user)
         # Started in the period: from 30 days ago to today, not the expected ones of the months ahead too (at a
         # million gatherings those were 289,400 rows to sum instead of ~41,000).
         .filter(jurisdiction_path__startswith=root.path, starts_at__gte=since, starts_at__lt=until)
         .exclude(status__in=["dismissed", "merged"])
-        .filter(Q(latitude__isnull=False) | Q(venue__latitude__isnull=False))
     )
-    rows = list(
-        heat.order_by("-starts_at").values_list(
+    heat = period.filter(Q(latitude__isnull=False) | Q(venue__latitude__isnull=False))
+    if _more_than(heat, HEAT_LIMIT):
+        found.heat = _heat_cells(period, territory_extent(root))
+    else:
+        rows = heat.order_by("-starts_at").values_list(
             "risk_level", "latitude", "longitude", "venue__latitude", "venue__longitude"
-        )[: HEAT_LIMIT + 1]
-    )
-    if len(rows) <= HEAT_LIMIT:
+        )[:HEAT_LIMIT]
         for level, lat, lng, vlat, vlng in rows:
             if lat is None or lng is None:
                 lat, lng = vlat, vlng
             if lat is not None and lng is not None:
                 found.heat.append([round(float(lat), 6), round(float(lng), 6), HEAT_WEIGHT.get(level, 0.3)])
-    else:
-        found.heat = _heat_cells(heat)
     return found
 
 
@@ -253,15 +280,32 @@ def _unpositioned_clusters(
     return placed
 
 
-def _heat_cells(heat: Any) -> list[list[float]]:
-    """The heat map of more gatherings than ``HEAT_LIMIT``: every one of them, summed by cell (``clusters``) and
-    weighted by level, each cell's weight relative to the heaviest (0.3–1: the plugin's scale)."""
+def _more_than(qs: Any, limit: int) -> bool:
+    """Are there more than ``limit`` rows? One row read at that offset, in no order: an index of the rows gives it
+    without reading them all (the ordered first ``limit`` + 1 rows of the layer's dots meant reading and sorting
+    all ~100,000 gatherings not over at a million, only to find that they are too many)."""
+    return bool(list(qs.order_by().values_list("pk", flat=True)[limit : limit + 1]))
+
+
+def _heat_cells(period: Any, extent: Any) -> list[list[float]]:
+    """The heat map of more gatherings than ``HEAT_LIMIT``: every one of the period's with a position (its own, else
+    its venue's), summed by cell (``clusters``, over the territory's box ``extent``) and weighted by level, each
+    cell's weight relative to the heaviest (0.3–1: the plugin's scale)."""
     cells = clusters(
-        heat,
-        lat=Coalesce("latitude", "venue__latitude"),
-        lng=Case(When(latitude__isnull=False, then=F("longitude")), default=F("venue__longitude")),
+        period.filter(latitude__isnull=False),
+        lat="latitude",
+        lng="longitude",
         level="risk_level",
         cells=cluster_cells(HEAT_LIMIT),
+        extent=extent,
+        more=[
+            Positions(
+                period.filter(latitude__isnull=True, venue__latitude__isnull=False),
+                lat="venue__latitude",
+                lng="venue__longitude",
+                level="risk_level",
+            )
+        ],
     )
     weights = [sum(HEAT_WEIGHT[name] * c["counts"][name] for name in LEVELS) for c in cells]
     heaviest = max(weights, default=0) or 1
