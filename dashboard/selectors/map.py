@@ -145,26 +145,24 @@ def risk_map(*, user: Any, root: Jurisdiction, today: dt.date, with_zones: bool 
         )
         found.gatherings += _unpositioned_clusters(not_over, centres, found, level_names)
     else:
-        rows = not_over.annotate(rank=RANK).order_by("rank", "starts_at", "id")
-        found.gatherings = [
-            p
-            for p in map(
-                gathering_point,
-                rows.values(
-                    "pk",
-                    "title",
-                    "risk_level",
-                    "status",
-                    "starts_at",
-                    "latitude",
-                    "longitude",
-                    "venue__latitude",
-                    "venue__longitude",
-                    "jurisdiction_path",
-                )[:MAP_LIMIT],
-            )
-            if p is not None
-        ]
+        # The layer's dots, the most serious first (Any: the typed rows of values() are dicts for gathering_point).
+        dots: Any = (
+            not_over.annotate(rank=RANK)
+            .order_by("rank", "starts_at", "id")
+            .values(
+                "pk",
+                "title",
+                "risk_level",
+                "status",
+                "starts_at",
+                "latitude",
+                "longitude",
+                "venue__latitude",
+                "venue__longitude",
+                "jurisdiction_path",
+            )[:MAP_LIMIT]
+        )
+        found.gatherings = [p for p in map(gathering_point, dots) if p is not None]
 
     def venue_point(entry: Any) -> dict[str, Any]:
         return point(
@@ -230,10 +228,10 @@ def risk_map(*, user: Any, root: Jurisdiction, today: dt.date, with_zones: bool 
     if _more_than(heat, HEAT_LIMIT):
         found.heat = _heat_cells(period, territory_extent(root))
     else:
-        rows = heat.order_by("-starts_at").values_list(
+        spots = heat.order_by("-starts_at").values_list(
             "risk_level", "latitude", "longitude", "venue__latitude", "venue__longitude"
         )[:HEAT_LIMIT]
-        for level, lat, lng, vlat, vlng in rows:
+        for level, lat, lng, vlat, vlng in spots:
             if lat is None or lng is None:
                 lat, lng = vlat, vlng
             if lat is not None and lng is not None:
