@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, Scope, in_q, minimal_prefixes, path_q
+from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, Scope, get_scope, in_q, minimal_prefixes, path_q
 from crowdsafe.org.choices import DepartmentKind, Role
 from duties.models import Task, TaskGroupObjectPermission
 
@@ -79,6 +79,16 @@ def task_visible_branches(scope: Scope, *, shared: list[int] | None = None) -> l
     if shared:
         branches.append(Q(pk__in=sorted(set(shared))))
     return branches
+
+
+def task_queue_visibility(user) -> tuple[list[int], list[Q]] | None:
+    """For the task queue: the tasks shared with the user's departments (read once, for ``visible_to``'s rule and
+    its branches) and the rule's branches (``task_visible_branches``); None for superusers, who see every task."""
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return None
+    shared = granted_task_ids(scope)
+    return shared, task_visible_branches(scope, shared=shared)
 
 
 def held_q(scope: Scope) -> Q:

@@ -31,7 +31,7 @@ from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import OVERSIGHT_ROLES, get_scope, path_q
 from crowdsafe.org.choices import LEVEL_DEPTH, JurisdictionLevel, Role
 from crowdsafe.org.models import Department, Jurisdiction, Membership
-from duties.access import granted_task_ids, task_visible_branches
+from duties.access import task_queue_visibility
 from duties.choices import OUTSTANDING_VALUES, PartyKind, TaskStatus
 from duties.counts import usable_for as counts_usable_for
 from duties.filters import (
@@ -97,12 +97,11 @@ def task_queue(*, user, filters: FilterData = None, today: dt.date | None = None
         annotated = tasks.annotate(is_overdue=overdue_expression(today))
         return filterset.apply(annotated, user=user, today=today).order_by(*order)
 
-    scope = get_scope(user)
-    if scope.is_superuser:
+    visibility = task_queue_visibility(user)
+    if visibility is None:
         return queue(task_list(user=user))
-    shared = granted_task_ids(scope)  # read once, for the rule and its branches
+    shared, branches = visibility
     qs = queue(task_list(user=user, shared=shared))
-    branches = task_visible_branches(scope, shared=shared)
     if len(branches) < 2:
         return qs
     rows = _joined(Task.objects.all()).annotate(is_overdue=overdue_expression(today)).order_by(*order)
