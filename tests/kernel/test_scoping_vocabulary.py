@@ -164,6 +164,7 @@ NOT_LIST_ENTRY_POINTS = {
     "gaps_for": "the recipient gaps of the user's territory, not rows",
     "read_scope_ids": "the ids one request's list, count and map share, read once and handed to gathering_list",
     "count_plan": "how the capped count reads the list's rows (an index order, a lower bound), not rows",
+    "hazard_count_plan": "how the hazard list's capped count reads its rows (an index order, a lower bound)",
 }
 # The entry points of lists the grep must find starting from visible_to (besides the ``*_visible`` functions).
 LIST_SELECTORS = {
