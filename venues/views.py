@@ -286,7 +286,11 @@ def zone_form(request, pk: int, zone_pk: int | None = None):
 def zone_delete(request, pk: int, zone_pk: int):
     venue = _managed_venue(request, pk)
     zone = get_object_or_404(Zone, pk=zone_pk, venue=venue)
-    services.zone_delete(zone=zone, actor=request.user)
+    try:
+        services.zone_delete(zone=zone, actor=request.user)
+    except DomainError as exc:  # e.g. a permit application still plans tickets for the zone
+        messages.error(request, str(exc.message))
+        return redirect(reverse("venues:venue_detail", args=[venue.pk]) + "#zone")
     return _saved(request, venue, _("Zone removed; the capacity is recomputed."))
 
 

@@ -141,7 +141,16 @@ def zone_delete(*, zone: Zone, actor) -> None:
         if current is None:
             return
         log_action(actor=actor, subject=locked, verb="zone_removed", from_state=current.name, data={"zone": current.pk})
-        current.delete()
+        try:
+            current.delete()
+        except models.ProtectedError as error:
+            # A permit application plans tickets or resources for the zone (permits: ZonePlan, ResourcePlan keep
+            # their zone, Order 505 Art. 7/18): the zone stays, with the reason.
+            kinds = sorted({str(obj._meta.verbose_name) for obj in error.protected_objects})
+            raise DomainError(
+                _("Zone “%(zone)s” cannot be removed: permit applications still plan for it (%(what)s).")
+                % {"zone": current.name, "what": "、".join(kinds)}
+            ) from error
         refresh_capacity(venue=locked)
 
 
