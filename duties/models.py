@@ -344,6 +344,14 @@ class Task(models.Model):
                 name="duties_task_dept_open_idx",
             ),
             models.Index(fields=["responsible_department", "status", "due_date"], name="duties_task_dept_status_idx"),
+            # A department's done tasks, last completed first (the queue's "done" view, ``?status=done``; the overview's
+            # "done in the last 30 days" links add ``completed_at >=``): an ordered, limited read of this index, read
+            # backwards. Without it the queue sorted every done task of the department (~14 ms at a million tasks).
+            models.Index(
+                fields=["responsible_department", "completed_at", "id"],
+                condition=Q(status=TaskStatus.DONE),
+                name="duties_task_dept_done_idx",
+            ),
             # Territorial scoping (属地): LIKE 'prefix%' on the path, whatever the database collation. The
             # partial one covers the overview's outstanding counts with an index-only scan.
             models.Index(
