@@ -240,7 +240,10 @@ class TaskFilterSet(ListFilterSet):
         user = self.context.get("user")
         if user is None:
             return qs
-        held = held_q(get_scope(user))
+        # Once per FilterSet: the task queue applies it to each of its branch reads.
+        held = self.__dict__.get("_held_q")
+        if held is None:
+            held = self.__dict__["_held_q"] = held_q(get_scope(user))
         return qs.filter(held) if value == HeldFilter.MINE else qs.exclude(held)
 
     def filter_search(self, qs: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Self
 
 from django.conf import settings
@@ -198,6 +198,22 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
         clone._branch_reads = tuple(reads)
         clone._branch_rows = rows
         return clone
+
+    # Set by ``count_from`` on the one queryset it returns (not inherited by clones, as above).
+    _count_from: Callable[[], int] | None = None
+
+    def count_from(self, count: Callable[[], int]) -> Self:
+        """This queryset (its branch reads kept), whose ``count()`` is ``count()``: the same number read another way
+        (the task queue's outstanding tasks from the counters, ``duties.selectors.queue_counts``)."""
+        clone = self._chain()
+        clone._branch_reads, clone._branch_rows = self._branch_reads, self._branch_rows
+        clone._count_from = count
+        return clone
+
+    def count(self) -> int:
+        if self._count_from is not None and self._result_cache is None:
+            return self._count_from()
+        return super().count()
 
     def __getitem__(self, k):
         reads, rows = self._branch_reads, self._branch_rows
