@@ -197,10 +197,10 @@ def briefing_context(
         {
             "name": e.event_name,
             "starts_at": _local(e.first_session_start) if e.first_session_start else "",
-            "venue": e.venue.name if e.venue is not None else "",
+            "venue": e.venue_name or "",
             "attendance": e.expected_attendance,
             "state": e.get_state_display(),
-            "open_conditions": getattr(e, "open_conditions", 0),
+            "open_conditions": e.open_conditions,
         }
         for e in large_events(user=user, root=root, today=today)
         if timezone.localdate(e.first_session_start) <= outlook_end

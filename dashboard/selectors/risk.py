@@ -17,17 +17,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crowdsafe.common.aggregates import one_row, read_together
+from crowdsafe.common.aggregates import Rows, one_row, read_together, rows_of
 from crowdsafe.org.models import Jurisdiction
 from dashboard.selectors.matrix import OWN_LEVEL
 from drills.compliance import ComplianceRow, totals_reads
 from events.choices import TERMINAL_STATUSES, RiskLevel
-from events.occasions import next_occurrence
+from events.models import KeyDate
+from events.occasions import Occurrence, next_occurrence
 from events.selectors import gathering_visible, key_date_list
 from monitoring.choices import OPEN_ALERT_STATES
 from monitoring.selectors import alert_list
 from permits.choices import ApplicationState, ConditionStatus
-from permits.models import PermitApplication, PermitCondition
+from permits.models import PermitCondition
 from permits.selectors import application_visible
 from response.choices import IncidentStatus
 from response.selectors import incident_list
@@ -88,7 +89,7 @@ class RiskNow:
     alerts: list[Any] = field(default_factory=list)
     alert_counts: dict[str, int] = field(default_factory=dict)
     drills: ComplianceRow | None = None
-    large_events: list[PermitApplication] = field(default_factory=list)
+    large_events: list[LargeEvent] = field(default_factory=list)
     key_dates: list[KeyDateSoon] = field(default_factory=list)
 
 
@@ -110,21 +111,17 @@ def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
         .values_list("r", "risk_level")
         .annotate(n=Count("pk"))
     )
-    rows = {c.pk: LevelRow(jurisdiction=c, label=c.name) for c in children}
-    totals = dict.fromkeys(LEVELS, 0)
-    for r, level, n in gatherings:
-        target = rows.get(r)
-        if target is None:
-            target = rows.setdefault(OWN_LEVEL, LevelRow(jurisdiction=root, label=root.name))
-        target.counts[level] = target.counts.get(level, 0) + n
-        totals[level] = totals.get(level, 0) + n
     open_q = Q(state__in=OPEN_HAZARD_STATES)
     drills = totals_reads(user=user, today=today, territory=root)
     alerts = alert_list(user=user).filter(
         jurisdiction_path__startswith=root.path, state__in=OPEN_ALERT_STATES, exercise=False
     )
+    # The gatherings by (child, level) and the plans' rows are read in the counts' statement too (``rows_of``):
+    # one round trip for all the figures, as the hand-written floor reads them (bench/bench_dashboard.py).
     counts = read_together(
         {
+            "gatherings": rows_of(gatherings),
+            "plans": rows_of(drills.plans),
             "venues": one_row(
                 register_visible(user=user).filter(jurisdiction_path__startswith=root.path, subject_type="venue"),
                 red=Count("pk", filter=Q(level=RiskLevel.RED.value)),
@@ -150,8 +147,18 @@ def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
                 orange=Count("pk", filter=Q(level="orange")),
             ),
             **drills.counts,
+            **key_date_reads(today=today),
+            "large_events": large_event_reads(user=user, root=root, today=today),
         }
     )
+    rows = {c.pk: LevelRow(jurisdiction=c, label=c.name) for c in children}
+    totals = dict.fromkeys(LEVELS, 0)
+    for r, level, n in counts["gatherings"]:
+        target = rows.get(r)
+        if target is None:
+            target = rows.setdefault(OWN_LEVEL, LevelRow(jurisdiction=root, label=root.name))
+        target.counts[level] = target.counts.get(level, 0) + n
+        totals[level] = totals.get(level, 0) + n
     return RiskNow(
         root=root,
         rows=list(rows.values()),
@@ -159,21 +166,56 @@ def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
         venues=counts["venues"],
         hazards=counts["hazards"],
         open_incidents=counts["incidents"]["n"],
-        alerts=list(alerts[:MAX_ROWS]),
+        # Listed only when the count says there are some: no statement for an empty list.
+        alerts=list(alerts[:MAX_ROWS]) if counts["alerts"]["total"] else [],
         alert_counts=counts["alerts"],
-        drills=drills.totals(counts),
-        large_events=large_events(user=user, root=root, today=today),
-        key_dates=key_dates_ahead(today=today, root=root),
+        drills=drills.totals(counts, plans=counts["plans"]),
+        large_events=large_events(user=user, root=root, today=today, read=counts["large_events"]),
+        key_dates=key_dates_ahead(today=today, root=root, read=counts),
     )
 
 
-def large_events(*, user: Any, root: Jurisdiction, today: dt.date) -> list[PermitApplication]:
-    """Permit applications (大型群众性活动) whose first session starts within the next 30 days, with their state and
-    ``open_conditions`` (conditions of the approval not yet checked and done), soonest first."""
+@dataclass
+class LargeEvent:
+    """A permit application (大型群众性活动) of risk now's list, with what the list shows of it: the page, the wall
+    screen, the weekly briefing and the API read these fields and no other."""
+
+    pk: int
+    event_name: str
+    first_session_start: dt.datetime
+    expected_attendance: int
+    state: str
+    venue_name: str | None
+    open_conditions: int
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def get_state_display(self) -> str:
+        return str(dict(ApplicationState.choices).get(self.state, self.state))
+
+
+LARGE_EVENT_FIELDS = (
+    "pk",
+    "event_name",
+    "first_session_start",
+    "expected_attendance",
+    "state",
+    "venue__name",
+    "open_conditions",
+)
+
+
+def large_event_reads(*, user: Any, root: Jurisdiction, today: dt.date) -> Rows:
+    """What ``large_events`` reads, left unread (``rows_of``) so that risk now reads it with its figures: the
+    applications the user may see whose first session starts within the next 30 days, soonest first, the first
+    ``MAX_ROWS``, with their venue's name and ``open_conditions`` (conditions of the approval not yet checked and
+    done)."""
     start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     end = start + dt.timedelta(days=AHEAD_DAYS + 1)
     # Counted per application listed (a correlated subquery, as permits' own lists count their tickets) rather than
-    # by a GROUP BY over every column of four joined tables; only the venue is shown with them.
+    # by a GROUP BY over every column of four joined tables; only the venue's name is shown with them.
     open_conditions = (
         PermitCondition.objects.filter(application=OuterRef("pk"))
         .exclude(status=ConditionStatus.VERIFIED)
@@ -191,27 +233,70 @@ def large_events(*, user: Any, root: Jurisdiction, today: dt.date) -> list[Permi
             first_session_start__lt=end,
         )
         .annotate(open_conditions=Coalesce(Subquery(open_conditions), 0))
-        .select_related(None)
-        .select_related("venue")
         .order_by("first_session_start", "id")
+        .values_list(*LARGE_EVENT_FIELDS)
     )
-    return list(qs[:MAX_ROWS])
+    return rows_of(qs[:MAX_ROWS])
 
 
-def key_dates_ahead(*, today: dt.date, root: Jurisdiction) -> list[KeyDateSoon]:
+def large_events(
+    *, user: Any, root: Jurisdiction, today: dt.date, read: list[tuple[Any, ...]] | None = None
+) -> list[LargeEvent]:
+    """Permit applications (大型群众性活动) whose first session starts within the next 30 days, with their state and
+    ``open_conditions``, soonest first (``large_event_reads``; ``read``: its rows already read)."""
+    if read is None:
+        read = read_together({"large_events": large_event_reads(user=user, root=root, today=today)})["large_events"]
+    events = [LargeEvent(*row) for row in read]
+    return sorted(events, key=lambda e: (e.first_session_start, e.pk))
+
+
+KEY_DATE_FIELDS = ("pk", "name", "rule", "month", "day", "festival", "offset_days", "span_days", "jurisdiction__path")
+
+
+def key_date_reads(*, today: dt.date) -> dict[str, Rows]:
+    """What ``key_dates_ahead`` reads, left unread (``rows_of``) so that risk now reads it with its figures: the
+    active key dates (with their place's path) and their entered dates from today on, through the events app's
+    ``key_date_list``."""
+    active = key_date_list().prefetch_related(None).filter(is_active=True)
+    return {
+        "key_dates": rows_of(active.values_list(*KEY_DATE_FIELDS)),
+        "key_date_occurrences": rows_of(
+            active.filter(dates__starts_on__gte=today).values_list("pk", "dates__starts_on", "dates__ends_on")
+        ),
+    }
+
+
+def key_dates_ahead(
+    *, today: dt.date, root: Jurisdiction, read: dict[str, list[tuple[Any, ...]]] | None = None
+) -> list[KeyDateSoon]:
     """The active key dates (重点时段) whose next occurrence starts within 30 days, soonest first; local ones only
-    when they concern the chosen territory (above, below or at it)."""
+    when they concern the chosen territory (above, below or at it). ``read``: the rows of ``key_date_reads``
+    already read (read here otherwise)."""
+    if read is None:
+        read = read_together(dict(key_date_reads(today=today)))
     last = today + dt.timedelta(days=AHEAD_DAYS)
+    entered: dict[int, list[Occurrence]] = {}
+    for pk, starts_on, ends_on in read["key_date_occurrences"]:
+        entered.setdefault(pk, []).append(Occurrence(starts_on, ends_on))
     found = []
-    for key_date in key_date_list().filter(is_active=True):
-        place = key_date.jurisdiction
-        if place is not None and not (place.path.startswith(root.path) or root.path.startswith(place.path)):
+    for pk, name, rule, month, day, festival, offset_days, span_days, path in read["key_dates"]:
+        if path is not None and not (path.startswith(root.path) or root.path.startswith(path)):
             continue
-        occurrence = next_occurrence(key_date, today)
+        key_date = KeyDate(
+            pk=pk,
+            name=name,
+            rule=rule,
+            month=month,
+            day=day,
+            festival=festival,
+            offset_days=offset_days,
+            span_days=span_days,
+        )
+        occurrence = next_occurrence(key_date, today, explicit=entered.get(pk, []))
         if occurrence is not None and occurrence.starts_on <= last:
             found.append(
                 KeyDateSoon(
-                    name=key_date.name,
+                    name=name,
                     starts_on=occurrence.starts_on,
                     ends_on=occurrence.ends_on,
                     days_away=(occurrence.starts_on - today).days,

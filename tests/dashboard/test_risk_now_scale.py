@@ -6,6 +6,7 @@ before)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
@@ -122,22 +123,41 @@ def test_risk_now_takes_a_fixed_number_of_statements(scene, users):
     with CaptureQueriesContext(connection) as few:
         risk_now(user=user, root=root, today=today)
     tables = (
+        "events_gathering",  # by child and level (rows_of)
+        "drills_emergencyplan",  # the plans' interval and last drill (rows_of)
         "risk_subjectrisklevel",
         "risk_hazard",
         "response_incident",
         "monitoring_monitoringalert",
         "duties_task",  # the overdue drills: counted, not read
         "drills_afteractionitem",
+        "events_keydate",  # the key dates and their entered dates (rows_of)
+        "permits_permitapplication",  # the large events listed (rows_of)
     )
     counts = [q["sql"] for q in few.captured_queries if all(f'FROM "{table}"' in q["sql"] for table in tables)]
-    assert len(counts) == 1 and counts[0].count("CROSS JOIN") == 5
+    assert len(counts) == 1 and counts[0].count("CROSS JOIN") == 10
     assert [q["sql"] for q in few.captured_queries if 'FROM "duties_task"' in q["sql"]] == counts
+    assert '"duties_task"."rule_id" IN (SELECT' in counts[0]  # the drill rules' ids not read first
+    # The children (for the level table's rows), the figures and lists, the alerts listed.
+    assert len(few.captured_queries) == 3
     for i in range(3):  # more of everything: no more statements
         _alert(scene, level="orange", place=scene.street2)
         _incident(scene, users, f"SJ-{10 + i}", place=scene.street2)
     with CaptureQueriesContext(connection) as more:
         risk_now(user=user, root=root, today=today)
-    assert len(more.captured_queries) == len(few.captured_queries) <= 12
+    assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_no_alert_is_listed_without_reading_them_when_none_is_open(city, users):
+    _alert(city, level="red", state="closed")  # over
+    risk_now(user=users.admin, root=city.anyang, today=timezone.localdate())
+    with CaptureQueriesContext(connection) as queries:
+        now = risk_now(user=users.admin, root=city.anyang, today=timezone.localdate())
+    assert now.alerts == [] and now.alert_counts == {"total": 0, "red": 0, "orange": 0}
+    assert len(queries.captured_queries) == 2  # the children, the figures and lists
+    assert not [q for q in queries.captured_queries if q["sql"].startswith('SELECT "monitoring_monitoringalert"')]
+    red = _alert(city, level="red")
+    assert risk_now(user=users.admin, root=city.anyang, today=timezone.localdate()).alerts == [red]
 
 
 def test_large_events_count_their_open_conditions_without_grouping(city, users):
@@ -149,7 +169,45 @@ def test_large_events_count_their_open_conditions_without_grouping(city, users):
     with CaptureQueriesContext(connection) as queries:
         found = risk_module.large_events(user=users.admin, root=city.anyang, today=timezone.localdate())
     assert [(a.event_name, a.open_conditions) for a in found] == [("无条件的活动", 0), ("洹河之夜音乐会", 2)]
-    assert found[1].venue is None  # joined, not read again
+    assert found[1].venue_name is None  # joined, not read again
     (sql,) = [q["sql"] for q in queries.captured_queries if 'FROM "permits_permitapplication"' in q["sql"]]
     assert 'GROUP BY "permits_permitapplication"' not in sql  # counted in a subquery per application
     assert "org_organisation" not in sql and "org_department" not in sql  # only the venue is shown
+
+
+def _plain_key_dates(today, root):
+    """The key dates ahead as risk now read them before (the KeyDate objects and their prefetched dates)."""
+    from events.occasions import next_occurrence
+    from events.selectors import key_date_list
+
+    found = []
+    for key_date in key_date_list().filter(is_active=True):
+        place = key_date.jurisdiction
+        if place is not None and not (place.path.startswith(root.path) or root.path.startswith(place.path)):
+            continue
+        occurrence = next_occurrence(key_date, today)
+        if occurrence is not None and occurrence.starts_on <= today + dt.timedelta(days=risk_module.AHEAD_DAYS):
+            found.append((key_date.name, occurrence.starts_on, occurrence.ends_on, (occurrence.starts_on - today).days))
+    return sorted(found, key=lambda k: (k[1], k[0]))
+
+
+def test_the_key_dates_read_with_the_figures_are_those_of_the_key_date_objects(city, users):
+    from events.models import KeyDate, KeyDateOccurrence
+
+    today = timezone.localdate()
+    KeyDate.objects.create(name="测试元旦", rule="holiday", festival="new_years_day", span_days=3, lead_days=7)
+    KeyDate.objects.create(name="测试固定", rule="fixed", month=today.month, day=min(today.day, 28), lead_days=7)
+    KeyDate.objects.create(name="测试中秋", rule="holiday", festival="mid_autumn_festival", offset_days=-1)
+    KeyDate.objects.create(name="停用", rule="fixed", month=today.month, day=min(today.day, 28), is_active=False)
+    fair = KeyDate.objects.create(name="测试庙会", rule="explicit", lead_days=7, jurisdiction=city.street)
+    other = KeyDate.objects.create(name="外市庙会", rule="explicit", lead_days=7, jurisdiction=city.mhk_town)
+    for key_date, days in ((fair, -3), (fair, 5), (fair, 20), (other, 6)):
+        KeyDateOccurrence.objects.create(
+            key_date=key_date, starts_on=today + dt.timedelta(days=days), ends_on=today + dt.timedelta(days=days + 1)
+        )
+    for day in (today, today + dt.timedelta(days=11), dt.date(today.year, 12, 15), dt.date(today.year, 9, 1)):
+        for root in (city.anyang, city.street, city.beiguan):
+            found = risk_module.key_dates_ahead(today=day, root=root)
+            assert [(k.name, k.starts_on, k.ends_on, k.days_away) for k in found] == _plain_key_dates(day, root)
+    names = {k.name for k in risk_now(user=users.admin, root=city.anyang, today=today).key_dates}
+    assert "测试庙会" in names and "外市庙会" not in names and "停用" not in names
