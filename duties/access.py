@@ -94,10 +94,14 @@ def task_queue_visibility(user, *, held: bool = False) -> tuple[list[int], list[
     if scope.is_superuser:
         return None
     shared = granted_task_ids(scope)
+    branches = task_visible_branches(scope, shared=shared)
     if held:
+        # A holder that is a branch of the rule (the user's department, organisation, the person) is read alone, in
+        # order from its own index; the others (a township held by the user, its township-government department)
+        # with the rule.
         visible = task_visible_q(scope, shared=shared)
-        return shared, [branch & visible for branch in held_branches(scope)]
-    return shared, task_visible_branches(scope, shared=shared)
+        return shared, [branch if branch in branches else branch & visible for branch in held_branches(scope)]
+    return shared, branches
 
 
 def task_queue_territory(user, *, shared: list[int] | None = None) -> tuple[tuple[str, ...] | None, Q]:

@@ -360,6 +360,13 @@ class Task(models.Model):
                 name="duties_task_dept_open_idx",
             ),
             models.Index(fields=["responsible_department", "status", "due_date"], name="duties_task_dept_status_idx"),
+            # A township's own outstanding tasks by due date (what it holds itself, territorial duties): the "assigned
+            # to me" part of a township officer's queue and home panel, read like a department's.
+            models.Index(
+                fields=["responsible_jurisdiction", "due_date", "id"],
+                condition=Q(status__in=OUTSTANDING_VALUES),
+                name="duties_task_township_open_idx",
+            ),
             # A department's done tasks, last completed first (the queue's "done" view, ``?status=done``; the overview's
             # "done in the last 30 days" links add ``completed_at >=``): an ordered, limited read of this index, read
             # backwards. Without it the queue sorted every done task of the department (~14 ms at a million tasks).

@@ -167,3 +167,24 @@ def test_the_queue_page_says_the_count_from_the_counters(tasks, linzhou_users):
     body = client.get(reverse("duties:queue"), {"due": "overdue"}).content.decode()
     overdue = _figures(Task.objects.visible_to(linzhou_users.township_officer), timezone.localdate())["overdue"]
     assert f"{overdue} tasks" in body
+
+
+def test_a_townships_own_outstanding_tasks_are_read_from_their_index(tasks, linzhou, linzhou_users):
+    """duties 0013: what a township holds itself, outstanding, by due date (at a million tasks the foreign key's index
+    gave every task the township ever held: 2,778 rows read for none outstanding)."""
+    done = make_tasks(200, rule_name=RULE, jurisdiction=linzhou.village, status="done", start_id=5000)
+    Task.objects.filter(pk__in=[t.pk for t in done]).update(
+        responsible_jurisdiction=linzhou.town, party_kind="territorial"
+    )
+    officer = linzhou_users.township_officer
+    mine = task_queue(user=officer, filters={"held": "mine"}, today=timezone.localdate())
+    with CaptureQueriesContext(connection) as captured:
+        queue_context(_home(officer))
+    [statement] = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT COUNT("duties_task"')]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE duties_task")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + statement)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "duties_task_township_open_idx" in plan, plan
+    assert mine.count() == 12
