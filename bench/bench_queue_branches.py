@@ -3,6 +3,11 @@ side by side at one size of ``bench/run``'s databases (seeded by it): in one pro
 (the plain row read) and on, request by request in alternating order; and the rows statement alone. Medians.
 
     .venv/bin/python bench/bench_queue_branches.py 1000000 41     # size, rounds
+    .venv/bin/python bench/bench_queue_branches.py 1000000 41 counts   # the count from the counters off and on
+
+``counts``: instead of the branch reads, the unfiltered queue's count read from the counters
+(``TaskQuerySet.count_from``, ``duties.selectors.queue_counts``) switched off (the tasks counted) and on; the second
+pair of columns is then the selector and its count.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 SIZE = sys.argv[1] if len(sys.argv) > 1 else "10000"
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 21
+COUNTS = len(sys.argv) > 3 and sys.argv[3] == "counts"
 PAGES = (
     ("department queue", "bench_staff", "/tasks/"),
     ("head's queue", "bench_head", "/tasks/"),
@@ -37,13 +43,14 @@ def main() -> None:
     from duties.models import TaskQuerySet
     from duties.selectors import task_queue
 
-    original = TaskQuerySet.read_rows_by_branch
+    name = "count_from" if COUNTS else "read_rows_by_branch"
+    original = getattr(TaskQuerySet, name)
 
-    def plain(self, reads, *, rows):
+    def plain(self, *args, **kwargs):
         return self
 
     def switch(on: bool) -> None:
-        TaskQuerySet.read_rows_by_branch = original if on else plain  # type: ignore[method-assign]
+        setattr(TaskQuerySet, name, original if on else plain)
 
     for label, username, url in PAGES:
         user = get_user_model().objects.get(username=username)
@@ -64,14 +71,18 @@ def main() -> None:
                     client.get(url)
                     page[on].append((time.perf_counter() - start) * 1000)
                     start = time.perf_counter()
-                    cursor.execute(*statements[on])
-                    cursor.fetchall()
+                    if COUNTS:  # the selector and its count (the count alone is read another way)
+                        task_queue(user=user).count()
+                    else:
+                        cursor.execute(*statements[on])
+                        cursor.fetchall()
                     sql[on].append((time.perf_counter() - start) * 1000)
         switch(True)
         m = statistics.median
         print(
-            f"{SIZE}\t{label}\tpage before {m(page[False]):.1f}\tafter {m(page[True]):.1f}"
-            f"\trows stmt before {m(sql[False]):.2f}\tafter {m(sql[True]):.2f}",
+            f"{SIZE}\t{label}\tload {os.getloadavg()[0]:.1f}"
+            f"\tpage before {m(page[False]):.1f}\tafter {m(page[True]):.1f}"
+            f"\t{'count' if COUNTS else 'rows stmt'} before {m(sql[False]):.2f}\tafter {m(sql[True]):.2f}",
             flush=True,
         )
 

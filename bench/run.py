@@ -277,6 +277,9 @@ def pages(users: dict) -> list[tuple[str, object, str]]:
         ("department queue", users["department staff"], "/tasks/"),
         ("head's queue", users["department head"], "/tasks/"),
         ("township queue", users["township officer"], "/tasks/"),
+        ("department queue, done", users["department staff"], "/tasks/?status=done"),
+        # The home page of a queue role with a territory: its "my tasks" panel (duties.panels) and the others.
+        ("home (township officer)", users["township officer"], "/"),
         ("overview (city leader)", users["city leader"], "/tasks/overview/"),
         ("API tasks (department staff)", users["department staff"], "/api/v1/tasks/"),
         ("清单 township+month", users["township officer"], f"/gatherings/?jurisdiction=410502001&month={month}"),
