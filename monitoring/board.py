@@ -137,12 +137,28 @@ _MINUS_WEIGHT = {(level, silent): -_weight(level, silent) for level in Level.val
 
 
 def board(*, user: Any, filters: Any = None, limit: int = BOARD_TILES, now: dt.datetime | None = None) -> Board:
+    """The board of ``user`` (``board_if_changed``, always read)."""
+    found = board_if_changed(user=user, filters=filters, limit=limit, now=now, since=None)
+    assert found is not None  # no version given: always read
+    return found
+
+
+def board_if_changed(
+    *,
+    user: Any,
+    since: str | None,
+    filters: Any = None,
+    limit: int = BOARD_TILES,
+    now: dt.datetime | None = None,
+) -> Board | None:
     """The board of ``user``: the ``limit`` worst tiles with their sparklines, the count per level, and the level
-    of every zone (the map recolours from it).
+    of every zone (the map recolours from it). None when the board's version is still ``since`` (what the board
+    shows has not changed since the viewer's page read it: the poll answers 204).
 
     Every zone is read narrow (id, name, level, interrupted, density, whether red is forecast, updated) to sort
     worst first, count and colour the map — no JSON decoded per zone, no object per zone; then only the tiles shown
-    are read whole, and their sparklines."""
+    are read whole, and their sparklines. The version comes from the same read: a poll whose board changed reads
+    the zones' states once, not once for the version and again for the board."""
     now = now or timezone.now()
     zones = board_zones(user=user, filters=filters)
     # Unordered: sorted here (the zones' default order sorts 2,000 names by collation in the database for nothing).
@@ -171,6 +187,9 @@ def board(*, user: Any, filters: Any = None, limit: int = BOARD_TILES, now: dt.d
         if weight is None:
             weight = -_weight(level, silent)
         ranked.append((weight, 1 if mtr is None else 0, -(density or 0.0), name, pk))
+    version = f"{len(levels)}:{latest.isoformat() if latest else ''}"
+    if since is not None and since == version:
+        return None
     ranked.sort()
     shown_ids = [key[-1] for key in ranked[:limit]]
     order = {pk: i for i, pk in enumerate(shown_ids)}
@@ -227,7 +246,7 @@ def board(*, user: Any, filters: Any = None, limit: int = BOARD_TILES, now: dt.d
         counts=counts,
         interrupted=interrupted,
         levels=levels,
-        version=f"{len(levels)}:{latest.isoformat() if latest else ''}",
+        version=version,
     )
 
 

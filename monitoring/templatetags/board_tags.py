@@ -72,10 +72,15 @@ def board_tiles(tiles: Iterable[Tile]) -> SafeString:
     no_reading = f'<span class="muted">{escape(_("No reading yet"))}</span>'
     red = Level.RED.value
     separator = get_format("DECIMAL_SEPARATOR")
-    if settings.USE_THOUSAND_SEPARATOR:  # the filters would group the thousands: let them write every figure
-        fixed, number = (lambda value, places, _sep: str(floatformat(value, places))), localize
-    else:
-        fixed, number = _fixed, str
+    # With USE_THOUSAND_SEPARATOR on the filters would group the thousands: they write every figure then.
+    grouped = bool(settings.USE_THOUSAND_SEPARATOR)
+
+    def fixed(value: float, places: int, separator: str) -> str:
+        return str(floatformat(value, places)) if grouped else _fixed(value, places, separator)
+
+    def number(value: int) -> str:
+        return str(localize(value)) if grouped else str(value)
+
     out: list[str] = []
     for tile in tiles:
         level = escape(tile.level)

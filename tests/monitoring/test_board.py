@@ -7,6 +7,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from monitoring.board import board, zone_day
@@ -85,10 +87,17 @@ def test_the_board_page_and_its_fragment_in_few_queries_and_204_when_nothing_cha
     readings_ingest(
         source=source, rows=[{"zone": zones["quiet"].pk, "observed_at": timezone.now().isoformat(), "count": 3000}]
     )
-    changed = client.get("/monitoring/board/tiles/", {"v": version})
+    with CaptureQueriesContext(connection) as polled:
+        changed = client.get("/monitoring/board/tiles/", {"v": version})
     assert changed.status_code == 200 and f'data-zone-tile="{zones["quiet"].pk}" data-level="red"' in (
         changed.content.decode()
     )
+    # The version comes from the board's own read of the zones: a poll whose board changed reads the zones' states
+    # once (as a first poll), not once for the version and again for the board.
+    with CaptureQueriesContext(connection) as first:
+        client.get("/monitoring/board/tiles/")
+    assert len(polled.captured_queries) == len(first.captured_queries)
+    assert sum("monitoring_zonestate" in q["sql"] for q in polled.captured_queries) == 2  # every zone; the tiles
 
 
 def test_a_zone_page_shows_the_day_with_band_lines_and_a_marker_where_the_alert_was_raised(client, users, zones):
