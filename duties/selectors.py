@@ -109,12 +109,18 @@ def task_queue(*, user, filters: FilterData = None, today: dt.date | None = None
         if len(branches) >= 2:
             rows = _joined(Task.objects.all()).annotate(is_overdue=overdue_expression(today)).order_by(*order)
             qs = qs.read_rows_by_branch([queue(Task.objects.filter(branch)) for branch in branches], rows=rows)
-    if not filterset.is_filtered():
+    filterset.form.is_valid()
+    given = {name for name, value in filterset.form.cleaned_data.items() if value}
+    if not given or (given == {"held"} and filterset.valid("held") == HeldFilter.AREA):
         # The unfiltered queue is every outstanding task the user sees: its count grows with the territory (a
-        # township's 8,300 outstanding tasks at a million, 14 ms); the counters hold the territory's part.
+        # township's 8,300 outstanding tasks at a million, 14 ms); the counters hold the territory's part. "In my
+        # area" is that less what the user holds (read per holder).
         counters = _queue_counters(user=user, today=today, shared=shared)
-        if counters is not None:
+        if counters is not None and not given:
             qs = qs.count_from(lambda: counters()["open"])
+        elif counters is not None:
+            mine = task_queue(user=user, filters={"held": HeldFilter.MINE}, today=today)
+            qs = qs.count_from(lambda: counters()["open"] - mine.count())
     return qs
 
 

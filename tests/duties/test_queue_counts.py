@@ -188,3 +188,17 @@ def test_a_townships_own_outstanding_tasks_are_read_from_their_index(tasks, linz
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "duties_task_township_open_idx" in plan, plan
     assert mine.count() == 12
+
+
+@pytest.mark.parametrize("who", ["township_officer", "city_user"])
+def test_the_area_tab_counts_what_the_user_sees_less_what_they_hold(tasks, linzhou_users, city_user, who):
+    user = city_user if who == "city_user" else getattr(linzhou_users, who)
+    today = timezone.localdate()
+    area = task_queue(user=user, filters={"held": "area"}, today=today)
+    expected = area.all().count()  # a clone: the tasks counted one by one
+    assert expected >= MANY
+    with CaptureQueriesContext(connection) as captured:
+        assert area.count() == expected
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert any("duties_taskcount" in sql for sql in statements)
+    assert _rows_read_from_tasks([sql for sql in statements if '"duties_task"' in sql]) < 40
