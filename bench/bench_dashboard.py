@@ -223,6 +223,57 @@ def timed(fn, runs: int, warmup: int = 2) -> dict:
     return {"median": statistics.median(times), "min": min(times), "max": max(times)}
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu_ms(pid: int) -> float | None:
+    """The CPU time (user + system) the PostgreSQL backend ``pid`` has used so far — it runs on this machine — from
+    /proc (None where it cannot be read). Counted in clock ticks (10 ms): summed over many calls, the rounding
+    evens out."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / CLOCK_TICKS
+
+
+def side_by_side(fns: dict, runs: int, backend_pid: int | None, warmup: int = 2) -> dict:
+    """Each of ``fns`` called ``runs`` times, round after round — one call of each per round, the order turned by
+    one each round — so that the machine's load, which swings from second to second on a shared machine, weighs
+    on them alike. Per function: the median, min and max wall time, each round's wall time, the median CPU time
+    of this process per call (``process_time``: Django's work, not the load) and the mean CPU time of the database
+    backend per call (/proc; both insensitive to the load, unlike wall time)."""
+    names = list(fns)
+    for _ in range(warmup):
+        for name in names:
+            fns[name]()
+    walls: dict[str, list[float]] = {n: [] for n in names}
+    cpus: dict[str, list[float]] = {n: [] for n in names}
+    db: dict[str, float] = dict.fromkeys(names, 0.0)
+    for round_ in range(runs):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            db_before = backend_cpu_ms(backend_pid) if backend_pid else None
+            cpu, started = time.process_time(), time.perf_counter()
+            fns[name]()
+            walls[name].append((time.perf_counter() - started) * 1000)
+            cpus[name].append((time.process_time() - cpu) * 1000)
+            db_after = backend_cpu_ms(backend_pid) if backend_pid else None
+            if db_before is not None and db_after is not None:
+                db[name] += db_after - db_before
+    return {
+        n: {
+            "median": statistics.median(walls[n]),
+            "min": min(walls[n]),
+            "max": max(walls[n]),
+            "rounds": walls[n],
+            "cpu": statistics.median(cpus[n]),
+            "db_cpu": db[n] / runs if backend_pid else None,
+        }
+        for n in names
+    }
+
+
 # The floor of the matrix: the same figures (cells, row, column and overall totals: open, due soon, overdue, done,
 # on time, median days overdue, oldest overdue) in one statement written by hand, with no scoping.
 MATRIX_FLOOR_SQL = """
@@ -332,6 +383,30 @@ RISK_FLOOR_TWO_SQL = [
 ]
 
 
+def _arrays(sql: str, columns: int) -> str:
+    """A statement of several rows as one row of arrays, one per column (as ``crowdsafe.common.aggregates.rows_of``
+    reads the server's lists), to be CROSS JOINed with the counts."""
+    names = [f"c{i}" for i in range(columns)]
+    return f"SELECT {', '.join(f'array_agg({c})' for c in names)} FROM ({sql}) AS t ({', '.join(names)})"
+
+
+# Everything in one statement, as risk now reads it now: the gatherings by child and level, the large events and
+# the key dates' rows as arrays, CROSS JOINed with the small counts. The third floor; the server is held to the
+# fastest.
+RISK_FLOOR_ONE_SQL = "SELECT * FROM " + " CROSS JOIN ".join(
+    f"({sql}) AS p{i}"
+    for i, sql in enumerate(
+        [
+            _arrays(RISK_FLOOR_SQL[0], 3),
+            *RISK_FLOOR_SQL[1:],
+            _arrays(RISK_LISTS_FLOOR_SQL[0], 5),
+            _arrays(RISK_LISTS_FLOOR_SQL[1], 3),
+            _arrays(RISK_LISTS_FLOOR_SQL[2], 3),
+        ]
+    )
+)
+
+
 def _rows_case(children, column: str = "jurisdiction_path") -> str:
     return " ".join(f"WHEN {column} LIKE '{c.path}%%' THEN {c.pk}" for c in children)
 
@@ -343,6 +418,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--reseed-tasks", action="store_true", help="delete the benchmark's tasks and seed them again")
+    parser.add_argument("--only", choices=["matrix", "risk"], help="measure only the matrix or only risk now")
     args = parser.parse_args()
     ensure_database(args.reset)
 
@@ -404,6 +480,7 @@ def main() -> None:
     matrix_floor_hash = MATRIX_FLOOR_HASH_SQL.replace("{rows}", _rows_case(children, "t.jurisdiction_path"))
     risk_floor = [sql.replace("{rows}", _rows_case(children)) for sql in RISK_FLOOR_SQL]
     risk_floor_two = [sql.replace("{rows}", _rows_case(children)) for sql in RISK_FLOOR_TWO_SQL]
+    risk_floor_one = RISK_FLOOR_ONE_SQL.replace("{rows}", _rows_case(children))
     ahead_from = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     params |= {
         "live_states": tuple(LIVE_APPLICATION_STATES),
@@ -440,6 +517,9 @@ def main() -> None:
 
     def floor_risk_two_all():
         return floor_risk(risk_floor_two + RISK_LISTS_FLOOR_SQL)
+
+    def floor_risk_one():
+        return floor_risk([risk_floor_one])
 
     def api(url):
         def call():
@@ -479,38 +559,65 @@ def main() -> None:
         events_floor,
     )
     assert two[0] == by_level and list(two[1][0]) == [n for rows in counts for n in rows[0]], two
+    # The one-statement floor: the same gatherings by child and level, the same counts, the same events.
+    (one,) = floor_risk_one()[0]
+    one_levels = sorted(zip(*one[:3], strict=True)) if one[0] is not None else []
+    count_columns = sum(len(rows[0]) for rows in counts)
+    assert one_levels == sorted(by_level), (one_levels, by_level)
+    assert list(one[3 : 3 + count_columns]) == [n for rows in counts for n in rows[0]], one
+    assert (one[3 + count_columns] or []) == [r[0] for r in events_floor], one
     say(
         f"city matrix: {m.total.open:,} open, {m.total.overdue:,} overdue, {m.total.done:,} done in the period; "
         f"risk now: {sum(risk_now(user=user, root=city, today=today).gathering_totals.values()):,} gatherings not over"
     )
 
-    results = {
-        "matrix": {
-            "server": timed(lambda: responsibility_matrix(user=user, root=city, today=today, period=period), args.runs),
-            "api": timed(api("/api/v1/dashboard/matrix/"), args.runs),
-            "floor (GROUPING SETS)": timed(floor_matrix, args.runs),
-            "floor (hash aggregate)": timed(floor_matrix_hash, args.runs),
-        },
-        "risk now": {
-            "server": timed(lambda: risk_now(user=user, root=city, today=today), args.runs),
-            "api": timed(api("/api/v1/dashboard/risk-now/"), args.runs),
-            "floor (8+3 statements)": timed(floor_risk_all, args.runs),
-            "floor (2+3 statements)": timed(floor_risk_two_all, args.runs),
-        },
-    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend_pid = cursor.fetchone()[0]
+    if backend_cpu_ms(backend_pid) is None:
+        backend_pid = None  # the database on another machine: no backend CPU time
+    load_before = os.getloadavg()
+    results = {}
+    if args.only in (None, "matrix"):
+        results["matrix"] = side_by_side(
+            {
+                "server": lambda: responsibility_matrix(user=user, root=city, today=today, period=period),
+                "api": api("/api/v1/dashboard/matrix/"),
+                "floor (GROUPING SETS)": floor_matrix,
+                "floor (hash aggregate)": floor_matrix_hash,
+            },
+            args.runs,
+            backend_pid,
+        )
+    if args.only in (None, "risk"):
+        results["risk now"] = side_by_side(
+            {
+                "server": lambda: risk_now(user=user, root=city, today=today),
+                "api": api("/api/v1/dashboard/risk-now/"),
+                "floor (8+3 statements)": floor_risk_all,
+                "floor (2+3 statements)": floor_risk_two_all,
+                "floor (1 statement)": floor_risk_one,
+            },
+            args.runs,
+            backend_pid,
+        )
+    load = os.getloadavg()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM duties_task")
         tasks = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM events_gathering")
         gatherings = cursor.fetchone()[0]
-    load = os.getloadavg()
     print()
-    print(f"{tasks:,} tasks, {gatherings:,} gatherings; {args.runs} runs; load average {load[0]:.1f} (2 CPUs, shared)")
+    print(
+        f"{tasks:,} tasks, {gatherings:,} gatherings; {args.runs} rounds, server, API and floors alternated; "
+        f"load average {load_before[0]:.1f} before, {load[0]:.1f} after (2 CPUs, shared)"
+    )
     print(f"{'':10} {'server (selector)':>18} {'API request':>12} {'SQL floor':>10} {'server/floor':>13}  target")
     failed = False
     for name, r in results.items():
         floors = {k: v["median"] for k, v in r.items() if k.startswith("floor")}
-        floor = min(floors.values())
+        floor_name = min(floors, key=floors.__getitem__)
+        floor = floors[floor_name]
         ratio = r["server"]["median"] / floor
         ok = r["server"]["median"] <= TARGET_MS and ratio <= TARGET_FACTOR
         failed |= not ok
@@ -520,6 +627,23 @@ def main() -> None:
         )
         if len(floors) > 1:
             print(" " * 11 + "floors: " + ", ".join(f"{k[7:-1]} {v:.1f} ms" for k, v in floors.items()))
+        # Round by round (the server and the fastest floor a few milliseconds apart, under the same load).
+        per_round = sorted(s / min(r[k]["rounds"][i] for k in floors) for i, s in enumerate(r["server"]["rounds"]))
+        print(
+            " " * 11 + f"server ÷ fastest floor of the same round: median {statistics.median(per_round):.2f}×, "
+            f"range {per_round[0]:.2f}–{per_round[-1]:.2f}×; "
+            f"server {r['server']['min']:.1f}–{r['server']['max']:.1f} ms"
+        )
+        server, base = r["server"], r[floor_name]
+        if server["db_cpu"] is not None:
+            total, base_total = server["cpu"] + server["db_cpu"], base["cpu"] + base["db_cpu"]
+            print(
+                " " * 11 + f"CPU per call (insensitive to the load): server {server['cpu']:.1f} ms Python + "
+                f"{server['db_cpu']:.1f} ms PostgreSQL = {total:.1f} ms; floor ({floor_name[7:-1]}) {base['cpu']:.1f}"
+                f" + {base['db_cpu']:.1f} = {base_total:.1f} ms; {total / base_total:.2f}×"
+            )
+        else:
+            print(" " * 11 + f"CPU per call: server {server['cpu']:.1f} ms Python; floor {base['cpu']:.1f} ms")
     # Where risk now's time goes: its parts, each timed alone (median of the same runs).
     from dashboard.selectors import risk as risk_module
     from drills.compliance import compliance_totals
@@ -536,7 +660,10 @@ def main() -> None:
             cursor.execute(risk_floor[0], params)
             return cursor.fetchall()
 
-    print("risk now, its parts: " + ", ".join(f"{k} {timed(f, args.runs)['median']:.1f} ms" for k, f in parts.items()))
+    if args.only in (None, "risk"):
+        print(
+            "risk now, its parts: " + ", ".join(f"{k} {timed(f, args.runs)['median']:.1f} ms" for k, f in parts.items())
+        )
     if args.explain:
         from django.test.utils import CaptureQueriesContext
 

@@ -29,9 +29,12 @@ MAP_LIMIT = 500
 ATTENTION_LIMIT = 200
 
 
-def gathering_visible(*, user) -> QuerySet[Gathering]:
-    """Every gathering the user may see, with its venue and grid joined."""
-    return Gathering.objects.visible_to(user).select_related("venue", "grid")
+def gathering_visible(*, user, within: str | None = None) -> QuerySet[Gathering]:
+    """Every gathering the user may see, with its venue and grid joined. ``within``: the caller narrows them to
+    that subtree itself (``jurisdiction_path__startswith``); when it lies in the user's territory the scope's OR
+    is left out (``events.access.gathering_visible_q``), so the dashboard's count of a leader's own territory tests
+    one prefix per gathering, as a hand-written count does."""
+    return Gathering.objects.visible_to(user, within=within).select_related("venue", "grid")
 
 
 def _within(*, user, path: str | None, narrow: bool = False, ids: list[int] | None = None) -> QuerySet[Gathering]:

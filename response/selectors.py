@@ -25,12 +25,16 @@ from response.models import Incident, IncidentMeasure, PublicReport, SituationRe
 OPEN_GATHERING = ("reported", "verified", "monitoring", "suspended")
 
 
+def incident_visible(*, user: Any) -> QuerySet[Incident]:
+    """Every incident the user may see, with what the list shows joined (no filters: the dashboard counts these
+    without building the list's FilterSet and its form each time)."""
+    return Incident.objects.visible_to(user).select_related("level", "tier", "jurisdiction", "commander")
+
+
 def incident_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Incident]:
     from response.filters import IncidentFilterSet
 
-    qs = Incident.objects.visible_to(user)
-    qs = IncidentFilterSet(filters or {}, queryset=qs).qs
-    return qs.select_related("level", "tier", "jurisdiction", "commander")
+    return IncidentFilterSet(filters or {}, queryset=incident_visible(user=user)).qs
 
 
 def incident_get(*, user: Any, pk: int) -> Incident:

@@ -31,7 +31,7 @@ from permits.choices import ApplicationState, ConditionStatus
 from permits.models import PermitCondition
 from permits.selectors import application_visible
 from response.choices import IncidentStatus
-from response.selectors import incident_list
+from response.selectors import incident_visible
 from risk.choices import OPEN_HAZARD_STATES, HazardLevel
 from risk.selectors import hazard_visible, register_visible
 
@@ -103,7 +103,7 @@ def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
         *[When(jurisdiction_path__startswith=c.path, then=Value(c.pk)) for c in children], default=Value(OWN_LEVEL)
     )
     gatherings = (
-        gathering_visible(user=user)
+        gathering_visible(user=user, within=root.path)
         .filter(jurisdiction_path__startswith=root.path)
         .exclude(status__in=[s.value for s in TERMINAL_STATUSES])
         .order_by()
@@ -137,7 +137,9 @@ def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
                 overdue=Count("state", filter=Q(rectification_deadline__lt=today)),
             ),
             "incidents": one_row(
-                incident_list(user=user).filter(status=IncidentStatus.OPEN, jurisdiction__path__startswith=root.path),
+                incident_visible(user=user).filter(
+                    status=IncidentStatus.OPEN, jurisdiction__path__startswith=root.path
+                ),
                 n=Count("pk"),
             ),
             "alerts": one_row(

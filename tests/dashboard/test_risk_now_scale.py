@@ -211,3 +211,32 @@ def test_the_key_dates_read_with_the_figures_are_those_of_the_key_date_objects(c
             assert [(k.name, k.starts_on, k.ends_on, k.days_away) for k in found] == _plain_key_dates(day, root)
     names = {k.name for k in risk_now(user=users.admin, root=city.anyang, today=today).key_dates}
     assert "测试庙会" in names and "外市庙会" not in names and "停用" not in names
+
+
+def test_the_gatherings_of_a_leaders_own_territory_are_counted_without_the_scopes_or(city, users):
+    from events.choices import TERMINAL_STATUSES
+    from events.models import Gathering
+    from events.selectors import gathering_visible
+    from tests.events.conftest import report
+
+    first, *_others = [report(users.grid_worker, grid=city.grid) for _ in range(3)]
+    Gathering.objects.filter(pk=first.pk).update(risk_level="red")
+    today = timezone.localdate()
+    cases = [("leader", "wenfeng"), ("leader", "street"), ("township_officer", "wenfeng"), ("admin", "anyang")]
+    cases += [("grid_worker", "street"), ("township_officer", "street")]
+    for who, root in cases:
+        user, place = getattr(users, who), getattr(city, root)
+        plain = dict(
+            gathering_visible(user=user)
+            .filter(jurisdiction_path__startswith=place.path)
+            .exclude(status__in=[s.value for s in TERMINAL_STATUSES])
+            .order_by()
+            .values_list("risk_level")
+            .annotate(n=Count("pk"))
+        )
+        totals = risk_now(user=user, root=place, today=today).gathering_totals
+        assert {k: v for k, v in totals.items() if v} == plain, (who, root)
+    with CaptureQueriesContext(connection) as queries:
+        risk_now(user=users.leader, root=city.wenfeng, today=today)
+    (figures,) = [q["sql"] for q in queries.captured_queries if '"events_gathering"' in q["sql"]]
+    assert '"events_gathering"."reported_by_id"' not in figures  # the leader's own district: no OR of the scope

@@ -85,3 +85,21 @@ def test_rows_of_parts_alone_and_without_postgresql_are_the_rows_of_the_query(ci
         )
     assert len(queries.captured_queries) == 2
     assert sorted(found["by_level"]) == sorted(parts["by_level"]) and list(found) == ["by_level", "places"]
+
+
+def test_a_part_that_can_match_nothing_reads_as_over_no_rows(city):
+    from django.db.models import Max
+
+    nothing = Jurisdiction.objects.filter(pk__in=[])  # Django knows it is empty: no SQL for it
+    places = Jurisdiction.objects.filter(path__startswith=city.anyang.path)
+    with CaptureQueriesContext(connection) as queries:
+        found = read_together(
+            {
+                "none": one_row(nothing, n=Count("pk"), last=Max("code")),
+                "rows": rows_of(nothing.values_list("pk")),
+                "places": one_row(places, n=Count("pk")),
+            }
+        )
+    assert found == {"none": nothing.aggregate(n=Count("pk"), last=Max("code")), "rows": [], "places": {"n": 8}}
+    assert found["none"] == {"n": 0, "last": None} and len(queries.captured_queries) == 1
+    assert read_together({"none": one_row(nothing, n=Count("pk"))}) == {"none": {"n": 0}}
