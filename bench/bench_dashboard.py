@@ -638,8 +638,9 @@ def main() -> None:
         if server["db_cpu"] is not None:
             total, base_total = server["cpu"] + server["db_cpu"], base["cpu"] + base["db_cpu"]
             print(
-                " " * 11 + f"CPU per call (insensitive to the load): server {server['cpu']:.1f} ms Python + "
-                f"{server['db_cpu']:.1f} ms PostgreSQL = {total:.1f} ms; floor ({floor_name[7:-1]}) {base['cpu']:.1f}"
+                " " * 11 + "CPU per call (less sensitive to the load than wall time): "
+                f"server {server['cpu']:.1f} ms Python + {server['db_cpu']:.1f} ms PostgreSQL = {total:.1f} ms; "
+                f"floor ({floor_name[7:-1]}) {base['cpu']:.1f}"
                 f" + {base['db_cpu']:.1f} = {base_total:.1f} ms; {total / base_total:.2f}×"
             )
         else:
