@@ -486,7 +486,15 @@ class TaskCount(models.Model):
                 fields=["kind", "day"],
                 include=["area", "department_id", "township_id", "org_held", "n"],
                 name="duties_taskcount_read_idx",
-            )
+            ),
+            # A territory's rows (the task queue's counts, ``duties.selectors.queue_counts``; a district's overview):
+            # the area's prefix within a kind, index-only, instead of every row of the kind in the city.
+            models.Index(
+                fields=["kind", "area", "day"],
+                opclasses=["varchar_ops", "varchar_pattern_ops", "date_ops"],
+                include=["department_id", "township_id", "org_held", "n"],
+                name="duties_taskcount_area_idx",
+            ),
         ]
 
     def __str__(self) -> str:
