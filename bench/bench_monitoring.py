@@ -9,7 +9,9 @@ sources of 1,000 sensors each (each gateway scoped to 1,000 zones; every zone se
    batches of 1,000 readings (one per gateway) — through the bulk API (``POST /api/v1/monitoring/readings/``,
    source token, Django test client: parsing, authentication, checks, the partitioned insert, the minute
    rollups, each zone's level, forecast and episodes) when the API is routed, else through ``readings_ingest``
-   directly (said in the output). Sustained rate = readings ÷ wall time over ``--seconds`` simulated seconds.
+   directly (said in the output). Sustained rate = readings ÷ wall time over ``--seconds`` simulated seconds. With
+   ``--clients N`` the batches are posted by N processes at once (gateway g by process g mod N), as a server's web
+   workers take the gateways' requests side by side.
 2. **The floor**: the same number of rows ``COPY``'d into the same partitioned table, and the ratio.
 3. **Board**: ``/monitoring/`` and its polled fragment for the city's leader (2,000 zones), median server time
    and queries; the per-viewer cost of polling every 5 s.
@@ -19,7 +21,8 @@ sources of 1,000 sensors each (each gateway scoped to 1,000 zones; every zone se
    p50/p95 over ``--alerts`` red readings, each starting a new episode on its zone; the people alerted get a mobile
    number for the run. A reading whose alert has no SMS, or an SMS not sent within 10 s, is counted missing.
 
-    .venv/bin/python bench/bench_monitoring.py [--reset] [--seconds 20] [--runs 30] [--latency] [--profile 30]
+    .venv/bin/python bench/bench_monitoring.py [--reset] [--seconds 20] [--clients 2] [--runs 30] [--latency]
+        [--profile 30]
 
 The ingestion figure comes with the CPU seconds per 1,000 readings of the ingesting process and of its PostgreSQL
 backend (read from /proc), less sensitive to the machine's load than the rate; each figure with the load average
@@ -217,19 +220,62 @@ def api_routed() -> bool:
     return True
 
 
-def bench_ingest(seconds: int) -> dict:
-    import datetime as dt
-
-    from django.db import connection
+def _post_batches(work: list[tuple[object, str, str, list[dict]]], through_api: bool) -> dict:
+    """Post ``work`` (source, token, JSON body, rows) in order through the bulk API (or ``readings_ingest``):
+    readings accepted, each batch's wall time, and the CPU seconds of this process and of its PostgreSQL backend."""
     from django.test import Client
     from django.utils import timezone
 
     from monitoring.services import readings_ingest
 
+    client = Client()
+    per_batch: list[float] = []
+    total = 0
+    db_cpu0, cpu0 = backend_cpu(), time.process_time()
+    for source, token, body, rows in work:
+        t0 = time.perf_counter()
+        if through_api:
+            response = client.post(
+                "/api/v1/monitoring/readings/",
+                body,
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Token {token}",
+            )
+            assert response.status_code in (200, 201), (response.status_code, response.content[:300])
+            accepted = response.json().get("accepted")
+            total += accepted if isinstance(accepted, int) else len(rows)
+        else:
+            result = readings_ingest(source=source, rows=rows, now=timezone.now())
+            assert not result.rejected, result.rejected[:3]
+            total += len(result.accepted)
+        per_batch.append(time.perf_counter() - t0)
+    return {
+        "readings": total,
+        "per_batch": per_batch,
+        "cpu": time.process_time() - cpu0,
+        "db_cpu": backend_cpu() - db_cpu0,
+    }
+
+
+def _client_process(index: int, work, through_api: bool, barrier, results) -> None:
+    """One of ``--clients`` processes (forked): its own database connection, started with the others."""
+    barrier.wait()
+    results.put((index, _post_batches(work, through_api)))
+
+
+def bench_ingest(seconds: int, clients: int = 1) -> dict:
+    """``seconds`` simulated seconds, each one batch per gateway; with ``clients`` > 1, posted by that many
+    processes at once (gateway g by process g mod clients, each in time order), as a server's web workers take the
+    gateways' requests side by side; the rate is every reading over the wall time until the last one is stored."""
+    import datetime as dt
+    import multiprocessing
+
+    from django.db import connection, connections
+    from django.utils import timezone
+
     rng = random.Random(SEED + 1)
     feeds = gateways()
     through_api = api_routed()
-    client = Client()
     # The zone states are rewritten by every batch: compacted first (the seed and earlier runs leave dead versions,
     # and this server may run with autovacuum off), so each run starts from the same table.
     with connection.cursor() as cursor:
@@ -239,51 +285,51 @@ def bench_ingest(seconds: int) -> dict:
         cursor.execute("SELECT max(observed_at) FROM monitoring_reading")
         last = cursor.fetchone()[0]
     base = max(timezone.now() - dt.timedelta(seconds=seconds + 5), (last or timezone.now()) + dt.timedelta(seconds=1))
-    batches = [
-        [(s, token, batch_rows(zones, second, base, rng)) for s, token, zones in feeds] for second in range(seconds)
-    ]
-    bodies = [[(s, token, json.dumps({"readings": rows}), rows) for s, token, rows in b] for b in batches]
+    work: list[list[tuple]] = [[] for _ in range(clients)]
+    for second in range(seconds):
+        for g, (s, token, zones) in enumerate(feeds):
+            rows = batch_rows(zones, second, base, rng)
+            work[g % clients].append((s, token, json.dumps({"readings": rows}), rows))
     from alerts.models import Alert
     from monitoring.models import MonitoringAlert
 
     episodes0, alerts0 = MonitoringAlert.objects.count(), Alert.objects.count()
-    per_batch: list[float] = []
-    total = 0
-    db_cpu0 = backend_cpu()
-    cpu0 = time.process_time()
-    start = time.perf_counter()
-    for second in bodies:
-        for source, token, body, rows in second:
-            t0 = time.perf_counter()
-            if through_api:
-                response = client.post(
-                    "/api/v1/monitoring/readings/",
-                    body,
-                    content_type="application/json",
-                    HTTP_AUTHORIZATION=f"Token {token}",
-                )
-                assert response.status_code in (200, 201), (response.status_code, response.content[:300])
-                accepted = response.json().get("accepted")
-                total += accepted if isinstance(accepted, int) else len(rows)
-            else:
-                result = readings_ingest(source=source, rows=rows, now=timezone.now())
-                assert not result.rejected, result.rejected[:3]
-                total += len(result.accepted)
-            per_batch.append(time.perf_counter() - t0)
-    wall = time.perf_counter() - start
-    cpu = time.process_time() - cpu0
-    db_cpu = backend_cpu() - db_cpu0
-    per_batch.sort()
+    if clients == 1:
+        start = time.perf_counter()
+        parts = [_post_batches(work[0], through_api)]
+        wall = time.perf_counter() - start
+    else:
+        connections.close_all()  # each forked process opens its own connection
+        context = multiprocessing.get_context("fork")
+        barrier, results = context.Barrier(clients + 1), context.Queue()
+        processes = [
+            context.Process(target=_client_process, args=(i, work[i], through_api, barrier, results))
+            for i in range(clients)
+        ]
+        for process in processes:
+            process.start()
+        barrier.wait()
+        start = time.perf_counter()
+        parts = [results.get()[1] for _ in processes]
+        wall = time.perf_counter() - start
+        for process in processes:
+            process.join()
+            assert process.exitcode == 0, f"a client process failed ({process.exitcode})"
+    total = sum(p["readings"] for p in parts)
+    cpu, db_cpu = sum(p["cpu"] for p in parts), sum(p["db_cpu"] for p in parts)
+    per_batch = sorted(t for p in parts for t in p["per_batch"])
     return {
         # Episodes opened during the run (each through the urgent path: recipients, notifications, deliveries).
         "episodes": MonitoringAlert.objects.count() - episodes0,
         "alerts": Alert.objects.count() - alerts0,
         "load": load(),
-        # CPU seconds per 1,000 readings: this process (the app: the test client's request handling, parsing,
-        # checks, evaluation) and its PostgreSQL backend (less sensitive to the machine's load than the rate).
+        # CPU seconds per 1,000 readings: the posting processes (the app: the test client's request handling,
+        # parsing, checks, evaluation) and their PostgreSQL backends (less sensitive to the machine's load than the
+        # rate).
         "cpu_per_1000": cpu / total * 1000,
         "db_cpu_per_1000": db_cpu / total * 1000,
         "through_api": through_api,
+        "clients": clients,
         "readings": total,
         "wall": wall,
         "rate": total / wall,
@@ -662,7 +708,7 @@ def main() -> None:
     ingest = floor = None
     if ARGS.seconds:
         say(f"ingestion: {ARGS.seconds} simulated seconds of {GATEWAYS * SENSORS_PER_GATEWAY:,} sensors")
-        ingest = bench_ingest(ARGS.seconds)
+        ingest = bench_ingest(ARGS.seconds, ARGS.clients)
         say(f"ingestion: {ingest['rate']:,.0f} readings/s")
         floor = bench_copy(ingest["readings"])
         say(f"COPY: {floor['rate']:,.0f} rows/s")
@@ -687,6 +733,8 @@ def main() -> None:
     print("| --- | ---: | --- |")
     if ingest:
         via = "bulk API (test client)" if ingest["through_api"] else "readings_ingest (API not routed)"
+        if ingest["clients"] > 1:
+            via += f", {ingest['clients']} client processes side by side"
         verdict = "ok" if ingest["rate"] >= TARGET_RATE else "MISSED"
         print(
             f"| ingestion with evaluation, {via}, {ingest['readings']:,} readings in batches "
@@ -751,6 +799,9 @@ if __name__ == "__main__":
     parser.add_argument("--reset", action="store_true")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--clients", type=int, default=1, help="processes posting the gateways' batches side by side (web workers)"
+    )
     parser.add_argument("--latency", action="store_true")
     parser.add_argument("--alerts", type=int, default=40)
     parser.add_argument(

@@ -23,10 +23,10 @@ platform itself (the key-date scan, data migrations, demo data).
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from guardian.utils import get_group_obj_perms_model
 
+from crowdsafe.common.lookups import any_of
 from crowdsafe.org.access import (
     COORDINATOR_ROLES,
     DEPARTMENT_ROLES,
@@ -121,26 +121,6 @@ def other_gathering_ids(scope: Scope, *, limit: int = IDS_ONCE_LIMIT) -> list[in
     return sorted(ids)
 
 
-def _pk_any(ids: list[int]) -> Q:
-    """``id = ANY('{…}'::bigint[])``: one parameter, one constant however many ids (an ``IN`` list, or the driver's
-    ``ARRAY[…]`` of one constant per id, costs the planner ~30 ms at 6,700 ids), hashed by PostgreSQL when checked
-    row by row and probed in the primary key's index when it selects."""
-    if not ids:
-        return NOTHING
-    if connection.vendor != "postgresql":  # the embedded SQLite database: an IN list
-        return Q(pk__in=ids)
-    literal = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
-    return Q(
-        Func(
-            F("pk"),
-            Value(literal),
-            template="(%(expressions)s::bigint[]))",
-            arg_joiner=" = ANY(",
-            output_field=BooleanField(),
-        )
-    )
-
-
 def gathering_visible_q(
     scope: Scope, *, within: str | None = None, narrow: bool = False, ids: list[int] | None = None
 ) -> Q:
@@ -177,7 +157,7 @@ def gathering_visible_q(
     if others is None:
         return territory | own
     if ids is not None:
-        return territory | own | _pk_any(ids)
+        return territory | own | any_of("pk", ids)
     return territory | own | Q(pk__in=others)
 
 

@@ -5,6 +5,7 @@ read like the rule."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -41,26 +42,33 @@ def band_key(bands: BandTable, measure: str, zone_kind: str) -> str:
 
 
 def working_stored(working: dict[str, Any]) -> dict[str, Any]:
-    """The working as a zone state stores it: each measure names its band (``band``) instead of carrying the
-    band's cited source — the same paragraphs in every zone's row, rewritten on every batch, were half of what the
-    ingest wrote (see ``working_with_sources``)."""
+    """The working as a zone state stores it: each measure names its band (``band``) instead of carrying the band's
+    thresholds and cited source — the same figures and paragraphs in every zone's row, rewritten on every batch,
+    were half of what the ingest wrote. ``working_in_full`` puts them back for the API and the pages."""
     measures = working.get("measures")
     if not measures:
         return working
-    return {**working, "measures": [{k: v for k, v in m.items() if k != "source"} for m in measures]}
+    return {**working, "measures": [{k: v for k, v in m.items() if k not in ("source", "bands")} for m in measures]}
 
 
-def working_with_sources(working: dict[str, Any], bands: BandTable | None = None) -> dict[str, Any]:
-    """A stored working with each measure's band source put back (for the API and the pages)."""
+def working_in_full(working: dict[str, Any], bands: BandTable | None = None) -> dict[str, Any]:
+    """A stored working with each measure's band — its thresholds and cited source — put back (for the API and the
+    pages; a working that already has them is returned as it is)."""
     measures = (working or {}).get("measures")
-    if not measures or all("source" in m for m in measures):
+    if not measures or all("source" in m and "bands" in m for m in measures):
         return working
     bands = bands if bands is not None else load_bands()
     out = []
     for m in measures:
         measure, _sep, kind = str(m.get("band", f"{m.get('measure', '')}:")).partition(":")
         band = bands.get((measure, kind)) or bands.get((measure, ""))
-        out.append({**m, "source": band["source"] if band else ""})
+        out.append(
+            {
+                **m,
+                "bands": m.get("bands", band["thresholds"] if band else {}),
+                "source": m.get("source", band["source"] if band else ""),
+            }
+        )
     return {**working, "measures": out}
 
 
@@ -208,13 +216,9 @@ def early_warning_hold(forecast: dict[str, Any], *, previous: dict[str, Any] | N
 
 def theil_sen(points: list[tuple[float, float]]) -> float:
     """The median of the pairwise slopes (robust to outliers: a miscount does not tilt the trend)."""
-    slopes = []
-    for i in range(len(points)):
-        xi, yi = points[i]
-        for j in range(i + 1, len(points)):
-            xj, yj = points[j]
-            if xj != xi:
-                slopes.append((yj - yi) / (xj - xi))
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    n = len(points)
+    slopes = [(ys[j] - ys[i]) / (xs[j] - xs[i]) for i in range(n) for j in range(i + 1, n) if xs[j] != xs[i]]
     if not slopes:
         return 0.0
     slopes.sort()
@@ -230,11 +234,13 @@ SPACING_S = 20
 
 def add_point(recent: list[list[float]], ts: float, count: float) -> list[list[float]]:
     """The thinned series: one point per ``SPACING_S`` seconds (the latest value within it), at most
-    ``KEEP_POINTS``."""
+    ``KEEP_POINTS``; each point as whole numbers (seconds, people): the series is read and rewritten with the zone's
+    state on every batch, and a second is finer than the trend needs."""
+    point: list[float] = [round(ts), round(count)]
     if recent and ts - recent[-1][0] < SPACING_S and len(recent) > 1 and ts - recent[-2][0] < SPACING_S * 2:
-        recent[-1] = [ts, count]
+        recent[-1] = point
     else:
-        recent.append([ts, count])
+        recent.append(point)
     return recent[-KEEP_POINTS:]
 
 
@@ -253,10 +259,14 @@ def forecast(
         "early_warning": False,
         "horizon_min": settings.MONITORING_FORECAST_HORIZON_MINUTES,
     }
+    # The series is in time order (``add_point`` appends; an out-of-order reading never moves the level back): each
+    # window is a tail of it.
+    times = [p[0] for p in recent]
     window_points: list[tuple[float, float]] = []
     for window in WINDOWS_MIN:
-        window_points = [(p[0], p[1]) for p in recent if p[0] >= now_ts - window * 60]
-        if len(window_points) >= MIN_POINTS:
+        start = bisect.bisect_left(times, now_ts - window * 60)
+        if len(recent) - start >= MIN_POINTS:
+            window_points = [(p[0], p[1]) for p in recent[start:]]
             out["window_min"] = window
             break
     if len(window_points) < MIN_POINTS:
@@ -264,7 +274,8 @@ def forecast(
     rate = theil_sen(window_points) * 60
     out["rate_per_min"] = round(rate, 2)
     out["points"] = len(window_points)
-    higher = [name for name in LEVELS_UP if rank(name) > rank(level) and name in count_for]
+    current = rank(level)
+    higher = [name for name in LEVELS_UP if rank(name) > current and name in count_for]
     if higher:
         out["next_level"] = higher[0]
     if rate > 0:

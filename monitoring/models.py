@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -159,6 +160,24 @@ class Zone(models.Model):
         return f"/api/v1/monitoring/zones/{self.pk}/"
 
 
+class RewrittenJSONField(models.JSONField):
+    """JSON stored as PostgreSQL ``json`` (the text, checked) rather than ``jsonb``, for the zone state's columns that
+    every batch rewrites whole and only ever reads whole (or one key with ``->>``): ``jsonb`` parses each value into
+    its binary tree on write — measured, 70 of the ~100 ms that a 1,000-zone batch's state update took in
+    PostgreSQL — for containment and key indexes these columns never use. Elsewhere (SQLite) a JSON field as any."""
+
+    def db_type(self, connection: Any) -> str | None:
+        if connection.vendor == "postgresql":
+            return "json"
+        return super().db_type(connection)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        # psycopg2 decodes ``json`` itself (jsonb is handed over as text and decoded by JSONField).
+        if value is not None and not isinstance(value, str):
+            return value
+        return super().from_db_value(value, expression, connection)
+
+
 class ZoneState(models.Model):
     """The current state of one zone (监测现状), one row per zone, updated on ingest in the batch's transaction:
     what the board and the zone API read (never the raw readings)."""
@@ -188,11 +207,11 @@ class ZoneState(models.Model):
     gate_inside = models.IntegerField(null=True, blank=True)
     gate_base_at = models.DateTimeField(null=True, blank=True)
     # The latest estimate of each source: {source_id: [count, observed_at ISO, kind]}.
-    latest = models.JSONField(default=dict, blank=True)
+    latest = RewrittenJSONField(default=dict, blank=True)
     # The reconciled count over time, thinned (one point per 20 s, 40 points): the trend fit's input.
-    recent = models.JSONField(default=list, blank=True)
-    forecast = models.JSONField(default=dict, blank=True)
-    working = models.JSONField(default=dict, blank=True)
+    recent = RewrittenJSONField(default=list, blank=True)
+    forecast = RewrittenJSONField(default=dict, blank=True)
+    working = RewrittenJSONField(default=dict, blank=True)
     interrupted = models.BooleanField(_("monitoring interrupted"), default=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

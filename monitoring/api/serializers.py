@@ -46,18 +46,18 @@ class ReadingsOutputSerializer(serializers.Serializer[Any]):
 
 
 class WorkingField(serializers.JSONField):
-    """A zone state's working, each measure with its band's cited source put back (the state stores the band's
-    name only: ``monitoring.levels.working_stored``). The bands are read once per response."""
+    """A zone state's working, each measure with its band's thresholds and cited source put back (the state stores
+    the band's name only: ``monitoring.levels.working_stored``). The bands are read once per response."""
 
     def to_representation(self, value: Any) -> Any:
-        from monitoring.levels import load_bands, working_with_sources
+        from monitoring.levels import load_bands, working_in_full
 
         root = self.root
         bands = getattr(root, "_monitoring_bands", None)
         if bands is None:
             bands = load_bands()
             root._monitoring_bands = bands  # type: ignore[attr-defined]
-        return super().to_representation(working_with_sources(value or {}, bands))
+        return super().to_representation(working_in_full(value or {}, bands))
 
 
 class MonitoredZoneOutputSerializer(serializers.ModelSerializer[Zone]):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from alerts.services import alert_raise
 from crowdsafe.audit.services import log_action
+from crowdsafe.common.lookups import any_of
 from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import actor_scope
 from monitoring import access, hooks
@@ -130,7 +131,7 @@ def open_episodes_for(zone_ids: list[int]) -> dict[tuple[int, str], OpenEpisode]
         # Only the episodes' rows (the join to the zones is for the exercise flag; the zones are not written).
         MonitoringAlert.objects.select_for_update(of=("self",))
         .filter(
-            zone_id__in=zone_ids,
+            any_of("zone_id", zone_ids),
             kind__in=[AlertKind.LEVEL, AlertKind.EARLY_WARNING],
             exercise=F("zone__exercise"),
             source__isnull=True,

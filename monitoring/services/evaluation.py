@@ -21,6 +21,7 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crowdsafe.common.lookups import any_of
 from monitoring import levels
 from monitoring.choices import Level, SourceKind, rank
 from monitoring.models import Source, Zone, ZoneState
@@ -113,7 +114,7 @@ def states_lock(zone_ids: list[int]) -> dict[int, State]:
     def read(ids: list[int]) -> dict[int, State]:
         rows = (
             ZoneState.objects.select_for_update()
-            .filter(zone_id__in=ids)
+            .filter(any_of("zone_id", ids))
             .order_by("zone_id")
             .values_list("zone_id", *READ_FIELDS, "forecast")
         )

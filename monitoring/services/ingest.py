@@ -4,10 +4,10 @@ set-based and idempotently, rolled up by minute, and each touched zone evaluated
 Order inside one transaction, and why:
 1. check every row against the source's scoped zones (prefetched once): bad rows get their reason (the common row
    on a fast path; each distinct time text parsed once);
-2. lock the touched zones' state rows in id order — two batches for one zone serialise here (the gate balance
-   and the episode are read-modify-write), two batches for different zones do not wait for each other;
-3. one ``INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`` (PostgreSQL: one array per column, no parameter per
+2. one ``INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`` (PostgreSQL: one array per column, no parameter per
    row), answering the rows it skipped: a resent row stores nothing and is answered as a duplicate;
+3. lock the state rows of the zones with new rows in id order — two batches for one zone serialise here (the gate
+   balance and the episode are read-modify-write), two batches for different zones do not wait for each other;
 4. one rollup upsert of the batch's (zone, minute) rows; 5. each zone's level, forecast and episodes, once.
 """
 
@@ -348,9 +348,12 @@ def readings_ingest(
     }
     good, duplicates_in_batch, result.rejected, implausible = _check_batch(rows, zones=zones, now=now, oldest=oldest)
     with transaction.atomic():
-        states = states_lock(sorted({r.zone_id for r in good}))
+        # The readings first: rows of different sources never conflict, so concurrent batches of the gateways that
+        # cover one zone insert side by side and wait for each other only at the zone states (and a resend, every
+        # row a duplicate, locks no state at all).
         inserted = _insert(source, good, now)
         new_rows = [r for r in good if (r.zone_id, r.observed_at) in inserted]
+        states = states_lock(sorted({r.zone_id for r in new_rows}))
         result.accepted = [
             {
                 "index": r.index,

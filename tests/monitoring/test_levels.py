@@ -12,7 +12,7 @@ from django.utils import timezone
 from alerts.models import Alert
 from monitoring.choices import AlertKind
 from monitoring.geometry import polygon_area_m2
-from monitoring.levels import working_with_sources
+from monitoring.levels import working_in_full
 from monitoring.models import MonitoringAlert, Zone, ZoneState
 from monitoring.services import count_record, readings_ingest, sources_check_silent
 from notifications.models import Notification
@@ -49,7 +49,9 @@ def test_a_200_m2_street_section_at_5_per_m2_is_red_with_its_working_and_alerts_
     state = ZoneState.objects.get(zone=street_zone)
     assert state.level == "red"
     assert state.density == pytest.approx(5.0)
-    working = working_with_sources(state.working)  # the state stores each band's name, its source put back
+    # The state stores each band's name only (rewritten on every batch); its thresholds and source are put back.
+    assert all("bands" not in m and "source" not in m for m in state.working["measures"])
+    working = working_in_full(state.working)
     density = next(m for m in working["measures"] if m["measure"] == "density")
     assert density["value"] == 5.0 and density["bands"]["red"] == 4.7 and "Green Guide" in density["source"]
     assert state.working["source"] == source.pk
@@ -151,7 +153,7 @@ def test_a_permitted_events_zone_alerts_at_90_percent_of_its_approved_capacity(c
     readings_ingest(source=source, rows=[{"zone": zone.pk, "observed_at": timezone.now().isoformat(), "count": 900}])
     state = ZoneState.objects.get(zone=zone)
     assert state.level == "orange"
-    approved = next(m for m in working_with_sources(state.working)["measures"] if m["measure"] == "approved")
+    approved = next(m for m in working_in_full(state.working)["measures"] if m["measure"] == "approved")
     assert approved["value"] == 0.9 and "第七条" in approved["source"]
     assert urgent_alerts(MonitoringAlert.objects.get(zone=zone)).get().level == "orange"
 

@@ -1,0 +1,30 @@
+"""Filters that stay cheap however many values they are given."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, Value
+
+
+def any_of(field: str, ids: Iterable[int]) -> Q:
+    """``field = ANY('{…}'::bigint[])``: one parameter, one constant however many ids. An ``IN`` list costs Django a
+    prepared parameter per id (a thousand-zone monitoring batch: ~20 ms of Python) and the driver's ``ARRAY[…]`` of
+    one constant per id costs the planner ~30 ms at 6,700 ids; the array is hashed by PostgreSQL when checked row by
+    row and probed in an index when it selects. No ids: a filter that matches nothing. Elsewhere (the embedded SQLite
+    database): an ``IN`` list."""
+    values = sorted({int(pk) for pk in ids})
+    if not values:
+        return Q(pk__in=[])
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": values})
+    return Q(
+        Func(
+            F(field),
+            Value("{" + ",".join(map(str, values)) + "}"),
+            template="(%(expressions)s::bigint[]))",
+            arg_joiner=" = ANY(",
+            output_field=BooleanField(),
+        )
+    )
