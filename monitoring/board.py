@@ -115,6 +115,17 @@ class Board:
     interrupted: int
     levels: dict[int, str] = field(default_factory=dict)
     version: str = ""
+    #: How many zones come before the first tile (the board's pages: the next tiles, still worst first).
+    offset: int = 0
+
+    @property
+    def first(self) -> int:
+        """The rank of the first tile shown (1 = the most serious zone)."""
+        return self.offset + 1
+
+    @property
+    def last(self) -> int:
+        return self.offset + len(self.tiles)
 
 
 def _number(value: Any) -> float | None:
@@ -136,9 +147,11 @@ def _weight(level: str, interrupted: bool) -> int:
 _MINUS_WEIGHT = {(level, silent): -_weight(level, silent) for level in Level.values for silent in (False, True)}
 
 
-def board(*, user: Any, filters: Any = None, limit: int = BOARD_TILES, now: dt.datetime | None = None) -> Board:
+def board(
+    *, user: Any, filters: Any = None, limit: int = BOARD_TILES, offset: int = 0, now: dt.datetime | None = None
+) -> Board:
     """The board of ``user`` (``board_if_changed``, always read)."""
-    found = board_if_changed(user=user, filters=filters, limit=limit, now=now, since=None)
+    found = board_if_changed(user=user, filters=filters, limit=limit, offset=offset, now=now, since=None)
     assert found is not None  # no version given: always read
     return found
 
@@ -149,10 +162,12 @@ def board_if_changed(
     since: str | None,
     filters: Any = None,
     limit: int = BOARD_TILES,
+    offset: int = 0,
     now: dt.datetime | None = None,
 ) -> Board | None:
-    """The board of ``user``: the ``limit`` worst tiles with their sparklines, the count per level, and the level
-    of every zone (the map recolours from it). None when the board's version is still ``since`` (what the board
+    """The board of ``user``: the ``limit`` worst tiles with their sparklines (after the ``offset`` worse ones: the
+    board's next pages; an offset past the last zone shows the last page), the count per level, and the level of
+    every zone (the map recolours from it). None when the board's version is still ``since`` (what the board
     shows has not changed since the viewer's page read it: the poll answers 204).
 
     Every zone is read narrow (id, name, level, interrupted, density, whether red is forecast, updated) to sort
@@ -191,7 +206,10 @@ def board_if_changed(
     if since is not None and since == version:
         return None
     ranked.sort()
-    shown_ids = [key[-1] for key in ranked[:limit]]
+    if offset >= len(ranked):
+        offset = (len(ranked) - 1) // limit * limit if ranked else 0
+    offset = max(offset, 0)
+    shown_ids = [key[-1] for key in ranked[offset : offset + limit]]
     order = {pk: i for i, pk in enumerate(shown_ids)}
     tiles: list[Tile] = []
     if shown_ids:
@@ -247,6 +265,7 @@ def board_if_changed(
         interrupted=interrupted,
         levels=levels,
         version=version,
+        offset=offset,
     )
 
 

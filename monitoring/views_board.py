@@ -28,11 +28,13 @@ from django.views.decorators.http import require_GET
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.maps import map_config
 from monitoring import access, selectors
-from monitoring.board import BoardFilterSet, board, board_if_changed, map_layer, zone_day
+from monitoring.board import BOARD_TILES, Board, BoardFilterSet, board, board_if_changed, map_layer, zone_day
 from monitoring.choices import Level
 from monitoring.models import MonitoringAlert, Zone, ZoneState
 
 POLL_SECONDS = 5
+#: Tiles per page of the board: the most serious first, then the next ones page by page (every zone has a tile).
+PAGE_TILES = BOARD_TILES
 SHAPES_CACHE_SECONDS = 60
 
 
@@ -41,20 +43,51 @@ def _query(request: HttpRequest) -> str:
     return urlencode([(k, v) for k in ("territory", "level", "kind") for v in request.GET.getlist(k) if v])
 
 
+def _offset(request: HttpRequest) -> int:
+    """The zones before the page's first tile, from ``?page=`` (1 when absent or not a number)."""
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    return (max(page, 1) - 1) * PAGE_TILES
+
+
+def _tiles_context(request: HttpRequest, data: Board) -> dict[str, Any]:
+    """What the tiles' fragment needs besides the board: the filters, the fragment's poll URL (filters and page),
+    and the links to the previous and next tiles (the full page, same filters)."""
+    query = _query(request)
+    page = data.offset // PAGE_TILES + 1
+
+    def url(number: int) -> str:
+        found = "&".join(part for part in (query, f"page={number}" if number > 1 else "") if part)
+        return reverse("monitoring:board") + (f"?{found}" if found else "")
+
+    return {
+        "board": data,
+        "query": query,
+        "poll_query": "&".join(part for part in (query, f"page={page}" if page > 1 else "") if part),
+        "pages": {
+            "size": PAGE_TILES,
+            "previous": url(page - 1) if page > 1 else "",
+            "next": url(page + 1) if data.last < data.total else "",
+            "next_size": min(PAGE_TILES, data.total - data.last),
+        },
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
 @login_required
 @require_GET
 def board_page(request: HttpRequest) -> HttpResponse:
     filterset = BoardFilterSet(request.GET)
-    data = board(user=request.user, filters=filterset)
+    data = board(user=request.user, filters=filterset, limit=PAGE_TILES, offset=_offset(request))
     return render(
         request,
         "monitoring/board.html",
         {
             "filterset": filterset,
             "form": filterset.form,
-            "board": data,
-            "query": _query(request),
-            "poll_seconds": POLL_SECONDS,
+            **_tiles_context(request, data),
             "board_map": _board_map(request),
         },
     )
@@ -81,14 +114,16 @@ def board_tiles(request: HttpRequest) -> HttpResponse:
     """The tiles and the map's levels, for the board's poll; 204 when nothing changed since ``v`` (the version:
     the number of zones and the latest change of their states, from the board's own read of the zones)."""
     filterset = BoardFilterSet(request.GET)
-    data = board_if_changed(user=request.user, filters=filterset, since=request.GET.get("v") or None)
+    data = board_if_changed(
+        user=request.user,
+        filters=filterset,
+        limit=PAGE_TILES,
+        offset=_offset(request),
+        since=request.GET.get("v") or None,
+    )
     if data is None:
         return HttpResponse(status=204)
-    return render(
-        request,
-        "monitoring/_board_tiles.html",
-        {"board": data, "query": _query(request), "poll_seconds": POLL_SECONDS},
-    )
+    return render(request, "monitoring/_board_tiles.html", _tiles_context(request, data))
 
 
 def shapes_cache_key(user: Any, query: str) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -98,6 +99,36 @@ def test_the_board_page_and_its_fragment_in_few_queries_and_204_when_nothing_cha
         client.get("/monitoring/board/tiles/")
     assert len(polled.captured_queries) == len(first.captured_queries)
     assert sum("monitoring_zonestate" in q["sql"] for q in polled.captured_queries) == 2  # every zone; the tiles
+
+
+def test_every_zone_has_a_tile_on_the_boards_pages_worst_first_with_the_filters_kept(
+    client, users, zones, city, monkeypatch
+):
+    """The board shows the most serious tiles first and the next ones page by page (every zone has a tile, still
+    worst first); the pages keep the territory filter, and the page's poll keeps the page."""
+    monkeypatch.setattr("monitoring.views_board.PAGE_TILES", 1)
+    client.force_login(users.township_officer)
+
+    def tiles(html: str) -> list[int]:
+        return [int(pk) for pk in re.findall(r'data-zone-tile="(\d+)"', html)]
+
+    first = client.get("/monitoring/", {"territory": city.street.code}).content.decode()
+    assert tiles(first) == [zones["red"].pk]
+    assert f'href="/monitoring/?territory={city.street.code}&amp;page=2" data-board-page="next"' in first
+    assert 'data-board-page="previous"' not in first and "后1个区域" in first
+    second = client.get("/monitoring/", {"territory": city.street.code, "page": "2"}).content.decode()
+    assert tiles(second) == [zones["yellow"].pk]
+    assert "第2–2个区域（共3个，按严重程度排列）。" in second
+    assert f'href="/monitoring/?territory={city.street.code}" data-board-page="previous"' in second
+    assert f"/monitoring/board/tiles/?territory={city.street.code}&amp;page=2&amp;v=" in second  # the poll
+    polled = client.get("/monitoring/board/tiles/", {"territory": city.street.code, "page": "2"}).content.decode()
+    assert tiles(polled) == [zones["yellow"].pk]
+    last = client.get("/monitoring/", {"page": "99"}).content.decode()  # past the end: the last page
+    assert tiles(last) == [zones["quiet"].pk] and 'data-board-page="next"' not in last
+    assert tiles(client.get("/monitoring/", {"page": "x"}).content.decode()) == [zones["red"].pk]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/monitoring/", {"page": "2"}).content.decode()
+    assert "Zones 2–2 of 3, the most serious first." in english and "Previous 1 zones" in english
 
 
 def test_a_zone_page_shows_the_day_with_band_lines_and_a_marker_where_the_alert_was_raised(client, users, zones):

@@ -90,3 +90,29 @@ def test_the_phone_view_fits_390px_and_the_clicker_sends_what_it_kept_offline(br
     page.screenshot(path=str(ARTIFACTS / "monitoring-clicker-phone.png"), full_page=True)
     assert outside == []
     context.close()
+
+
+def test_the_board_fits_390px_and_its_next_page_shows_the_next_zones(browser, live_server, city, users, monkeypatch):
+    """The board on a phone: the counts, the page links and the tiles fit the width; the next page's tiles are the
+    next zones (worst first), and that page keeps polling its own tiles."""
+    monkeypatch.setattr("monitoring.views_board.PAGE_TILES", 1)
+    red = make_zone(city, users, area="200")
+    quiet = make_zone(city, users, area="500")
+    source, _token = feed(red, users)
+    readings_ingest(source=source, rows=[{"zone": red.pk, "observed_at": timezone.now().isoformat(), "count": 1000}])
+    context, page, outside = open_page(browser, live_server, PHONE)
+    sign_in(page, live_server, users.township_officer.username)
+    page.goto(f"{live_server.url}/monitoring/")
+    page.wait_for_selector(f'[data-zone-tile="{red.pk}"][data-level="red"]')
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{overflow}px wider than the phone"
+    page.click('[data-board-page="next"]')
+    page.wait_for_selector(f'[data-zone-tile="{quiet.pk}"]')
+    assert page.locator("[data-zone-tile]").count() == 1
+    assert "page=2" in (page.get_attribute("#mon-board", "hx-get") or "")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{overflow}px wider than the phone"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "monitoring-board-phone-page-2.png"), full_page=True)
+    assert outside == []
+    context.close()
