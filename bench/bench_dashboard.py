@@ -406,6 +406,19 @@ RISK_FLOOR_ONE_SQL = "SELECT * FROM " + " CROSS JOIN ".join(
     )
 )
 
+# The same, the gatherings counted by place (their path) instead of by child: no CASE of one LIKE per child on every
+# gathering (about 3 ms less at 40,000 gatherings); the places (~150 grids) are added up by child in Python, in the
+# timed call. The fourth floor.
+RISK_FLOOR_BY_PLACE_SQL = RISK_FLOOR_ONE_SQL.replace(
+    _arrays(RISK_FLOOR_SQL[0], 3),
+    _arrays(
+        """SELECT jurisdiction_path, risk_level, count(*) FROM events_gathering
+       WHERE jurisdiction_path LIKE %(path)s AND status NOT IN ('ended', 'cancelled', 'merged', 'dismissed')
+       GROUP BY 1, 2""",
+        3,
+    ),
+)
+
 
 def _rows_case(children, column: str = "jurisdiction_path") -> str:
     return " ".join(f"WHEN {column} LIKE '{c.path}%%' THEN {c.pk}" for c in children)
@@ -521,6 +534,17 @@ def main() -> None:
     def floor_risk_one():
         return floor_risk([risk_floor_one])
 
+    child_of_prefix = {c.path: c.pk for c in children}
+    depth = city.path.rstrip("/").count("/") + 1
+
+    def floor_risk_by_place():
+        (row,) = floor_risk([RISK_FLOOR_BY_PLACE_SQL])[0]
+        by_child: dict = {}
+        for path, level, n in zip(*row[:3], strict=True) if row[0] is not None else ():
+            key = (child_of_prefix.get("/".join(path.split("/")[: depth + 1]) + "/", 0), level)
+            by_child[key] = by_child.get(key, 0) + n
+        return [(r, level, n) for (r, level), n in by_child.items()], row[3:]
+
     def api(url):
         def call():
             response = client.get(url)
@@ -560,7 +584,10 @@ def main() -> None:
     )
     assert two[0] == by_level and list(two[1][0]) == [n for rows in counts for n in rows[0]], two
     # The one-statement floor: the same gatherings by child and level, the same counts, the same events.
+    by_place, by_place_rest = floor_risk_by_place()
+    assert sorted(by_place) == sorted(by_level), (by_place, by_level)
     (one,) = floor_risk_one()[0]
+    assert list(by_place_rest) == list(one[3:]), (by_place_rest, one)
     one_levels = sorted(zip(*one[:3], strict=True)) if one[0] is not None else []
     count_columns = sum(len(rows[0]) for rows in counts)
     assert one_levels == sorted(by_level), (one_levels, by_level)
@@ -597,6 +624,7 @@ def main() -> None:
                 "floor (8+3 statements)": floor_risk_all,
                 "floor (2+3 statements)": floor_risk_two_all,
                 "floor (1 statement)": floor_risk_one,
+                "floor (1 statement, by place)": floor_risk_by_place,
             },
             args.runs,
             backend_pid,

@@ -234,9 +234,20 @@ def test_the_gatherings_of_a_leaders_own_territory_are_counted_without_the_scope
             .values_list("risk_level")
             .annotate(n=Count("pk"))
         )
-        totals = risk_now(user=user, root=place, today=today).gathering_totals
-        assert {k: v for k, v in totals.items() if v} == plain, (who, root)
+        now = risk_now(user=user, root=place, today=today)
+        assert {k: v for k, v in now.gathering_totals.items() if v} == plain, (who, root)
+        for row in now.rows:  # counted by place, added up by child: each child's row is its subtree's count
+            by_child = (
+                gathering_visible(user=user)
+                .filter(jurisdiction_path__startswith=row.jurisdiction.path)
+                .exclude(status__in=[s.value for s in TERMINAL_STATUSES])
+                .order_by()
+                .values_list("risk_level")
+                .annotate(n=Count("pk"))
+            )
+            assert {k: v for k, v in row.counts.items() if v} == dict(by_child), (who, root, row.label)
     with CaptureQueriesContext(connection) as queries:
         risk_now(user=users.leader, root=city.wenfeng, today=today)
     (figures,) = [q["sql"] for q in queries.captured_queries if '"events_gathering"' in q["sql"]]
     assert '"events_gathering"."reported_by_id"' not in figures  # the leader's own district: no OR of the scope
+    assert "CASE WHEN" not in figures  # by place, not by a CASE of one LIKE per child
