@@ -113,14 +113,14 @@ def test_a_grid_worker_on_a_phone(browser, live_server, scene):
     context, page, outside = open_page(browser, live_server, PHONE)
     page.goto(f"{live_server.url}/accounts/login/")
     assert_no_sideways_scroll(page)
-    page.screenshot(path=str(ARTIFACTS / "login-phone.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "login-phone.png"), full_page=True, scale="css")
 
     sign_in(page, live_server, "u_grid_worker")
     assert visible_panels(page) == ["territory", "holidays", "roles", "recent_actions"]
     assert page.is_visible("text=王小梅") is False  # the name is inside the closed menu on a phone
     assert page.is_hidden("nav.nav-desktop")
     assert_no_sideways_scroll(page)
-    page.screenshot(path=str(ARTIFACTS / "home-grid-worker-phone.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "home-grid-worker-phone.png"), full_page=True, scale="css")
 
     menu = page.locator("details.nav-mobile > summary")
     box = menu.bounding_box()
@@ -133,31 +133,31 @@ def test_a_grid_worker_on_a_phone(browser, live_server, scene):
         link_box = link.bounding_box()
         assert link_box["height"] >= 44, link.inner_text()
     assert panel.locator("a[data-nav=jurisdictions]").is_visible()
-    page.screenshot(path=str(ARTIFACTS / "home-grid-worker-phone-menu.png"))
+    page.screenshot(path=str(ARTIFACTS / "home-grid-worker-phone-menu.png"), scale="css")
 
     panel.locator("a[data-nav=jurisdictions]").tap()
     page.wait_for_url(f"{live_server.url}/org/jurisdictions/")
     assert page.locator("table.table").is_visible()
     assert_no_sideways_scroll(page)
-    page.screenshot(path=str(ARTIFACTS / "jurisdictions-grid-worker-phone.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "jurisdictions-grid-worker-phone.png"), full_page=True, scale="css")
 
     page.locator("table.table a").first.tap()
     page.wait_for_url(f"{live_server.url}/org/jurisdictions/410502001001G01/")
     assert_no_sideways_scroll(page)
-    page.screenshot(path=str(ARTIFACTS / "jurisdiction-detail-grid-worker-phone.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "jurisdiction-detail-grid-worker-phone.png"), full_page=True, scale="css")
 
     # Outside the grid: not found, inside the layout.
     response = page.goto(f"{live_server.url}/org/jurisdictions/410503/")
     assert response.status == 404
     assert page.locator(".error-code").inner_text() == "404"
     assert_no_sideways_scroll(page)
-    page.screenshot(path=str(ARTIFACTS / "not-found-phone.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "not-found-phone.png"), full_page=True, scale="css")
 
     page.locator("details.nav-mobile > summary").tap()
     page.locator(".menu-panel a[href='/accounts/password/']").tap()
     page.wait_for_url(f"{live_server.url}/accounts/password/")
     assert_no_sideways_scroll(page)
-    page.screenshot(path=str(ARTIFACTS / "password-change-phone.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "password-change-phone.png"), full_page=True, scale="css")
     assert outside == []
     context.close()
 
@@ -173,7 +173,7 @@ def test_a_leader_at_a_desk(browser, live_server, scene):
     departments = page.locator("[data-panel=territory] [data-section=departments]")
     assert departments.get_by_text("文峰区消防救援大队").is_visible()
     assert_no_sideways_scroll(page)
-    page.screenshot(path=str(ARTIFACTS / "home-leader-desktop.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "home-leader-desktop.png"), full_page=True, scale="css")
 
     page.click("nav.nav-desktop a[data-nav=jurisdictions]")
     page.wait_for_url(f"{live_server.url}/org/jurisdictions/")
@@ -181,14 +181,14 @@ def test_a_leader_at_a_desk(browser, live_server, scene):
     page.fill("input[name=q]", "东大街")
     page.wait_for_url(f"{live_server.url}/org/jurisdictions/?q=%E4%B8%9C%E5%A4%A7%E8%A1%97&level=&parent=")
     wait_until(page, "document.querySelectorAll('#results tbody tr').length === 3")
-    page.screenshot(path=str(ARTIFACTS / "jurisdictions-leader-desktop.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "jurisdictions-leader-desktop.png"), full_page=True, scale="css")
 
     page.goto(f"{live_server.url}/org/jurisdictions/410502/")
     assert page.locator("[data-section=departments]").get_by_text("文峰区应急管理局").is_visible()
-    page.screenshot(path=str(ARTIFACTS / "jurisdiction-detail-leader-desktop.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "jurisdiction-detail-leader-desktop.png"), full_page=True, scale="css")
 
     page.goto(f"{live_server.url}/org/departments/")
-    page.screenshot(path=str(ARTIFACTS / "departments-leader-desktop.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "departments-leader-desktop.png"), full_page=True, scale="css")
 
     # The language switch is a POST form (with the CSRF token) that comes back to the same page.
     page.click(".header-lang button[value=en]")

@@ -102,6 +102,6 @@ def test_the_calendar_plan_and_drill_pages_fit_the_screen(browser, live_server, 
                 photo.scroll_into_view_if_needed()  # loaded lazily, when it comes into view
                 wait_until(page, "document.querySelector('.drill-photos img').naturalWidth > 0")
                 assert page.locator('[data-section="items"] [data-item]').count() == 1
-            page.screenshot(path=str(ARTIFACTS / f"drills-{name}-{size_name}.png"), full_page=True)
+            page.screenshot(path=str(ARTIFACTS / f"drills-{name}-{size_name}.png"), full_page=True, scale="css")
         finally:
             context.close()

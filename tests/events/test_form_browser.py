@@ -74,13 +74,13 @@ def test_a_grid_worker_logs_a_gathering_on_a_phone_and_a_double_submit_makes_one
         page.goto(f"{live_server.url}/gatherings/new/")
         page.wait_for_selector("[data-locate-status][data-state=ok]")  # the location was allowed: taken at once
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "events-form-phone.png"), full_page=False)
+        page.screenshot(path=str(ARTIFACTS / "events-form-phone.png"), full_page=False, scale="css")
         fill_the_form(page)
         assert page.input_value("input[name=latitude]") == "36.096800"
         send = page.locator("[data-submit]")
         box = send.bounding_box()
         assert box["height"] >= 48 and box["width"] >= 300  # a big touch target
-        page.screenshot(path=str(ARTIFACTS / "events-form-phone-filled.png"), full_page=False)
+        page.screenshot(path=str(ARTIFACTS / "events-form-phone-filled.png"), full_page=False, scale="css")
         send.dblclick()
         page.wait_for_url(DETAIL_URL)
         page.wait_for_selector("[data-risk-level]")
@@ -94,7 +94,7 @@ def test_a_grid_worker_logs_a_gathering_on_a_phone_and_a_double_submit_makes_one
             page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('crowdsafe.gathering-draft')).length")
             == 0
         )
-        page.screenshot(path=str(ARTIFACTS / "events-gathering-phone.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "events-gathering-phone.png"), full_page=True, scale="css")
     finally:
         context.close()
 
@@ -121,7 +121,7 @@ def test_a_lost_answer_is_resent_and_still_makes_one_record(browser, live_server
         assert lost == [True] and Gathering.objects.count() == 1
         banner = page.inner_text("[data-log-banner]")
         assert "未发送" in banner or "Not sent" in banner
-        page.screenshot(path=str(ARTIFACTS / "events-form-phone-not-sent.png"), full_page=False)
+        page.screenshot(path=str(ARTIFACTS / "events-form-phone-not-sent.png"), full_page=False, scale="css")
         page.unroute("**/gatherings/new/")
         page.locator("[data-log-banner] [data-action=resend]").click()
         page.wait_for_url(DETAIL_URL)
@@ -231,6 +231,6 @@ def test_the_list_maps_current_gatherings_coloured_by_risk_without_tiles(browser
         assert page.eval_on_selector(".gathering-dot-red", "e => e.getAttribute('fill')") == "#c81e1e"
         assert page.locator("[data-gathering-table] tbody tr").count() == 3
         assert outside == []  # nothing from a CDN
-        page.screenshot(path=str(ARTIFACTS / "events-list-desktop.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "events-list-desktop.png"), full_page=True, scale="css")
     finally:
         context.close()

@@ -116,10 +116,10 @@ def test_an_application_from_draft_to_approval_through_the_joint_inspection(brow
         page.fill(f"textarea[name=text_{section.value}]", f"{section.label}：已落实。")
     page.click("[data-save=plan]")
     page.wait_for_selector("[data-complete]")
-    page.screenshot(path=str(ARTIFACTS / "permits-portal-form.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "permits-portal-form.png"), full_page=True, scale="css")
     phone = Session(browser, live_server, users.organizer, PHONE)
     phone.go(f"/permits/{application.pk}/edit/").screenshot(
-        path=str(ARTIFACTS / "permits-portal-form-phone.png"), full_page=False
+        path=str(ARTIFACTS / "permits-portal-form-phone.png"), full_page=False, scale="css"
     )
     phone.close()
 
@@ -131,14 +131,16 @@ def test_an_application_from_draft_to_approval_through_the_joint_inspection(brow
     staff = Session(browser, live_server, users.staff)
     page = staff.go(f"/permits/{application.pk}/review/")
     page.wait_for_selector("[data-section=checks]")
-    page.screenshot(path=str(ARTIFACTS / "permits-workspace.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "permits-workspace.png"), full_page=True, scale="css")
     page.click("[data-action=accept]")
     page.wait_for_selector("[data-state=accepted]")
     page.click("[data-action=start-review]")
     page.wait_for_selector("[data-state=under_review]")
     page.click("[data-action=start-inspection]")
     page.wait_for_selector("[data-state=inspection]")
-    staff.go("/permits/review/").screenshot(path=str(ARTIFACTS / "permits-review-queue.png"), full_page=True)
+    staff.go("/permits/review/").screenshot(
+        path=str(ARTIFACTS / "permits-review-queue.png"), full_page=True, scale="css"
+    )
 
     # --- each department records its part of the inspection -------------------------------------------------
     people = {
@@ -168,7 +170,7 @@ def test_an_application_from_draft_to_approval_through_the_joint_inspection(brow
     page.check("input[name=outcome][value=approve]")
     page.fill("input[name=approved_capacity]", "3000")
     page.fill("textarea[name=conditions]", "各入口设置安检门\n内场设置隔离护栏")
-    page.screenshot(path=str(ARTIFACTS / "permits-workspace-decision.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "permits-workspace-decision.png"), full_page=True, scale="css")
     page.click("[data-action=decide]")
     page.wait_for_selector("[data-state=approved]")
     head.close()
