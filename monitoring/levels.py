@@ -46,7 +46,7 @@ def working_stored(working: dict[str, Any]) -> dict[str, Any]:
     thresholds and cited source — the same figures and paragraphs in every zone's row, rewritten on every batch,
     were half of what the ingest wrote. ``working_in_full`` puts them back for the API and the pages."""
     measures = working.get("measures")
-    if not measures:
+    if not measures or all("bands" not in m and "source" not in m for m in measures):
         return working
     return {**working, "measures": [{k: v for k, v in m.items() if k not in ("source", "bands")} for m in measures]}
 
@@ -106,7 +106,8 @@ def assess(
     approved_capacity: int | None,
     bands: BandTable,
 ) -> Assessment:
-    """Density and utilisation of ``count``; the level is the worse of them."""
+    """Density and utilisation of ``count``; the level is the worse of them. The working names each measure's band
+    (``band``), as a zone state stores it; ``working_in_full`` adds the band's thresholds and cited source."""
     working: dict[str, Any] = {"count": count, "area_m2": round(area_m2, 2), "measures": []}
     count_for: dict[str, float] = {}
     levels = []
@@ -120,8 +121,6 @@ def assess(
                 "measure": "density",
                 "value": round(density, 3),
                 "level": lvl,
-                "bands": band["thresholds"],
-                "source": band["source"],
                 "band": band_key(bands, Measure.DENSITY, zone_kind),
             }
         )
@@ -142,8 +141,6 @@ def assess(
                     "capacity": capacity,
                     "value": round(utilisation, 3),
                     "level": lvl,
-                    "bands": band["thresholds"],
-                    "source": band["source"],
                     "band": band_key(bands, Measure.UTILISATION, zone_kind),
                     "capacity_from": "declared" if capacity == declared_capacity else "safe",
                 }
@@ -162,8 +159,6 @@ def assess(
                     "capacity": approved_capacity,
                     "value": round(share, 3),
                     "level": lvl,
-                    "bands": band["thresholds"],
-                    "source": band["source"],
                     "band": band_key(bands, Measure.APPROVED, zone_kind),
                 }
             )

@@ -105,6 +105,30 @@ class State:
         return ZoneState(zone_id=self.zone_id, source_id=self.source_id, **values)
 
 
+_DATETIMES = {i for i, name in enumerate(["zone", *READ_FIELDS, "forecast"]) if name.endswith(("_since", "_at"))}
+
+
+def _locked_rows(ids: list[int]) -> list[list[Any]]:
+    """The states' rows (zone, ``READ_FIELDS``, forecast) locked in id order, read on PostgreSQL as one JSON array
+    decoded by one ``json.loads``: a row of plain values per zone instead of three JSON documents decoded one by one
+    (a thousand-zone batch decoded 3,000 small documents and prepared each value through Django)."""
+    columns = [f'"{_concrete(name).column}"' for name in ["zone", *READ_FIELDS, "forecast"]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'WITH locked AS (SELECT {", ".join(columns)} FROM "{ZoneState._meta.db_table}" '
+            "WHERE zone_id = ANY(%s::bigint[]) ORDER BY zone_id FOR UPDATE) "
+            f"SELECT json_agg(json_build_array({', '.join(columns)}) ORDER BY zone_id)::text FROM locked",
+            ["{" + ",".join(map(str, ids)) + "}"],
+        )
+        document = cursor.fetchone()[0]
+    rows = json.loads(document) if document else []
+    for row in rows:
+        for i in _DATETIMES:
+            if row[i] is not None:
+                row[i] = dt.datetime.fromisoformat(row[i])
+    return rows
+
+
 def states_lock(zone_ids: list[int]) -> dict[int, State]:
     """Lock the zones' state rows in id order and read them (a missing row, a zone older than its state table,
     is made first)."""
@@ -112,12 +136,16 @@ def states_lock(zone_ids: list[int]) -> dict[int, State]:
         return {}
 
     def read(ids: list[int]) -> dict[int, State]:
-        rows = (
-            ZoneState.objects.select_for_update()
-            .filter(any_of("zone_id", ids))
-            .order_by("zone_id")
-            .values_list("zone_id", *READ_FIELDS, "forecast")
-        )
+        rows: Any
+        if connection.vendor == "postgresql":
+            rows = _locked_rows(ids)
+        else:
+            rows = (
+                ZoneState.objects.select_for_update()
+                .filter(any_of("zone_id", ids))
+                .order_by("zone_id")
+                .values_list("zone_id", *READ_FIELDS, "forecast")
+            )
         states = {}
         for *columns, forecast in rows:
             state = states[columns[0]] = State(*columns)
@@ -307,6 +335,8 @@ def evaluate_zones(
             episodes = open_episodes_load(open_episodes, [state.zone_id for state, _p in changing])
             for state, previous in changing:
                 zone_object = objects[state.zone_id]
+                # The episode's snapshot and words carry the bands in full (the state stores their names).
+                state.working = levels.working_in_full(state.working, bands)
                 follow_episodes(
                     zone=zone_object,
                     state=state.as_model(),
