@@ -40,6 +40,7 @@ LEVELS = [RiskLevel.RED.value, RiskLevel.ORANGE.value, RiskLevel.YELLOW.value, R
 LEVEL_HEADERS = dict(
     zip(LEVELS, [_("Major risk"), _("Significant risk"), _("General risk"), _("Low risk")], strict=True)
 )
+JURISDICTION_COLUMNS = [f.attname for f in Jurisdiction._meta.concrete_fields]
 AHEAD_DAYS = 30  # large events and key dates this many days ahead
 MAX_ROWS = 20  # alerts and events listed on the page (the counts are complete)
 # Applications that still lead to an event: neither refused, withdrawn, cancelled, not accepted nor a draft.
@@ -94,11 +95,10 @@ class RiskNow:
 
 
 def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
-    """Two statements whatever the size (three with open alerts): the children; then, in one statement
-    (``crowdsafe.common.aggregates``), each read through its app's scoped selector: the gatherings not over by
-    (place, level), the venues', hazards', incidents', alerts' counts, drill compliance's (overdue drills, open
-    items) and plans (``drills.compliance.totals_reads``), the key dates and the large events; the alerts listed."""
-    children = list(Jurisdiction.objects.filter(parent=root).order_by("code"))
+    """One statement whatever the size (two with open alerts: the alerts listed), ``crowdsafe.common.aggregates``:
+    the children of ``root`` and, each read through its app's scoped selector, the gatherings not over by (place,
+    level), the venues', hazards', incidents', alerts' counts, drill compliance's (overdue drills, open items) and
+    plans (``drills.compliance.totals_reads``), the key dates and the large events."""
     # Counted by place (the gatherings' path: a few hundred grids) and added up by child below, rather than by a
     # CASE of one LIKE per child on every gathering: about 3 ms less at 40,000 gatherings not over (the bench's
     # fastest floor does the same).
@@ -119,6 +119,8 @@ def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
     # one round trip for all the figures, as the hand-written floor reads them (bench/bench_dashboard.py).
     counts = read_together(
         {
+            # The children's every column, made into Jurisdiction objects below as Django makes them from rows.
+            "children": rows_of(Jurisdiction.objects.filter(parent=root).values_list(*JURISDICTION_COLUMNS)),
             "gatherings": rows_of(gatherings),
             "plans": rows_of(drills.plans),
             "venues": one_row(
@@ -151,6 +153,10 @@ def risk_now(*, user: Any, root: Jurisdiction, today: Any) -> RiskNow:
             **key_date_reads(today=today),
             "large_events": large_event_reads(user=user, root=root, today=today),
         }
+    )
+    children = sorted(
+        (Jurisdiction.from_db(gatherings.db, JURISDICTION_COLUMNS, row) for row in counts["children"]),
+        key=lambda c: c.code,
     )
     rows = {c.pk: LevelRow(jurisdiction=c, label=c.name) for c in children}
     totals = dict.fromkeys(LEVELS, 0)
