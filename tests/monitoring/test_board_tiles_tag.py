@@ -148,3 +148,29 @@ def test_the_board_reads_the_zones_unordered_and_sorts_them_worst_first_itself(c
     assert [t.id for t in data.tiles][:2] == [red.pk, quiet.pk]
     zones = [q["sql"] for q in captured.captured_queries if "minutes_to_red" in q["sql"]]
     assert len(zones) == 2 and all("ORDER BY" not in sql for sql in zones)
+
+
+@pytest.mark.django_db
+def test_the_sparklines_are_read_one_row_per_zone_with_the_same_values(city, users):
+    """On PostgreSQL the tiles' last hour comes from the rollups as one row per zone (the minutes' indexes and means
+    as two arrays), not a row per zone and minute (3,600 for 60 tiles); the same values as the row-by-row read
+    (SQLite's): a minute without readings (n = 0) and a minute with no rollup are gaps, a minute before the hour
+    is left out."""
+    from django.db import connection
+
+    from monitoring.board import SPARK_MINUTES, _minute_floor, _spark_series_arrays, _spark_series_rows
+    from monitoring.models import Rollup
+
+    zone, other = make_zone(city, users, area="200"), make_zone(city, users, area="300")
+    first = _minute_floor(timezone.now()) - dt.timedelta(minutes=SPARK_MINUTES - 1)
+    for minute, n, total in ((-1, 1, 99), (0, 2, 11), (1, 0, 0), (5, 3, 10), (SPARK_MINUTES - 1, 1, 7)):
+        Rollup.objects.create(zone=zone, minute=first + dt.timedelta(minutes=minute), n=n, people_sum=total)
+    rows = _spark_series_rows([zone.pk, other.pk], first=first)
+    assert rows[zone.pk][:6] == [5.5, None, None, None, None, 10 / 3] and rows[zone.pk][-1] == 7.0
+    assert rows[other.pk] == [None] * SPARK_MINUTES
+    assert _spark_series_arrays([zone.pk, other.pk], first=first) == rows
+    with CaptureQueriesContext(connection) as captured:
+        data = board(user=users.admin)
+    rollups = [q["sql"] for q in captured.captured_queries if "monitoring_rollup" in q["sql"]]
+    assert len(rollups) == 1 and "array_agg" in rollups[0] and "GROUP BY zone_id" in rollups[0]
+    assert "<path" in next(t.spark for t in data.tiles if t.id == zone.pk)
