@@ -284,9 +284,25 @@ def bench_ingest(seconds: int, clients: int = 1) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(observed_at) FROM monitoring_reading")
         last = cursor.fetchone()[0]
-    base = max(timezone.now() - dt.timedelta(seconds=seconds + 5), (last or timezone.now()) + dt.timedelta(seconds=1))
+    warmup = ARGS.warmup
+    base = max(
+        timezone.now() - dt.timedelta(seconds=warmup + seconds + 5), (last or timezone.now()) + dt.timedelta(seconds=1)
+    )
+    # Untimed first: ``--warmup`` simulated seconds just before the timed ones, so that the levels, trends and
+    # episodes left by an earlier run (minutes or days ago) have settled and the timed seconds are the steady state
+    # of a city reporting every second (without it the first seconds after a gap open hundreds of episodes).
+    if warmup:
+        _post_batches(
+            [
+                (s, token, json.dumps({"readings": rows}), rows)
+                for second in range(warmup)
+                for s, token, zones in feeds
+                for rows in [batch_rows(zones, second, base, rng)]
+            ],
+            through_api,
+        )
     work: list[list[tuple]] = [[] for _ in range(clients)]
-    for second in range(seconds):
+    for second in range(warmup, warmup + seconds):
         for g, (s, token, zones) in enumerate(feeds):
             rows = batch_rows(zones, second, base, rng)
             work[g % clients].append((s, token, json.dumps({"readings": rows}), rows))
@@ -802,6 +818,7 @@ if __name__ == "__main__":
     parser.add_argument(
         "--clients", type=int, default=1, help="processes posting the gateways' batches side by side (web workers)"
     )
+    parser.add_argument("--warmup", type=int, default=10, help="untimed simulated seconds before the timed ones")
     parser.add_argument("--latency", action="store_true")
     parser.add_argument("--alerts", type=int, default=40)
     parser.add_argument(
