@@ -44,7 +44,10 @@ def band_key(bands: BandTable, measure: str, zone_kind: str) -> str:
 def working_stored(working: dict[str, Any]) -> dict[str, Any]:
     """The working as a zone state stores it: each measure names its band (``band``) instead of carrying the band's
     thresholds and cited source — the same figures and paragraphs in every zone's row, rewritten on every batch,
-    were half of what the ingest wrote. ``working_in_full`` puts them back for the API and the pages."""
+    were half of what the ingest wrote — and the sources' candidate estimates are left to the state's ``latest``
+    (the API rebuilds them: ``evaluation.reconcile``). ``working_in_full`` puts the bands back."""
+    if "candidates" in working:
+        working = {k: v for k, v in working.items() if k != "candidates"}
     measures = working.get("measures")
     if not measures or all("bands" not in m and "source" not in m for m in measures):
         return working

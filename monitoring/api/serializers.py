@@ -47,17 +47,22 @@ class ReadingsOutputSerializer(serializers.Serializer[Any]):
 
 class WorkingField(serializers.JSONField):
     """A zone state's working, each measure with its band's thresholds and cited source put back (the state stores
-    the band's name only: ``monitoring.levels.working_stored``). The bands are read once per response."""
+    the band's name only: ``monitoring.levels.working_stored``), and the sources' estimates the count was reconciled
+    from (``candidates``) from the state's latest estimates. The bands are read once per response."""
 
     def to_representation(self, value: Any) -> Any:
         from monitoring.levels import load_bands, working_in_full
+        from monitoring.services.evaluation import reconcile
 
         root = self.root
         bands = getattr(root, "_monitoring_bands", None)
         if bands is None:
             bands = load_bands()
             root._monitoring_bands = bands  # type: ignore[attr-defined]
-        return super().to_representation(working_in_full(value or {}, bands))
+        working = working_in_full(value.working or {}, bands)
+        if working and "candidates" not in working and value.observed_at is not None:
+            working = {**working, "candidates": reconcile(value.latest, at=value.observed_at)[2]}
+        return super().to_representation(working)
 
 
 class MonitoredZoneOutputSerializer(serializers.ModelSerializer[Zone]):
@@ -68,7 +73,7 @@ class MonitoredZoneOutputSerializer(serializers.ModelSerializer[Zone]):
     utilisation = serializers.FloatField(source="state.utilisation", default=None)
     observed_at = serializers.DateTimeField(source="state.observed_at", default=None)
     forecast = serializers.JSONField(source="state.forecast", default=dict)
-    working = WorkingField(source="state.working", default=dict)
+    working = WorkingField(source="state", default=dict)
     interrupted = serializers.BooleanField(source="state.interrupted", default=False)
 
     class Meta:

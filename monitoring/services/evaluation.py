@@ -105,14 +105,17 @@ class State:
         return ZoneState(zone_id=self.zone_id, source_id=self.source_id, **values)
 
 
-_DATETIMES = {i for i, name in enumerate(["zone", *READ_FIELDS, "forecast"]) if name.endswith(("_since", "_at"))}
+# Read after ``READ_FIELDS``: the forecast (the early warning's hysteresis), the level's source and whether the zone is
+# marked interrupted (a zone evaluated again at the same moment with the same count changes neither).
+TRAILING_FIELDS = ["forecast", "source", "interrupted"]
+_DATETIMES = {i for i, name in enumerate(["zone", *READ_FIELDS, *TRAILING_FIELDS]) if name.endswith(("_since", "_at"))}
 
 
 def _locked_rows(ids: list[int]) -> list[list[Any]]:
-    """The states' rows (zone, ``READ_FIELDS``, forecast) locked in id order, read on PostgreSQL as one JSON array
-    decoded by one ``json.loads``: a row of plain values per zone instead of three JSON documents decoded one by one
-    (a thousand-zone batch decoded 3,000 small documents and prepared each value through Django)."""
-    columns = [f'"{_concrete(name).column}"' for name in ["zone", *READ_FIELDS, "forecast"]]
+    """The states' rows (zone, ``READ_FIELDS``, ``TRAILING_FIELDS``) locked in id order, read on PostgreSQL as one
+    JSON array decoded by one ``json.loads``: a row of plain values per zone instead of three JSON documents decoded
+    one by one (a thousand-zone batch decoded 3,000 small documents and prepared each value through Django)."""
+    columns = [f'"{_concrete(name).column}"' for name in ["zone", *READ_FIELDS, *TRAILING_FIELDS]]
     with connection.cursor() as cursor:
         cursor.execute(
             f'WITH locked AS (SELECT {", ".join(columns)} FROM "{ZoneState._meta.db_table}" '
@@ -144,12 +147,12 @@ def states_lock(zone_ids: list[int]) -> dict[int, State]:
                 ZoneState.objects.select_for_update()
                 .filter(any_of("zone_id", ids))
                 .order_by("zone_id")
-                .values_list("zone_id", *READ_FIELDS, "forecast")
+                .values_list("zone_id", *READ_FIELDS, *TRAILING_FIELDS)
             )
         states = {}
-        for *columns, forecast in rows:
+        for *columns, forecast, source_id, interrupted in rows:
             state = states[columns[0]] = State(*columns)
-            state.forecast = forecast or {}
+            state.forecast, state.source_id, state.interrupted = forecast or {}, source_id, bool(interrupted)
         return states
 
     states = read(zone_ids)
@@ -168,11 +171,16 @@ def _iso(at: dt.datetime) -> str:
 
 
 def _reconcile(state: State, *, at: dt.datetime) -> tuple[int | None, int | None, list[dict[str, Any]]]:
-    """(count, source id, candidates): the highest fresh estimate. Fresh: observed within the silent factor times
-    the source's interval before ``at``; when none is fresh, the newest one."""
+    return reconcile(state.latest, at=at)
+
+
+def reconcile(latest: dict[str, Any], *, at: dt.datetime) -> tuple[int | None, int | None, list[dict[str, Any]]]:
+    """(count, source id, candidates) from the sources' latest estimates (a state's ``latest``): the highest fresh
+    estimate. Fresh: observed within the silent factor times the source's interval before ``at``; when none is
+    fresh, the newest one."""
     candidates = []
     factor = settings.MONITORING_SILENT_FACTOR
-    for sid, (people, iso, kind, interval) in state.latest.items():
+    for sid, (people, iso, kind, interval) in (latest or {}).items():
         seen = dt.datetime.fromisoformat(iso)
         fresh = (at - seen).total_seconds() <= factor * max(int(interval), 1)
         candidates.append({"source": int(sid), "people": people, "observed_at": iso, "kind": kind, "fresh": fresh})
@@ -265,6 +273,12 @@ def evaluate_zones(
             continue
         count, from_source, candidates = _reconcile(state, at=at)
         if count is None:
+            continue
+        # Already evaluated at this moment (another source's batch of the same second) and the reconciled count is
+        # the same, from the same source: level, trend and working come out the same — only this source's estimate
+        # is new (written with the state's estimates; the working's candidates are rebuilt from them when read).
+        same = at == state.observed_at and count == state.count and from_source == state.source_id
+        if same and not state.interrupted:
             continue
         assessment = levels.assess(
             count=count,

@@ -111,3 +111,51 @@ def test_a_resent_batch_is_answered_while_another_batch_holds_the_zone(city, use
             cursor.execute("SET lock_timeout = 0")
         release.set()
         holder.join(10)
+
+
+@pytest.mark.django_db
+def test_a_second_source_at_the_same_moment_that_changes_nothing_only_adds_its_estimate(city, users, monkeypatch):
+    """Two gateways see one zone each second. When the second one's estimate for the same moment leaves the
+    reconciled count (the highest fresh estimate) and its source as they are, the level, trend and working are not
+    computed again — only its estimate is stored; the API still lists every source's estimate."""
+    from rest_framework.test import APIClient
+
+    from monitoring.services import source_create
+
+    zone = make_zone(city, users, area="200")
+    first, _t1 = feed(zone, users, interval_s=1)
+    second = source_create(
+        actor=users.township_officer,
+        name="网关二",
+        kind="camera",
+        jurisdiction=zone.jurisdiction,
+        zones=[zone],
+        interval_s=1,
+    )[0]
+    now = timezone.now()
+    at = now.isoformat()
+    readings_ingest(source=first, rows=[{"zone": zone.pk, "observed_at": at, "count": 300}], now=now)
+    before = ZoneState.objects.get(zone=zone)
+    assert "candidates" not in before.working  # rebuilt from the estimates when read
+    assessed = []
+    real = levels.assess
+    monkeypatch.setattr(levels, "assess", lambda **kw: assessed.append(kw) or real(**kw))
+    readings_ingest(source=second, rows=[{"zone": zone.pk, "observed_at": at, "count": 250}], now=now)
+    assert assessed == []
+    after = ZoneState.objects.get(zone=zone)
+    assert (after.count, after.source_id, after.level, after.working) == (300, first.pk, before.level, before.working)
+    assert after.latest[str(second.pk)][0] == 250
+    # A higher estimate at the same moment is evaluated: the count and its source change.
+    readings_ingest(
+        source=second,
+        rows=[{"zone": zone.pk, "observed_at": (now + dt.timedelta(seconds=1)).isoformat(), "count": 320}],
+        now=now + dt.timedelta(seconds=1),
+    )
+    assert len(assessed) == 1
+    state = ZoneState.objects.get(zone=zone)
+    assert (state.count, state.source_id) == (320, second.pk)
+    client = APIClient()
+    client.force_authenticate(users.township_officer)
+    working = client.get(f"/api/v1/monitoring/zones/{zone.pk}/").json()["working"]
+    assert {c["source"]: c["people"] for c in working["candidates"]} == {first.pk: 300, second.pk: 320}
+    assert working["source"] == second.pk
