@@ -493,3 +493,7 @@ MONITORING_RAW_RETENTION_DAYS = envint("MONITORING_RAW_RETENTION_DAYS", 30)
 MONITORING_ROLLUP_RETENTION_DAYS = envint("MONITORING_ROLLUP_RETENTION_DAYS", 730)
 MONITORING_SILENT_FACTOR = envint("MONITORING_SILENT_FACTOR", 3)
 MONITORING_MAX_BATCH = envint("MONITORING_MAX_BATCH", 5000)
+# A batch is stored and evaluated this many zones at a time, each part in a transaction of its own: the zone states
+# of one part are locked only while that part is evaluated, so the batches of gateways that share zones go on side by
+# side instead of one waiting for the other's whole batch.
+MONITORING_INGEST_CHUNK_ZONES = envint("MONITORING_INGEST_CHUNK_ZONES", 200)

@@ -222,8 +222,12 @@ def evaluate_zones(
     by_zone: dict[int, list[Any]],
     now: dt.datetime,
     reset_gate: bool = False,
+    bands: levels.BandTable | None = None,
+    source_names: dict[int, str] | None = None,
 ) -> list[tuple[int, dt.datetime, int]]:
-    """Evaluate each zone with new rows; returns the (zone, observed_at, people) points for the rollups."""
+    """Evaluate each zone with new rows; returns the (zone, observed_at, people) points for the rollups.
+    ``bands`` and ``source_names`` (filled in here with the sources it meets): read once for a batch evaluated part
+    by part."""
     from monitoring.services.alerts import (
         episodes_need_follow,
         follow_episodes,
@@ -261,8 +265,11 @@ def evaluate_zones(
             state.latest[key] = [people, iso, source.kind, source.interval_s]
     # 2. The names of the sources a level may come from (one query for the batch).
     sids = {int(sid) for z in by_zone for sid in states[z].latest}
-    source_names = dict(Source.objects.filter(pk__in=sids).values_list("pk", "name")) if sids else {}
-    bands = levels.load_bands()
+    source_names = {} if source_names is None else source_names
+    unnamed = sids - set(source_names)
+    if unnamed:
+        source_names.update(Source.objects.filter(pk__in=unnamed).values_list("pk", "name"))
+    bands = levels.load_bands() if bands is None else bands
     # 3. Each zone's level, forecast and working, once.
     follow: list[tuple[State, str]] = []
     for zone_id, rows in sorted(by_zone.items()):

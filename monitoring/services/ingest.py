@@ -1,14 +1,18 @@
 """The one ingest path (issue 15 point 3): a batch of readings from one source, checked row by row, stored
 set-based and idempotently, rolled up by minute, and each touched zone evaluated once per batch.
 
-Order inside one transaction, and why:
 1. check every row against the source's scoped zones (prefetched once): bad rows get their reason (the common row
    on a fast path; each distinct time text parsed once);
+then, part by part of the batch's zones in id order (``MONITORING_INGEST_CHUNK_ZONES``), each part in a transaction
+of its own — so the states of one part are locked only while that part is evaluated, and the batches of gateways
+that share zones proceed side by side instead of one waiting for the other's whole batch; every stored reading is
+evaluated in the transaction that stored it, and should a part fail, the gateway's resend stores only the rest:
 2. one ``INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`` (PostgreSQL: one array per column, no parameter per
    row), answering the rows it skipped: a resent row stores nothing and is answered as a duplicate;
 3. lock the state rows of the zones with new rows in id order — two batches for one zone serialise here (the gate
    balance and the episode are read-modify-write), two batches for different zones do not wait for each other;
-4. one rollup upsert of the batch's (zone, minute) rows; 5. each zone's level, forecast and episodes, once.
+4. each zone's level, forecast and episodes, once; 5. one rollup upsert of the part's (zone, minute) rows.
+Last, the source's last-seen time, its suspect flag and its 监测中断 episode, in one short transaction.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from crowdsafe.audit.services import log_action
-from monitoring import partitions
+from monitoring import levels, partitions
 from monitoring.choices import SourceKind
 from monitoring.models import Reading, Rollup, Source
 from monitoring.services.evaluation import ZoneFigures, states_lock
@@ -347,36 +351,59 @@ def readings_ingest(
         for row in source.zones.filter(is_active=True).values_list(*ZoneFigures.COLUMNS)
     }
     good, duplicates_in_batch, result.rejected, implausible = _check_batch(rows, zones=zones, now=now, oldest=oldest)
-    with transaction.atomic():
-        # The readings first: rows of different sources never conflict, so concurrent batches of the gateways that
-        # cover one zone insert side by side and wait for each other only at the zone states (and a resend, every
-        # row a duplicate, locks no state at all).
-        inserted = _insert(source, good, now)
-        new_rows = [r for r in good if (r.zone_id, r.observed_at) in inserted]
-        states = states_lock(sorted({r.zone_id for r in new_rows}))
-        result.accepted = [
-            {
-                "index": r.index,
-                "zone": r.zone_id,
-                "observed_at": r.iso,
-                "duplicate": (r.zone_id, r.observed_at) not in inserted,
-            }
-            for r in good
+    rows_of: dict[int, list[Row]] = defaultdict(list)
+    for r in good:
+        rows_of[r.zone_id].append(r)
+    zone_ids = sorted(rows_of)
+    inserted: set[tuple[int, dt.datetime]] = set()
+    evaluated: list[int] = []
+    size = max(1, settings.MONITORING_INGEST_CHUNK_ZONES)
+    bands = levels.load_bands()
+    source_names: dict[int, str] = {}
+    # Part by part of the batch's zones in id order, each part in its own transaction: its readings stored, its
+    # zones' states locked, evaluated and written, its rollups added — so every stored reading has been evaluated.
+    # Should a part fail, the parts before it stay stored and the gateway's resend stores only the rest.
+    for start in range(0, len(zone_ids), size):
+        part = [r for zone_id in zone_ids[start : start + size] for r in rows_of[zone_id]]
+        with transaction.atomic():
+            # The readings first: rows of different sources never conflict, so concurrent batches of the gateways
+            # that cover one zone insert side by side and wait for each other only at the zone states (and a
+            # resend, every row a duplicate, locks no state at all).
+            stored = _insert(source, part, now)
+            inserted |= stored
+            by_zone: dict[int, list[Row]] = defaultdict(list)
+            for r in part:
+                if (r.zone_id, r.observed_at) in stored:
+                    by_zone[r.zone_id].append(r)
+            states = states_lock(sorted(by_zone))
+            rollup_points = evaluate_zones(
+                source=source,
+                zones=zones,
+                states=states,
+                by_zone=by_zone,
+                now=now,
+                reset_gate=reset_gate,
+                bands=bands,
+                source_names=source_names,
+            )
+            _rollup(rollup_points)
+            evaluated += sorted(by_zone)
+    result.accepted = [
+        {
+            "index": r.index,
+            "zone": r.zone_id,
+            "observed_at": r.iso,
+            "duplicate": (r.zone_id, r.observed_at) not in inserted,
+        }
+        for r in good
+    ]
+    if duplicates_in_batch:
+        result.accepted += [
+            {"index": r.index, "zone": r.zone_id, "observed_at": r.iso, "duplicate": True} for r in duplicates_in_batch
         ]
-        if duplicates_in_batch:
-            result.accepted += [
-                {"index": r.index, "zone": r.zone_id, "observed_at": r.iso, "duplicate": True}
-                for r in duplicates_in_batch
-            ]
-            result.accepted.sort(key=lambda a: a["index"])
-        by_zone: dict[int, list[Row]] = defaultdict(list)
-        for r in new_rows:
-            by_zone[r.zone_id].append(r)
-        rollup_points = evaluate_zones(
-            source=source, zones=zones, states=states, by_zone=by_zone, now=now, reset_gate=reset_gate
-        )
-        _rollup(rollup_points)
-        result.zones = sorted(by_zone)
+        result.accepted.sort(key=lambda a: a["index"])
+    result.zones = evaluated
+    with transaction.atomic():
         Source.objects.filter(pk=source.pk).update(last_seen_at=now)
         _flag_suspect(source, implausible=implausible, total=len(rows))
         if source.kind != SourceKind.HEADCOUNT:

@@ -159,3 +159,65 @@ def test_a_second_source_at_the_same_moment_that_changes_nothing_only_adds_its_e
     working = client.get(f"/api/v1/monitoring/zones/{zone.pk}/").json()["working"]
     assert {c["source"]: c["people"] for c in working["candidates"]} == {first.pk: 300, second.pk: 320}
     assert working["source"] == second.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_is_stored_part_by_part_and_a_resend_after_a_failed_part_stores_only_the_rest(city, users, settings):
+    """Each part of a batch's zones (``MONITORING_INGEST_CHUNK_ZONES``) is stored and evaluated in a transaction of
+    its own, so another batch waits only for the part it shares. A part that fails (here: its zone held by another
+    transaction past the lock timeout) leaves the parts before it stored and evaluated; the gateway's resend
+    answers those as duplicates and stores the rest, each reading once."""
+    from django.db.utils import OperationalError
+
+    from monitoring.models import Reading
+    from monitoring.services import source_create
+
+    settings.MONITORING_INGEST_CHUNK_ZONES = 2
+    zones = [make_zone(city, users, area=str(200 + i)) for i in range(5)]
+    source = source_create(
+        actor=users.township_officer,
+        name="网关",
+        kind="camera",
+        jurisdiction=city.grid,
+        zones=zones,
+        interval_s=1,
+    )[0]
+    now = timezone.now()
+    at = (now - dt.timedelta(seconds=3)).isoformat()
+    # Rows not in zone order: the answers still come in the batch's order.
+    rows = [{"zone": z.pk, "observed_at": at, "count": 100 + i} for i, z in reversed(list(enumerate(zones)))]
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_last_zone():
+        try:
+            with transaction.atomic():
+                ZoneState.objects.select_for_update().filter(zone=zones[-1]).get()
+                holding.set()
+                release.wait(15)
+        finally:
+            connections.close_all()
+
+    ZoneState.objects.get_or_create(zone=zones[-1])
+    holder = threading.Thread(target=hold_the_last_zone)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '1s'")
+        with pytest.raises(OperationalError):
+            readings_ingest(source=source, rows=rows, now=now)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+        release.set()
+        holder.join(15)
+    # The parts before the failed one are stored and evaluated; the last zone has nothing.
+    assert set(Reading.objects.filter(source=source).values_list("zone_id", flat=True)) == {z.pk for z in zones[:4]}
+    assert [ZoneState.objects.get(zone=z).count for z in zones[:4]] == [100, 101, 102, 103]
+    assert ZoneState.objects.get(zone=zones[-1]).count is None
+    result = readings_ingest(source=source, rows=rows, now=now)
+    assert [a["index"] for a in result.accepted] == [0, 1, 2, 3, 4]
+    assert [a["duplicate"] for a in result.accepted] == [False, True, True, True, True]
+    assert result.zones == [zones[-1].pk]
+    assert Reading.objects.filter(source=source).count() == 5
+    assert ZoneState.objects.get(zone=zones[-1]).count == 104
