@@ -503,7 +503,8 @@ def measure_cold(user, url: str, runs: int) -> dict:
 
 
 def seed_day(zone) -> None:
-    """1,440 one-minute rollups for one zone (a day of a crowd building up and ebbing)."""
+    """A one-minute rollup for each minute of one zone's previous local day and of today until now (a crowd building
+    up and ebbing): the chart measured is yesterday's, 1,440 minutes whatever the time of the run."""
     import datetime as dt
 
     from django.utils import timezone
@@ -511,11 +512,12 @@ def seed_day(zone) -> None:
     from monitoring.models import Rollup
 
     now = timezone.now().replace(second=0, microsecond=0)
-    Rollup.objects.filter(zone=zone, minute__gte=now - dt.timedelta(days=1)).delete()
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate() - dt.timedelta(days=1), dt.time.min))
+    Rollup.objects.filter(zone=zone, minute__gte=start).delete()
     area = float(zone.area_m2)
     rows = []
-    for m in range(1440):
-        minute = now - dt.timedelta(minutes=1440 - m)
+    for m in range(int((now - start).total_seconds() // 60)):
+        minute = start + dt.timedelta(minutes=m)
         people = int(area * (1.5 + 1.3 * math.sin(m / 1440 * 2 * math.pi - 1.5)))
         rows.append(
             Rollup(
@@ -533,14 +535,20 @@ def seed_day(zone) -> None:
 
 
 def bench_chart(zone, runs: int) -> dict:
+    """Yesterday's chart of the zone (a whole day: today's holds only the minutes since local midnight)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
     from monitoring.board import zone_day
 
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
     for _ in range(3):
-        zone_day(zone)
+        zone_day(zone, day=yesterday)
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        day = zone_day(zone)
+        day = zone_day(zone, day=yesterday)
         times.append((time.perf_counter() - t0) * 1000)
     times.sort()
     return {
