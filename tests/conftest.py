@@ -160,6 +160,19 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language and leaves it so: a request through the test client with another
+    language (LocaleMiddleware activates it in this thread) or an ``activate`` without its ``deactivate`` would
+    otherwise carry into whatever test the worker runs next — which failed tests expecting Chinese messages only
+    when a file ran after such a test."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def city(db):
     """安阳市 410500 → 文峰区 410502 → 东大街街道 410502001 → 社区 410502001001 → 网格 G01;

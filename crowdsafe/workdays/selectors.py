@@ -314,7 +314,9 @@ def add_working_days(start: dt.date, n: int) -> Deadline:
 
 def add_calendar_days(start: dt.date, n: int) -> Deadline:
     """``start`` + n days; an end on a rest day (or only on a statutory holiday, by the setting) is carried to
-    the next day that is not one (民法典 Art. 203)."""
+    the next day that is not one (民法典 Art. 203). No days (n = 0) is not a period but the date itself — the
+    eve of an event, the day an inspection falls due, an incident's measures the same day — and is never carried:
+    a duty due by the eve of a Sunday event must not fall due on the Monday after it."""
     start, n = _check_date(start, "start"), _check_n(n)
     mode = _extends_over()
     try:
@@ -323,7 +325,7 @@ def add_calendar_days(start: dt.date, n: int) -> Deadline:
         # two weeks past the end covers a carried end; a longer run just reads the next year when it gets there.
         window = _CalendarWindow(start.year, (end + dt.timedelta(days=14)).year)
         due = end
-        while True:
+        while n:
             info = window.info(due)
             carried = info.type in HOLIDAY_TYPES if mode == PeriodExtension.HOLIDAYS else not info.is_working
             if not carried:

@@ -181,8 +181,9 @@ def test_the_celery_task_run_twice_issues_once(briefing_city):
 
 def test_a_township_leaders_briefing_covers_only_the_subtree(briefing_city):
     c = briefing_city
-    monday = c.ledger.today - dt.timedelta(days=c.ledger.today.weekday())
-    briefings_issue_weekly(today=monday)
+    # Issued on the ledger's today, whatever the weekday: its figures are counted as of that day (issued on the
+    # week's Monday, a task due the day before the ledger's today is not yet overdue — the test failed on Tuesdays).
+    briefings_issue_weekly(today=c.ledger.today)
     street = WeeklyBriefing.objects.get(jurisdiction=c.street).notice
     f = street.context["figures"]
     # Under 东大街街道: A B C D I outstanding, A B I overdue; not J (北关区) nor L (梅河口市).

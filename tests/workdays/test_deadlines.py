@@ -91,6 +91,14 @@ def test_zero_working_days_is_the_start_day():
     assert add_working_days(D(2026, 10, 3), 0).due == D(2026, 10, 3)
 
 
+def test_zero_calendar_days_is_the_date_itself_even_on_a_rest_day():
+    """Not a period but the date (the eve of a Sunday event is a Saturday): never carried past it, as zero working
+    days are not."""
+    for day in (D(2027, 1, 16), D(2026, 10, 3)):  # a Saturday; the National Day holiday
+        deadline = add_calendar_days(day, 0)
+        assert deadline.due == day and deadline.extended_from is None
+
+
 def test_calendar_days_ending_on_a_weekend_run_to_monday():
     deadline = add_calendar_days(D(2026, 11, 20), 1)
     assert deadline.extended_from == D(2026, 11, 21)
