@@ -173,6 +173,18 @@ def _site_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _calendar_forgotten():
+    """The working-day calendar read afresh by each test: the process keeps the calendar it read (keyed on a
+    version token bumped after a commit), and a test that edits the calendar in its rolled-back transaction and
+    computes a deadline left its edited copy in the worker — the next test's 30-day period ran a day longer."""
+    from crowdsafe.workdays.cache import calendar_cache_clear
+
+    calendar_cache_clear()
+    yield
+    calendar_cache_clear()
+
+
 @pytest.fixture
 def city(db):
     """安阳市 410500 → 文峰区 410502 → 东大街街道 410502001 → 社区 410502001001 → 网格 G01;

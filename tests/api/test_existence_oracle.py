@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from crowdsafe.org.choices import JurisdictionLevel, Role
+from crowdsafe.org.models import Department, Jurisdiction
 from tests.factories import JurisdictionFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,13 @@ def test_a_missing_id_and_an_out_of_scope_id_get_the_same_404(outsider):
     client.force_authenticate(outsider)
     ids = existing_ids()
     assert len(ids) >= 1
+    # The outsider's own city's departments (made with its jurisdiction) are rightly visible to it: a first id of
+    # another table that happens to be one of theirs is no out-of-scope id for /departments/ (the ids depend on the
+    # sequences, so on which tests the worker ran before: it failed in one run of the whole suite).
+    city = Jurisdiction.objects.get(code="220581")
+    own_departments = set(
+        Department.objects.filter(jurisdiction__path__startswith=city.path).values_list("pk", flat=True)
+    )
     differences = []
     for route, view in api_routes_with_ids():
         for method in METHODS:
@@ -102,6 +110,8 @@ def test_a_missing_id_and_an_out_of_scope_id_get_the_same_404(outsider):
             call = getattr(client, method)
             missing = call(url(route, MISSING), {}, format="json")
             for pk in ids:
+                if route.startswith("/api/v1/departments/") and pk in own_departments:
+                    continue
                 response = call(url(route, pk), {}, format="json")
                 if (response.status_code, response.content) != (missing.status_code, missing.content):
                     differences.append(
