@@ -47,6 +47,7 @@ def test_a_period_of_no_days_ends_the_same_day(unit):
         assert "2026-12-07后3个工作日" in explain(_facts(3))
 
 
+@pytest.mark.django_db  # a deadline reads the working-day calendar
 def test_the_deadline_sentence_of_no_days():
     start = dt.date(2026, 12, 7)
     with translation.override("zh-hans"):
