@@ -4,6 +4,12 @@
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
 
+# Python keeps each module's compiled form (__pycache__/, ignored by git) even where the environment says not to
+# (PYTHONDONTWRITEBYTECODE=1 on this kind of machine). Without it every process compiles the project again: each
+# pytest worker (and pytest rewrites every test module's asserts again, ~13 s of CPU per worker), each Celery worker,
+# beat and manage.py the tests start (about ninety; ~2 s of CPU each), every start of scripts/run's processes.
+unset PYTHONDONTWRITEBYTECODE
+
 # Debian packages: WeasyPrint's Pango and HarfBuzz subsetting (without libharfbuzz-subset0 a Chinese PDF
 # takes ~40x longer), the CJK fonts documents name, Chromium for the browser tests, gettext for the
 # translation catalogue check, poppler-utils to turn PDFs into text and images in tests.

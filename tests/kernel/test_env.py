@@ -70,3 +70,18 @@ def test_the_platform_refuses_to_start_with_debug_misspelt():
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and "DEBUG='flase'" in result.stderr
+
+
+def test_the_scripts_keep_compiled_python_even_where_the_environment_says_not_to():
+    """scripts/lib.sh (sourced by scripts/run and scripts/test) lets Python write __pycache__: with
+    PYTHONDONTWRITEBYTECODE set, every pytest worker, Celery worker and manage.py process compiled the project again
+    (issue 19 point 3: the test command's time)."""
+    shown = subprocess.run(
+        ["bash", "-c", 'source scripts/lib.sh; echo "[${PYTHONDONTWRITEBYTECODE-unset}]"'],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == "[unset]"
