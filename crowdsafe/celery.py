@@ -38,6 +38,16 @@ app.conf.beat_schedule = {
         "task": "duties.tasks.taskcounts_check",
         "schedule": crontab(hour=0, minute=35),
     },
+    # The hazard list's counters (risk/counts.py), the same way: folded every five minutes, verified each night.
+    "risk-hazardcounts-compact": {
+        "task": "risk.tasks.hazardcounts_compact",
+        "schedule": dt.timedelta(minutes=5),
+        "options": {"expires": 240},
+    },
+    "risk-hazardcounts-check": {
+        "task": "risk.tasks.hazardcounts_check",
+        "schedule": crontab(hour=0, minute=40),
+    },
     # Expected gatherings for the key dates coming up (events/services/keydates.py); idempotent.
     "events-expected-gatherings": {
         "task": "events.create_expected_gatherings",

@@ -762,3 +762,36 @@ class HazardExtension(models.Model):
 
     def can_decide(self) -> bool:
         return self.state == ExtensionState.PENDING
+
+
+class HazardCount(models.Model):
+    """The hazard list's counters (``risk.counts``): how many hazards are open (still to be rectified, 未整改完成),
+    by the township of their place (``area``: the path cut to its first three levels, city/district/township).
+    Written only by the database's triggers on ``risk_hazard``, in the transaction of the change, as signed deltas
+    (one row per key and statement; never updated, so two writers never wait on each other); the beat folds them
+    (``hazardcounts_compact``). Kinds: ``t`` open by level and state (day: ``NO_DAY``), ``o`` open by
+    rectification deadline (level and state empty; the days before the last fold are folded into ``NO_DAY``:
+    overdue for good)."""
+
+    area = models.CharField(max_length=255)
+    kind = models.CharField(max_length=1)
+    level = models.CharField(max_length=10, blank=True)
+    state = models.CharField(max_length=24, blank=True)
+    day = models.DateField()
+    n = models.BigIntegerField()
+
+    class Meta:
+        # The counts read two ranges of it, each an index-only scan: the totals (kind t, NO_DAY, the territory's
+        # areas by prefix) and the overdue (kind o, the days before today — the folded one and the days since the
+        # last fold — filtered by area inside the index).
+        indexes = [
+            models.Index(
+                fields=["kind", "day", "area"],
+                opclasses=["varchar_ops", "date_ops", "varchar_pattern_ops"],
+                include=["level", "state", "n"],
+                name="risk_hazardcount_read_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.kind} {self.level} {self.state} {self.day}: {self.n}"

@@ -14,3 +14,19 @@ def assign_campaign_targets(campaign_id: int, actor_id: int | None = None) -> No
 
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     campaign_assign_targets(campaign_id=campaign_id, actor=actor)
+
+
+@shared_task(name="risk.tasks.hazardcounts_compact")
+def hazardcounts_compact() -> int:
+    """Every few minutes (beat): fold the hazard list's counter rows (``risk.counts``). Returns the rows folded."""
+    from risk.counts import hazardcounts_compact as compact
+
+    return compact()[0]
+
+
+@shared_task(name="risk.tasks.hazardcounts_check")
+def hazardcounts_check() -> dict:
+    """Nightly (beat): fold, verify the counters against a recount of the hazards, rebuild them if they differ."""
+    from risk.counts import hazardcounts_check as check
+
+    return check()
