@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from crowdsafe.common.filters import FilterData
 from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, get_scope, path_q
-from crowdsafe.org.choices import LEVEL_DEPTH, JurisdictionLevel, Role
+from crowdsafe.org.choices import LEVEL_DEPTH, DepartmentKind, JurisdictionLevel, Role
 from crowdsafe.org.models import Department, Jurisdiction, Membership
 from duties.access import task_queue_territory, task_queue_visibility
 from duties.choices import OUTSTANDING_VALUES, PartyKind, TaskStatus
@@ -425,10 +425,26 @@ def _overview_counters(paths: tuple[str, ...] | None, *, today: dt.date, since: 
         ]
 
 
+def _holder_labels(department_ids: list[int], township_ids: list[int]) -> dict[tuple[str, int], tuple[str, str]]:
+    """The names of the overview's holders, in one query whatever their number: ("d", id) → a department's name
+    and kind, ("j", id) → a township's name (and "")."""
+    departments = Department.objects.filter(pk__in=department_ids).values_list(
+        Value("d", output_field=CharField()), "pk", "name", "kind"
+    )
+    townships = Jurisdiction.objects.filter(pk__in=township_ids).values_list(
+        Value("j", output_field=CharField()), "pk", "name", Value("", output_field=CharField())
+    )
+    if not department_ids or not township_ids:
+        query = departments if department_ids else townships if township_ids else None
+    else:
+        query = departments.union(townships, all=True)
+    return {(table, pk): (name, kind) for table, pk, name, kind in query or ()}
+
+
 def responsibility_overview(*, user, today: dt.date | None = None) -> Overview:
     """For leaders: who owes what in their territory. Tasks about subjects in the territory, by holder, with
     outstanding / due soon (≤ 3 days) / overdue / done (last 30 days) counts — all counted in ONE statement, plus
-    one query each for the departments' and townships' names. The statement reads the counters (``duties.counts``,
+    one query for the holders' names (``_holder_labels``). The statement reads the counters (``duties.counts``,
     a few rows per holder and township) for today and a territory of townships or larger; otherwise (another day,
     a village's leader) it groups the tasks themselves (``_overview_counts``). Both give the same figures."""
     scope = get_scope(user)
@@ -445,30 +461,29 @@ def responsibility_overview(*, user, today: dt.date | None = None) -> Overview:
         counts = _overview_counters(paths, today=today, since=since)
     else:
         counts = _overview_counts(qs, today=today, since=since)
-    departments = Department.objects.select_related("jurisdiction").in_bulk(
-        [c["responsible_department_id"] for c in counts if c["responsible_department_id"]]
+    labels = _holder_labels(
+        [c["responsible_department_id"] for c in counts if c["responsible_department_id"]],
+        [c["responsible_jurisdiction_id"] for c in counts if c["responsible_jurisdiction_id"]],
     )
-    jurisdictions = Jurisdiction.objects.in_bulk(
-        [c["responsible_jurisdiction_id"] for c in counts if c["responsible_jurisdiction_id"]]
-    )
+    kinds = dict(DepartmentKind.choices)
     rows = []
     queue_url = reverse("duties:queue")
     for c in counts:
         if c["responsible_department_id"]:
-            department = departments[c["responsible_department_id"]]
+            name, kind = labels["d", c["responsible_department_id"]]
             row = OverviewRow(
                 party=PartyKind.DEPARTMENT,
-                label=department.name,
-                detail=department.get_kind_display(),
-                filters={"department": department.pk},
+                label=name,
+                detail=str(kinds.get(kind, kind)),  # what Department.get_kind_display() says
+                filters={"department": c["responsible_department_id"]},
             )
         elif c["responsible_jurisdiction_id"]:
-            township = jurisdictions[c["responsible_jurisdiction_id"]]
+            name, _kind = labels["j", c["responsible_jurisdiction_id"]]
             row = OverviewRow(
                 party=PartyKind.TERRITORIAL,
-                label=township.name,
+                label=name,
                 detail=_("Township / street (no township-government department)"),
-                filters={"responsible_jurisdiction": township.pk},
+                filters={"responsible_jurisdiction": c["responsible_jurisdiction_id"]},
             )
         elif c["org_held"]:
             row = OverviewRow(
