@@ -223,12 +223,14 @@ def seed(size: int) -> None:
                 cursor.execute(sql, params)
             say(f"{size:,} {name} in {time.perf_counter() - started:.1f} s")
     from duties.counts import taskcounts_compact
+    from risk.counts import hazardcounts_compact
 
     started = time.perf_counter()
     taskcounts_compact()  # the overview's counters (duties 0010's triggers counted the tasks): their deltas folded
-    say(f"task counters folded in {time.perf_counter() - started:.1f} s")
+    hazardcounts_compact()  # the hazard list's counters (risk 0007's triggers), the same
+    say(f"task and hazard counters folded in {time.perf_counter() - started:.1f} s")
     with connection.cursor() as cursor:
-        for table in ("events_gathering", "duties_task", "risk_hazard", "duties_taskcount"):
+        for table in ("events_gathering", "duties_task", "risk_hazard", "duties_taskcount", "risk_hazardcount"):
             cursor.execute(f"VACUUM ANALYZE {table}")
     say("vacuum analyze done")
 
