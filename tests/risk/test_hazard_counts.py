@@ -242,6 +242,17 @@ def test_the_leaders_list_page_reads_its_figures_from_the_counters(spread, users
     assert shown == [str(expected[k]) for k in ("open", "major", "overdue", "awaiting")]
 
 
+def test_the_home_pages_hazard_panel_reads_its_figures_from_the_counters(spread, users):
+    """The panel (``risk.panels``) shows the same figures: from the counters for a township officer, with no
+    aggregate over the hazards (its five major hazards are a limited read)."""
+    with CaptureQueriesContext(connection) as captured:
+        page = client_for(users.township_officer).get(reverse("home")).content.decode()
+    assert 'data-panel="risk_hazards"' in page
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert any('"risk_hazardcount"' in sql for sql in statements)
+    assert not any('"risk_hazard"' in sql and "COUNT(" in sql and "LIMIT" not in sql for sql in statements)
+
+
 def test_a_write_that_bypassed_the_triggers_is_found_and_the_counters_rebuilt(spread):
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign-key checks of the fixture's rows
