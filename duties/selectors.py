@@ -22,14 +22,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from crowdsafe.common.filters import FilterData
-from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, get_scope, path_q
+from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, get_scope, minimal_prefixes, path_q
 from crowdsafe.org.choices import LEVEL_DEPTH, DepartmentKind, JurisdictionLevel, Role
 from crowdsafe.org.models import Department, Jurisdiction, Membership
 from duties.access import task_queue_territory, task_queue_visibility
@@ -361,55 +360,59 @@ def _overview_counters(paths: tuple[str, ...] | None, *, today: dt.date, since: 
     the counter rows of the territory that the figures need (outstanding and done totals, due days up to today + 3
     with the folded past, done days up to the first day of the window), plus the tasks done on that first day at or
     after ``since``, read from ``duties_task`` by the index on ``completed_at``. A few rows per holder and township,
-    whatever the number of tasks."""
+    whatever the number of tasks.
+
+    Each range is an index-only scan of the counters' index (UNION ALL, not an OR) grouped by holder on its own,
+    with one plain sum (two for the due days), and the branches' few hundred rows are added up: at a million tasks
+    (26,000 counter rows for the city) the statement took 26 ms instead of 41 ms with every row going through the
+    four filtered sums of one aggregate (bench/README.md). Written as SQL text, not built by the ORM each time."""
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     first_day = since.astimezone(dt.UTC).date()
     day_after = dt.datetime.combine(first_day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-    # Three ranges of the counters' index (UNION ALL, not an OR: each is then an index-only scan).
-    ranges = [Q(kind__in=["t", "D"]), Q(kind="o", day__lte=soon), Q(kind="d", day__lte=first_day)]
-    tasks = Task.objects.filter(status=TaskStatus.DONE, completed_at__gte=since, completed_at__lt=day_after)
+    params: dict[str, Any] = {
+        "today": today,
+        "soon": soon,
+        "first_day": first_day,
+        "since": since,
+        "day_after": day_after,
+        "done": TaskStatus.DONE.value,
+    }
+    area = task_area = ""
     if paths is not None:
-        ranges = [q & path_q(paths, field="area") for q in ranges]
-        tasks = tasks.filter(path_q(paths, field="jurisdiction_path"))
-    parts = [
-        TaskCount.objects.filter(q)
-        .order_by()
-        .values_list("department_id", "township_id", "org_held", "kind", "day", "n")
-        .query.sql_with_params()
-        for q in ranges
-    ]
-    counters_sql = " UNION ALL ".join(f"({sql})" for sql, _params in parts)
-    counters_params = [param for _sql, params in parts for param in params]
-    org_held = Case(
-        When(responsible_organisation__isnull=False, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-    tasks_sql, tasks_params = (
-        tasks.order_by()
-        .annotate(
-            department=Coalesce("responsible_department_id", 0, output_field=BigIntegerField()),
-            township=Coalesce("responsible_jurisdiction_id", 0, output_field=BigIntegerField()),
-            held=org_held,
-            kind=Value("s", output_field=CharField()),
-            day=Value(None, output_field=DateField()),
-            one=Value(1, output_field=IntegerField()),
-        )
-        .values_list("department", "township", "held", "kind", "day", "one")
-        .query
-    ).sql_with_params()
+        prefixes = minimal_prefixes(paths)
+        if not prefixes:
+            return []
+        params |= {f"p{i}": connection.ops.prep_for_like_query(p) + "%" for i, p in enumerate(prefixes)}
+        area = " AND (" + " OR ".join(f'"area"::text LIKE %(p{i})s' for i in range(len(prefixes))) + ")"
+        task_area = area.replace('"area"', '"jurisdiction_path"')
+    holder = "department_id, township_id, org_held"
     sql = f"""
-        SELECT c.department_id, c.township_id, c.org_held,
-               coalesce(sum(c.n) FILTER (WHERE c.kind = 't'), 0) AS n_open,
-               coalesce(sum(c.n) FILTER (WHERE c.kind = 'o' AND c.day >= %s AND c.day <= %s), 0) AS n_due_soon,
-               coalesce(sum(c.n) FILTER (WHERE c.kind = 'o' AND c.day < %s), 0) AS n_overdue,
-               coalesce(sum(c.n) FILTER (WHERE c.kind IN ('D', 's')), 0)
-                 - coalesce(sum(c.n) FILTER (WHERE c.kind = 'd'), 0) AS n_done
-        FROM ({counters_sql} UNION ALL {tasks_sql}) AS c (department_id, township_id, org_held, kind, day, n)
-        GROUP BY c.department_id, c.township_id, c.org_held
+        SELECT {holder},
+               coalesce(sum(n_open), 0), coalesce(sum(n_due_soon), 0), coalesce(sum(n_overdue), 0),
+               coalesce(sum(n_done), 0)
+        FROM (
+            SELECT {holder}, sum(n) AS n_open, 0 AS n_due_soon, 0 AS n_overdue, 0 AS n_done
+            FROM duties_taskcount WHERE kind = 't'{area} GROUP BY 1, 2, 3
+            UNION ALL
+            SELECT {holder}, 0, sum(n) FILTER (WHERE day >= %(today)s), sum(n) FILTER (WHERE day < %(today)s), 0
+            FROM duties_taskcount WHERE kind = 'o' AND day <= %(soon)s{area} GROUP BY 1, 2, 3
+            UNION ALL
+            SELECT {holder}, 0, 0, 0, sum(n)
+            FROM duties_taskcount WHERE kind = 'D'{area} GROUP BY 1, 2, 3
+            UNION ALL
+            SELECT {holder}, 0, 0, 0, -sum(n)
+            FROM duties_taskcount WHERE kind = 'd' AND day <= %(first_day)s{area} GROUP BY 1, 2, 3
+            UNION ALL
+            SELECT coalesce(responsible_department_id, 0), coalesce(responsible_jurisdiction_id, 0),
+                   responsible_organisation_id IS NOT NULL, 0, 0, 0, count(*)
+            FROM duties_task
+            WHERE status = %(done)s AND completed_at >= %(since)s AND completed_at < %(day_after)s{task_area}
+            GROUP BY 1, 2, 3
+        ) AS c
+        GROUP BY 1, 2, 3
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [today, soon, today, *counters_params, *tasks_params])
+        cursor.execute(sql, params)
         return [
             {
                 "responsible_department_id": department or None,
@@ -427,18 +430,22 @@ def _overview_counters(paths: tuple[str, ...] | None, *, today: dt.date, since: 
 
 def _holder_labels(department_ids: list[int], township_ids: list[int]) -> dict[tuple[str, int], tuple[str, str]]:
     """The names of the overview's holders, in one query whatever their number: ("d", id) → a department's name
-    and kind, ("j", id) → a township's name (and "")."""
-    departments = Department.objects.filter(pk__in=department_ids).values_list(
-        Value("d", output_field=CharField()), "pk", "name", "kind"
-    )
-    townships = Jurisdiction.objects.filter(pk__in=township_ids).values_list(
-        Value("j", output_field=CharField()), "pk", "name", Value("", output_field=CharField())
-    )
-    if not department_ids or not township_ids:
-        query = departments if department_ids else townships if township_ids else None
-    else:
-        query = departments.union(townships, all=True)
-    return {(table, pk): (name, kind) for table, pk, name, kind in query or ()}
+    and kind, ("j", id) → a township's name (and ""). SQL text (a few hundred ids): the ORM's union of two
+    querysets took ~4 ms to build per page."""
+    parts, params = [], []
+    for table, model, kind, ids in (
+        ("d", Department, "kind", department_ids),
+        ("j", Jurisdiction, "''", township_ids),
+    ):
+        if ids:
+            placeholders = ", ".join(["%s"] * len(ids))
+            parts.append(f"SELECT '{table}', id, name, {kind} FROM {model._meta.db_table} WHERE id IN ({placeholders})")
+            params += ids
+    if not parts:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {(table, pk): (name, kind) for table, pk, name, kind in cursor.fetchall()}
 
 
 def responsibility_overview(*, user, today: dt.date | None = None) -> Overview:

@@ -5,6 +5,7 @@ whitespace, escaping, counts — without a template lookup per row, and the hold
 from __future__ import annotations
 
 import datetime as dt
+import re
 from unittest import mock
 
 import pytest
@@ -163,7 +164,10 @@ def test_the_overview_page_writes_each_holders_row_and_reads_their_names_in_one_
         "            </tr>\n          "
     ) in body
     assert body.count('data-row="department"') == 2
-    by_id = ('"org_department"."id" IN (', '"org_jurisdiction"."id" IN (')
-    names = [q["sql"] for q in captured.captured_queries if any(part in q["sql"] for part in by_id)]
+    by_id = (  # the holders read by id (the former code: one query each, the departments joined to their jurisdiction)
+        r'FROM "?org_department"?.*? WHERE ("?org_department"?\.)?"?id"? IN \(',
+        r'FROM "?org_jurisdiction"? WHERE ("?org_jurisdiction"?\.)?"?id"? IN \(',
+    )
+    names = [q["sql"] for q in captured.captured_queries if any(re.search(part, q["sql"]) for part in by_id)]
     assert len(names) == 1
-    assert all(part in names[0] for part in by_id)  # the departments' and the townships' names in one query
+    assert all(re.search(part, names[0]) for part in by_id)  # the departments' and the townships' names in one query
