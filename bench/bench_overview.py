@@ -10,7 +10,11 @@
   in one statement (as an import's step) — each timed with the triggers and with them disabled, alternated, in
   transactions rolled back (nothing is kept);
 - upkeep: the fold (``taskcounts_compact``), the verification (a recount of every task) and the rows of the
-  counter table.
+  counter table;
+- the page: ``/tasks/overview/`` for the city leader through the test client (the whole request), alternated with
+  the bare authenticated page (``/bench/bare/``), medians of ``--runs``, against the page's own statements re-run
+  as raw SQL (its SQL floor, as ``bench/run`` measures it) and the parts of the request: the selector, the rows'
+  tag, the template without its rows (``--no-page`` to skip).
 
 The write part takes an exclusive lock on ``duties_task`` for a moment per run (``ALTER TABLE … DISABLE TRIGGER``
 in the rolled-back transaction): run it on a database no one else is measuring (``--no-writes`` otherwise).
@@ -123,6 +127,65 @@ def measure_writes(runs: int, insert_rows: int) -> None:
         say(f"write, {name}: with the counters {ms(on)}, without {ms(off)} (+{ms(on - off)})")
 
 
+def measure_page(runs: int) -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test import Client, RequestFactory
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    from bench.run import _sql_floor, bench_users
+    from duties.selectors import Overview, responsibility_overview
+    from duties.templatetags.duty_tags import overview_rows
+
+    leader = bench_users()["city leader"]
+    client = Client()
+    client.force_login(leader)
+    for url in ("/bench/bare/", "/tasks/overview/"):
+        for _ in range(3):
+            assert client.get(url).status_code == 200, url
+    times: dict[str, list[float]] = {"page": [], "bare": []}
+    for _ in range(runs):
+        for name, url in (("page", "/tasks/overview/"), ("bare", "/bench/bare/")):
+            start = time.perf_counter()
+            client.get(url)
+            times[name].append(time.perf_counter() - start)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/bench/bare/")
+    bare_sql = {q["sql"] for q in captured.captured_queries}
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/tasks/overview/")
+    own = [q["sql"] for q in captured.captured_queries if q["sql"] not in bare_sql]
+    floor = _sql_floor(own, runs) / 1000
+    page, bare = statistics.median(times["page"]), statistics.median(times["bare"])
+    say(
+        f"page, city leader: {ms(page)}, bare page {ms(bare)}, SQL floor {ms(floor)} ({len(own)} statements): "
+        f"{page / (floor + bare):.2f}x (SQL floor + bare)"
+    )
+    # The parts of the request, each alone (the selector includes its statements).
+    request = RequestFactory().get("/tasks/overview/")
+    request.user, request.session = leader, SessionStore()
+    parts: dict[str, list[float]] = {"selector": [], "rows' tag": [], "template without rows": []}
+    with translation.override("zh-hans"):
+        overview = responsibility_overview(user=leader)
+        empty = Overview(rows=[], territories=overview.territories, today=overview.today)
+        for _ in range(runs):
+            start = time.perf_counter()
+            responsibility_overview(user=leader)
+            parts["selector"].append(time.perf_counter() - start)
+            for row in overview.rows:
+                row.__dict__.pop("_query", None)  # the links encoded again, as in a request
+            start = time.perf_counter()
+            overview_rows(overview.rows, "a", "b", "c", "d", "e")
+            parts["rows' tag"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            render_to_string("duties/overview.html", {"overview": empty}, request=request)
+            parts["template without rows"].append(time.perf_counter() - start)
+    figures = ", ".join(f"{k} {ms(statistics.median(v))}" for k, v in parts.items())
+    say(f"page parts ({len(overview.rows)} rows): {figures}; load average {os.getloadavg()[0]:.1f}")
+
+
 class _Rollback(Exception):
     pass
 
@@ -148,6 +211,7 @@ def main() -> int:
     parser.add_argument("--insert", type=int, default=2000, help="tasks inserted in one statement (default 2,000)")
     parser.add_argument("--no-writes", dest="writes", action="store_false")
     parser.add_argument("--no-upkeep", dest="upkeep", action="store_false")
+    parser.add_argument("--no-page", dest="page", action="store_false")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     import django
@@ -156,6 +220,8 @@ def main() -> int:
     if args.upkeep:
         measure_upkeep()
     measure_reads(args.runs)
+    if args.page:
+        measure_page(args.runs)
     if args.writes:
         measure_writes(args.runs, args.insert)
     return 0
