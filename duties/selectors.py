@@ -473,15 +473,19 @@ def responsibility_overview(*, user, today: dt.date | None = None) -> Overview:
         [c["responsible_jurisdiction_id"] for c in counts if c["responsible_jurisdiction_id"]],
     )
     kinds = dict(DepartmentKind.choices)
+    details: dict[str, str] = {}  # each kind of department translated once, not once per department
+    territorial = _("Township / street (no township-government department)")
     rows = []
     queue_url = reverse("duties:queue")
     for c in counts:
         if c["responsible_department_id"]:
             name, kind = labels["d", c["responsible_department_id"]]
+            if kind not in details:
+                details[kind] = str(kinds.get(kind, kind))  # what Department.get_kind_display() says
             row = OverviewRow(
                 party=PartyKind.DEPARTMENT,
                 label=name,
-                detail=str(kinds.get(kind, kind)),  # what Department.get_kind_display() says
+                detail=details[kind],
                 filters={"department": c["responsible_department_id"]},
             )
         elif c["responsible_jurisdiction_id"]:
@@ -489,7 +493,7 @@ def responsibility_overview(*, user, today: dt.date | None = None) -> Overview:
             row = OverviewRow(
                 party=PartyKind.TERRITORIAL,
                 label=name,
-                detail=_("Township / street (no township-government department)"),
+                detail=territorial,
                 filters={"responsible_jurisdiction": c["responsible_jurisdiction_id"]},
             )
         elif c["org_held"]:
