@@ -457,16 +457,15 @@ def responsibility_overview(*, user, today: dt.date | None = None) -> Overview:
     scope = get_scope(user)
     today = today or timezone.localdate()
     since = timezone.now() - dt.timedelta(days=DONE_WINDOW_DAYS)
-    qs = Task.objects.all()
     territories: list[str] = []
     paths: tuple[str, ...] | None = None
     if not scope.is_superuser:
         paths = scope.paths_for(OVERSIGHT_ROLES)
-        qs = qs.filter(path_q(paths, field="jurisdiction_path"))
         territories = [m.jurisdiction.name for m in scope.memberships if m.role in OVERSIGHT_ROLES]
     if counts_usable_for(paths, today):
         counts = _overview_counters(paths, today=today, since=since)
     else:
+        qs = Task.objects.all() if paths is None else Task.objects.filter(path_q(paths, field="jurisdiction_path"))
         counts = _overview_counts(qs, today=today, since=since)
     labels = _holder_labels(
         [c["responsible_department_id"] for c in counts if c["responsible_department_id"]],

@@ -170,4 +170,33 @@ def test_the_overview_page_writes_each_holders_row_and_reads_their_names_in_one_
     )
     names = [q["sql"] for q in captured.captured_queries if any(re.search(part, q["sql"]) for part in by_id)]
     assert len(names) == 1
+    # session, user, memberships, the figures, the names (the former page: the names in two more, six in all)
+    assert len(captured.captured_queries) == 5
     assert all(re.search(part, names[0]) for part in by_id)  # the departments' and the townships' names in one query
+
+
+@pytest.mark.django_db
+def test_the_counters_figures_for_a_territory_of_two_townships_are_the_tasks_grouped(linzhou):
+    """A leader of two townships: the counters' statement reads each township's prefix (an OR of two), with the same
+    figures as the tasks of both grouped, and none of a third place."""
+    from duties.filters import DONE_WINDOW_DAYS
+    from duties.selectors import _overview_counters, _overview_counts
+
+    make_tasks(3, rule_name=RULE, jurisdiction=linzhou.village, department=linzhou.culture)
+    make_tasks(2, rule_name=RULE, jurisdiction=linzhou.town2, department=linzhou.fire, start_id=20_000)
+    make_tasks(4, rule_name=RULE, jurisdiction=linzhou.linzhou, department=linzhou.health, start_id=30_000)
+    done = make_tasks(2, rule_name=RULE, jurisdiction=linzhou.town2, department=linzhou.fire, start_id=40_000)
+    Task.objects.filter(pk__in=[t.pk for t in done]).update(status="done", completed_at=timezone.now())
+    today = timezone.localdate()
+    since = timezone.now() - dt.timedelta(days=DONE_WINDOW_DAYS)
+    paths = (linzhou.town.path, linzhou.town2.path)
+    tasks = Task.objects.filter(jurisdiction_path__startswith=paths[0]) | Task.objects.filter(
+        jurisdiction_path__startswith=paths[1]
+    )
+
+    def figures(rows):
+        return sorted((r["responsible_department_id"], r["n_open"], r["n_overdue"], r["n_done"]) for r in rows)
+
+    expected = figures(_overview_counts(tasks, today=today, since=since))
+    assert expected == [(linzhou.culture.pk, 3, 3, 0), (linzhou.fire.pk, 2, 2, 2)]
+    assert figures(_overview_counters(paths, today=today, since=since)) == expected
