@@ -30,12 +30,16 @@ from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypeVar
 import django_filters
 from django import forms
 from django.db.models import Model, QuerySet
+from django.forms.boundfield import BoundField
+from django.utils.functional import Promise
+from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from crowdsafe.common.rendered import HtmlCache, site_key
 from crowdsafe.org.models import Jurisdiction
 
 if TYPE_CHECKING:
@@ -69,6 +73,9 @@ class ListFilterSet(django_filters.FilterSet):
         form = super().form
         for field in form.fields.values():
             field.help_text = ""
+        if form.bound_field_class is not CachedBoundField:
+            form.bound_field_class = CachedBoundField
+            form.render_namespace = f"{type(self).__module__}.{type(self).__qualname__}"
         return form
 
     #: What the selector knows and a filter may need (``user``: awaiting sign-off by someone else; ``today``).
@@ -92,6 +99,75 @@ class ListFilterSet(django_filters.FilterSet):
         """The cleaned value of one filter, or None when it is not given or has an error."""
         self.form.is_valid()
         return self.form.cleaned_data.get(name)
+
+
+# --- the filter fields, rendered once -----------------------------------------------------------------------------
+
+#: A filter field's HTML (``{{ form.x.as_field_group }}``, ``{{ form.x }}``) by everything it is rendered from.
+FILTER_FIELDS = HtmlCache("filter fields", max_entries=5000)
+
+
+def _frozen(value: Any, depth: int = 0) -> Any:
+    """``value`` as a hashable key part: containers as tuples, lazy texts translated, widgets by their state, other
+    objects by their ``repr`` (an object whose repr shows its address never hits the cache: slower, never wrong)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Promise):
+        return str(value)
+    if depth > 6:
+        return repr(value)
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _frozen(v, depth + 1)) for k, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        items = tuple(_frozen(v, depth + 1) for v in value)
+        return tuple(sorted(items, key=repr)) if isinstance(value, set | frozenset) else items
+    if isinstance(value, forms.Widget):
+        return (type(value), _frozen(vars(value), depth + 1))
+    return (type(value), repr(value))
+
+
+_FIELD_ATTRS = ("label", "required", "disabled", "show_hidden_initial", "help_text", "localize", "template_name")
+_FORM_ATTRS = ("prefix", "auto_id", "label_suffix", "is_bound", "field_template_name", "template_name_label")
+_FORM_ATTRS += ("required_css_class", "error_css_class", "use_required_attribute", "render_namespace")
+
+
+class CachedBoundField(BoundField):
+    """A filter field rendered once per everything its HTML is made of: the language (labels, formats), the value
+    the request gives it (or its initial value), its errors, its widget (attributes, choices, as set after the form
+    was built) and its field's and form's settings. A list's filter form shows the same few HTML fragments
+    to everyone (issue 19: Django's field rendering, a template per field, label, widget and ``<option>``, cost a
+    list page more than its rows). Only ``as_field_group()`` and ``str()`` are kept; the rest is Django's."""
+
+    def render_key(self, how: str) -> tuple:
+        form, field, widget = self.form, self.field, self.field.widget
+        if form.is_bound:
+            value = widget.value_from_datadict(form.data, form.files, self.html_name)
+        else:
+            value = self.initial
+        return (
+            how,
+            site_key(),
+            get_current_timezone_name(),
+            type(form).__name__,
+            type(form.renderer),
+            tuple(_frozen(getattr(form, name, None)) for name in _FORM_ATTRS),
+            self.name,
+            type(field),
+            tuple(_frozen(getattr(field, name, None)) for name in _FIELD_ATTRS),
+            _frozen(field.initial if not callable(field.initial) else repr(field.initial)),
+            _frozen(form.initial.get(self.name)),
+            _frozen(widget),
+            _frozen(value),
+            tuple(str(error) for error in self.errors),
+        )
+
+    def as_field_group(self) -> str:
+        return FILTER_FIELDS.get(self.render_key("group"), super().as_field_group)
+
+    def __str__(self) -> str:
+        return FILTER_FIELDS.get(self.render_key("str"), super().__str__)
+
+    __html__ = __str__
 
 
 class PeriodForm(forms.Form):

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 
 from crowdsafe.org.access import Scope
@@ -41,6 +42,10 @@ class NavItem:
 
 
 _ITEMS: dict[str, NavEntry] = {}
+# The items in menu order (None: to sort again) and each URL name reversed, per URLconf and script prefix: the
+# menu is built on every page (issue 19), the registry and the URLs change only at start-up (and in tests).
+_SORTED: list[tuple[NavEntry, ...] | None] = [None]
+_URLS: dict[tuple[str, str, str], str | None] = {}
 
 
 def register_nav_item(
@@ -62,11 +67,28 @@ def register_nav_item(
         visible=visible,
     )
     _ITEMS[key] = entry
+    _SORTED[0] = None
     return entry
 
 
 def unregister_nav_item(key: str) -> None:
     _ITEMS.pop(key, None)
+    _SORTED[0] = None
+
+
+def _sorted_entries() -> tuple[NavEntry, ...]:
+    entries = _SORTED[0]
+    if entries is None:
+        entries = _SORTED[0] = tuple(sorted(_ITEMS.values(), key=lambda e: (e.order, e.key)))
+    return entries
+
+
+def _nav_url(url: str) -> str | None:
+    """``url_or_none``, once per URLconf and script prefix."""
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), url)
+    if key not in _URLS:
+        _URLS[key] = url_or_none(url)
+    return _URLS[key]
 
 
 def url_or_none(url: str) -> str | None:
@@ -81,12 +103,12 @@ def url_or_none(url: str) -> str | None:
 
 def nav_items(*, request, user, scope: Scope, roles: frozenset[str]) -> tuple[NavItem, ...]:
     items = []
-    for entry in sorted(_ITEMS.values(), key=lambda e: (e.order, e.key)):
+    for entry in _sorted_entries():
         if entry.roles is not None and not (entry.roles & roles):
             continue
         if entry.visible is not None and not entry.visible(user, scope):
             continue
-        url = url_or_none(entry.url)
+        url = _nav_url(entry.url)
         if url is None:
             continue
         active = request.path == url if url == "/" else request.path.startswith(url)
