@@ -31,10 +31,10 @@ from django.utils import timezone, translation
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
-from tests.drills.conftest import _wired, make_plan, world  # noqa: F401 - fixtures
+from tests.drills.conftest import _wired, make_plan, world  # noqa: F401 - _wired: autouse fixture
 from tests.helpers.files import HTML, forged_jpeg, forged_pdf, png_bomb
-from tests.permits.conftest import build_application, permit_city, stadium  # noqa: F401 - fixtures
-from tests.risk.conftest import hazard, operator, venue  # noqa: F401 - fixtures
+from tests.permits.conftest import build_application, permit_city, stadium  # fixtures' bodies, made once below
+from tests.risk.conftest import hazard, operator, venue  # fixtures' bodies, made once below
 
 pytestmark = pytest.mark.django_db
 
@@ -453,9 +453,54 @@ def _superuser() -> Any:
     return existing or UserFactory(username="u_root", is_staff=True, is_superuser=True)
 
 
+@pytest.fixture(scope="module")
+def _shared(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The people, departments and venues every upload point needs, made once for the module (the fixtures
+    city, users, permit_city, stadium, world, operator and venue, as each test used to make them: in English, the
+    drills' subjects wired, a fresh working-day calendar) inside a transaction rolled back at the end; each test
+    runs in a savepoint of it (its own ``db``), so what a test writes is gone before the next. Making them for each
+    of the 66 tests took 1.2-2.5 s of set-up per test (issue 19 point 3)."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from crowdsafe.workdays.cache import calendar_cache_clear
+    from drills.duties import connect
+    from tests.conftest import city, users
+
+    def made(fixture, *args):
+        return fixture._get_wrapped_function()(*args)  # the fixture's own body, called at module scope
+
+    media = tmp_path_factory.mktemp("upload-points-media")
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(LANGUAGE_CODE="en", MEDIA_ROOT=media),
+        translation.override("en"),
+    ):
+        connect()
+        calendar_cache_clear()
+        the_city = made(city, None)
+        the_users = made(users, the_city)
+        shared = SimpleNamespace(
+            city=the_city,
+            users=the_users,
+            permit_city=made(permit_city, the_city, the_users),
+            stadium=made(stadium, the_city),
+            world=made(world, the_city, the_users),
+            venue=made(venue, the_city, made(operator, the_city)),
+        )
+        calendar_cache_clear()
+        yield shared
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def ctx(city, users, permit_city, stadium, world, venue):  # noqa: F811 - the imported fixtures
-    return SimpleNamespace(city=city, users=users, permit_city=permit_city, stadium=stadium, world=world, venue=venue)
+def ctx(_shared, db):
+    """The module's objects, copied for each test: the rows are shared (rolled back to the module's savepoint after
+    each test), the Python objects are not, so nothing one test cached on an object is seen by the next."""
+    import copy
+
+    return copy.deepcopy(_shared)
 
 
 POINT_NAMES = list(_points(SimpleNamespace(city=None, users=None)).keys())
