@@ -31,9 +31,12 @@ import django_filters
 from django import forms
 from django.db.models import Model, QuerySet
 from django.forms.boundfield import BoundField
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
+from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import Promise
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ChoiceIterator as FilterChoiceIterator
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -123,9 +126,15 @@ def _frozen(value: Any, depth: int = 0) -> Any:
         return tuple(sorted(items, key=repr)) if isinstance(value, set | frozenset) else items
     if isinstance(value, forms.Widget):
         return (type(value), _frozen(vars(value), depth + 1))
+    if isinstance(value, _CHOICE_ITERATORS):
+        # The choices as rendered: a select's <option>s (a model field's choices would be a query, as rendering is).
+        return (type(value), tuple(_frozen(choice, depth + 1) for choice in value))
+    if isinstance(value, ModelChoiceIteratorValue):
+        return (type(value), str(value))
     return (type(value), repr(value))
 
 
+_CHOICE_ITERATORS = (BaseChoiceIterator, FilterChoiceIterator, ModelChoiceIterator)
 _FIELD_ATTRS = ("label", "required", "disabled", "show_hidden_initial", "help_text", "localize", "template_name")
 _FORM_ATTRS = ("prefix", "auto_id", "label_suffix", "is_bound", "field_template_name", "template_name_label")
 _FORM_ATTRS += ("required_css_class", "error_css_class", "use_required_attribute", "render_namespace")
@@ -140,10 +149,8 @@ class CachedBoundField(BoundField):
 
     def render_key(self, how: str) -> tuple:
         form, field, widget = self.form, self.field, self.field.widget
-        if form.is_bound:
-            value = widget.value_from_datadict(form.data, form.files, self.html_name)
-        else:
-            value = self.initial
+        bound = form.is_bound
+        value = widget.value_from_datadict(form.data, form.files, self.html_name) if bound else self.initial
         return (
             how,
             site_key(),

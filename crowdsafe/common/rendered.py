@@ -20,7 +20,10 @@ import re
 from collections.abc import Callable, Hashable, Mapping
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf
+from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -40,7 +43,7 @@ class HtmlCache:
         """The HTML kept for ``key``, or ``render()`` kept for it."""
         html = self._html.get(key)
         if html is None:
-            html = mark_safe(render())  # noqa: S308 (what a template or a widget rendered, escaped already)
+            html = mark_safe(render())
             if len(self._html) >= self.max_entries:
                 self._html.clear()
             self._html[key] = html
@@ -75,4 +78,18 @@ _PLACEHOLDER = re.compile(r"cs0ph0(\w+?)0ph0cs")
 
 def fill(html: str, values: Mapping[str, str]) -> SafeString:
     """``html`` with each placeholder replaced by its value (already escaped), in one pass."""
-    return mark_safe(_PLACEHOLDER.sub(lambda m: values[m.group(1)], html))  # noqa: S308
+    return mark_safe(_PLACEHOLDER.sub(lambda m: values[m.group(1)], html))
+
+
+@receiver(setting_changed)
+def _forget_on_setting_changed(**kwargs: object) -> None:
+    # A setting changed (tests' override_settings): languages, templates, static files may all differ.
+    clear_all()
+
+
+@receiver(file_changed)
+def _forget_on_template_changed(sender: object, file_path: object, **kwargs: object) -> None:
+    # runserver reloads a changed template without restarting; its fragments must go too. Returns None: Django
+    # goes on with its own handling (a restart for Python files).
+    if str(file_path).endswith((".html", ".txt")):
+        clear_all()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -446,3 +447,76 @@ def test_no_filter_form_and_no_filter_serializer_is_left_beside_the_filtersets()
         for match in pattern.finditer(path.read_text(encoding="utf-8"))
     ]
     assert packages and found == []
+
+
+# --- the filter fields rendered once (crowdsafe.common.filters.CachedBoundField, issue 19) -----------------------
+
+
+def _field_html(filterset, cached: bool) -> list[str]:
+    from django.forms.boundfield import BoundField
+
+    form = filterset.form
+    out = []
+    for name, field in form.fields.items():
+        bound = form[name] if cached else BoundField(form, field, name)
+        out += [str(bound.as_field_group()), str(bound)]
+    return out
+
+
+def _filtersets(departments):
+    from django.http import QueryDict
+
+    from duties.filters import TaskFilterSet
+    from risk.filters import HazardFilterSet
+
+    queries = ["", "status=done", "status=bogus&due=never", "q=<b>&amp;&mine=on", "department=x", "mine=maybe"]
+    for query in queries:
+        yield TaskFilterSet(QueryDict(query), departments=departments)
+        yield HazardFilterSet(QueryDict(query.replace("done", "closed")))
+    for query in ["", "jurisdiction=410502", "date_from=2026-12-01&date_to=2026-01-01", "date_from=2026-13-45"]:
+        yield GatheringFilterSet(QueryDict(query))
+
+
+def test_filter_fields_warm_equal_cold_in_every_language_and_render_no_template_when_warm(city):
+    from django.utils import translation
+
+    from crowdsafe.common.rendered import clear_all
+    from crowdsafe.org.models import Department
+
+    departments = list(Department.objects.order_by("pk")[:3])
+    renamed = [Department(pk=d.pk, name=d.name + "（改）") for d in departments]
+    clear_all()
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for round_ in range(2):  # the second round from the cache, filled by every other filter set
+                for choices in (departments, renamed):
+                    for filterset in _filtersets(choices):
+                        assert _field_html(filterset, cached=True) == _field_html(filterset, cached=False), (
+                            language,
+                            round_,
+                            filterset.data,
+                        )
+    with translation.override("en"):
+        filterset = next(_filtersets(departments))
+        _field_html(filterset, cached=True)
+        with rendered_templates() as names:
+            html = _field_html(next(_filtersets(departments)), cached=True)
+        assert names == [] and any("<select" in part for part in html)
+        # The department choices renamed: the field shows the new names at once.
+        assert "（改）" in "".join(_field_html(next(_filtersets(renamed)), cached=True))
+
+
+@contextmanager
+def rendered_templates():
+    from django.test.signals import template_rendered
+
+    names: list[str] = []
+
+    def record(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        yield names
+    finally:
+        template_rendered.disconnect(record)
