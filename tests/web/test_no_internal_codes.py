@@ -126,8 +126,8 @@ def find_codes(text: str, forbidden: dict[str, str]) -> list[str]:
 
 
 def walk(client: Client, start: str = "/") -> tuple[dict[str, str], list[str]]:
-    """Visit the site from ``start`` (links on the same site, GET only, bounded): the HTML of each page, and the
-    pages that answered with a server error."""
+    """Visit the site from ``start`` (links on the same site, GET only, bounded): the visible text of each page
+    (each page parsed once, for its links and its text), and the pages that answered with a server error."""
     seen_paths: dict[str, int] = {}
     queue, visited = deque([start]), {}
     errors = []
@@ -141,9 +141,8 @@ def walk(client: Client, start: str = "/") -> tuple[dict[str, str], list[str]]:
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             visited[url] = ""
             continue
-        html = response.content.decode()
-        visited[url] = html
-        _, links = visible_text(html)
+        text, links = visible_text(response.content.decode())
+        visited[url] = text
         for href in links:
             target = urljoin(url, href)
             parts = urlsplit(target)
@@ -217,10 +216,9 @@ def test_no_page_shows_internal_codes(demo, role):
     pages, errors = walk(client)
     assert len(pages) > 5, f"{username} reached only {list(pages)}"
     found = {}
-    for url, html in pages.items():
-        if not html:
+    for url, text in pages.items():
+        if not text:
             continue
-        text, _ = visible_text(html)
         codes = find_codes(text, demo)
         if codes:
             found[url] = codes
