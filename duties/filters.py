@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from crowdsafe.common.filters import CheckboxFilter, IntegerFilter, ListFilterSet, TerritoryFilter
+from crowdsafe.common.rendered import HtmlCache
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import DepartmentKind
 from crowdsafe.org.models import Department
@@ -251,8 +252,7 @@ class TaskFilterSet(ListFilterSet):
 
 
 # The queue's filter fields, rendered: (language, the rendered fields' values, the department choices) → HTML.
-_QUEUE_FILTERS: dict[tuple, SafeString] = {}
-_QUEUE_FILTERS_MAX = 1000
+_QUEUE_FILTERS = HtmlCache("task queue filters")
 #: What templates/duties/_queue_filters.html shows: six fields with their labels and errors, five hidden ones.
 QUEUE_FILTER_FIELDS = (
     *("q", "status", "due", "department", "party", "mine"),
@@ -267,7 +267,8 @@ def queue_filter_fields(filterset: TaskFilterSet) -> SafeString:
     attributes: a dozen template renders per select): the queue's eleven fields cost about a quarter of the page's
     CPU time (issue 19). What they show depends only on the language, the values the request gives for them
     (their errors too: each is checked on its own value) and the department choices, so the HTML is kept per
-    those (bounded; forgotten all at once when full). The common requests — the queue unfiltered, its next
+    those (``crowdsafe.common.rendered.HtmlCache``; every list's fields are also kept one by one: ``CachedBoundField``
+    in crowdsafe/common/filters.py). The common requests — the queue unfiltered, its next
     pages, the tabs — then render no form field at all."""
     data = filterset.data
     values = tuple(
@@ -275,13 +276,7 @@ def queue_filter_fields(filterset: TaskFilterSet) -> SafeString:
         for name in QUEUE_FILTER_FIELDS
     )
     key = (get_language(), values, tuple((value, str(label)) for value, label in filterset.departments))
-    html = _QUEUE_FILTERS.get(key)
-    if html is None:
-        html = SafeString(render_to_string("duties/_queue_filters.html", {"form": filterset.form}))
-        if len(_QUEUE_FILTERS) >= _QUEUE_FILTERS_MAX:
-            _QUEUE_FILTERS.clear()
-        _QUEUE_FILTERS[key] = html
-    return html
+    return _QUEUE_FILTERS.get(key, lambda: render_to_string("duties/_queue_filters.html", {"form": filterset.form}))
 
 
 class RuleFilterSet(ListFilterSet):
