@@ -26,6 +26,7 @@ from duties.panels import queue_context
 from duties.selectors import queue_counts, task_queue
 from tests.duties.conftest import make_tasks
 from tests.factories import UserFactory, member
+from tests.helpers.plans import plan_with_only
 
 pytestmark = pytest.mark.django_db
 
@@ -83,26 +84,6 @@ def _figures(tasks, today) -> dict[str, int]:
         "overdue": sum(t.due_date < today for t in tasks),
         "due_soon": sum(today <= t.due_date <= today + timezone.timedelta(days=3) for t in tasks),
     }
-
-
-def _plan(statement: str, *, table: str, keep: str) -> str:
-    """The plan of ``statement`` with every other index of ``table`` dropped but those of its constraints (primary
-    key, unique) — inside the test's transaction, so they are back after it — and sequential scans off: whether the
-    index the statement was written for serves it, not which index the planner picks for a test's handful of rows
-    (that pick follows the row counts earlier tests left in pg_class)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {table}")
-        cursor.execute(
-            """SELECT i.indexrelid::regclass::text FROM pg_index i
-               WHERE i.indrelid = %s::regclass AND i.indexrelid <> %s::regclass
-                 AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
-            [table, keep],
-        )
-        for (name,) in cursor.fetchall():
-            cursor.execute(f'DROP INDEX "{name}"')
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + statement)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def _rows_read_from_tasks(statements: list[str]) -> int:
@@ -203,7 +184,7 @@ def test_a_townships_own_outstanding_tasks_are_read_from_their_index(tasks, linz
     [statement] = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT COUNT("duties_task"')]
     # For a test's few hundred rows the planner may prefer the foreign key's or the path's index (it did, depending on
     # what earlier tests left in pg_class): the statement must be one the partial index serves.
-    plan = _plan(statement, table="duties_task", keep="duties_task_township_open_idx")
+    plan = plan_with_only(statement, table="duties_task", keep="duties_task_township_open_idx")
     assert "duties_task_township_open_idx" in plan, plan
     assert mine.count() == 12
 
@@ -231,5 +212,5 @@ def test_a_territorys_counter_rows_are_read_by_its_area(tasks, linzhou_users):
     [statement] = [q["sql"] for q in captured.captured_queries]
     # The kind's index (a few dozen counter rows in a test) is the planner's other choice: each kind's rows must be
     # readable by the area's prefix. At a million tasks the planner's pick is bench/run --explain's.
-    plan = _plan(statement, table="duties_taskcount", keep="duties_taskcount_area_idx")
+    plan = plan_with_only(statement, table="duties_taskcount", keep="duties_taskcount_area_idx")
     assert plan.count("duties_taskcount_area_idx") == 2, plan
