@@ -103,13 +103,13 @@ class Counters:
                 f"""
                 WITH folded AS (
                     SELECT id, {columns}, day, {self.folded_day_sql} AS fday, n FROM {self.table}
-                ), todo AS (
+                ), to_fold AS (
                     SELECT {columns}, fday FROM folded
                     GROUP BY {columns}, fday
                     HAVING count(*) > 1 OR sum(n) = 0 OR bool_or(day <> fday)
                 ), gone AS (
                     DELETE FROM {self.table} c
-                    USING folded f JOIN todo USING ({columns}, fday)
+                    USING folded f JOIN to_fold USING ({columns}, fday)
                     WHERE c.id = f.id
                     RETURNING {returned}, f.fday, c.n
                 ), written AS (

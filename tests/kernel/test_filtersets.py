@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from events.choices import GatheringSource
 from events.filters import GatheringFilterSet
 from tests.duties.conftest import make_tasks
 from tests.events.conftest import report
+from tests.helpers.templates import rendered_templates
 from tests.venues.conftest import make_venue
 from venues import selectors as venue_selectors
 
@@ -504,19 +504,3 @@ def test_filter_fields_warm_equal_cold_in_every_language_and_render_no_template_
         assert names == [] and any("<select" in part for part in html)
         # The department choices renamed: the field shows the new names at once.
         assert "（改）" in "".join(_field_html(next(_filtersets(renamed)), cached=True))
-
-
-@contextmanager
-def rendered_templates():
-    from django.test.signals import template_rendered
-
-    names: list[str] = []
-
-    def record(sender, template, context, **kwargs):
-        names.append(template.name)
-
-    template_rendered.connect(record)
-    try:
-        yield names
-    finally:
-        template_rendered.disconnect(record)

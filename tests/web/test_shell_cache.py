@@ -5,17 +5,16 @@ menu URL, and a changed role, staff flag or name shows on the very next page."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
 from django.template import engines
-from django.test.signals import template_rendered
 from django.urls import reverse
 
 from crowdsafe.common.rendered import clear_all
 from crowdsafe.org.choices import Role
 from crowdsafe.org.services import membership_remove
 from tests.factories import UserFactory, member
+from tests.helpers.templates import rendered_templates
 
 pytestmark = pytest.mark.django_db
 
@@ -27,20 +26,6 @@ SHELL_TEMPLATES = {
     "web/_role_badges.html",
     "notifications/_bell.html",
 }
-
-
-@contextmanager
-def rendered_templates():
-    names: list[str] = []
-
-    def record(sender, template, context, **kwargs):
-        names.append(template.name)
-
-    template_rendered.connect(record)
-    try:
-        yield names
-    finally:
-        template_rendered.disconnect(record)
 
 
 def masked(html: str) -> str:
