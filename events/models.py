@@ -32,6 +32,18 @@ from events.choices import (
 
 MAX_ATTENDANCE = 10_000_000
 
+
+def attention_rank() -> models.Case:
+    """The attention list's first order: red (0) before orange (1). One expression for the list's ``ORDER BY`` and
+    the first column of its index (``events_gathering_attn_rank``), which must be the same for PostgreSQL to
+    read the list's first page from the index."""
+    return models.Case(
+        models.When(risk_level=RiskLevel.RED.value, then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
 _LABELS: dict[tuple[type, str], dict[str, str]] = {}
 
 
@@ -221,6 +233,16 @@ class Gathering(models.Model):
                 condition=Q(risk_level__in=ESCALATED_LEVELS)
                 & ~Q(status__in=sorted(s.value for s in TERMINAL_STATUSES)),
                 name="events_gathering_attention",
+            ),
+            # The same list's page, in its order (red first, then by start): the first 50 of a district's ~11,000
+            # open orange and red gatherings at a million were all read and sorted (issue 19: 34.9 -> 0.4 ms).
+            models.Index(
+                attention_rank(),
+                models.F("starts_at"),
+                models.F("id"),
+                condition=Q(risk_level__in=ESCALATED_LEVELS)
+                & ~Q(status__in=sorted(s.value for s in TERMINAL_STATUSES)),
+                name="events_gathering_attn_rank",
             ),
             # The map of the list (gatherings not over, starting within two weeks): only the open ones, a few per
             # cent of a register that keeps every ended gathering (issue 19 point 1: a seq scan at 100,000).

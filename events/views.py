@@ -13,7 +13,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -166,7 +165,10 @@ def gathering_list(request):
 def attention_list(request):
     """Orange and red gatherings not yet closed (the district leader's attention list)."""
     gatherings = selectors.attention_list(user=request.user)
-    page = Paginator(gatherings, PAGE_SIZE).get_page(request.GET.get("page"))
+    plan = selectors.attention_count_plan(user=request.user)
+    page = CappedPaginator(gatherings, PAGE_SIZE, count_order=plan.order, lower_bound=plan.lower_bound).get_page(
+        request.GET.get("page")
+    )
     return render(request, "events/attention_list.html", {"page": page})
 
 

@@ -118,6 +118,8 @@ class AttentionListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Gathering.objects.none()
+        plan = selectors.attention_count_plan(user=self.request.user)
+        self.count_order, self.lower_bound = plan.order, plan.lower_bound  # for the capped count
         return selectors.attention_list(user=self.request.user).select_related("key_date")
 
 

@@ -18,6 +18,7 @@ from crowdsafe.common.pagination import CappedPaginator
 from crowdsafe.web.api.pagination import CappedCountPagination
 from events import services
 from tests.events.conftest import report
+from tests.helpers.plans import plan_with_only
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +132,61 @@ def test_the_count_reads_a_territory_by_place_and_a_department_by_key(city, user
     assert sorted(p["title"] for p in map_data(page)) == ["分局聚集0", "分局聚集1", "分局聚集2"]
     api = client_for(users.staff).get(reverse("v1:gathering-list")).json()
     assert api["count"] == 3 and api["count_capped"] is False
+
+
+# --- the attention list: a capped count, a page read in its index's order ----------------------------------------
+
+
+def _escalated(users, city, n: int) -> list:
+    # 2,000 expected: orange by the triage bands (events.services); the first two set red.
+    made = [
+        report(users.grid_worker, grid=city.grid, title=f"关注{i}", estimated_attendance_max=2000) for i in range(n)
+    ]
+    for gathering in made[:2]:
+        services.gathering_set_risk_level(
+            gathering=gathering, level="red", reasons=["人员密集"], source="override", actor=users.township_officer
+        )
+    return made
+
+
+def test_the_attention_list_counts_at_most_its_cap_by_place_and_pages_on(city, users, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    monkeypatch.setattr("events.views.PAGE_SIZE", 2)
+    _escalated(users, city, 5)
+    client = client_for(users.leader)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("events:attention_list")).content.decode()
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and "events_gathering" in q["sql"]]
+    # The territory's part alone, in the place index's order, stops at the cap: the list is not counted at all.
+    assert len(counts) == 1 and "LIMIT 4" in counts[0] and "USING ~<~" in counts[0], counts
+    assert "reported_by_id" not in counts[0]
+    assert "Over 3 gatherings need attention" in page and "data-count-capped" in page
+    assert page.index("关注0") < page.index("关注1")  # red first
+    last = client.get(reverse("events:attention_list"), {"page": 3}).content.decode()
+    assert "关注4" in last and 'rel="next"' not in last
+    api = client.get(reverse("v1:gathering-attention"), {"page_size": 2}).json()
+    assert api["count"] == 3 and api["count_capped"] is True and api["next"]
+    assert [g["title"] for g in api["results"]] == ["关注0", "关注1"]
+
+
+def test_below_its_cap_the_attention_list_is_counted_whole(city, users):
+    _escalated(users, city, 3)
+    report(users.grid_worker, grid=city.grid, title="一般聚集")
+    page = client_for(users.leader).get(reverse("events:attention_list")).content.decode()
+    assert "3 gatherings need attention" in page and "Over" not in page and "一般聚集" not in page
+    zh = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    zh.force_login(users.leader)
+    assert "3个聚集活动需要关注" in zh.get(reverse("events:attention_list")).content.decode()
+
+
+def test_the_attention_lists_page_is_read_from_the_index_in_its_order(city, users):
+    _escalated(users, city, 3)
+    with CaptureQueriesContext(connection) as captured:
+        client_for(users.leader).get(reverse("events:attention_list"))
+    statements = [q["sql"] for q in captured.captured_queries if 'FROM "events_gathering"' in q["sql"]]
+    [rows] = [sql for sql in statements if "risk_rank" in sql and "COUNT(" not in sql]
+    plan = plan_with_only(rows, table="events_gathering", keep="events_gathering_attn_rank")
+    assert "events_gathering_attn_rank" in plan and "Sort" not in plan.split("Index")[0], plan
 
 
 # --- the map: clusters beyond its limit -------------------------------------------------------------------------

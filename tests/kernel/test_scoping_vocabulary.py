@@ -165,6 +165,7 @@ NOT_LIST_ENTRY_POINTS = {
     "read_scope_ids": "the ids one request's list, count and map share, read once and handed to gathering_list",
     "count_plan": "how the capped count reads the list's rows (an index order, a lower bound), not rows",
     "hazard_count_plan": "how the hazard list's capped count reads its rows (an index order, a lower bound)",
+    "attention_count_plan": "how the attention list's capped count reads its rows (a lower bound by place)",
 }
 # The entry points of lists the grep must find starting from visible_to (besides the ``*_visible`` functions).
 LIST_SELECTORS = {
