@@ -128,10 +128,10 @@ def gathering_list(request):
     scope_ids = selectors.read_scope_ids(user=request.user, filters=filters)
     gatherings = selectors.gathering_list(user=request.user, filters=filters, scope_ids=scope_ids)
     # The count stops at 10,000 (over that the page says so): a city's whole register is never counted.
-    plan = selectors.count_plan(user=request.user, filters=filters)
-    page = CappedPaginator(gatherings, PAGE_SIZE, count_order=plan.order, lower_bound=plan.lower_bound).get_page(
-        request.GET.get("page")
-    )
+    plan = selectors.count_plan(user=request.user, filters=filters, scope_ids=scope_ids)
+    page = CappedPaginator(
+        gatherings, PAGE_SIZE, count_order=plan.order, lower_bound=plan.lower_bound, known=plan.known
+    ).get_page(request.GET.get("page"))
     detail_prefix = reverse("events:gathering_detail", args=[0])[: -len("0/")]
     map_points, map_total = selectors.map_gatherings(
         user=request.user, filters=filters, scope_ids=scope_ids, to_point=_map_point(detail_prefix)

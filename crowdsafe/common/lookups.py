@@ -8,12 +8,17 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, Value
 
 
-def any_of(field: str, ids: Iterable[int]) -> Q:
+def any_of(field: str, ids: Iterable[int], *, probe: bool = True) -> Q:
     """``field = ANY('{…}'::bigint[])``: one parameter, one constant however many ids. An ``IN`` list costs Django a
     prepared parameter per id (a thousand-zone monitoring batch: ~20 ms of Python) and the driver's ``ARRAY[…]`` of
     one constant per id costs the planner ~30 ms at 6,700 ids; the array is hashed by PostgreSQL when checked row by
     row and probed in an index when it selects. No ids: a filter that matches nothing. Elsewhere (the embedded SQLite
-    database): an ``IN`` list."""
+    database): an ``IN`` list.
+
+    ``probe=False``: never probed in an index (``(field + 0) = ANY(…)``), only checked, hashed, on the rows another
+    condition of the statement reads — when that condition picks fewer rows than the ids are, however the planner
+    estimates them (the 清单's map for a police officer: the fortnight's ~2,000 open gatherings of a city at a million,
+    not ~6,700 ids probed one by one, 13 → 6 ms)."""
     values = sorted({int(pk) for pk in ids})
     if not values:
         return Q(pk__in=[])
@@ -21,7 +26,7 @@ def any_of(field: str, ids: Iterable[int]) -> Q:
         return Q(**{f"{field}__in": values})
     return Q(
         Func(
-            F(field),
+            F(field) if probe else F(field) + 0,
             Value("{" + ",".join(map(str, values)) + "}"),
             template="(%(expressions)s::bigint[]))",
             arg_joiner=" = ANY(",

@@ -52,12 +52,14 @@ class CappedPaginator(Paginator):
         cap: int | None = None,
         count_order: Sequence[Any] | None = None,
         lower_bound: Any = None,
+        known: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(object_list, per_page, *args, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
         self.count_order = count_order
         self.lower_bound = lower_bound
+        self.known = known
 
     @cached_property
     def counted(self) -> int:
@@ -65,7 +67,10 @@ class CappedPaginator(Paginator):
         an index that holds the list's conditions (a territory's path: an index-only range scan that stops at the
         cap; ``()``: no order, e.g. a set of ids read through the primary key); None: the list's own order.
         ``lower_bound``: rows that are all in the list, cheaper to count (e.g. a territory's alone, from one index):
-        when they pass the cap the list does too, and it is not counted at all."""
+        when they pass the cap the list does too, and it is not counted at all. ``known``: the number of rows, already
+        known to the caller (a list that is exactly a set of ids read for the request): nothing is counted."""
+        if self.known is not None:
+            return self.known
         if self.lower_bound is not None:
             found = self._count(self.lower_bound)
             if found > self.cap:

@@ -90,9 +90,12 @@ class GatheringListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Gathering.objects.none()
-        gatherings = selectors.gathering_list(user=self.request.user, filters=self.request.query_params)
-        plan = selectors.count_plan(user=self.request.user, filters=self.request.query_params)
-        self.count_order, self.lower_bound = plan.order, plan.lower_bound  # for the capped count
+        filters = GatheringFilterSet(self.request.query_params)
+        # What the caller sees other than by territory, read once for the count and the rows.
+        scope_ids = selectors.read_scope_ids(user=self.request.user, filters=filters)
+        gatherings = selectors.gathering_list(user=self.request.user, filters=filters, scope_ids=scope_ids)
+        plan = selectors.count_plan(user=self.request.user, filters=filters, scope_ids=scope_ids)
+        self.count_order, self.lower_bound, self.known = plan.order, plan.lower_bound, plan.known  # the capped count
         return gatherings.select_related("key_date")
 
     @extend_schema(

@@ -122,8 +122,9 @@ def test_the_count_reads_a_territory_by_place_and_a_department_by_key(city, user
         filtered.get(reverse("events:gathering_list"), {"jurisdiction": city.street.code})
     counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
     assert len(counts) == 1 and "USING ~<~" in counts[0] and "reported_by_id" not in counts[0]
-    (police,), page = _count_statements(client_for(users.staff))
-    assert "ORDER BY" not in police and "LIMIT 10001" in police and "= ANY(" in police
+    # A police officer's list is exactly the ids read for the page: their number is the count, nothing is counted.
+    counted, page = _count_statements(client_for(users.staff))
+    assert counted == []
     with CaptureQueriesContext(connection) as captured:
         client_for(users.staff).get(reverse("events:gathering_list"))
     on_tasks = [q["sql"] for q in captured.captured_queries if '"duties_task"' in q["sql"]]
@@ -187,6 +188,34 @@ def test_the_attention_lists_page_is_read_from_the_index_in_its_order(city, user
     [rows] = [sql for sql in statements if "risk_rank" in sql and "COUNT(" not in sql]
     plan = plan_with_only(rows, table="events_gathering", keep="events_gathering_attn_rank")
     assert "events_gathering_attn_rank" in plan and "Sort" not in plan.split("Index")[0], plan
+
+
+def test_a_department_s_filtered_list_is_counted_by_key(city, users):
+    for i in range(3):
+        gathering = report(users.grid_worker, grid=city.grid, title=f"分局聚集{i}", estimated_attendance_max=2000)
+        services.gathering_verify(gathering=gathering, actor=users.township_officer)
+    client = client_for(users.staff)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("events:gathering_list"), {"risk_level": "orange"}).content.decode()
+    [count] = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and "events_gathering" in q["sql"]]
+    assert "ORDER BY" not in count and "LIMIT 10001" in count and "= ANY(" in count
+    assert "3 gatherings" in page
+    api = client.get(reverse("v1:gathering-list"), {"risk_level": "blue"}).json()
+    assert api["count"] == 0 and api["count_capped"] is False
+
+
+def test_the_map_checks_a_department_s_ids_on_the_fortnight_s_open_gatherings(city, users):
+    """The ids are not probed in the table one by one (13 ms at a million for ~6,700): the partial indexes of the
+    gatherings not over read the fortnight's, and the ids are checked on them, hashed."""
+    gathering = report(users.grid_worker, grid=city.grid, title="分局聚集", latitude="36.1", longitude="114.3")
+    services.gathering_verify(gathering=gathering, actor=users.township_officer)
+    with CaptureQueriesContext(connection) as captured:
+        page = client_for(users.staff).get(reverse("events:gathering_list")).content.decode()
+    [statement] = [q["sql"] for q in captured.captured_queries if 'AS "pk", "events_gathering"."title"' in q["sql"]]
+    assert '("events_gathering"."id" + 0) = ANY(' in statement
+    assert [p["title"] for p in map_data(page)] == ["分局聚集"]
+    plan = plan_with_only(statement, table="events_gathering", keep="events_gathering_open_start")
+    assert "events_gathering_open_start" in plan and "events_gathering_pkey" not in plan, plan
 
 
 # --- the map: clusters beyond its limit -------------------------------------------------------------------------

@@ -30,8 +30,9 @@ class CappedCountPagination(StandardPagination):
     django_paginator_class = CappedPaginator
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
-        # The view may say how the count reads the rows (``CappedPaginator``'s ``count_order`` and ``lower_bound``).
-        options = {"count_order": getattr(view, "count_order", None), "lower_bound": getattr(view, "lower_bound", None)}
+        # The view may say how the count reads the rows (``CappedPaginator``'s ``count_order``, ``lower_bound`` and
+        # ``known``).
+        options = {name: getattr(view, name, None) for name in ("count_order", "lower_bound", "known")}
         self.django_paginator_class = functools.partial(CappedPaginator, **options)  # type: ignore[assignment]
         return super().paginate_queryset(queryset, request, view)
 
