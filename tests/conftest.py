@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import pickle
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,6 +12,7 @@ import pytest
 
 from crowdsafe.org.choices import DepartmentKind, JurisdictionLevel, Role
 from tests.factories import DepartmentFactory, JurisdictionFactory, OrganisationFactory, UserFactory, member
+from tests.helpers import snapshots
 
 L = JurisdictionLevel
 
@@ -242,85 +242,14 @@ def _build_users(city) -> SimpleNamespace:
     )
 
 
-class _Snapshot:
-    """What a fixture's build inserted, kept once per test process and given back to each test that asks for it.
-
-    ``city`` and ``users`` are asked for by ~1,100 tests; built through the services (as the app builds them) they
-    cost ~240 statements and 0.25-0.4 s of each test's set-up (issue 19 point 3: a third of the suite's set-up
-    time). Here they are built once, right after the database is migrated, in a transaction that is rolled back:
-    the rows they inserted (every table's rows with an ``id`` above the one it had before) are copied out in binary
-    and the built objects pickled. Each test then copies the same rows back in (same ids: the sequences went past
-    them when they were built, so nothing a test inserts collides) and gets its own unpickled copies of the
-    objects, as fresh as built: nothing one test does to them reaches another. A table without an ``id`` that the
-    build wrote to fails the set-up loudly (its rows could not be told apart)."""
-
-    def __init__(self, rows: list[tuple[str, bytes]], objects: bytes) -> None:
-        self.rows = rows
-        self.objects = objects
-
-    @classmethod
-    def take(cls, connection, build):
-        before = _table_marks(connection)
-        built = build()
-        after = _table_marks(connection)
-        rows = []
-        with connection.cursor() as cursor:
-            for table, (top, count) in sorted(after.items()):
-                old_top, old_count = before.get(table, (None, 0))
-                if count == old_count:
-                    continue
-                if top is None:
-                    raise RuntimeError(f"the fixture's build wrote to {table}, which has no id to tell its rows by")
-                name = connection.ops.quote_name(table)
-                buffer = io.BytesIO()
-                where = f"WHERE id > {int(old_top)}" if old_top is not None else ""
-                cursor.copy_expert(
-                    f"COPY (SELECT * FROM {name} {where} ORDER BY id) TO STDOUT WITH (FORMAT binary)", buffer
-                )
-                rows.append((table, buffer.getvalue()))
-        return built, cls(rows, pickle.dumps(built))
-
-    def restore(self, connection) -> SimpleNamespace:
-        from django.db import transaction
-
-        with transaction.atomic(), connection.cursor() as cursor:
-            for table, data in self.rows:
-                cursor.copy_expert(
-                    f"COPY {connection.ops.quote_name(table)} FROM STDIN WITH (FORMAT binary)", io.BytesIO(data)
-                )
-        return pickle.loads(self.objects)
-
-
-def _table_marks(connection) -> dict[str, tuple[int | None, int]]:
-    """Each table's highest id (None: no ``id`` column) and number of rows."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT c.relname, EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'id'
-                                        AND NOT a.attisdropped)
-               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-               WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()"""
-        )
-        tables = cursor.fetchall()
-        parts = [
-            f"SELECT %s, {'max(id)' if has_id else 'NULL::bigint'}, count(*) FROM {connection.ops.quote_name(t)}"
-            for t, has_id in tables
-        ]
-        cursor.execute(" UNION ALL ".join(parts), [t for t, _has_id in tables])
-        return {
-            table: (top if has_id else None, count)
-            for (table, top, count), (_t, has_id) in zip(cursor.fetchall(), tables, strict=True)
-        }
-
-
-_SNAPSHOTS: dict[str, _Snapshot] = {}
-
-
 def _take_snapshots(connection) -> None:
+    """``city`` and ``users`` built once for this process (``tests/helpers/snapshots.py``): ~1,100 tests ask for
+    them, each paid ~240 statements and 0.25-0.4 s of set-up to build them (issue 19 point 3)."""
     from django.db import transaction
 
     with transaction.atomic():
-        city, _SNAPSHOTS["city"] = _Snapshot.take(connection, _build_city)
-        _users, _SNAPSHOTS["users"] = _Snapshot.take(connection, lambda: _build_users(city))
+        city = snapshots.take_at_start(connection, "city", _build_city)
+        snapshots.take_at_start(connection, "users", lambda: _build_users(city), shared={"city": city})
         transaction.set_rollback(True)
 
 
@@ -331,7 +260,7 @@ def city(db):
     (``_build_city``, given back from its snapshot.)"""
     from django.db import connection
 
-    return _SNAPSHOTS["city"].restore(connection)
+    return snapshots.restore(connection, "city")
 
 
 @pytest.fixture
@@ -340,7 +269,7 @@ def users(city):
     from its snapshot)."""
     from django.db import connection
 
-    return _SNAPSHOTS["users"].restore(connection)
+    return snapshots.restore(connection, "users", shared={"city": city})
 
 
 @pytest.fixture(scope="session")

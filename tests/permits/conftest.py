@@ -16,6 +16,7 @@ from permits import services
 from permits.choices import EventKind, MaterialKind, PlanMode, PlanSection
 from tests.factories import DepartmentFactory, OrganisationFactory, UserFactory, credit_code_with_check, member
 from tests.helpers.files import image_bytes, pdf_bytes
+from tests.helpers.snapshots import snapshot_fixture
 from venues import services as venue_services
 from venues.choices import ExitKind, VenueKind, ZoneKind
 
@@ -35,7 +36,7 @@ def local(day: dt.date, hour: int = 19) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
-@pytest.fixture
+@snapshot_fixture
 def permit_city(city, users):
     """The 文峰区 departments of a joint inspection and one person in each; the 安阳市公安局's people; a second
     organizer organisation and its organizer."""
@@ -72,7 +73,7 @@ def permit_city(city, users):
     return ns
 
 
-@pytest.fixture
+@snapshot_fixture
 def stadium(city):
     """A stadium in the 东大街 grid with two seated stands and an infield (declared capacity 6,000)."""
     venue = venue_services.venue_create(
