@@ -21,6 +21,7 @@ theirs that the build's result holds (``permit_city.city``) are the test's own o
 from __future__ import annotations
 
 import functools
+import inspect
 import io
 import pickle
 from collections.abc import Callable, Mapping
@@ -148,11 +149,14 @@ def snapshot_fixture(build: Callable[..., Any]) -> Any:
     and given back to each test (see the module docstring)."""
 
     key = f"{build.__module__}.{build.__qualname__}"
+    names = list(inspect.signature(build).parameters)
 
-    @pytest.fixture
     @functools.wraps(build)
-    def fixture(**dependencies: Any) -> Any:
+    def fixture(*args: Any, **dependencies: Any) -> Any:
+        # Positional too: a module-scoped fixture may call this one's body itself (tests/kernel/test_upload_points.py).
         from django.db import connection, transaction
+
+        dependencies.update(zip(names, args, strict=False))
 
         snapshot = _SNAPSHOTS.get(key)
         if snapshot is None:
@@ -162,7 +166,8 @@ def snapshot_fixture(build: Callable[..., Any]) -> Any:
             _SNAPSHOTS[key] = snapshot
         return snapshot.restore(connection, shared=dependencies)
 
-    return fixture
+    fixture.build = build  # type: ignore[attr-defined]  # the body itself, for a caller that must build it anew
+    return pytest.fixture(fixture)
 
 
 def take_at_start(connection, name: str, build: Callable[[], Any], shared: Mapping[str, Any] | None = None) -> Any:

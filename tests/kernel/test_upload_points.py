@@ -468,7 +468,10 @@ def _shared(django_db_setup, django_db_blocker, tmp_path_factory):
     from tests.conftest import city, users
 
     def made(fixture, *args):
-        return fixture._get_wrapped_function()(*args)  # the fixture's own body, called at module scope
+        # The fixture's own body, called at module scope (a snapshot fixture's build itself: made here under this
+        # module's wiring and settings, not a copy of one made elsewhere).
+        body = fixture._get_wrapped_function()
+        return getattr(body, "build", body)(*args)
 
     media = tmp_path_factory.mktemp("upload-points-media")
     with (
