@@ -55,7 +55,7 @@ ensure_venv() {
     mkdir -p var
     {
       .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
-      .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec"
+      .venv/bin/python -m pip install -q --no-compile --disable-pip-version-check -e "$spec"
     } >var/pip-install.log 2>&1 || { cat var/pip-install.log >&2; die "Python install failed (var/pip-install.log)"; }
     .venv/bin/python -W ignore -c 'import django, rest_framework, celery, guardian, weasyprint' || die "Python install failed"
     touch "$stamp"
@@ -134,28 +134,65 @@ ensure_redis() {
   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save \"\" --appendonly no"
 }
 
-# The test database migrated once per run, as a template each pytest worker copies (CREATE DATABASE … TEMPLATE,
-# tests/conftest.py) instead of migrating a database of its own: create_test_template NAME, drop_test_template NAME.
-create_test_template() { .venv/bin/python - "$1" <<'PY'
+# The test database migrated once, as a template each pytest worker copies (CREATE DATABASE … TEMPLATE,
+# tests/conftest.py) instead of migrating a database of its own, and kept between runs under a name that is a
+# digest of everything a migration may read — the code outside tests/ and bench/, the pinned dependencies, the
+# translations — as pytest-django's --reuse-db keeps its database, but never stale: any change to that code names
+# another template, migrated afresh (~46 s of a core). test_template_name prints the name; ensure_test_template NAME
+# migrates it unless it exists (under a temporary name renamed when complete, so a run never copies a half-migrated
+# one) and keeps the three newest.
+test_template_name() {
+  local files
+  if files=$(git ls-files --cached --others --exclude-standard -- '*.py' pyproject.toml 'locale/*.po' \
+      ':!tests' ':!bench' 2>/dev/null) && [ -n "$files" ]; then :; else
+    files=$(find . -path ./.venv -prune -o -path ./tests -prune -o -path ./bench -prune -o \
+      \( -name '*.py' -o -name pyproject.toml -o -name '*.po' \) -print)
+  fi
+  echo "crowdsafe_test_tpl_$(printf '%s\n' "$files" | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)"
+}
+
+ensure_test_template() {
+  local name="$1" building="$1_building_$$"
+  template_db exists "$name" && { say "test database: the migrated template $name (kept from an earlier run)"; return 0; }
+  say "test database (migrated once, copied by each pytest worker; kept as $name)"
+  template_db create "$building"
+  DATABASE_URL="postgres://postgres@127.0.0.1:5432/$building" python manage.py migrate --run-syncdb -v0 ||
+    { template_db drop "$building"; return 1; }
+  template_db publish "$building" "$name"
+}
+
+# template_db exists NAME | create NAME | drop NAME | publish BUILT NAME (rename, then keep the three newest)
+template_db() { .venv/bin/python - "$@" <<'PY'
 import sys
 import psycopg2
+action, name, *rest = sys.argv[1:]
 conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
 conn.autocommit = True
 with conn.cursor() as cursor:
-    cursor.execute(f'DROP DATABASE IF EXISTS "{sys.argv[1]}" WITH (FORCE)')
-    cursor.execute(f'CREATE DATABASE "{sys.argv[1]}"')
-conn.close()
-PY
-  DATABASE_URL="postgres://postgres@127.0.0.1:5432/$1" python manage.py migrate --run-syncdb -v0
-}
-
-drop_test_template() { .venv/bin/python - "$1" <<'PY' >/dev/null 2>&1 || true
-import sys
-import psycopg2
-conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", connect_timeout=3)
-conn.autocommit = True
-with conn.cursor() as cursor:
-    cursor.execute(f'DROP DATABASE IF EXISTS "{sys.argv[1]}" WITH (FORCE)')
+    if action == "exists":
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        sys.exit(0 if cursor.fetchone() else 1)
+    if action == "create":
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    elif action == "drop":
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    elif action == "publish":
+        (final,) = rest
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [final])
+        if cursor.fetchone():  # another run made it meanwhile
+            cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        else:
+            cursor.execute(f'ALTER DATABASE "{name}" RENAME TO "{final}"')
+        cursor.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'crowdsafe\\_test\\_tpl\\_%%'"
+            " AND datname NOT LIKE '%%\\_building\\_%%' ORDER BY oid DESC OFFSET 3"
+        )
+        for (old,) in cursor.fetchall():
+            try:
+                cursor.execute(f'DROP DATABASE "{old}"')  # not WITH (FORCE): a run copying it keeps it
+            except psycopg2.Error:
+                pass
 conn.close()
 PY
 }

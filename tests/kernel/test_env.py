@@ -85,3 +85,40 @@ def test_the_scripts_keep_compiled_python_even_where_the_environment_says_not_to
         check=True,
     )
     assert shown.stdout.strip() == "[unset]"
+
+
+def test_the_kept_test_template_is_named_by_the_code_migrations_may_read(tmp_path):
+    """scripts/test keeps the migrated test database between runs under a digest (scripts/lib.sh,
+    test_template_name): a change to the project's code, its dependencies or its translations names another one
+    (migrated afresh, never a stale one copied), a change to the tests or the benchmarks does not."""
+
+    def name() -> str:
+        return subprocess.run(
+            ["bash", "-c", f"source {ROOT / 'scripts' / 'lib.sh'}; test_template_name"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    def write(path: str, text: str) -> None:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    write("app/migrations/0001_initial.py", "operations = []\n")
+    write("tests/test_app.py", "def test(): pass\n")
+    write("pyproject.toml", "[project]\n")
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], cwd=tmp_path, check=True)
+    first = name()
+    assert first.startswith("crowdsafe_test_tpl_") and name() == first
+    write("tests/test_app.py", "def test(): assert True\n")
+    write("bench/run.py", "print()\n")
+    assert name() == first
+    write("app/migrations/0002_more.py", "operations = []\n")  # not even added to git yet
+    second = name()
+    assert second != first
+    write("pyproject.toml", "[project]\nname = 'x'\n")
+    assert name() not in (first, second)
