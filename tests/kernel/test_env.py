@@ -108,13 +108,13 @@ def test_the_kept_test_template_is_named_by_the_code_migrations_may_read(tmp_pat
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     write("app/migrations/0001_initial.py", "operations = []\n")
-    write("tests/test_app.py", "def test(): pass\n")
+    write("tests/test_app.py", "CASES = 1\n")
     write("pyproject.toml", "[project]\n")
     subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
     subprocess.run([*git, "commit", "-qm", "x"], cwd=tmp_path, check=True)
     first = name()
     assert first.startswith("crowdsafe_test_tpl_") and name() == first
-    write("tests/test_app.py", "def test(): assert True\n")
+    write("tests/test_app.py", "CASES = 2\n")
     write("bench/run.py", "print()\n")
     assert name() == first
     write("app/migrations/0002_more.py", "operations = []\n")  # not even added to git yet
