@@ -21,6 +21,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from guardian.utils import get_group_obj_perms_model
 
+from crowdsafe.common.statements import Statement
 from crowdsafe.org.choices import PATH_SEPARATOR, Role
 
 GOVERNMENT_ROLES = frozenset({Role.STAFF, Role.HEAD, Role.GRID_WORKER, Role.TOWNSHIP_OFFICER, Role.LEADER, Role.ADMIN})
@@ -178,6 +179,17 @@ def actor_scope(actor) -> Scope:
     return get_scope(actor)
 
 
+# A user's memberships with what their scope reads of each: on every page, so compiled once (issue 19: ~1 ms).
+_MEMBERSHIPS = Statement(
+    lambda user_id: (
+        apps.get_model("org", "Membership")
+        .objects.filter(user_id=user_id)
+        .select_related("department__jurisdiction", "jurisdiction", "organisation__jurisdiction")
+    ),
+    user_id=int,
+)
+
+
 def get_scope(user) -> Scope:
     """The user's scope, cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -185,9 +197,7 @@ def get_scope(user) -> Scope:
     cached = getattr(user, "_crowdsafe_scope", None)
     if cached is not None:
         return cached
-    memberships = tuple(
-        user.memberships.select_related("department__jurisdiction", "jurisdiction", "organisation__jurisdiction")
-    )
+    memberships = tuple(_MEMBERSHIPS.instances(user_id=user.pk))
     jurisdiction_paths, department_paths, organisation_paths, admin_paths = [], [], [], []
     department_ids, group_ids, organisation_ids, head_ids = set(), set(), set(), set()
     for m in memberships:

@@ -4,26 +4,24 @@ that subject's page: what is owed, by whom, by when, and why.
 The caller has already checked that the user may see ``obj``; the duties about a visible subject are shown to
 them (who must do what is part of the record), but only the tasks the user may open are links.
 
-``{% task_rows tasks with_select %}``: the rows of the task queue's table, rendered in Python (``format_html``).
-The queue shows 50 rows of a dozen values each; written in the template, each row cost seven ``{% translate %}``
-lookups, a ``{% url %}`` (``reverse()``) and the engine's per-variable lookups, escaping and localisation: most of
-the page's server time at city scale (issue 19, bench/run). Here the column words are translated and the task
-URL's prefix reversed once per table. The markup is the template's, escaped the same way.
+``{% task_rows tasks with_select %}``: the rows of the task queue's table, rendered in Python
+(``crowdsafe.common.html``). The queue shows 50 rows of a dozen values each; written in the template, each row cost
+seven ``{% translate %}`` lookups, a ``{% url %}`` (``reverse()``) and the engine's per-variable lookups, escaping
+and localisation: most of the page's server time at city scale (issue 19, bench/run). Here the column words are
+translated and the task URL's prefix reversed once per table. The markup is the template's, escaped the same way.
 """
 
 from __future__ import annotations
-
-import html
 
 from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from crowdsafe.common.html import escape, format_html, format_rows, format_words
 from duties.choices import OUTSTANDING_VALUES
 from duties.explain import explain
 from duties.models import Task
@@ -75,12 +73,7 @@ def subject_tasks(context, obj, limit: int = DEFAULT_LIMIT):
 def options(choices) -> SafeString:
     """``<option>`` of each (value, label): the heads' bulk form lists every department of the city (136 in the demo
     city), an option each, without a template loop."""
-    return format_html_join("", '<option value="{}">{}</option>', choices)
-
-
-def _words(*words: str) -> list[str]:
-    """Translated words escaped once, ready to sit inside a ``format_html`` format string."""
-    return [conditional_escape(word).replace("{", "{{").replace("}", "}}") for word in words]
+    return format_rows("", '<option value="{}">{}</option>', choices)
 
 
 STATUS_BADGES = {"done": "badge badge-done", "cancelled": "badge badge-muted"}  # the others: "badge"
@@ -103,7 +96,7 @@ def task_rows(tasks, with_select: bool = False) -> SafeString:
     the jurisdiction, the holder and the person); ``with_select``: the heads' checkbox column."""
     prefix = reverse("duties:detail", args=[0])[: -len("0/")]
     # Each cell names its column (data-label, the header's words): on a phone the rows are cards (app.css).
-    select, due, duty, subject, held_by, basis, status = _words(
+    select, due, duty, subject, held_by, basis, status = format_words(
         _("Select"), _("Due"), _("Duty"), _("Subject"), _("Held by"), _("Basis"), _("Status")
     )
     overdue_word = _("Overdue")
@@ -140,12 +133,7 @@ def task_rows(tasks, with_select: bool = False) -> SafeString:
             _status_badge(task, overdue_word),
         )
 
-    return format_html_join("\n", row_format, (row(task) for task in tasks))
-
-
-def _escaped(value) -> str:
-    """``conditional_escape`` without its lazy-string wrapper (a few thousand calls per overview page)."""
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+    return format_rows("\n", row_format, (row(task) for task in tasks))
 
 
 @register.simple_tag
@@ -156,27 +144,25 @@ def overview_rows(rows, held: str, outstanding: str, due_soon: str, overdue: str
     page's time at a million outstanding tasks, issue 19). The column words (each cell's ``data-label``) are the
     template's, given once; each row's links are its filters encoded once (``OverviewRow``); the text and the links
     are escaped as the template escapes them, the counts written as it writes them."""
-    held, outstanding, due_soon, overdue, done = (
-        _escaped(word) for word in (held, outstanding, due_soon, overdue, done)
-    )
+    held, outstanding, due_soon, overdue, done = (escape(word) for word in (held, outstanding, due_soon, overdue, done))
     # An int as ``{{ }}`` writes it: without a thousand separator, its digits (what localize() returns then).
     number = localize if settings.USE_THOUSAND_SEPARATOR else str
     cell = '              <td class="num" data-label="{}"><a class="count-link{}" href="{}">{}</a></td>\n'
     parts: list[str] = []
     for r in rows:
         parts += (
-            f'\n            <tr class="{"task-overdue" if r.overdue else ""}" data-row="{_escaped(r.party)}">\n'
-            f'              <td data-label="{held}">{_escaped(r.label)} <span class="muted small">'
-            f"{_escaped(r.detail)}</span></td>\n",
-            cell.format(outstanding, "" if r.open else " count-zero", _escaped(r.open_url), number(r.open)),
-            cell.format(due_soon, "" if r.due_soon else " count-zero", _escaped(r.due_soon_url), number(r.due_soon)),
+            f'\n            <tr class="{"task-overdue" if r.overdue else ""}" data-row="{escape(r.party)}">\n'
+            f'              <td data-label="{held}">{escape(r.label)} <span class="muted small">'
+            f"{escape(r.detail)}</span></td>\n",
+            cell.format(outstanding, "" if r.open else " count-zero", escape(r.open_url), number(r.open)),
+            cell.format(due_soon, "" if r.due_soon else " count-zero", escape(r.due_soon_url), number(r.due_soon)),
             cell.format(
                 overdue,
                 " count-overdue" if r.overdue else " count-zero",
-                _escaped(r.overdue_url),
+                escape(r.overdue_url),
                 number(r.overdue),
             ),
-            cell.format(done, "" if r.done else " count-zero", _escaped(r.done_url), number(r.done)),
+            cell.format(done, "" if r.done else " count-zero", escape(r.done_url), number(r.done)),
             "            </tr>\n          ",
         )
     return mark_safe("".join(parts))  # every value above escaped

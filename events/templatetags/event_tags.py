@@ -1,8 +1,8 @@
 """Template tags of the gathering pages.
 
-``{% gathering_rows rows %}`` renders the body of the gathering table in Python (``format_html``): the list shows
-50 rows of a dozen values each, and the template engine's per-variable cost (lookups, localisation, escaping)
-made those rows most of the list page's time at city scale (bench/bench_events.py). The output is the same
+``{% gathering_rows rows %}`` renders the body of the gathering table in Python (``crowdsafe.common.html``): the
+list shows 50 rows of a dozen values each, and the template engine's per-variable cost (lookups, localisation,
+escaping) made those rows most of the list page's time at city scale (bench/bench_events.py). The output is the same
 markup the template wrote, escaped the same way.
 """
 
@@ -12,8 +12,9 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext as _
+
+from crowdsafe.common.html import format_html, format_rows, format_words
 
 register = template.Library()
 
@@ -59,11 +60,10 @@ def gathering_rows(rows):
         )
 
     # Each cell names its column (data-label, the header's words): on a phone the rows are cards (app.css).
-    starts, gathering, kind, people, risk, status, source = (
-        conditional_escape(_(word)).replace("{", "{{").replace("}", "}}")
-        for word in ("Starts", "Gathering", "Kind", "People", "Risk", "Status", "Source")
+    starts, gathering, kind, people, risk, status, source = format_words(
+        *(_(word) for word in ("Starts", "Gathering", "Kind", "People", "Risk", "Status", "Source"))
     )
-    return format_html_join(
+    return format_rows(
         "\n",
         '<tr class="row-{}" data-gathering="{}">'
         f'<td class="nowrap" data-label="{starts}"><time datetime="{{}}">{{}}</time></td>'

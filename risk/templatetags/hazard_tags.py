@@ -1,12 +1,12 @@
 """Template tags of the hazard pages.
 
 ``{% hazard_rows hazards today %}`` renders the body of the hazard table (``risk/_hazard_table.html``: the hazard
-list and a subject's risk page) in Python (``format_html``). Written in the template, each of the 50 rows cost six
-``{% translate %}`` lookups, a ``{% url %}`` (``reverse()``), two ``{% include %}`` (a context push and a template
-render each) and the engine's per-variable lookups and escaping: most of the list's server time at city scale
-(issue 19, bench/run). Here the column words are translated and the detail URL's prefix reversed once per table.
-The markup is the one the template and its two includes (``_hazard_level.html``, ``_hazard_state.html``) wrote,
-escaped the same way.
+list and a subject's risk page) in Python (``crowdsafe.common.html``). Written in the template, each of the 50 rows
+cost six ``{% translate %}`` lookups, a ``{% url %}`` (``reverse()``), two ``{% include %}`` (a context push and a
+template render each) and the engine's per-variable lookups and escaping: most of the list's server time at city
+scale (issue 19, bench/run). Here the column words are translated and the detail URL's prefix reversed once per
+table. The markup is the one the template and its two includes (``_hazard_level.html``, ``_hazard_state.html``)
+wrote, escaped the same way.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import datetime as dt
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from crowdsafe.common.html import format_html, format_rows, format_words
 from risk.choices import HazardLevel, HazardState
 from risk.models import Hazard
 
@@ -33,11 +33,6 @@ STATE_BADGES = {
 }
 
 
-def _escaped(word: str) -> str:
-    """A translated word escaped once, ready to sit inside a ``format_html`` format string."""
-    return conditional_escape(word).replace("{", "{{").replace("}", "}}")
-
-
 @register.simple_tag
 def hazard_rows(hazards, today: dt.date | None = None) -> SafeString:
     """The ``<tr>`` of each hazard (``risk.selectors.hazard_visible``: joined to the venue and the organisation);
@@ -45,9 +40,8 @@ def hazard_rows(hazards, today: dt.date | None = None) -> SafeString:
     prefix = reverse("risk:hazard_detail", args=[0])[: -len("0/")]
     today = today if isinstance(today, dt.date) else None  # "" when the page's context has none
     # Each cell names its column (data-label, the header's words): on a phone the rows are cards (app.css).
-    hazard, level, deadline, unit, status = (
-        _escaped(word)
-        for word in (_("Hazard"), pgettext("hazard", "Level"), _("Deadline"), _("Responsible unit"), _("Status"))
+    hazard, level, deadline, unit, status = format_words(
+        _("Hazard"), pgettext("hazard", "Level"), _("Deadline"), _("Responsible unit"), _("Status")
     )
     overdue_badge = format_html(' <span class="badge badge-overdue">{}</span>', _("Overdue"))
     row_format = (
@@ -81,4 +75,4 @@ def hazard_rows(hazards, today: dt.date | None = None) -> SafeString:
             overdue_badge if overdue else "",
         )
 
-    return format_html_join("\n", row_format, (row(h) for h in hazards))
+    return format_rows("\n", row_format, (row(h) for h in hazards))

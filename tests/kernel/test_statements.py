@@ -1,0 +1,143 @@
+"""crowdsafe.common.statements: a QuerySet compiled once gives what the QuerySet gives, and a builder whose SQL or
+parameters depend on its values is refused (issue 19)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from crowdsafe.common.statements import Statement
+from crowdsafe.org.access import forget_scope, get_scope
+from crowdsafe.org.models import Jurisdiction, Membership
+
+pytestmark = pytest.mark.django_db
+
+RELATED = ("department__jurisdiction", "jurisdiction", "organisation__jurisdiction")
+
+
+def _memberships(user_id):
+    return Membership.objects.filter(user_id=user_id).select_related(*RELATED)
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_instances_are_the_querysets_with_their_related_instances(users):
+    statement = Statement(_memberships, user_id=int)
+    for user in (users.staff, users.township_officer, users.organizer, users.outsider):
+        expected = list(_memberships(user.pk))
+        with CaptureQueriesContext(connection) as captured:
+            got = statement.instances(user_id=user.pk)
+            # the related instances came with the row: reading them asks nothing more
+            for m in got:
+                for related in (m.department, m.jurisdiction, m.organisation):
+                    if related is not None:
+                        _fields(related)
+                if m.department is not None:
+                    _fields(m.department.jurisdiction)
+                if m.organisation is not None:
+                    _fields(m.organisation.jurisdiction)
+        assert len(captured) == 1
+        assert [_fields(m) for m in got] == [_fields(m) for m in expected]
+        for mine, theirs in zip(got, expected, strict=True):
+            assert not mine._state.adding and mine._state.db == theirs._state.db
+            for name in ("department", "jurisdiction", "organisation"):
+                assert getattr(mine, name) == getattr(theirs, name)
+
+
+def test_compiled_once_per_connection_then_only_executed(users, monkeypatch):
+    built = []
+
+    def build(user_id):
+        built.append(user_id)
+        return _memberships(user_id)
+
+    statement = Statement(build, user_id=int)
+    statement.instances(user_id=users.staff.pk)
+    assert len(built) == 2  # the two stand-in compilations
+    assert [m.user_id for m in statement.instances(user_id=users.head.pk)] == [users.head.pk]
+    assert statement.instances(user_id=-1) == []
+    assert len(built) == 2
+
+
+def test_rows_of_a_values_statement_with_an_annotation(city):
+    statement = Statement(
+        lambda code: (
+            Jurisdiction.objects.filter(code=code)
+            .annotate(children_n=Count("children"))
+            .values_list("name", "children_n")
+        ),
+        code=str,
+    )
+    assert statement.rows(code=city.wenfeng.code) == [(city.wenfeng.name, city.wenfeng.children.count())]
+    assert statement.rows(code="no such code") == []
+    with pytest.raises(ImproperlyConfigured, match="values, not model instances"):
+        statement.instances(code=city.wenfeng.code)
+
+
+def test_a_date_value_in_its_place(city):
+    statement = Statement(
+        lambda day: Jurisdiction.objects.filter(pk=city.wenfeng.pk, depth__gte=0).extra(
+            where=["%s::date < '2100-01-01'"], params=[day]
+        ),
+        day=dt.date,
+    )
+    assert [j.pk for j in statement.instances(day=dt.date(2026, 12, 7))] == [city.wenfeng.pk]
+
+
+def test_a_value_the_sql_derives_something_from_is_refused(city):
+    like = Statement(lambda path: Jurisdiction.objects.filter(path__startswith=path), path=str)
+    with pytest.raises(ImproperlyConfigured, match="derived from a value"):
+        like.instances(path=city.wenfeng.path)
+    later = Statement(
+        lambda day: Membership.objects.filter(created_at__date__lt=day + dt.timedelta(days=3)), day=dt.date
+    )
+    with pytest.raises(ImproperlyConfigured, match="derived from a value"):
+        later.instances(day=dt.date(2026, 12, 7))
+
+
+def test_sql_that_depends_on_a_value_is_refused():
+    shaped = Statement(
+        lambda user_id: (
+            Membership.objects.filter(user_id=user_id)
+            if user_id % 2
+            else Membership.objects.filter(user_id=user_id, role="staff")
+        ),
+        user_id=int,
+    )
+    with pytest.raises(ImproperlyConfigured, match="depends on its values"):
+        shaped.instances(user_id=1)
+
+
+def test_an_unused_value_a_wrong_name_and_a_boolean_are_refused():
+    unused = Statement(lambda user_id, role: Membership.objects.filter(user_id=user_id), user_id=int, role=str)
+    with pytest.raises(ImproperlyConfigured, match="role not in its SQL"):
+        unused.instances(user_id=1, role="staff")
+    statement = Statement(_memberships, user_id=int)
+    with pytest.raises(TypeError, match="takes user_id"):
+        statement.instances(user=1)
+    flag = Statement(lambda active: Membership.objects.filter(on_duty=active), active=bool)
+    with pytest.raises(ImproperlyConfigured, match="boolean"):
+        flag.instances(active=True)
+
+
+def test_the_scope_reads_its_memberships_in_one_statement(users):
+    """get_scope's memberships come from a Statement: one query, the same scope as before."""
+    user = users.staff
+    forget_scope(user)
+    with CaptureQueriesContext(connection) as captured:
+        scope = get_scope(user)
+    assert len(captured) == 1
+    assert "org_membership" in captured[0]["sql"]
+    assert scope.department_ids == frozenset(
+        Membership.objects.filter(user=user).values_list("department_id", flat=True)
+    )
+    assert [m.department.jurisdiction.path for m in scope.memberships] == [
+        m.department.jurisdiction.path for m in user.memberships.select_related(*RELATED)
+    ]
