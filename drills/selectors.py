@@ -363,9 +363,9 @@ def venue_options(*, user, limit: int = 500):
 
 
 def territory_options(*, user, limit: int = CHOICE_LIMIT):
-    from crowdsafe.org.selectors import jurisdiction_list
+    from crowdsafe.org.selectors import territory_suggestions
 
-    return jurisdiction_list(user=user).exclude(level="grid").order_by("path")[:limit]
+    return territory_suggestions(user=user, limit=limit)
 
 
 def _city_path(plan: EmergencyPlan) -> str:

@@ -27,7 +27,7 @@ from crowdsafe.errors import DomainError, PermissionDeniedError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
 from crowdsafe.org.maps import map_config
-from crowdsafe.org.selectors import jurisdiction_list
+from crowdsafe.org.selectors import territory_suggestions
 from events import access, selectors, services
 from events.charts import Reference, headcount_svg
 from events.choices import DecisionKind, GatheringSource, GatheringStatus, RiskLevel
@@ -50,7 +50,6 @@ from events.services.photos import MAX_PHOTOS
 from events.triage import display_reasons
 
 PAGE_SIZE = 50
-TERRITORY_SUGGESTIONS = 300
 
 
 def _add_domain_error(form, exc: DomainError) -> None:
@@ -137,9 +136,7 @@ def gathering_list(request):
         user=request.user, filters=filters, scope_ids=scope_ids, to_point=_map_point(detail_prefix)
     )
     # Suggestions for the territory filter: districts and townships (a community or grid is one tap deeper).
-    territories = jurisdiction_list(user=request.user).filter(level__in=["city", "district", "township"])[
-        :TERRITORY_SUGGESTIONS
-    ]
+    territories = territory_suggestions(user=request.user, levels=("city", "district", "township"))
     return render(
         request,
         "events/gathering_list.html",

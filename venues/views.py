@@ -25,7 +25,7 @@ from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
 from crowdsafe.org.models import Organisation
-from crowdsafe.org.selectors import jurisdiction_list
+from crowdsafe.org.selectors import territory_suggestions
 from venues import selectors, services, spreadsheets
 from venues.capacity import load_parameters, venue_capacity_from_models
 from venues.filters import VenueFilterSet
@@ -45,7 +45,6 @@ from venues.services.imports import VENUE_IMPORT
 
 PAGE_SIZE = 50
 # Territories offered as suggestions in the list's territory filter.
-TERRITORY_SUGGESTIONS = 300
 # Form fields named differently from the service's fields.
 FIELD_ALIASES = {"operator": ("operator", "operator_credit_code")}
 
@@ -79,7 +78,7 @@ def venue_list(request):
     filters = VenueFilterSet(request.GET, operators=selectors.operator_choices(user=request.user))
     venues = selectors.venue_list(user=request.user, filters=filters)
     page = Paginator(venues, PAGE_SIZE).get_page(request.GET.get("page"))
-    territories = jurisdiction_list(user=request.user).exclude(level="grid")[:TERRITORY_SUGGESTIONS]
+    territories = territory_suggestions(user=request.user)
     return render(
         request,
         "venues/venue_list.html",

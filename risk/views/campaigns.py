@@ -17,14 +17,12 @@ from django.views.decorators.http import require_POST
 from crowdsafe.errors import DomainError
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.models import Jurisdiction
-from crowdsafe.org.selectors import department_list, jurisdiction_list
+from crowdsafe.org.selectors import department_list, territory_suggestions
 from risk import access, selectors, services
 from risk.filters import CampaignTargetFilterSet
 from risk.forms import CampaignForm, ReasonForm
 from risk.views.common import add_domain_error, paginate, query_without_page
 from venues.choices import VenueKind
-
-TERRITORY_SUGGESTIONS = 300
 
 
 @login_required
@@ -78,7 +76,7 @@ def campaign_create(request):
                     _("Campaign launched over %(n)d venues.") % {"n": campaign.target_count},
                 )
                 return redirect("risk:campaign_detail", pk=campaign.pk)
-    territories = jurisdiction_list(user=request.user).exclude(level__in=["grid", "community"])[:TERRITORY_SUGGESTIONS]
+    territories = territory_suggestions(user=request.user, exclude=("grid", "community"))
     return render(request, "risk/campaign_form.html", {"form": form, "territories": territories})
 
 

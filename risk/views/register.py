@@ -14,14 +14,12 @@ from django.utils.translation import gettext
 
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.maps import map_config
-from crowdsafe.org.selectors import jurisdiction_list
+from crowdsafe.org.selectors import territory_suggestions
 from risk import access, selectors, spreadsheets
 from risk.filters import RegisterFilterSet
 from risk.models import Hazard
 from risk.subjects import subject_for, subject_url_by_id
 from risk.views.common import paginate, query_without_page
-
-TERRITORY_SUGGESTIONS = 300
 
 
 def _filters(request) -> RegisterFilterSet:
@@ -43,7 +41,7 @@ def register(request):
             "filtered": filters.is_filtered(),
             "counts": selectors.register_counts(user=request.user),
             "query": query_without_page(request),
-            "territories": jurisdiction_list(user=request.user).exclude(level="grid")[:TERRITORY_SUGGESTIONS],
+            "territories": territory_suggestions(user=request.user),
         },
     )
 
@@ -74,7 +72,7 @@ def register_map(request):
                 boundaries_url=reverse("org:boundaries"),
                 css="risk-map",
             ),
-            "territories": jurisdiction_list(user=request.user).exclude(level="grid")[:TERRITORY_SUGGESTIONS],
+            "territories": territory_suggestions(user=request.user),
         },
     )
 
