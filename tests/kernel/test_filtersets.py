@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -504,3 +505,21 @@ def test_filter_fields_warm_equal_cold_in_every_language_and_render_no_template_
         assert names == [] and any("<select" in part for part in html)
         # The department choices renamed: the field shows the new names at once.
         assert "（改）" in "".join(_field_html(next(_filtersets(renamed)), cached=True))
+
+
+def test_the_form_class_is_built_once_per_filterset_and_each_form_keeps_its_own_fields():
+    """ListFilterSet.get_form_class: one class per FilterSet class (issue 19); a request's changes (its departments'
+    choices, the help texts taken off) stay on its own form."""
+    from duties.filters import TaskFilterSet
+
+    first = TaskFilterSet({}, departments=[SimpleNamespace(pk=1, name="甲部门")])
+    second = TaskFilterSet({"status": "done"}, departments=[SimpleNamespace(pk=2, name="乙部门")])
+    assert type(first.form) is type(second.form)
+    assert first.get_form_class() is TaskFilterSet({}).get_form_class()
+    assert first.form.fields["department"] is not second.form.fields["department"]
+    assert [label for _, label in first.form.fields["department"].widget.choices][1:] == ["甲部门"]
+    assert [label for _, label in second.form.fields["department"].widget.choices][1:] == ["乙部门"]
+    assert second.valid("status") == "done" and not first.valid("status")
+    base = type(first.form).base_fields
+    assert all(field.help_text == "" for field in first.form.fields.values())
+    assert any(field.help_text for field in base.values())  # the API's schema still reads them
