@@ -91,6 +91,11 @@ def risk_map(*, user: Any, root: Jurisdiction, today: dt.date, with_zones: bool 
     centres = _centres(root)
     detail = reverse("events:gathering_detail", args=[0])[: -len("0/")]
     level_names = dict(RiskLevel.choices)
+    # Up to 500 dots: the labels, in the reader's language, and the local time zone looked up once, not per dot (each
+    # lookup reads the request's thread-local language or zone: a fifth of the page's Python, issue 19).
+    level_labels = {value: choice_label(RiskLevel, value) for value in RiskLevel.values}
+    status_labels = {value: choice_label(GatheringStatus, value) for value in GatheringStatus.values}
+    local = timezone.get_current_timezone()
 
     def gathering_point(row: dict[str, Any]) -> dict[str, Any] | None:
         lat, lng, approx = row["latitude"], row["longitude"], False
@@ -102,8 +107,8 @@ def risk_map(*, user: Any, root: Jurisdiction, today: dt.date, with_zones: bool 
                 found.unplaced += 1
                 return None
             (lat, lng), approx = centre, True
-        when = timezone.localtime(row["starts_at"]).strftime("%m-%d %H:%M")
-        level_label = choice_label(RiskLevel, row["risk_level"])
+        when = row["starts_at"].astimezone(local).strftime("%m-%d %H:%M")
+        level_label = level_labels.get(row["risk_level"], row["risk_level"])
         return point(
             lat,
             lng,
@@ -111,7 +116,7 @@ def risk_map(*, user: Any, root: Jurisdiction, today: dt.date, with_zones: bool 
             title=row["title"],
             tip=level_label,
             url=f"{detail}{row['pk']}/",
-            lines=[f"{when} · {level_label} · {choice_label(GatheringStatus, row['status'])}"],
+            lines=[f"{when} · {level_label} · {status_labels.get(row['status'], row['status'])}"],
             approx=approx,
         )
 
