@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from crowdsafe.common.statements import Statement
 from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, Scope, get_scope, in_q, minimal_prefixes, path_q
 from crowdsafe.org.choices import DepartmentKind, Role
 from crowdsafe.org.models import Department
@@ -32,11 +33,16 @@ def granted_task_ids(scope: Scope) -> list[int]:
     of the city instead of its own few hundred. Shares are few; the list is short."""
     if not scope.department_group_ids:
         return []
-    return list(
-        TaskGroupObjectPermission.objects.filter(
-            group_id__in=sorted(scope.department_group_ids), permission__codename="view_task"
-        ).values_list("content_object_id", flat=True)
-    )
+    return [pk for (pk,) in _GRANTED_TASKS.rows(group_ids=tuple(sorted(scope.department_group_ids)))]
+
+
+# On every task page (compiled once, ``crowdsafe.common.statements``).
+_GRANTED_TASKS = Statement(
+    lambda group_ids: TaskGroupObjectPermission.objects.filter(
+        group_id__in=group_ids, permission__codename="view_task"
+    ).values_list("content_object_id"),
+    group_ids=(int,),
+)
 
 
 def task_visible_q(scope: Scope, *, whole_territory: bool = False, shared: list[int] | None = None) -> Q:

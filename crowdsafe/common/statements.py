@@ -12,13 +12,18 @@ instances, on every page, against ~0.7 ms for PostgreSQL to run it. A ``Statemen
     )
     MEMBERSHIPS.instances(user_id=user.pk)  # the model instances, their select_related ones attached
 
-On first use on a connection it is built and compiled twice with two different stand-in values for each
-argument, and the two compilations must agree on everything but those values: the same SQL, every other
-parameter equal, each stand-in at the same places. A builder whose SQL depends on a value (a list whose length
-makes the SQL, an ``if`` on a value) or that passes on a value derived from one (``today + 3 days``, a ``LIKE``
-pattern) is refused there with an ``ImproperlyConfigured`` naming it: such a value would be kept as a constant. Each
-run is then ``cursor.execute`` of the kept SQL with the values in their places, through the connection's own
-cursor (its execute wrappers, the captured queries of tests and the bench) and the compiler's converters.
+Each value is an ``int``, ``str``, ``date`` or ``datetime``, or a tuple of one of them of any length (``(int,)``:
+the builder gets a tuple, e.g. for ``pk__in=``; each length is a statement of its own, compiled when first met).
+
+On first use on a connection (for each combination of tuple lengths) it is built and compiled twice with two
+different stand-in values for each argument, and the two compilations must agree on everything but those values:
+the same SQL, every other parameter equal, each stand-in at the same places — as itself, or as the pattern of a
+``startswith``/``contains``/``endswith`` lookup (``LIKE 'value%'``), which each run writes again from its value
+as Django does. A builder whose SQL depends on a value (an ``if`` on it) or that passes on some other value
+derived from one (``today + 3 days``) is refused there with an ``ImproperlyConfigured`` naming it: such a value
+would be kept as a constant. Each run is then ``cursor.execute`` of the kept SQL with the values in their places,
+through the connection's own cursor (its execute wrappers, the captured queries of tests and the bench) and the
+compiler's converters. A statement Django finds empty (``pk__in=()``) runs nothing and returns nothing.
 
 Use it where a statement runs on every request and its compilation shows in a profile; elsewhere the QuerySet is
 clearer.
@@ -31,12 +36,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.dispatch import receiver
+
+Kind = type | tuple[type]
+#: Where a parameter's value comes from: (argument, index in its tuple or None, the LIKE pattern's form or None).
+Slot = tuple[str, int | None, str | None]
+_PATTERNS = {"prefix": "{}%", "contains": "%{}%", "suffix": "%{}"}
 
 
 def _stand_in(kind: type, index: int, round_: int) -> Any:
@@ -47,7 +57,7 @@ def _stand_in(kind: type, index: int, round_: int) -> Any:
     if kind is int:
         return -2_000_000_000 - n
     if kind is str:
-        return f"\x1fcrowdsafe-statement-{n}\x1f"
+        return f"crowdsafe-statement-{n}-"  # nothing a LIKE pattern escapes
     if kind is dt.date:
         return dt.date(1, 1, 1) + dt.timedelta(days=n % 300_000)
     if kind is dt.datetime:
@@ -57,24 +67,33 @@ def _stand_in(kind: type, index: int, round_: int) -> Any:
 
 @dataclass(frozen=True)
 class _Compiled:
-    sql: str
-    slots: tuple[str | None, ...]  # per parameter: the argument it takes, or None (a constant)
+    sql: str | None  # None: Django found it empty
+    slots: tuple[Slot | None, ...]  # per parameter: where its value comes from, or None (a constant)
     constants: tuple[Any, ...]
     compiler: Any
     populators: tuple[Any, ...]
     init_list: tuple[str, ...]
     model_fields: slice
 
-    def params(self, values: dict[str, Any]) -> list[Any]:
-        pairs = zip(self.slots, self.constants, strict=True)
-        return [values[slot] if slot is not None else constant for slot, constant in pairs]
+    def params(self, values: dict[str, Any], alias: str) -> list[Any]:
+        result = []
+        for slot, constant in zip(self.slots, self.constants, strict=True):
+            if slot is None:
+                result.append(constant)
+                continue
+            name, index, pattern = slot
+            value = values[name] if index is None else values[name][index]
+            if pattern is not None:
+                value = _PATTERNS[pattern].format(connections[alias].ops.prep_for_like_query(value))
+            result.append(value)
+        return result
 
 
 class Statement:
     """A QuerySet built by ``build(**values)`` and compiled once per connection; ``kinds`` names each value's type
-    (int, str, date, datetime)."""
+    (int, str, date, datetime, or a one-type tuple such as ``(int,)`` for a tuple of any length)."""
 
-    def __init__(self, build: Callable[..., QuerySet], **kinds: type) -> None:
+    def __init__(self, build: Callable[..., QuerySet], **kinds: Kind) -> None:
         self.build = build
         self.kinds = kinds
         self._key = f"_crowdsafe_statement_{id(self)}"
@@ -84,63 +103,86 @@ class Statement:
     def __repr__(self) -> str:
         return f"Statement({getattr(self.build, '__qualname__', self.build)!r})"
 
-    def _compile(self, values: dict[str, Any]) -> tuple[str, tuple, Any, str]:
+    def _stand_ins(self, round_: int, lengths: dict[str, int]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for i, (name, kind) in enumerate(self.kinds.items()):
+            if isinstance(kind, tuple):
+                values[name] = tuple(_stand_in(kind[0], i * 10_000 + j, round_) for j in range(lengths[name]))
+            else:
+                values[name] = _stand_in(kind, i * 10_000, round_)
+        return values
+
+    def _compile(self, values: dict[str, Any]) -> tuple[str | None, tuple, Any, str]:
         queryset = self.build(**values)
         alias = queryset.db
         compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return None, (), compiler, alias
         return sql, tuple(params), compiler, alias
 
-    def _compiled(self) -> tuple[_Compiled, str]:
+    def _slot(self, one: Any, two: Any, first: dict[str, Any], second: dict[str, Any]) -> Slot | None:
+        """Where the parameter ``one`` (``two`` in the second compilation) comes from; None: a constant."""
+        for name, value in first.items():
+            places = list(enumerate(value)) if isinstance(value, tuple) else [(None, value)]
+            for index, stand_in in places:
+                other = second[name] if index is None else second[name][index]
+                if one == stand_in and two == other:
+                    return name, index, None
+                if isinstance(stand_in, str) and isinstance(one, str) and isinstance(two, str):
+                    for pattern, form in _PATTERNS.items():
+                        if one == form.format(stand_in) and two == form.format(other):
+                            return name, index, pattern
+        if one == two:
+            return None
+        raise ImproperlyConfigured(
+            f"{self!r}: a parameter is derived from a value ({one!r}); pass what the SQL needs as a value"
+        )
+
+    def _compiled(self, lengths: dict[str, int]) -> tuple[_Compiled, str]:
         """The statement compiled on this thread's connection (kept on the connection object: its compiler holds
-        that connection's operations for the converters)."""
+        that connection's operations for the converters), for these tuple lengths."""
+        shape = tuple(sorted(lengths.items()))
         if self._alias is not None:
-            cached = connections[self._alias].__dict__.get(self._key)
+            cached = connections[self._alias].__dict__.get(self._key, {}).get(shape)
             if cached is not None:
                 return cached, self._alias
-        first = {name: _stand_in(kind, i, 0) for i, (name, kind) in enumerate(self.kinds.items())}
-        second = {name: _stand_in(kind, i, 1) for i, (name, kind) in enumerate(self.kinds.items())}
+        first, second = self._stand_ins(0, lengths), self._stand_ins(1, lengths)
         sql, params, compiler, alias = self._compile(first)
         sql_2, params_2, _, alias_2 = self._compile(second)
         if alias != alias_2:
             raise ImproperlyConfigured(f"{self!r}: its database depends on its values")
         if sql != sql_2 or len(params) != len(params_2):
             raise ImproperlyConfigured(f"{self!r}: its SQL depends on its values; build one statement per shape")
-        by_first = {value: name for name, value in first.items()}
-        slots: list[str | None] = []
-        for one, two in zip(params, params_2, strict=True):
-            name = by_first.get(one) if _hashable(one) else None
-            if name is not None and second[name] == two:
-                slots.append(name)
-            elif one == two:
-                slots.append(None)
-            else:
-                raise ImproperlyConfigured(
-                    f"{self!r}: a parameter is derived from a value ({one!r}); pass what the SQL needs as a value"
-                )
-        unused = set(self.kinds) - set(slots)
+        slots = [self._slot(one, two, first, second) for one, two in zip(params, params_2, strict=True)]
+        used = {slot[0] for slot in slots if slot is not None}
+        unused = [name for name in self.kinds if name not in used and (sql is not None and lengths.get(name, 1))]
         if unused:
             raise ImproperlyConfigured(f"{self!r}: {', '.join(sorted(unused))} not in its SQL")
         populators: tuple[Any, ...] = ()
         init_list: tuple[str, ...] = ()
         model_fields = slice(0, 0)
-        klass_info = compiler.klass_info
-        if klass_info is not None and not compiler.query.values_select and compiler.query.default_cols is not None:
+        klass_info = getattr(compiler, "klass_info", None)
+        if klass_info is not None and not compiler.query.values_select:
             select_fields = klass_info["select_fields"]
             model_fields = slice(select_fields[0], select_fields[-1] + 1)
             init_list = tuple(f[0].target.attname for f in compiler.select[model_fields])
             populators = tuple(get_related_populators(klass_info, compiler.select, alias))  # type: ignore[call-arg]
         compiled = _Compiled(sql, tuple(slots), params, compiler, populators, init_list, model_fields)
-        connections[alias].__dict__[self._key] = compiled
+        connections[alias].__dict__.setdefault(self._key, {})[shape] = compiled
         self._alias = alias
         return compiled, alias
 
     def _execute(self, values: dict[str, Any], *, tuples: bool = False) -> tuple[_Compiled, str, list[Sequence[Any]]]:
         if set(values) != set(self.kinds):
             raise TypeError(f"{self!r} takes {', '.join(self.kinds)}, given {', '.join(values)}")
-        compiled, alias = self._compiled()
+        lengths = {name: len(values[name]) for name, kind in self.kinds.items() if isinstance(kind, tuple)}
+        compiled, alias = self._compiled(lengths)
+        if compiled.sql is None:
+            return compiled, alias, []
         with connections[alias].cursor() as cursor:
-            cursor.execute(compiled.sql, compiled.params(values))
+            cursor.execute(compiled.sql, compiled.params(values, alias))
             fetched = cursor.fetchall()
         compiler = compiled.compiler
         return compiled, alias, list(compiler.results_iter(results=[fetched], tuple_expected=tuples))
@@ -152,8 +194,10 @@ class Statement:
     def instances(self, **values: Any) -> list[Model]:
         """The model instances, with their ``select_related`` instances attached, as the QuerySet gives them."""
         compiled, alias, rows = self._execute(values)
-        if not compiled.init_list:
+        if compiled.sql is not None and not compiled.init_list:
             raise ImproperlyConfigured(f"{self!r} selects values, not model instances: use rows()")
+        if not rows:
+            return []
         model = compiled.compiler.klass_info["model"]
         annotations = compiled.compiler.annotation_col_map
         result = []
@@ -178,11 +222,3 @@ def _forget(*, setting: str, **kwargs: Any) -> None:
             statement._alias = None
             for alias in connections:
                 connections[alias].__dict__.pop(statement._key, None)
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True

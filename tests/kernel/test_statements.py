@@ -91,10 +91,48 @@ def test_a_date_value_in_its_place(city):
     assert [j.pk for j in statement.instances(day=dt.date(2026, 12, 7))] == [city.wenfeng.pk]
 
 
-def test_a_value_the_sql_derives_something_from_is_refused(city):
-    like = Statement(lambda path: Jurisdiction.objects.filter(path__startswith=path), path=str)
-    with pytest.raises(ImproperlyConfigured, match="derived from a value"):
-        like.instances(path=city.wenfeng.path)
+def test_a_like_pattern_is_written_again_from_each_value(city):
+    """``startswith`` / ``contains`` / ``endswith``: the pattern is the lookup's (a ``%`` or ``_`` in the value is
+    matched as itself, as Django escapes it)."""
+    under = Statement(lambda path: Jurisdiction.objects.filter(path__startswith=path).order_by("path"), path=str)
+    assert [j.pk for j in under.instances(path=city.wenfeng.path)] == list(
+        Jurisdiction.objects.filter(path__startswith=city.wenfeng.path).order_by("path").values_list("pk", flat=True)
+    )
+    assert under.instances(path="4105%") == [] and under.instances(path="4105__/") == []
+    named = Statement(
+        lambda part, end: Jurisdiction.objects.filter(name__contains=part, name__endswith=end).values_list("code"),
+        part=str,
+        end=str,
+    )
+    assert named.rows(part="东大", end="街道") == [(city.street.code,)]
+    assert named.rows(part="%", end="街道") == []
+
+
+def test_a_tuple_of_values_in_an_in_list_each_length_compiled_once(city, users):
+    built = []
+
+    def build(codes, user_id):
+        built.append(len(codes))
+        return Jurisdiction.objects.filter(code__in=codes).exclude(pk=user_id).order_by("code").values_list("code")
+
+    statement = Statement(build, codes=(str,), user_id=int)
+    assert statement.rows(codes=(city.street.code, city.wenfeng.code), user_id=0) == [
+        (city.wenfeng.code,),
+        (city.street.code,),
+    ]
+    assert statement.rows(codes=(city.grid.code, city.anyang.code), user_id=0) == [
+        (city.anyang.code,),
+        (city.grid.code,),
+    ]
+    assert statement.rows(codes=(city.grid.code,), user_id=city.grid.pk) == []
+    assert built == [2, 2, 1, 1]
+    # No value: Django finds the statement empty, and nothing is run.
+    with CaptureQueriesContext(connection) as captured:
+        assert statement.rows(codes=(), user_id=0) == []
+    assert len(captured) == 0
+
+
+def test_a_value_the_sql_derives_something_else_from_is_refused():
     later = Statement(
         lambda day: Membership.objects.filter(created_at__date__lt=day + dt.timedelta(days=3)), day=dt.date
     )
