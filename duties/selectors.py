@@ -28,6 +28,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from crowdsafe.common.filters import FilterData
+from crowdsafe.common.statements import Statement
 from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, get_scope, minimal_prefixes, path_q
 from crowdsafe.org.choices import LEVEL_DEPTH, DepartmentKind, JurisdictionLevel, Role
 from crowdsafe.org.models import Department, Jurisdiction, Membership
@@ -232,13 +233,20 @@ def reassign_targets(*, user) -> QuerySet[Department]:
     return qs.order_by("jurisdiction__path", "kind", "name")
 
 
-def department_people(*, department_ids: Iterable[int]) -> QuerySet[Membership]:
-    """Staff and heads of these departments: whom a head can give a task to."""
-    return (
-        Membership.objects.filter(department_id__in=sorted(set(department_ids)), role__in=[Role.STAFF, Role.HEAD])
+def department_people(*, department_ids: Iterable[int]) -> list[Membership]:
+    """Staff and heads of these departments (their memberships, with the user and the department): whom a head can
+    give a task to. On every page of a head's queue (compiled once)."""
+    return _DEPARTMENT_PEOPLE.instances(department_ids=tuple(sorted(set(department_ids))))  # type: ignore[return-value]
+
+
+_DEPARTMENT_PEOPLE = Statement(
+    lambda department_ids: (
+        Membership.objects.filter(department_id__in=department_ids, role__in=[Role.STAFF, Role.HEAD])
         .select_related("user", "department")
         .order_by("department_id", "user__full_name", "user__username")
-    )
+    ),
+    department_ids=(int,),
+)
 
 
 # --- overview -----------------------------------------------------------------------------------------

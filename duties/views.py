@@ -36,7 +36,7 @@ def _people_for(scope) -> list:
     """Whom a head can give tasks to: the people of the departments they head."""
     if not scope.head_of_department_ids:
         return []
-    return list(selectors.department_people(department_ids=scope.head_of_department_ids))
+    return selectors.department_people(department_ids=scope.head_of_department_ids)
 
 
 @login_required
@@ -61,7 +61,9 @@ def queue(request):
     if is_head:
         # (id, name): a city's 136 departments are options here, not model objects with their jurisdictions.
         context["bulk_departments"] = list(selectors.reassign_targets(user=request.user).values_list("pk", "name"))
-        context["bulk_people"] = _people_for(scope)
+        context["bulk_people"] = [
+            (m.user_id, f"{m.user.display_name} · {m.department.name}") for m in _people_for(scope)
+        ]
     return render(request, "duties/queue.html", context)
 
 

@@ -6,6 +6,7 @@ hand-written ``to_representation`` gives what DRF's generic one gives."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from unittest import mock
 
@@ -250,3 +251,22 @@ def test_the_heads_bulk_form_lists_departments_without_making_their_objects(linz
         )
         in body
     )
+
+
+@pytest.mark.django_db
+def test_the_heads_bulk_form_lists_the_people_of_their_departments_escaped(linzhou, linzhou_users):
+    """The "to person" options: the staff and heads of the departments the user heads, name · department, each
+    escaped; no one of another department (read in one statement compiled once, issue 19)."""
+    make_tasks(2, rule_name="旅游景区人员聚集活动安全管理", jurisdiction=linzhou.village, department=linzhou.culture)
+    staff = linzhou_users.culture_staff2
+    staff.full_name = "王<五> & 'x'"
+    staff.save()
+    client = Client()
+    client.force_login(linzhou_users.culture_head)
+    body = client.get(reverse("duties:queue")).content.decode()
+    person = re.search(r'<select name="person">(.*?)</select>', body, re.S).group(1)
+    options = re.findall(r'<option value="(\d*)">([^<]*)</option>', person)
+    department = html.escape(linzhou.culture.name)
+    assert (str(staff.pk), f"王&lt;五&gt; &amp; &#x27;x&#x27; · {department}") in options
+    ids = {int(value) for value, _ in options if value}
+    assert ids == {linzhou_users.culture_staff.pk, linzhou_users.culture_head.pk, staff.pk}
