@@ -91,10 +91,16 @@ class _Compiled:
 
 class Statement:
     """A QuerySet built by ``build(**values)`` and compiled once per connection; ``kinds`` names each value's type
-    (int, str, date, datetime, or a one-type tuple such as ``(int,)`` for a tuple of any length)."""
+    (int, str, date, datetime, or a one-type tuple such as ``(int,)`` for a tuple of any length). ``using``: for a
+    statement whose database is chosen at each run (``crowdsafe.db.routers.read_alias``: the read replica, but not
+    inside a transaction), the function that chooses it; it is compiled once per database. Without it, a builder
+    that names a database (``.using()``) is refused: the first run's database would be kept for every run."""
 
-    def __init__(self, build: Callable[..., QuerySet], **kinds: Kind) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet], *, using: Callable[[], str] | None = None, **kinds: Kind
+    ) -> None:
         self.build = build
+        self.using = using
         self.kinds = kinds
         self._key = f"_crowdsafe_statement_{id(self)}"
         self._alias: str | None = None  # the database the router sends it to, known from the first build
@@ -114,6 +120,10 @@ class Statement:
 
     def _compile(self, values: dict[str, Any]) -> tuple[str | None, tuple, Any, str]:
         queryset = self.build(**values)
+        if queryset._db is not None and self.using is None:
+            raise ImproperlyConfigured(
+                f"{self!r}: its QuerySet names its database (.using()): name it per run instead (Statement(using=…))"
+            )
         alias = queryset.db
         compiler = queryset.query.get_compiler(using=alias)
         try:
@@ -144,15 +154,16 @@ class Statement:
         """The statement compiled on this thread's connection (kept on the connection object: its compiler holds
         that connection's operations for the converters), for these tuple lengths."""
         shape = tuple(sorted(lengths.items()))
-        if self._alias is not None:
-            cached = connections[self._alias].__dict__.get(self._key, {}).get(shape)
+        wanted = self.using() if self.using is not None else self._alias
+        if wanted is not None:
+            cached = connections[wanted].__dict__.get(self._key, {}).get(shape)
             if cached is not None:
-                return cached, self._alias
+                return cached, wanted
         first, second = self._stand_ins(0, lengths), self._stand_ins(1, lengths)
         sql, params, compiler, alias = self._compile(first)
         sql_2, params_2, _, alias_2 = self._compile(second)
-        if alias != alias_2:
-            raise ImproperlyConfigured(f"{self!r}: its database depends on its values")
+        if alias != alias_2 or (self.using is not None and alias != wanted):
+            raise ImproperlyConfigured(f"{self!r}: its database is not the one its using= names, or depends on values")
         if sql != sql_2 or len(params) != len(params_2):
             raise ImproperlyConfigured(f"{self!r}: its SQL depends on its values; build one statement per shape")
         slots = [self._slot(one, two, first, second) for one, two in zip(params, params_2, strict=True)]

@@ -19,6 +19,8 @@ from events import selectors
 from events.models import Gathering
 from risk import selectors as risk_selectors
 from tests.events.conftest import report
+from tests.risk.conftest import hazard
+from tests.venues.conftest import make_venue
 
 REPLICA_PORT = int(os.environ.get("CROWDSAFE_TEST_REPLICA_PORT", "5433"))
 
@@ -85,6 +87,12 @@ def test_the_leaders_selectors_read_the_replica_and_the_rest_reads_default(secon
     attention = selectors.attention_list(user=users.leader)
     assert attention.db == REPLICA and list(attention) == []
     assert risk_selectors.hazard_counts(user=users.leader)["open"] == 0
+    # The hazard figures are a statement compiled once (crowdsafe.common.statements) but their database is still
+    # chosen at each read: a hazard on default is not on the replica, and is counted inside a transaction.
+    hazard(make_venue(city.grid, name="检查场所"), users.township_officer)
+    assert risk_selectors.hazard_counts(user=users.leader)["open"] == 0
+    with transaction.atomic():
+        assert risk_selectors.hazard_counts(user=users.leader)["open"] == 1
     # …the ordinary list reads default and sees it.
     assert [g.pk for g in selectors.gathering_list(user=users.leader)] == [gathering.pk]
     # Inside a transaction on default (a service about to change what it reads), reads stay on default.

@@ -179,3 +179,24 @@ def test_the_scope_reads_its_memberships_in_one_statement(users):
     assert [m.department.jurisdiction.path for m in scope.memberships] == [
         m.department.jurisdiction.path for m in user.memberships.select_related(*RELATED)
     ]
+
+
+def test_a_database_chosen_per_run_is_named_with_using(users):
+    """A builder naming its database (``.using()``, as ``replica_reads`` does) is refused unless the statement
+    says how the database is chosen at each run (``using=``): then it runs where that says."""
+    fixed = Statement(lambda user_id: Membership.objects.using("default").filter(user_id=user_id), user_id=int)
+    with pytest.raises(ImproperlyConfigured, match="using="):
+        fixed.instances(user_id=users.staff.pk)
+    chosen = []
+
+    def alias() -> str:
+        chosen.append("default")
+        return "default"
+
+    named = Statement(
+        lambda user_id: Membership.objects.using(alias()).filter(user_id=user_id), using=alias, user_id=int
+    )
+    assert [m.user_id for m in named.instances(user_id=users.staff.pk)] == [users.staff.pk]
+    assert [m.user_id for m in named.instances(user_id=users.head.pk)] == [users.head.pk]
+    # asked at each of the two runs; built (choosing it) twice, for the two compilations of the first run only
+    assert len(chosen) == 1 + 2 + 1
