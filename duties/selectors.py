@@ -164,13 +164,11 @@ def _queue_counters(*, user, today: dt.date, shared: list[int] | None = None) ->
 
     def read() -> dict[str, int]:
         soon = today + dt.timedelta(days=DUE_SOON_DAYS)
-        ranges = [Q(kind="t"), Q(kind="o", day__lte=soon)]
-        if paths is not None:
-            ranges = [q & path_q(paths, field="area") for q in ranges]
-        parts = [
-            TaskCount.objects.filter(q).order_by().values_list("kind", "day", "n").query.sql_with_params()
-            for q in ranges
-        ]
+        if paths is None:
+            parts = [_COUNTER_TOTALS.sql(), _COUNTER_DUE.sql(soon=soon)]
+        else:
+            areas = tuple(minimal_prefixes(paths))
+            parts = [_COUNTER_TOTALS_IN.sql(areas=areas), _COUNTER_DUE_IN.sql(soon=soon, areas=areas)]
         if paths is not None and rest != NOTHING:
             outside = (
                 Task.objects.filter(rest, status__in=OUTSTANDING_VALUES)
@@ -204,6 +202,22 @@ def _queue_counters(*, user, today: dt.date, shared: list[int] | None = None) ->
         return cached[0]
 
     return once
+
+
+def _counter_rows(rows: Q) -> QuerySet:
+    return TaskCount.objects.filter(rows).order_by().values_list("kind", "day", "n")
+
+
+# The counter rows the queue's counts add up (``_queue_counters``): the outstanding totals, and the outstanding by due
+# day up to a day; everywhere, or in some areas. On every task page of a territory: compiled once.
+_COUNTER_TOTALS = Statement(lambda: _counter_rows(Q(kind="t")))
+_COUNTER_DUE = Statement(lambda soon: _counter_rows(Q(kind="o", day__lte=soon)), soon=dt.date)
+_COUNTER_TOTALS_IN = Statement(lambda areas: _counter_rows(Q(kind="t") & path_q(areas, field="area")), areas=(str,))
+_COUNTER_DUE_IN = Statement(
+    lambda soon, areas: _counter_rows(Q(kind="o", day__lte=soon) & path_q(areas, field="area")),
+    soon=dt.date,
+    areas=(str,),
+)
 
 
 def queue_departments(*, user) -> QuerySet[Department]:

@@ -185,11 +185,21 @@ class Statement:
         self._alias = alias
         return compiled, alias
 
-    def _execute(self, values: dict[str, Any], *, tuples: bool = False) -> tuple[_Compiled, str, list[Sequence[Any]]]:
+    def _for(self, values: dict[str, Any]) -> tuple[_Compiled, str]:
         if set(values) != set(self.kinds):
             raise TypeError(f"{self!r} takes {', '.join(self.kinds)}, given {', '.join(values)}")
-        lengths = {name: len(values[name]) for name, kind in self.kinds.items() if isinstance(kind, tuple)}
-        compiled, alias = self._compiled(lengths)
+        return self._compiled({name: len(values[name]) for name, kind in self.kinds.items() if isinstance(kind, tuple)})
+
+    def sql(self, **values: Any) -> tuple[str, list[Any]]:
+        """The SQL and the parameters of a run, for a statement written around it (a ``UNION ALL`` of several);
+        ``EmptyResultSet`` when Django finds it empty."""
+        compiled, alias = self._for(values)
+        if compiled.sql is None:
+            raise EmptyResultSet
+        return compiled.sql, compiled.params(values, alias)
+
+    def _execute(self, values: dict[str, Any], *, tuples: bool = False) -> tuple[_Compiled, str, list[Sequence[Any]]]:
+        compiled, alias = self._for(values)
         if compiled.sql is None:
             return compiled, alias, []
         with connections[alias].cursor() as cursor:

@@ -200,3 +200,18 @@ def test_a_database_chosen_per_run_is_named_with_using(users):
     assert [m.user_id for m in named.instances(user_id=users.head.pk)] == [users.head.pk]
     # asked at each of the two runs; built (choosing it) twice, for the two compilations of the first run only
     assert len(chosen) == 1 + 2 + 1
+
+
+def test_the_sql_of_a_run_for_a_statement_written_around_it(city):
+    from django.core.exceptions import EmptyResultSet
+
+    statement = Statement(
+        lambda codes: Jurisdiction.objects.filter(code__in=codes).order_by().values_list("code"), codes=(str,)
+    )
+    sql, params = statement.sql(codes=(city.wenfeng.code, city.street.code))
+    assert sorted(params) == sorted([city.wenfeng.code, city.street.code])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql}) AS part", params)
+        assert cursor.fetchone() == (2,)
+    with pytest.raises(EmptyResultSet):
+        statement.sql(codes=())
