@@ -45,7 +45,7 @@ VALUES = [
 ]
 
 
-@pytest.mark.parametrize("value", VALUES, ids=repr)
+@pytest.mark.parametrize("value", VALUES, ids=[f"{i}-{type(v).__name__}" for i, v in enumerate(VALUES)])
 def test_escape_is_conditional_escape(value):
     with override("zh-hans"):
         assert html.escape(value) == str(django_html.conditional_escape(value))
