@@ -27,7 +27,7 @@ from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from guardian.utils import get_group_obj_perms_model
 
-from crowdsafe.common.lookups import any_of
+from crowdsafe.common.lookups import Ids, any_of
 from crowdsafe.org.access import (
     COORDINATOR_ROLES,
     DEPARTMENT_ROLES,
@@ -107,7 +107,7 @@ def _elsewhere(scope: Scope) -> tuple[Q, QuerySet | None]:
     return own, (parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0])
 
 
-def other_gathering_ids(scope: Scope, *, limit: int = IDS_ONCE_LIMIT) -> list[int] | None:
+def other_gathering_ids(scope: Scope, *, limit: int = IDS_ONCE_LIMIT) -> Ids | None:
     """The ids of ``_elsewhere``, read once (one statement) for a page that queries the register several times and
     hands them to each (``gathering_visible_q(ids=…)``); None when there are none to read (a territory's people:
     their scope is a path) or more than ``limit``."""
@@ -121,10 +121,10 @@ def other_gathering_ids(scope: Scope, *, limit: int = IDS_ONCE_LIMIT) -> list[in
     sql, params = union[: limit + 1].query.sql_with_params()
     with connections[union.db].cursor() as cursor:
         cursor.execute(sql, params)
-        ids = {pk for (pk,) in cursor.fetchall() if pk is not None}
-    if len(ids) > limit:
+        rows = cursor.fetchall()
+    if len(rows) > limit:
         return None
-    return sorted(ids)
+    return Ids(pk for (pk,) in rows if pk is not None)
 
 
 def gathering_visible_q(
@@ -132,7 +132,7 @@ def gathering_visible_q(
     *,
     within: str | None = None,
     narrow: bool = False,
-    ids: list[int] | None = None,
+    ids: Ids | None = None,
     probe_ids: bool = True,
 ) -> Q:
     """Gatherings the user may see (``Gathering.objects.visible_to``; superusers never get here).

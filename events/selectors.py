@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from crowdsafe.common.filters import FilterData
+from crowdsafe.common.lookups import Ids
 from crowdsafe.db.routers import replica_reads
 from crowdsafe.org.access import get_scope, get_scoped_or_404, path_q
 from crowdsafe.org.maps import points_or_clusters
@@ -38,7 +39,7 @@ def gathering_visible(*, user, within: str | None = None) -> QuerySet[Gathering]
 
 
 def _within(
-    *, user, path: str | None, narrow: bool = False, ids: list[int] | None = None, probe_ids: bool = True
+    *, user, path: str | None, narrow: bool = False, ids: Ids | None = None, probe_ids: bool = True
 ) -> QuerySet[Gathering]:
     """The gatherings the user may see, for a caller that narrows them to the subtree ``path`` (None: no subtree).
     When the subtree lies in the user's own territory, the territory filter is the whole scope: the scope's OR
@@ -54,7 +55,7 @@ def _within(
 UNREAD: Any = object()  # ``scope_ids`` not read yet: the selector reads them itself
 
 
-def read_scope_ids(*, user, filters: FilterData = None) -> list[int] | None:
+def read_scope_ids(*, user, filters: FilterData = None) -> Ids | None:
     """The gatherings ``user`` sees other than by territory (own reports, tasks held, shares), read once for a
     request that reads the register several times — the 清单 counts, lists and maps it — and handed to each
     (``scope_ids=``; issue 19 point 2: a police officer's ~7,000–9,000 ids from the task table at a million were

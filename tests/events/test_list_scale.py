@@ -248,3 +248,25 @@ def test_the_list_map_sends_clusters_beyond_its_limit(city, users, monkeypatch):
     assert {k: v for k, v in by_level.items() if v} == {lv: levels.count(lv) for lv in set(levels)}
     assert all("地图" not in c["title"] for c in found)  # no gathering's details in a cluster
     assert "Map of 5 gatherings" in page
+
+
+@pytest.mark.django_db
+def test_the_ids_a_department_sees_are_read_once_whole_or_not_at_all(city, users):
+    """``other_gathering_ids``: every id (a gathering both shared with the department and held by it counts once), as
+    ``Ids`` whose array is written once for the page's statements; past the limit, none (each statement then keeps
+    its subquery), never the first ``limit`` of them."""
+    from guardian.shortcuts import assign_perm
+
+    from crowdsafe.common.lookups import Ids
+    from crowdsafe.org.access import get_scope
+    from events.access import other_gathering_ids
+
+    gatherings = [report(users.grid_worker, grid=city.grid, title=f"共享聚集{i}") for i in range(3)]
+    for gathering in gatherings:
+        assign_perm("events.view_gathering", city.wenfeng_police.group, gathering)
+    assign_perm("events.view_gathering", city.wenfeng_police.group, gatherings[0])  # twice: still one id
+    scope = get_scope(users.staff)
+    ids = other_gathering_ids(scope)
+    assert isinstance(ids, Ids) and {g.pk for g in gatherings} <= set(ids) and len(set(ids)) == len(ids)
+    assert ids.literal == "{" + ",".join(map(str, sorted(ids))) + "}"
+    assert other_gathering_ids(scope, limit=len(ids) - 1) is None
