@@ -81,7 +81,12 @@ def _report_places(user):
 
 
 def _map_point(detail: str):
-    """A dot of the map (a ``selectors.map_gatherings`` row) with its popup's text and link (None: no position)."""
+    """A dot of the map (a ``selectors.map_gatherings`` row) with its popup's text and link (None: no position). The
+    labels in the reader's language and the local time zone are looked up once per map, not per dot (each lookup
+    reads the request's thread-local language or zone; up to 500 dots, issue 19)."""
+    risks = {value: choice_label(RiskLevel, value) for value in RiskLevel.values}
+    statuses = {value: choice_label(GatheringStatus, value) for value in GatheringStatus.values}
+    local = timezone.get_current_timezone()
 
     def to_point(row: dict) -> dict | None:
         lat, lng = row["latitude"], row["longitude"]
@@ -89,9 +94,9 @@ def _map_point(detail: str):
             lat, lng = row["venue__latitude"], row["venue__longitude"]
         if lat is None or lng is None:
             return None
-        when = timezone.localtime(row["starts_at"]).strftime("%m-%d %H:%M")
-        risk = choice_label(RiskLevel, row["risk_level"])
-        status = choice_label(GatheringStatus, row["status"])
+        when = row["starts_at"].astimezone(local).strftime("%m-%d %H:%M")
+        risk = risks.get(row["risk_level"], row["risk_level"])
+        status = statuses.get(row["status"], row["status"])
         return {
             "lat": float(lat),
             "lng": float(lng),
