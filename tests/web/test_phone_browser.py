@@ -43,12 +43,12 @@ def browser(browser_env):
         browser.close()
 
 
-def sign_in(browser, live_server, username: str):
+def sign_in(browser, live_server, username: str, locale: str = "zh-CN"):
     """A phone signed in as ``username`` (a session made here, as the sign-in form would: the form itself is tested on
     a phone in tests/browser/test_shell_browser.py), on that user's home page."""
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
+    context = browser.new_context(locale=locale, timezone_id="Asia/Shanghai", **PHONE)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
     page = context.new_page()
@@ -57,18 +57,33 @@ def sign_in(browser, live_server, username: str):
     return context, page
 
 
+# A filter field narrower than this on a phone is squeezed: its label runs into its neighbour's, its choice unreadable
+# (the task queue's status select was 40 px wide beside a 290 px one until the filter bar had two equal columns).
+FIELD_MIN_WIDTH = 120
+
+
 def cut_off(page) -> dict:
-    """How far the page scrolls sideways, and the table cells whose right edge lies beyond the screen."""
-    return page.evaluate(
-        """() => {
+    """How far the page scrolls sideways, the table cells whose right edge lies beyond the screen, and the filter
+    fields squeezed narrower than ``FIELD_MIN_WIDTH``."""
+    result = page.evaluate(
+        """(minWidth) => {
           const width = window.innerWidth;
           const cells = [...document.querySelectorAll('td, th')]
             .filter(el => el.offsetParent !== null && el.getBoundingClientRect().width > 2)
             .filter(el => el.getBoundingClientRect().right > width + 1)
             .map(el => (el.dataset.label || el.textContent).trim().slice(0, 20));
-          return {scroll: document.documentElement.scrollWidth - document.documentElement.clientWidth, cells};
-        }"""
+          const squeezed = [...document.querySelectorAll('.filters .form-row')]
+            .filter(el => el.offsetParent !== null)
+            .filter(el => el.querySelector('select, input:not([type=checkbox]):not([type=hidden])'))
+            .filter(el => el.getBoundingClientRect().width < minWidth)
+            .map(el => el.textContent.trim().slice(0, 20));
+          return {scroll: document.documentElement.scrollWidth - document.documentElement.clientWidth, cells, squeezed};
+        }""",
+        FIELD_MIN_WIDTH,
     )
+    if not result["squeezed"]:
+        del result["squeezed"]
+    return result
 
 
 def screenshot(page, name: str) -> None:
@@ -94,7 +109,7 @@ def test_every_role_on_a_phone(browser, live_server):
     for role, username in sorted(demo_usernames().items()):
         context, page = sign_in(browser, live_server, username)
         home = cut_off(page)
-        if home["scroll"] > 0 or home["cells"]:
+        if home["scroll"] > 0 or home["cells"] or "squeezed" in home:
             problems.append(f"home of {role}: {home}")
         screenshot(page, f"phone-home-{role}.png")
         shown = panels(page)
@@ -107,14 +122,23 @@ def test_every_role_on_a_phone(browser, live_server):
         if role in ("staff", "township_officer", "grid_worker"):
             page.goto(f"{live_server.url}/tasks/")
             tasks = cut_off(page)
-            if tasks["scroll"] > 0 or tasks["cells"]:
+            if tasks["scroll"] > 0 or tasks["cells"] or "squeezed" in tasks:
                 problems.append(f"/tasks/ of {role}: {tasks}")
             assert page.locator("[data-task-table] td[data-label]").count() > 0 or "empty-state" in page.content()
             screenshot(page, f"phone-tasks-{role}.png")
+        if role == "staff":
+            # In English the queue's choices are longer: the filter bar must still give each field its share.
+            english, page_en = sign_in(browser, live_server, username, locale="en-US")
+            page_en.goto(f"{live_server.url}/tasks/")
+            assert page_en.locator("html[lang=en]").count() == 1
+            tasks_en = cut_off(page_en)
+            if tasks_en["scroll"] > 0 or tasks_en["cells"] or "squeezed" in tasks_en:
+                problems.append(f"/tasks/ of {role} in English: {tasks_en}")
+            english.close()
         if role in ("township_officer", "grid_worker") and gathering is not None:
             page.goto(f"{live_server.url}/gatherings/{gathering.pk}/")
             detail = cut_off(page)
-            if detail["scroll"] > 0 or detail["cells"]:
+            if detail["scroll"] > 0 or detail["cells"] or "squeezed" in detail:
                 problems.append(f"gathering page of {role}: {detail}")
             screenshot(page, f"phone-gathering-{role}.png")
         context.close()
