@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import DurationField, F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +46,10 @@ def territory_context(home: HomeContext) -> dict:
         gathering_visible(user=home.user)
         .filter(status__in=OPEN_STATUSES, starts_at__lt=now + dt.timedelta(days=UPCOMING_DAYS))
         .filter(Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now - dt.timedelta(hours=12)))
-        .order_by("starts_at", "id")
+        # By start, but not by walking the start index: the place's few thousand open gatherings are read by the path
+        # index and sorted. In start order PostgreSQL walked the whole city's open gatherings, expecting the
+        # township's within a few hundred, and filtered ~75,000 to find 8 at a million (31 → 9 ms, bench/run).
+        .order_by(F("starts_at") + Value(dt.timedelta(0), output_field=DurationField()), "id")
     )
     rows = list(qs[: PANEL_ROWS + 1])
     return {

@@ -270,3 +270,34 @@ def test_the_ids_a_department_sees_are_read_once_whole_or_not_at_all(city, users
     assert isinstance(ids, Ids) and {g.pk for g in gatherings} <= set(ids) and len(set(ids)) == len(ids)
     assert ids.literal == "{" + ",".join(map(str, sorted(ids))) + "}"
     assert other_gathering_ids(scope, limit=len(ids) - 1) is None
+
+
+@pytest.mark.django_db
+def test_the_home_panel_lists_by_start_without_walking_the_start_index(city, users):
+    """The "gatherings in my territory" panel: the first eight by start (then id), its statement read through the
+    place's index — in start order the planner walked the city's open gatherings (31 ms at a million)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from crowdsafe.org.access import get_scope
+    from crowdsafe.web.home import HomeContext
+    from events.panels import territory_context
+
+    soon = timezone.now() + dt.timedelta(hours=2)
+    made = [
+        report(users.grid_worker, grid=city.grid, title=f"近期聚集{i}", starts_at=soon + dt.timedelta(minutes=minutes))
+        for i, minutes in enumerate((0, 7, 4, 1, 8, 5, 2, 9, 6, 3))
+    ]
+    scope = get_scope(users.township_officer)
+    home = HomeContext(
+        request=None, user=users.township_officer, scope=scope, roles=scope.roles, today=timezone.localdate()
+    )
+    with CaptureQueriesContext(connection) as captured:
+        context = territory_context(home)
+    expected = sorted(made, key=lambda g: (g.starts_at, g.pk))[:8]
+    assert [g.pk for g in context["rows"]] == [g.pk for g in expected] and context["more"]
+    statement = next(q["sql"] for q in captured.captured_queries if 'FROM "events_gathering"' in q["sql"])
+    assert 'ORDER BY ("events_gathering"."starts_at" + ' in statement
+    plan = plan_with_only(statement, table="events_gathering", keep="events_gathering_open_path")
+    assert "events_gathering_open_path" in plan
