@@ -28,9 +28,12 @@ The OpenAPI schema of the POST comes from the same attributes (``ActionSchema``)
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
@@ -46,6 +49,32 @@ SerializerClass = type[BaseSerializer[Any]]
 # an absolute URI (OpenAPI's ``format: uri``), so an answer does not depend on the host name a proxy passes on.
 # Used as ``@extend_schema_field(SITE_PATH)`` on the serializer method that returns ``reverse(...)``.
 SITE_PATH: dict[str, Any] = {"type": "string", "format": "uri-reference", "example": "/permits/12/"}
+
+
+def api_date(value: dt.date | None) -> str | None:
+    """A date as DRF's ``DateField`` writes it (ISO 8601), for a list serializer that writes its items out."""
+    return None if value is None else value.isoformat()
+
+
+def api_datetime(value: dt.datetime | None, zone: dt.tzinfo) -> str | None:
+    """A date and time as DRF's ``DateTimeField`` writes it: in ``zone`` (the request's, looked up once per list
+    with ``timezone.get_current_timezone()``), ISO 8601, UTC as ``Z``."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+#: A number no object has, reversed in the place of each one's (``paths_of``).
+_PATH_MARKER = 9_876_543_210_123
+
+
+def paths_of(viewname: str) -> Callable[[int], str]:
+    """``reverse(viewname, args=[pk])`` for the many objects of one list: the URL resolver is walked once (~25 µs
+    a row otherwise) and each path is written from it. For a view whose one argument is an ``<int:…>``; call it once
+    per request (the script prefix and the language are the request's)."""
+    head, _, tail = reverse(viewname, args=[_PATH_MARKER]).partition(str(_PATH_MARKER))
+    return lambda pk: f"{head}{int(pk)}{tail}"
 
 
 def validated(serializer_class: SerializerClass, data: Any, *, partial: bool = False, **context: Any) -> Any:

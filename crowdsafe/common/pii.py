@@ -162,6 +162,13 @@ def caller_phones_expire(*, now: dt.datetime | None = None) -> int:
 # --- the API ----------------------------------------------------------------------------------------------------
 
 
+def shown(kind: str, value: Any, reveal: Any) -> str:
+    """What an API answer shows of a ``kind`` value: in full when ``kind`` is in ``reveal`` (the serializer's
+    ``context["reveal"]``), masked otherwise. ``masked_field``'s output, for a serializer that writes its items out."""
+    text = str(value or "")
+    return text if kind in reveal else mask(kind, text)
+
+
 def masked_field(kind: str, **kwargs: Any) -> Any:
     """A read-only serializer field showing the value masked, unless the serializer's context says the caller asked
     for and may see full values of ``kind`` (``context["reveal"]``, a set of kinds the view has checked with
@@ -170,8 +177,7 @@ def masked_field(kind: str, **kwargs: Any) -> Any:
 
     class _Masked(serializers.CharField):
         def to_representation(self, value: Any) -> str:
-            text = str(value or "")
-            return text if kind in self.context.get("reveal", ()) else mask(kind, text)
+            return shown(kind, value, self.context.get("reveal", ()))
 
     return _Masked(read_only=True, help_text=f"Masked ({kind}) unless the request says reveal=1.", **kwargs)
 

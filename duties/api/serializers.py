@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crowdsafe.common.api import SITE_PATH
+from crowdsafe.common.api import SITE_PATH, api_date, api_datetime
 from duties.explain import explain
 from duties.models import ResponsibilityRule, Task, TaskAttachment, TaskReassignment
 from duties.services import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
@@ -184,30 +184,17 @@ class TaskOutputSerializer(serializers.ModelSerializer):
             "is_unassigned": task.is_unassigned,
             "rule": task.rule_id,
             "period": task.period,
-            "anchor_date": _date(task.anchor_date),
-            "due_date": _date(task.due_date),
+            "anchor_date": api_date(task.anchor_date),
+            "due_date": api_date(task.due_date),
             "status": task.status,
             "status_label": str(task.get_status_display()),
             "is_overdue": self.get_is_overdue(task),
             "explanation": self.get_explanation(task),
-            "created_at": _datetime(task.created_at, zone),
-            "started_at": _datetime(task.started_at, zone),
-            "completed_at": _datetime(task.completed_at, zone),
-            "cancelled_at": _datetime(task.cancelled_at, zone),
+            "created_at": api_datetime(task.created_at, zone),
+            "started_at": api_datetime(task.started_at, zone),
+            "completed_at": api_datetime(task.completed_at, zone),
+            "cancelled_at": api_datetime(task.cancelled_at, zone),
         }
-
-
-def _date(value) -> str | None:
-    """As DRF's ``DateField`` writes a date (ISO 8601)."""
-    return None if value is None else value.isoformat()
-
-
-def _datetime(value, zone) -> str | None:
-    """As DRF's ``DateTimeField`` writes a date and time: in the current time zone, ISO 8601, UTC as ``Z``."""
-    if value is None:
-        return None
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class AttachmentOutputSerializer(serializers.ModelSerializer):

@@ -5,10 +5,13 @@ automatic pre-level's facts rendered per request; staff's and assessments' reaso
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crowdsafe.common.pii import PHONE, masked_field
+from crowdsafe.common.api import api_date, api_datetime, paths_of
+from crowdsafe.common.pii import PHONE, masked_field, shown
 from crowdsafe.common.validators import PhoneSerializerField
 from events.choices import (
     DateRule,
@@ -219,6 +222,70 @@ class GatheringOutputSerializer(serializers.ModelSerializer):
     def get_url(self, obj) -> str:
         return reverse("events:gathering_detail", args=[obj.pk])
 
+    @cached_property
+    def _per_request(self) -> tuple:
+        """What every item of one answer shares: the time zone, the detail pages' paths, what may be shown in full."""
+        return timezone.get_current_timezone(), paths_of("events:gathering_detail"), self.context.get("reveal", ())
+
+    def to_representation(self, obj: Gathering) -> dict:
+        """What DRF's generic ``to_representation`` makes of the fields above, written out (issue 19: the list API
+        is 50 items of 33 fields; building the fields and calling each one's ``get_attribute`` and
+        ``to_representation`` per item were most of its Python time). The declared fields stay: they are the schema.
+        tests/events/test_api.py checks that both give the same for gatherings of every kind."""
+        zone, path, reveal = self._per_request
+        grid = obj.grid
+        return {
+            "id": obj.pk,
+            "url": path(obj.pk),
+            "title": obj.title,
+            "kind": _choice(obj.kind),
+            "status": _choice(obj.status),
+            "venue": {"id": obj.venue_id, "name": obj.venue.name} if obj.venue_id else None,
+            "grid": {"code": grid.code, "name": grid.name} if grid is not None else None,
+            "location_name": obj.location_name,
+            "latitude": _coordinate(obj.latitude),
+            "longitude": _coordinate(obj.longitude),
+            "starts_at": api_datetime(obj.starts_at, zone),
+            "ends_at": api_datetime(obj.ends_at, zone),
+            "recurrence": _choice(obj.recurrence),
+            "organizer_name": obj.organizer_name,
+            "organizer_phone": shown(PHONE, obj.organizer_phone, reveal),
+            "estimated_attendance_min": obj.estimated_attendance_min,
+            "estimated_attendance_max": obj.estimated_attendance_max,
+            "source": _choice(obj.source),
+            "source_reference": obj.source_reference,
+            "online_hype": obj.online_hype,
+            "description": obj.description,
+            "risk_level": _choice(obj.risk_level),
+            "risk_reasons": display_reasons(obj),
+            "risk_source": _choice(obj.risk_source),
+            "risk_set_at": api_datetime(obj.risk_set_at, zone),
+            "risk_assessment_id": obj.risk_assessment_id,
+            "latest_headcount": obj.latest_headcount,
+            "latest_headcount_at": api_datetime(obj.latest_headcount_at, zone),
+            "merged_into": obj.merged_into_id,
+            "key_date": obj.key_date.name if obj.key_date_id else None,
+            "occurrence_on": api_date(obj.occurrence_on),
+            "created_at": api_datetime(obj.created_at, zone),
+            "updated_at": api_datetime(obj.updated_at, zone),
+        }
+
+
+def _choice(value: str | None) -> str | None:
+    """As DRF's ``ChoiceField`` writes a stored choice: its value as a plain string."""
+    return None if value is None else str(value)
+
+
+#: DRF's field for the model's coordinates (9 digits, 6 places): a string, as the settings say decimals are written.
+_COORDINATE = serializers.DecimalField(
+    max_digits=Gathering._meta.get_field("latitude").max_digits,
+    decimal_places=Gathering._meta.get_field("latitude").decimal_places,
+)
+
+
+def _coordinate(value) -> str | None:
+    return None if value is None else _COORDINATE.to_representation(value)
+
 
 class MeasureOutputSerializer(serializers.ModelSerializer):
     kind = MeasureKindField(choices=MeasureKind.choices)
@@ -278,6 +345,10 @@ class GatheringDetailOutputSerializer(GatheringOutputSerializer):
     headcounts = HeadcountOutputSerializer(many=True)
     decisions = DecisionOutputSerializer(many=True)
     photos = PhotoOutputSerializer(many=True)
+
+    def to_representation(self, obj: Gathering) -> dict:
+        # One gathering at a time: DRF's generic path, field by field.
+        return serializers.ModelSerializer.to_representation(self, obj)
 
     class Meta(GatheringOutputSerializer.Meta):
         fields = [*GatheringOutputSerializer.Meta.fields, "measures", "headcounts", "decisions", "photos"]

@@ -176,3 +176,63 @@ def test_the_attention_list_and_key_dates(city, users):
     key_dates = api(users.leader).get(reverse("v1:gathering-key-dates")).json()
     lantern = next(k for k in key_dates if k["name"] == "元宵节")
     assert lantern["rule"] == "holiday" and lantern["offset_days"] == 14 and lantern["next_starts_on"]
+
+
+def test_the_list_item_is_what_drf_gives(city, users, places):
+    """``GatheringOutputSerializer``'s hand-written item equals DRF's generic output field for field (issue 19):
+    at a venue and on a grid, with coordinates, a phone masked or revealed, a pre-level from facts and levels from
+    words, merged, of a key date, with a headcount, times set or not, in two time zones; and the list API answers
+    exactly those items."""
+    from decimal import Decimal
+
+    from rest_framework import serializers
+
+    from crowdsafe.common.pii import PHONE
+    from events.api.serializers import GatheringOutputSerializer
+    from events.models import KeyDate
+
+    at_venue = report(users.grid_worker, venue=places.square, title="庙会 <b>&", organizer_phone="13812345678")
+    on_grid = report(
+        users.grid_worker,
+        grid=city.grid,
+        latitude=Decimal("36.097512"),
+        longitude=Decimal("114.392100"),
+        online_hype=True,
+        kind="online_to_offline",
+        source="online_monitoring",
+    )
+    merged = report(users.grid_worker, grid=city.grid, title="重复")
+    Gathering.objects.filter(pk=merged.pk).update(merged_into=on_grid)
+    key_date = KeyDate.objects.order_by("pk").first()
+    assert key_date is not None
+    Gathering.objects.filter(pk=on_grid.pk).update(
+        key_date=key_date,
+        occurrence_on=dt.date(2027, 2, 6),
+        latest_headcount=321,
+        latest_headcount_at=dt.datetime(2026, 12, 7, 16, 0, tzinfo=dt.UTC),
+        risk_level="orange",
+        risk_source="staff",
+        risk_reasons=["人流密集"],
+        ends_at=None,
+    )
+    gatherings = list(Gathering.objects.select_related("venue", "grid", "key_date").order_by("pk"))
+    assert any(g.risk_source == "triage" and g.risk_facts for g in gatherings)
+    for zone in ("Asia/Shanghai", "UTC"):
+        for context in ({}, {"reveal": {PHONE}}):
+            with timezone.override(zone):
+                for gathering in gatherings:
+                    serializer = GatheringOutputSerializer(gathering, context=context)
+                    generic = serializers.ModelSerializer.to_representation(serializer, gathering)
+                    assert serializer.data == generic
+                    assert list(serializer.data) == GatheringOutputSerializer.Meta.fields
+    with timezone.override("Asia/Shanghai"):
+        answer = api(users.leader).get(reverse("v1:gathering-list"), {"page_size": 200}).json()
+        expected = {
+            g.pk: serializers.ModelSerializer.to_representation(GatheringOutputSerializer(g), g) for g in gatherings
+        }
+    assert {item["id"]: item for item in answer["results"]} == expected
+    shown = {item["id"]: item for item in answer["results"]}
+    assert shown[at_venue.pk]["organizer_phone"] == "138****5678"
+    assert shown[at_venue.pk]["venue"] == {"id": places.square.pk, "name": places.square.name}
+    assert shown[merged.pk]["merged_into"] == on_grid.pk
+    assert shown[on_grid.pk]["latitude"] == "36.097512"
