@@ -25,6 +25,11 @@ would be kept as a constant. Each run is then ``cursor.execute`` of the kept SQL
 through the connection's own cursor (its execute wrappers, the captured queries of tests and the bench) and the
 compiler's converters. A statement Django finds empty (``pk__in=()``) runs nothing and returns nothing.
 
+A builder whose SQL has a few forms (an order chosen by a filter, the page's ``LIMIT``/``OFFSET``, which Django
+writes into the SQL) takes them as ``SHAPE`` arguments: given to the builder as they are, never replaced by
+stand-ins, and part of what a compilation is kept under (each shape compiled when first met, at most
+``SHAPES_PER_STATEMENT`` kept per connection: a shape takes few values, such as a status and a page).
+
 Use it where a statement runs on every request and its compilation shows in a profile; elsewhere the QuerySet is
 clearer.
 """
@@ -43,7 +48,21 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.dispatch import receiver
 
-Kind = type | tuple[type]
+
+
+class _Shape:
+    """The kind of a ``SHAPE`` argument (see the module docstring)."""
+
+    def __repr__(self) -> str:
+        return "SHAPE"
+
+
+#: The kind of an argument that chooses the SQL's form rather than filling a parameter.
+SHAPE = _Shape()
+#: How many shapes of one statement a connection keeps compiled (the oldest is forgotten first).
+SHAPES_PER_STATEMENT = 64
+
+Kind = type | tuple[type] | _Shape
 #: Where a parameter's value comes from: (argument, index in its tuple or None, the LIKE pattern's form or None).
 Slot = tuple[str, int | None, str | None]
 _PATTERNS = {"prefix": "{}%", "contains": "%{}%", "suffix": "%{}"}
@@ -91,7 +110,7 @@ class _Compiled:
 
 class Statement:
     """A QuerySet built by ``build(**values)`` and compiled once per connection; ``kinds`` names each value's type
-    (int, str, date, datetime, or a one-type tuple such as ``(int,)`` for a tuple of any length). ``using``: for a
+    (int, str, date, datetime, a one-type tuple such as ``(int,)`` for a tuple of any length, or ``SHAPE``). ``using``: for a
     statement whose database is chosen at each run (``crowdsafe.db.routers.read_alias``: the read replica, but not
     inside a transaction), the function that chooses it; it is compiled once per database. Without it, a builder
     that names a database (``.using()``) is refused: the first run's database would be kept for every run."""
@@ -109,10 +128,12 @@ class Statement:
     def __repr__(self) -> str:
         return f"Statement({getattr(self.build, '__qualname__', self.build)!r})"
 
-    def _stand_ins(self, round_: int, lengths: dict[str, int]) -> dict[str, Any]:
+    def _stand_ins(self, round_: int, lengths: dict[str, int], shapes: dict[str, Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for i, (name, kind) in enumerate(self.kinds.items()):
-            if isinstance(kind, tuple):
+            if kind is SHAPE:
+                values[name] = shapes[name]
+            elif isinstance(kind, tuple):
                 values[name] = tuple(_stand_in(kind[0], i * 10_000 + j, round_) for j in range(lengths[name]))
             else:
                 values[name] = _stand_in(kind, i * 10_000, round_)
@@ -135,6 +156,8 @@ class Statement:
     def _slot(self, one: Any, two: Any, first: dict[str, Any], second: dict[str, Any]) -> Slot | None:
         """Where the parameter ``one`` (``two`` in the second compilation) comes from; None: a constant."""
         for name, value in first.items():
+            if self.kinds[name] is SHAPE:
+                continue
             places = list(enumerate(value)) if isinstance(value, tuple) else [(None, value)]
             for index, stand_in in places:
                 other = second[name] if index is None else second[name][index]
@@ -150,16 +173,16 @@ class Statement:
             f"{self!r}: a parameter is derived from a value ({one!r}); pass what the SQL needs as a value"
         )
 
-    def _compiled(self, lengths: dict[str, int]) -> tuple[_Compiled, str]:
+    def _compiled(self, lengths: dict[str, int], shapes: dict[str, Any]) -> tuple[_Compiled, str]:
         """The statement compiled on this thread's connection (kept on the connection object: its compiler holds
-        that connection's operations for the converters), for these tuple lengths."""
-        shape = tuple(sorted(lengths.items()))
+        that connection's operations for the converters), for these tuple lengths and shapes."""
+        shape = (tuple(sorted(lengths.items())), tuple(sorted(shapes.items())))
         wanted = self.using() if self.using is not None else self._alias
         if wanted is not None:
             cached = connections[wanted].__dict__.get(self._key, {}).get(shape)
             if cached is not None:
                 return cached, wanted
-        first, second = self._stand_ins(0, lengths), self._stand_ins(1, lengths)
+        first, second = self._stand_ins(0, lengths, shapes), self._stand_ins(1, lengths, shapes)
         sql, params, compiler, alias = self._compile(first)
         sql_2, params_2, _, alias_2 = self._compile(second)
         if alias != alias_2 or (self.using is not None and alias != wanted):
@@ -168,7 +191,11 @@ class Statement:
             raise ImproperlyConfigured(f"{self!r}: its SQL depends on its values; build one statement per shape")
         slots = [self._slot(one, two, first, second) for one, two in zip(params, params_2, strict=True)]
         used = {slot[0] for slot in slots if slot is not None}
-        unused = [name for name in self.kinds if name not in used and (sql is not None and lengths.get(name, 1))]
+        unused = [
+            name
+            for name, kind in self.kinds.items()
+            if kind is not SHAPE and name not in used and (sql is not None and lengths.get(name, 1))
+        ]
         if unused:
             raise ImproperlyConfigured(f"{self!r}: {', '.join(sorted(unused))} not in its SQL")
         populators: tuple[Any, ...] = ()
@@ -181,14 +208,20 @@ class Statement:
             init_list = tuple(f[0].target.attname for f in compiler.select[model_fields])
             populators = tuple(get_related_populators(klass_info, compiler.select, alias))  # type: ignore[call-arg]
         compiled = _Compiled(sql, tuple(slots), params, compiler, populators, init_list, model_fields)
-        connections[alias].__dict__.setdefault(self._key, {})[shape] = compiled
+        kept = connections[alias].__dict__.setdefault(self._key, {})
+        while len(kept) >= SHAPES_PER_STATEMENT:
+            del kept[next(iter(kept))]
+        kept[shape] = compiled
         self._alias = alias
         return compiled, alias
 
     def _for(self, values: dict[str, Any]) -> tuple[_Compiled, str]:
         if set(values) != set(self.kinds):
             raise TypeError(f"{self!r} takes {', '.join(self.kinds)}, given {', '.join(values)}")
-        return self._compiled({name: len(values[name]) for name, kind in self.kinds.items() if isinstance(kind, tuple)})
+        return self._compiled(
+            {name: len(values[name]) for name, kind in self.kinds.items() if isinstance(kind, tuple)},
+            {name: values[name] for name, kind in self.kinds.items() if kind is SHAPE},
+        )
 
     def sql(self, **values: Any) -> tuple[str, list[Any]]:
         """The SQL and the parameters of a run, for a statement written around it (a ``UNION ALL`` of several);

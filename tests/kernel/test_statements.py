@@ -7,11 +7,12 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
-from crowdsafe.common.statements import Statement
+from crowdsafe.common import statements
+from crowdsafe.common.statements import SHAPE, Statement
 from crowdsafe.org.access import forget_scope, get_scope
 from crowdsafe.org.models import Jurisdiction, Membership
 
@@ -130,6 +131,37 @@ def test_a_tuple_of_values_in_an_in_list_each_length_compiled_once(city, users):
     with CaptureQueriesContext(connection) as captured:
         assert statement.rows(codes=(), user_id=0) == []
     assert len(captured) == 0
+
+
+def test_a_shape_chooses_the_sql_each_compiled_once_and_a_few_kept(city, monkeypatch):
+    """SHAPE arguments (an order, a page's LIMIT/OFFSET) reach the builder as given; each shape is compiled when
+    first met and kept, the oldest forgotten past SHAPES_PER_STATEMENT."""
+    built = []
+
+    def build(order, page, prefix):
+        built.append((order, page))
+        start, stop = page
+        return Jurisdiction.objects.filter(path__startswith=prefix).order_by(order, "pk").values_list("code")[start:stop]
+
+    statement = Statement(build, order=SHAPE, page=SHAPE, prefix=str)
+    prefix = city.anyang.path
+    for order in ("code", "-code"):
+        for page in ((0, 2), (2, 4)):
+            expected = list(build(order, page, prefix))
+            assert statement.rows(order=order, page=page, prefix=prefix) == expected
+            assert statement.rows(order=order, page=page, prefix=prefix) == expected
+    assert len(built) == 4 * 3  # four shapes, each two stand-in compilations, plus the references
+    assert statement.rows(order="code", page=(0, 2), prefix=prefix)[0] != statement.rows(
+        order="-code", page=(0, 2), prefix=prefix
+    )[0]
+    monkeypatch.setattr(statements, "SHAPES_PER_STATEMENT", 2)
+    built.clear()
+    for page in ((0, 1), (1, 2), (2, 3)):
+        statement.rows(order="code", page=page, prefix=prefix)
+    assert len(connections["default"].__dict__[statement._key]) == 2
+    built.clear()
+    statement.rows(order="code", page=(2, 3), prefix=prefix)  # still kept
+    assert built == []
 
 
 def test_a_value_the_sql_derives_something_else_from_is_refused():
