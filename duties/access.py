@@ -14,7 +14,7 @@ hide buttons).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q
 
@@ -62,13 +62,43 @@ def task_visible_q(scope: Scope, *, whole_territory: bool = False, shared: list[
             | in_q(scope.department_ids, field="responsible_department_id")
             | in_q(scope.organisation_ids, field="responsible_organisation_id")
         )
+    return work_view_q(**work_view_values(scope, shared=granted_task_ids(scope) if shared is None else shared))
+
+
+def work_view_values(scope: Scope, *, shared: list[int]) -> dict[str, tuple]:
+    """What the work view of ``task_visible_q`` is made of, as sorted tuples of values: the user's departments and
+    organisations, the person (none or one), the minimal subtrees of their territory, the tasks shared with their
+    departments. ``work_view_q`` and ``work_view_branches`` are functions of these alone, so the task queue's
+    statements are compiled once for every user (``crowdsafe.common.statements``)."""
+    return {
+        "departments": tuple(sorted(scope.department_ids)),
+        "organisations": tuple(sorted(scope.organisation_ids)),
+        "person": (scope.user_id,) if scope.user_id else (),
+        "paths": tuple(minimal_prefixes(scope.jurisdiction_paths)),
+        "shared": tuple(sorted(set(shared))),
+    }
+
+
+def work_view_q(*, departments, organisations, person, paths, shared) -> Q:
+    """The work view of ``task_visible_q`` from its values (``work_view_values``)."""
     return (
-        in_q(scope.department_ids, field="responsible_department_id")
-        | in_q(scope.organisation_ids, field="responsible_organisation_id")
-        | (Q(responsible_person_id=scope.user_id) if scope.user_id else NOTHING)
-        | path_q(scope.jurisdiction_paths, field="jurisdiction_path")
-        | in_q(granted_task_ids(scope) if shared is None else shared, field="pk")
+        in_q(departments, field="responsible_department_id")
+        | in_q(organisations, field="responsible_organisation_id")
+        | (Q(responsible_person_id=person[0]) if person else NOTHING)
+        | path_q(paths, field="jurisdiction_path")
+        | in_q(shared, field="pk")
     )
+
+
+def work_view_branches(*, departments, organisations, person, paths, shared) -> list[Q]:
+    """``task_visible_branches`` from the work view's values (``work_view_values``)."""
+    branches = [Q(responsible_department_id=pk) for pk in departments]
+    branches += [Q(responsible_organisation_id=pk) for pk in organisations]
+    branches += [Q(responsible_person_id=pk) for pk in person]
+    branches += [Q(jurisdiction_path__startswith=path) for path in paths]
+    if shared:
+        branches.append(Q(pk__in=shared))
+    return branches
 
 
 def task_visible_branches(scope: Scope, *, shared: list[int] | None = None) -> list[Q]:
@@ -78,17 +108,16 @@ def task_visible_branches(scope: Scope, *, shared: list[int] | None = None) -> l
     the person's index, the path index), which the OR of them is not: the task queue reads its page as the union
     of each branch's first rows (``TaskQuerySet.read_rows_by_branch``). ``shared`` as in ``task_visible_q``."""
     shared = granted_task_ids(scope) if shared is None else shared
-    branches = [Q(responsible_department_id=pk) for pk in sorted(scope.department_ids)]
-    branches += [Q(responsible_organisation_id=pk) for pk in sorted(scope.organisation_ids)]
-    if scope.user_id:
-        branches.append(Q(responsible_person_id=scope.user_id))
-    branches += [Q(jurisdiction_path__startswith=path) for path in minimal_prefixes(scope.jurisdiction_paths)]
-    if shared:
-        branches.append(Q(pk__in=sorted(set(shared))))
-    return branches
+    return work_view_branches(**work_view_values(scope, shared=shared))
 
 
-def task_queue_visibility(user, *, held: bool = False) -> tuple[list[int], list[Q]] | None:
+class QueueVisibility(NamedTuple):
+    shared: list[int]  # the tasks shared with the user's departments
+    branches: list[Q]  # the rule's branches (read one by one for a page)
+    values: dict[str, tuple] | None  # what the rule is made of (``work_view_values``); None for the held part
+
+
+def task_queue_visibility(user, *, held: bool = False) -> QueueVisibility | None:
     """For the task queue: the tasks shared with the user's departments (read once, for ``visible_to``'s rule and
     its branches) and the rule's branches (``task_visible_branches``); None for superusers, who see every task.
 
@@ -106,8 +135,10 @@ def task_queue_visibility(user, *, held: bool = False) -> tuple[list[int], list[
         # order from its own index; the others (a township held by the user, its township-government department)
         # with the rule.
         visible = task_visible_q(scope, shared=shared)
-        return shared, [branch if branch in branches else branch & visible for branch in held_branches(scope)]
-    return shared, branches
+        return QueueVisibility(
+            shared, [branch if branch in branches else branch & visible for branch in held_branches(scope)], None
+        )
+    return QueueVisibility(shared, branches, work_view_values(scope, shared=shared))
 
 
 def task_queue_territory(user, *, shared: list[int] | None = None) -> tuple[tuple[str, ...] | None, Q]:

@@ -199,15 +199,29 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
         clone._branch_rows = rows
         return clone
 
-    # Set by ``count_from`` on the one queryset it returns (not inherited by clones, as above).
+    # Set by ``count_from`` and ``read_pages_from`` on the one queryset each returns (not inherited by clones, as
+    # above; each keeps what the other set).
     _count_from: Callable[[], int] | None = None
+    _pages_from: Callable[[int, int], list[Task]] | None = None
 
     def count_from(self, count: Callable[[], int]) -> Self:
         """This queryset (its branch reads kept), whose ``count()`` is ``count()``: the same number read another way
         (the task queue's outstanding tasks from the counters, ``duties.selectors.queue_counts``)."""
+        clone = self._kept()
+        clone._count_from = count
+        return clone
+
+    def read_pages_from(self, read: Callable[[int, int], list[Task]]) -> Self:
+        """This queryset, whose slices ``[start:stop]`` are ``read(start, stop)``: the same rows read another way
+        (the task queue as it opens, by a statement compiled once: ``duties.selectors._QUEUE_PAGE``)."""
+        clone = self._kept()
+        clone._pages_from = read
+        return clone
+
+    def _kept(self) -> Self:
         clone = self._chain()
         clone._branch_reads, clone._branch_rows = self._branch_reads, self._branch_rows
-        clone._count_from = count
+        clone._count_from, clone._pages_from = self._count_from, self._pages_from
         return clone
 
     def count(self) -> int:
@@ -217,15 +231,20 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
 
     def __getitem__(self, k):
         reads, rows = self._branch_reads, self._branch_rows
-        if (
-            reads
-            and rows is not None
-            and connections[self.db].vendor == "postgresql"  # ANY(ARRAY(…)), ordered and limited UNION parts
-            and isinstance(k, slice)
+        a_page = (
+            isinstance(k, slice)
             and k.step is None
             and isinstance(k.stop, int)
             and k.stop > (k.start or 0) >= 0
             and self._result_cache is None
+        )
+        if a_page and self._pages_from is not None:
+            return self._pages_from(k.start or 0, k.stop)
+        if (
+            a_page
+            and reads
+            and rows is not None
+            and connections[self.db].vendor == "postgresql"  # ANY(ARRAY(…)), ordered and limited UNION parts
         ):
             firsts = [read.values_list("pk", flat=True)[: k.stop] for read in reads]
             ids = Subquery(firsts[0].union(*firsts[1:], all=True))

@@ -28,11 +28,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from crowdsafe.common.filters import FilterData
-from crowdsafe.common.statements import Statement
+from crowdsafe.common.statements import SHAPE, Statement
 from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, get_scope, minimal_prefixes, path_q
 from crowdsafe.org.choices import LEVEL_DEPTH, DepartmentKind, JurisdictionLevel, Role
 from crowdsafe.org.models import Department, Jurisdiction, Membership
-from duties.access import task_queue_territory, task_queue_visibility
+from duties.access import task_queue_territory, task_queue_visibility, work_view_branches, work_view_q
 from duties.choices import OUTSTANDING_VALUES, PartyKind, TaskStatus
 from duties.counts import usable_for as counts_usable_for
 from duties.filters import (
@@ -80,9 +80,48 @@ def task_queue(*, user, filters: FilterData = None, today: dt.date | None = None
     (outstanding by default), overdue first, then by due date. Every row carries ``is_overdue``.
 
     A page of it (a slice) is read branch by branch of the visibility rule (``TaskQuerySet.read_rows_by_branch``):
-    the same filters and order on each holder alone — a department, the person, a territory — then combined."""
+    the same filters and order on each holder alone — a department, the person, a territory — then combined. The
+    queue as it opens (no filter but the status) is read with statements compiled once for every user
+    (``_QUEUE_PAGE``, ``_QUEUE_COUNT``: the same SQL, built from the visibility rule's values)."""
     today = today or timezone.localdate()
     filterset = TaskFilterSet.of(filters)
+    visibility = task_queue_visibility(user, held=filterset.valid("held") == HeldFilter.MINE)
+    filterset.form.is_valid()
+    given = {name for name, value in filterset.form.cleaned_data.items() if value}
+    # The queue as it opens (no filter but the status), for anyone but a superuser: its pages and count are read by
+    # the compiled statements (the queryset stays what it is for any other use, without its branch reads).
+    compiled = visibility is not None and visibility.values is not None and given <= {"status"}
+    if visibility is None:
+        qs = _queue(task_list(user=user), [], filterset=filterset, user=user, today=today)
+        shared = None
+    else:
+        shared = visibility.shared
+        branches = [] if compiled else visibility.branches
+        qs = _queue(task_list(user=user, shared=shared), branches, filterset=filterset, user=user, today=today)
+    counters = None
+    if not given or (given == {"held"} and filterset.valid("held") == HeldFilter.AREA):
+        # The unfiltered queue is every outstanding task the user sees: its count grows with the territory (a
+        # township's 8,300 outstanding tasks at a million, 14 ms); the counters hold the territory's part. "In my
+        # area" is that less what the user holds (read per holder).
+        counters = _queue_counters(user=user, today=today, shared=shared)
+        if counters is not None and not given:
+            qs = qs.count_from(lambda: counters()["open"])
+        elif counters is not None:
+            mine = task_queue(user=user, filters={"held": HeldFilter.MINE}, today=today)
+            qs = qs.count_from(lambda: counters()["open"] - mine.count())
+    if compiled:
+        values = {"status": filterset.status_value(), "today": today, **visibility.values}
+        qs = qs.read_pages_from(lambda start, stop: _QUEUE_PAGE.instances(page=(start, stop), **values))
+        if counters is None or given:
+            qs = qs.count_from(lambda: _QUEUE_COUNT.count(status=values["status"], **visibility.values))
+    return qs
+
+
+def _queue(
+    tasks: QuerySet[Task], branches: list[Q], *, filterset: TaskFilterSet, user: Any, today: dt.date
+) -> QuerySet[Task]:
+    """``tasks`` (the visible ones, joined) as the queue: filtered, ``is_overdue`` on every row, in the order the
+    status asks for, its pages read by ``branches`` of the visibility rule when there are several."""
     status = filterset.status_value()
     if status == TaskStatus.DONE:
         order: tuple[Any, ...] = ("-completed_at", "-id")
@@ -95,33 +134,40 @@ def task_queue(*, user, filters: FilterData = None, today: dt.date | None = None
     else:
         order = ("-is_overdue", "due_date", "id")
 
-    def queue(tasks: QuerySet[Task]) -> QuerySet[Task]:
-        annotated = tasks.annotate(is_overdue=overdue_expression(today))
+    def queue(qs: QuerySet[Task]) -> QuerySet[Task]:
+        annotated = qs.annotate(is_overdue=overdue_expression(today))
         return filterset.apply(annotated, user=user, today=today).order_by(*order)
 
-    visibility = task_queue_visibility(user, held=filterset.valid("held") == HeldFilter.MINE)
-    if visibility is None:
-        qs = queue(task_list(user=user))
-        shared = None
-    else:
-        shared, branches = visibility
-        qs = queue(task_list(user=user, shared=shared))
-        if len(branches) >= 2:
-            rows = _joined(Task.objects.all()).annotate(is_overdue=overdue_expression(today)).order_by(*order)
-            qs = qs.read_rows_by_branch([queue(Task.objects.filter(branch)) for branch in branches], rows=rows)
-    filterset.form.is_valid()
-    given = {name for name, value in filterset.form.cleaned_data.items() if value}
-    if not given or (given == {"held"} and filterset.valid("held") == HeldFilter.AREA):
-        # The unfiltered queue is every outstanding task the user sees: its count grows with the territory (a
-        # township's 8,300 outstanding tasks at a million, 14 ms); the counters hold the territory's part. "In my
-        # area" is that less what the user holds (read per holder).
-        counters = _queue_counters(user=user, today=today, shared=shared)
-        if counters is not None and not given:
-            qs = qs.count_from(lambda: counters()["open"])
-        elif counters is not None:
-            mine = task_queue(user=user, filters={"held": HeldFilter.MINE}, today=today)
-            qs = qs.count_from(lambda: counters()["open"] - mine.count())
-    return qs
+    result = queue(tasks)
+    if len(branches) >= 2:
+        rows = _joined(Task.objects.all()).annotate(is_overdue=overdue_expression(today)).order_by(*order)
+        result = result.read_rows_by_branch([queue(Task.objects.filter(branch)) for branch in branches], rows=rows)
+    return result
+
+
+def _default_queue(*, status: str, today: dt.date, **values: tuple) -> QuerySet[Task]:
+    """The queue as it opens (no filter but ``status``) of anyone whose visibility rule is made of ``values``
+    (``duties.access.work_view_values``): what ``task_queue`` builds for them, built from values alone."""
+    filterset = TaskFilterSet({"status": status})
+    visible = _joined(Task.objects.filter(work_view_q(**values)))
+    return _queue(visible, work_view_branches(**values), filterset=filterset, user=None, today=today)
+
+
+_WORK_VIEW = {"departments": (int,), "organisations": (int,), "person": (int,), "paths": (str,), "shared": (int,)}
+# The task queue as it opens, for every user (``task_queue``): a page of it, and how many tasks it holds.
+_QUEUE_PAGE = Statement(
+    lambda page, **values: _default_queue(**values)[page[0] : page[1]],
+    page=SHAPE,
+    status=SHAPE,
+    today=dt.date,
+    **_WORK_VIEW,
+)
+# (The count is of rows whose conditions name no day: the day is only in ``is_overdue`` and the order.)
+_QUEUE_COUNT = Statement(
+    lambda **values: _default_queue(today=dt.date.min, **values).order_by().values_list("pk"),
+    status=SHAPE,
+    **_WORK_VIEW,
+)
 
 
 OUTSTANDING_COUNTS = ("open", "overdue", "due_soon")

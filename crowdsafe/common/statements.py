@@ -49,7 +49,6 @@ from django.db.models.query import get_related_populators
 from django.dispatch import receiver
 
 
-
 class _Shape:
     """The kind of a ``SHAPE`` argument (see the module docstring)."""
 
@@ -110,10 +109,11 @@ class _Compiled:
 
 class Statement:
     """A QuerySet built by ``build(**values)`` and compiled once per connection; ``kinds`` names each value's type
-    (int, str, date, datetime, a one-type tuple such as ``(int,)`` for a tuple of any length, or ``SHAPE``). ``using``: for a
-    statement whose database is chosen at each run (``crowdsafe.db.routers.read_alias``: the read replica, but not
-    inside a transaction), the function that chooses it; it is compiled once per database. Without it, a builder
-    that names a database (``.using()``) is refused: the first run's database would be kept for every run."""
+    (int, str, date, datetime, a one-type tuple such as ``(int,)`` for a tuple of any length, or ``SHAPE``).
+    ``using``: for a statement whose database is chosen at each run (``crowdsafe.db.routers.read_alias``: the read
+    replica, but not inside a transaction), the function that chooses it; it is compiled once per database. Without
+    it, a builder that names a database (``.using()``) is refused: the first run's database would be kept for every
+    run."""
 
     def __init__(
         self, build: Callable[..., QuerySet], *, using: Callable[[], str] | None = None, **kinds: Kind
@@ -244,6 +244,15 @@ class Statement:
     def rows(self, **values: Any) -> list[tuple[Any, ...]]:
         """The rows, each a tuple of the selected columns' values (converted as the ORM converts them)."""
         return self._execute(values, tuples=True)[2]  # type: ignore[return-value]
+
+    def count(self, **values: Any) -> int:
+        """How many rows the statement gives (``SELECT COUNT(*)`` around its SQL), as ``QuerySet.count()`` says."""
+        compiled, alias = self._for(values)
+        if compiled.sql is None:
+            return 0
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({compiled.sql}) AS counted", compiled.params(values, alias))
+            return int(cursor.fetchone()[0])
 
     def instances(self, **values: Any) -> list[Model]:
         """The model instances, with their ``select_related`` instances attached, as the QuerySet gives them."""

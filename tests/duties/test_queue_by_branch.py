@@ -22,7 +22,7 @@ from django.utils import timezone
 from crowdsafe.org.access import get_scope
 from crowdsafe.org.choices import Role
 from crowdsafe.org.services import grant_to_department
-from duties.access import task_visible_branches
+from duties.access import task_queue_visibility, task_visible_branches
 from duties.models import Task
 from duties.selectors import task_queue
 from tests.duties.conftest import EVENT_DAY, make_tasks
@@ -185,3 +185,43 @@ def test_the_queue_page_reads_its_rows_by_branch(tasks, linzhou_users, monkeypat
     queue = task_queue(user=linzhou_users.culture_staff, filters={"status": "all"})
     want = [t.pk for t in queue.all()[10:20]]
     assert len(want) == 10 and [int(pk) for pk in re.findall(r'data-task="(\d+)"', body)] == want
+
+
+def test_the_queue_as_it_opens_is_compiled_once_for_every_user(tasks, users, monkeypatch):
+    """The queue with no filter but its status (what everyone opens) is read by statements compiled once per shape of
+    the visibility rule (how many departments, organisations, territories, shares), not per user or request: a page
+    and the count are what the plain query gives."""
+    from django.db import connections
+
+    from duties import selectors
+
+    for statement in (selectors._QUEUE_PAGE, selectors._QUEUE_COUNT):
+        for alias in connections:
+            connections[alias].__dict__.pop(statement._key, None)
+    built = []
+    real = selectors._default_queue
+    monkeypatch.setattr(selectors, "_default_queue", lambda **values: built.append(values) or real(**values))
+    shapes = set()
+    rounds = []
+    for _ in range(2):
+        for user in users:
+            for filters in ({}, {"status": "done"}, {"status": "all"}):
+                queue = task_queue(user=user, filters=filters, today=EVENT_DAY)
+                plain = queue.all()
+                assert _page(queue, 0, 7) == _page(plain, 0, 7), (user.username, filters)
+                assert queue.count() == len(list(plain)), (user.username, filters)
+                values = task_queue_visibility(user).values
+                if values is not None:
+                    shapes.add((filters.get("status"), tuple(len(v) for v in values.values())))
+        rounds.append(len(built))
+    # Each shape: the page (one slice) and the count, each compiled twice with stand-ins; the second round none.
+    assert 0 < rounds[0] <= 2 * 2 * len(shapes)
+    assert rounds[1] == rounds[0]
+
+
+def test_a_filtered_queue_is_read_by_the_orm(tasks, linzhou_users, monkeypatch):
+    from duties import selectors
+
+    monkeypatch.setattr(selectors, "_default_queue", None)  # would fail if called
+    queue = task_queue(user=linzhou_users.culture_staff, filters={"due": "overdue"}, today=EVENT_DAY)
+    assert _page(queue, 0, 5) == _page(queue.all(), 0, 5)

@@ -141,7 +141,9 @@ def test_a_shape_chooses_the_sql_each_compiled_once_and_a_few_kept(city, monkeyp
     def build(order, page, prefix):
         built.append((order, page))
         start, stop = page
-        return Jurisdiction.objects.filter(path__startswith=prefix).order_by(order, "pk").values_list("code")[start:stop]
+        return (
+            Jurisdiction.objects.filter(path__startswith=prefix).order_by(order, "pk").values_list("code")[start:stop]
+        )
 
     statement = Statement(build, order=SHAPE, page=SHAPE, prefix=str)
     prefix = city.anyang.path
@@ -151,9 +153,10 @@ def test_a_shape_chooses_the_sql_each_compiled_once_and_a_few_kept(city, monkeyp
             assert statement.rows(order=order, page=page, prefix=prefix) == expected
             assert statement.rows(order=order, page=page, prefix=prefix) == expected
     assert len(built) == 4 * 3  # four shapes, each two stand-in compilations, plus the references
-    assert statement.rows(order="code", page=(0, 2), prefix=prefix)[0] != statement.rows(
-        order="-code", page=(0, 2), prefix=prefix
-    )[0]
+    assert (
+        statement.rows(order="code", page=(0, 2), prefix=prefix)[0]
+        != statement.rows(order="-code", page=(0, 2), prefix=prefix)[0]
+    )
     monkeypatch.setattr(statements, "SHAPES_PER_STATEMENT", 2)
     built.clear()
     for page in ((0, 1), (1, 2), (2, 3)):
