@@ -62,9 +62,13 @@ SHAPE = _Shape()
 SHAPES_PER_STATEMENT = 64
 
 Kind = type | tuple[type] | _Shape
-#: Where a parameter's value comes from: (argument, index in its tuple or None, the LIKE pattern's form or None).
+#: Where a parameter's value comes from: (argument, index in its tuple or None, the LIKE pattern's form, the
+#: operation that adapts a date, or None).
 Slot = tuple[str, int | None, str | None]
 _PATTERNS = {"prefix": "{}%", "contains": "%{}%", "suffix": "%{}"}
+#: How the database's operations write a date or a date and time as a parameter (a string on SQLite; as it is on
+#: PostgreSQL): a value of that kind found so is written so at each run.
+_ADAPTERS = {dt.date: "adapt_datefield_value", dt.datetime: "adapt_datetimefield_value"}
 
 
 def _stand_in(kind: type, index: int, round_: int) -> Any:
@@ -101,7 +105,9 @@ class _Compiled:
                 continue
             name, index, pattern = slot
             value = values[name] if index is None else values[name][index]
-            if pattern is not None:
+            if pattern in _ADAPTERS.values():
+                value = getattr(connections[alias].ops, pattern)(value)
+            elif pattern is not None:
                 value = _PATTERNS[pattern].format(connections[alias].ops.prep_for_like_query(value))
             result.append(value)
         return result
@@ -153,8 +159,9 @@ class Statement:
             return None, (), compiler, alias
         return sql, tuple(params), compiler, alias
 
-    def _slot(self, one: Any, two: Any, first: dict[str, Any], second: dict[str, Any]) -> Slot | None:
-        """Where the parameter ``one`` (``two`` in the second compilation) comes from; None: a constant."""
+    def _slot(self, one: Any, two: Any, first: dict[str, Any], second: dict[str, Any], ops: Any) -> Slot | None:
+        """Where the parameter ``one`` (``two`` in the second compilation) comes from; None: a constant. ``ops``: the
+        connection's operations, which may have written a date as the database takes it (SQLite: a string)."""
         for name, value in first.items():
             if self.kinds[name] is SHAPE:
                 continue
@@ -163,6 +170,11 @@ class Statement:
                 other = second[name] if index is None else second[name][index]
                 if one == stand_in and two == other:
                     return name, index, None
+                adapter = _ADAPTERS.get(type(stand_in))
+                if adapter is not None:
+                    adapt = getattr(ops, adapter)
+                    if one == adapt(stand_in) and two == adapt(other):
+                        return name, index, adapter
                 if isinstance(stand_in, str) and isinstance(one, str) and isinstance(two, str):
                     for pattern, form in _PATTERNS.items():
                         if one == form.format(stand_in) and two == form.format(other):
@@ -189,7 +201,8 @@ class Statement:
             raise ImproperlyConfigured(f"{self!r}: its database is not the one its using= names, or depends on values")
         if sql != sql_2 or len(params) != len(params_2):
             raise ImproperlyConfigured(f"{self!r}: its SQL depends on its values; build one statement per shape")
-        slots = [self._slot(one, two, first, second) for one, two in zip(params, params_2, strict=True)]
+        ops = connections[alias].ops
+        slots = [self._slot(one, two, first, second, ops) for one, two in zip(params, params_2, strict=True)]
         used = {slot[0] for slot in slots if slot is not None}
         unused = [
             name

@@ -92,6 +92,27 @@ def test_a_date_value_in_its_place(city):
     assert [j.pk for j in statement.instances(day=dt.date(2026, 12, 7))] == [city.wenfeng.pk]
 
 
+def test_a_date_the_database_takes_as_a_string_is_written_so_at_each_run(city, monkeypatch):
+    """SQLite's operations write a date parameter as a string ('2026-12-07'): the stand-in is recognised in that form
+    and each run's date is written the same way (the embedded default database)."""
+    from django.db import connections
+
+    from duties.models import Task
+    from tests.duties.conftest import make_tasks
+
+    make_tasks(3, rule_name="旅游景区人员聚集活动安全管理", jurisdiction=city.wenfeng)
+    ops = connections["default"].ops
+    monkeypatch.setattr(ops, "adapt_datefield_value", lambda value: None if value is None else value.isoformat())
+    statement = Statement(
+        lambda day: Task.objects.filter(due_date__gte=day).order_by("pk").values_list("pk"), day=dt.date
+    )
+    day = Task.objects.order_by("due_date").values_list("due_date", flat=True)[1]
+    with CaptureQueriesContext(connection) as captured:
+        rows = statement.rows(day=day)
+    assert rows == list(Task.objects.filter(due_date__gte=day).order_by("pk").values_list("pk"))
+    assert day.isoformat() in captured.captured_queries[-1]["sql"]
+
+
 def test_a_like_pattern_is_written_again_from_each_value(city):
     """``startswith`` / ``contains`` / ``endswith``: the pattern is the lookup's (a ``%`` or ``_`` in the value is
     matched as itself, as Django escapes it)."""
