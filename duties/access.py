@@ -141,22 +141,19 @@ def task_queue_visibility(user, *, held: bool = False) -> QueueVisibility | None
     return QueueVisibility(shared, branches, work_view_values(scope, shared=shared))
 
 
-def task_queue_territory(user, *, shared: list[int] | None = None) -> tuple[tuple[str, ...] | None, Q]:
-    """The visibility rule of the task queue as (the territory's subtrees, the rest of the rule): every task about a
-    subject in those subtrees, or matching the rest (the departments', organisations' and the person's tasks, the
-    shares). (None, NOTHING) for superusers: everything. The queue's outstanding counts read the territory's part from
-    the counters (``duties.counts``) and the rest from the tasks (``duties.selectors.queue_counts``). ``shared`` as in
+def task_queue_territory(user, *, shared: list[int] | None = None) -> tuple[tuple[str, ...] | None, dict | None]:
+    """The visibility rule of the task queue as (the territory's subtrees, the rule's values): every task about a
+    subject in those subtrees (the values' ``paths``), or matching the rest of the rule (``work_view_q`` of the
+    values without their paths: the departments', organisations' and the person's tasks, the shares). (None, None)
+    for superusers: everything. The queue's outstanding counts read the territory's part from the counters
+    (``duties.counts``) and the rest from the tasks (``duties.selectors.queue_counts``). ``shared`` as in
     ``task_visible_q``."""
     scope = get_scope(user)
     if scope.is_superuser:
-        return None, NOTHING
-    rest = (
-        in_q(scope.department_ids, field="responsible_department_id")
-        | in_q(scope.organisation_ids, field="responsible_organisation_id")
-        | (Q(responsible_person_id=scope.user_id) if scope.user_id else NOTHING)
-        | in_q(granted_task_ids(scope) if shared is None else shared, field="pk")
+        return None, None
+    return scope.jurisdiction_paths, work_view_values(
+        scope, shared=granted_task_ids(scope) if shared is None else shared
     )
-    return scope.jurisdiction_paths, rest
 
 
 def held_q(scope: Scope) -> Q:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from crowdsafe.common.filters import FilterData
 from crowdsafe.common.statements import SHAPE, Statement
-from crowdsafe.org.access import NOTHING, OVERSIGHT_ROLES, get_scope, minimal_prefixes, path_q
+from crowdsafe.org.access import OVERSIGHT_ROLES, get_scope, minimal_prefixes, path_q
 from crowdsafe.org.choices import LEVEL_DEPTH, DepartmentKind, JurisdictionLevel, Role
 from crowdsafe.org.models import Department, Jurisdiction, Membership
 from duties.access import task_queue_territory, task_queue_visibility, work_view_branches, work_view_q
@@ -204,30 +204,19 @@ def _queue_counters(*, user, today: dt.date, shared: list[int] | None = None) ->
     in the territory are the counter rows of its areas (outstanding totals; outstanding by due day up to today + 3,
     the past days folded into one), the rest are the tasks outside the territory that the rest of the rule shows
     (held by the user's departments, organisations or the user, shared with their departments: indexed, few)."""
-    paths, rest = task_queue_territory(user, shared=shared)
+    paths, values = task_queue_territory(user, shared=shared)
     if paths == () or not counts_usable_for(paths, today):
         return None
 
     def read() -> dict[str, int]:
         soon = today + dt.timedelta(days=DUE_SOON_DAYS)
-        if paths is None:
+        if values is None:
             parts = [_COUNTER_TOTALS.sql(), _COUNTER_DUE.sql(soon=soon)]
         else:
-            areas = tuple(minimal_prefixes(paths))
+            areas = values["paths"]
             parts = [_COUNTER_TOTALS_IN.sql(areas=areas), _COUNTER_DUE_IN.sql(soon=soon, areas=areas)]
-        if paths is not None and rest != NOTHING:
-            outside = (
-                Task.objects.filter(rest, status__in=OUTSTANDING_VALUES)
-                .exclude(path_q(paths, field="jurisdiction_path"))
-                .order_by()
-                .annotate(
-                    kind=Value("r", output_field=CharField()),
-                    day=F("due_date"),
-                    n=Value(1, output_field=BigIntegerField()),
-                )
-                .values_list("kind", "day", "n")
-            )
-            parts.append(outside.query.sql_with_params())
+            if any(values[name] for name in values if name != "paths"):
+                parts.append(_OUTSIDE_TERRITORY.sql(**values))
         union = " UNION ALL ".join(f"({sql})" for sql, _params in parts)
         sql = f"""
             SELECT coalesce(sum(c.n) FILTER (WHERE c.kind IN ('t', 'r')), 0),
@@ -264,6 +253,23 @@ _COUNTER_DUE_IN = Statement(
     soon=dt.date,
     areas=(str,),
 )
+
+
+def _outside_territory(*, paths: tuple[str, ...], **rest: tuple) -> QuerySet:
+    """The outstanding tasks outside the territory ``paths`` that the rest of the visibility rule shows (``rest``:
+    the work view's values but its paths), as counter rows of their own kind (``r``) for ``_queue_counters``."""
+    return (
+        Task.objects.filter(work_view_q(paths=(), **rest), status__in=OUTSTANDING_VALUES)
+        .exclude(path_q(paths, field="jurisdiction_path"))
+        .order_by()
+        .annotate(
+            kind=Value("r", output_field=CharField()), day=F("due_date"), n=Value(1, output_field=BigIntegerField())
+        )
+        .values_list("kind", "day", "n")
+    )
+
+
+_OUTSIDE_TERRITORY = Statement(_outside_territory, **_WORK_VIEW)
 
 
 def queue_departments(*, user) -> QuerySet[Department]:

@@ -214,3 +214,26 @@ def test_a_territorys_counter_rows_are_read_by_its_area(tasks, linzhou_users):
     # readable by the area's prefix. At a million tasks the planner's pick is bench/run --explain's.
     plan = plan_with_only(statement, table="duties_taskcount", keep="duties_taskcount_area_idx")
     assert plan.count("duties_taskcount_area_idx") == 2, plan
+
+
+def test_the_tasks_outside_the_territory_are_counted_by_a_statement_compiled_once(
+    tasks, linzhou_users, city_user, monkeypatch
+):
+    """The part of the count that the counters do not hold (the tasks outside the territory that the rest of the
+    rule shows) is a statement compiled once for every user of the same shape, not built per request."""
+    from django.db import connections
+
+    from duties import selectors
+
+    for alias in connections:
+        connections[alias].__dict__.pop(selectors._OUTSIDE_TERRITORY._key, None)
+    built = []
+    real = selectors._OUTSIDE_TERRITORY.build
+    monkeypatch.setattr(selectors._OUTSIDE_TERRITORY, "build", lambda **values: built.append(values) or real(**values))
+    today = timezone.localdate()
+    rounds = []
+    for _ in range(2):
+        for user in (linzhou_users.township_officer, city_user, linzhou_users.leader):
+            assert queue_counts(user=user, today=today) == _figures(Task.objects.visible_to(user), today)
+        rounds.append(len(built))
+    assert 0 < rounds[0] == rounds[1]
