@@ -15,6 +15,9 @@ session, scope, queries, template), the number of queries, and two floors:
 - the bare floor: ``/bench/bare/`` (``bench/urls.py``), a fixed small authenticated page through the same
   middleware, for the same user.
 
+The three are measured side by side, in turn in each of the ``--runs`` rounds (page, bare page, SQL), after three
+warm-up requests of each page: a machine that is slower for a few seconds slows a page and its floors alike.
+
 ratio = ms / (SQL floor + bare floor): the issue's target is ≤ 2. The plan of every SELECT the page makes is read
 (EXPLAIN, FORMAT JSON); "plan ok" is "no" when a Seq Scan reads a table the statistics say holds over 10,000
 rows. ``--explain`` prints the plans and makes the run fail on such a scan.
@@ -303,18 +306,11 @@ def pages(users: dict) -> list[tuple[str, object, str]]:
     ]
 
 
-def _timed(client, url: str, runs: int, warmup: int = 3) -> list[float]:
+def _warmed(client, url: str, warmup: int = 3) -> None:
+    """``warmup`` requests of the page, each answered 200 (an AssertionError names the page otherwise)."""
     for _ in range(warmup):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
-        times.append((time.perf_counter() - start) * 1000)
-    return times
 
 
 def _captured(client, url: str) -> list[str]:
@@ -383,54 +379,83 @@ def _plans(statements: list[str], show: bool) -> list[str]:
     return scans
 
 
+def _request_ms(client, url: str) -> float:
+    start = time.perf_counter()
+    response = client.get(url)
+    if hasattr(response, "streaming_content"):
+        b"".join(response.streaming_content)
+    return (time.perf_counter() - start) * 1000
+
+
+def _side_by_side(client, url: str, statements: list[str], runs: int) -> tuple[float, float, float]:
+    """The page, the bare page and the page's own SQL, each timed once per round, ``runs`` rounds: the medians.
+    Taken in turn, so that a machine slower for a few seconds (a shared 2-core machine: the same page measured
+    minutes apart differed by up to ±30 %) slows the page and its floor alike."""
+    from django.db import connection
+
+    page, bare, sql = [], [], []
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            page.append(_request_ms(client, url))
+            bare.append(_request_ms(client, "/bench/bare/"))
+            start = time.perf_counter()
+            for statement in statements:
+                cursor.execute(statement)
+                if cursor.description is not None:
+                    cursor.fetchall()
+            sql.append((time.perf_counter() - start) * 1000)
+    return statistics.median(page), statistics.median(bare), statistics.median(sql)
+
+
 def measure_pages(size: int, runs: int, show_plans: bool, only: str = "") -> list[dict]:
     from django.test import Client
 
     users = bench_users()
     rows = []
     bare_sql: dict[int, set[str]] = {}
-    bare_ms: dict[int, float] = {}
+    bare_seen: list[float] = []
     for name, user, url in pages(users):
         if only and only not in name:
             continue
         client = Client()
         client.force_login(user)
-        if user.pk not in bare_ms:
-            bare_ms[user.pk] = statistics.median(_timed(client, "/bench/bare/", runs))
+        if user.pk not in bare_sql:
+            _warmed(client, "/bench/bare/")
             bare_sql[user.pk] = set(_captured(client, "/bench/bare/"))
         try:
-            times = _timed(client, url, runs)
+            _warmed(client, url)
         except AssertionError as exc:
             say(f"{name}: {exc}")
             continue
         statements = _captured(client, url)
         own = [sql for sql in statements if sql not in bare_sql[user.pk]]
-        floor = _sql_floor(own, max(5, runs // 2))
+        ms, bare, floor = _side_by_side(client, url, own, runs)
+        bare_seen.append(bare)
         scans = _plans(own, show_plans)
-        ms = statistics.median(times)
         row = {
             "page": name,
             "url": url,
             "size": size,
             "ms": round(ms, 1),
             "sql_floor_ms": round(floor, 1),
-            "bare_ms": round(bare_ms[user.pk], 1),
-            "floor_ms": round(floor + bare_ms[user.pk], 1),
-            "ratio": round(ms / (floor + bare_ms[user.pk]), 2),
+            "bare_ms": round(bare, 1),
+            "floor_ms": round(floor + bare, 1),
+            "ratio": round(ms / (floor + bare), 2),
             "queries": len(statements),
             "plan_ok": "yes" if not scans else "no: seq scan " + ",".join(sorted(set(scans))),
         }
         say(f"{name}: {row['ms']} ms, floor {row['floor_ms']} ms, ×{row['ratio']}, {row['plan_ok']}")
         rows.append(row)
+    bare_median = round(statistics.median(bare_seen), 1) if bare_seen else 0.0
     rows.append(
         {
             "page": "bare authenticated page",
             "url": "/bench/bare/",
             "size": size,
-            "ms": round(statistics.median(bare_ms.values()), 1),
+            "ms": bare_median,
             "sql_floor_ms": 0,
-            "bare_ms": round(statistics.median(bare_ms.values()), 1),
-            "floor_ms": round(statistics.median(bare_ms.values()), 1),
+            "bare_ms": bare_median,
+            "floor_ms": bare_median,
             "ratio": 1.0,
             "queries": len(next(iter(bare_sql.values()))),
             "plan_ok": "yes",
