@@ -267,10 +267,15 @@ def granted_q(scope: Scope, model: type[models.Model], codename: str) -> Q:
 
     Uses the model's direct-FK group permission model when one is registered (hot tables), the generic
     one otherwise; either way a single subquery."""
-    if not scope.department_group_ids:
+    return granted_to_groups_q(tuple(sorted(scope.department_group_ids)), model, codename)
+
+
+def granted_to_groups_q(group_ids: Iterable[int], model: type[models.Model], codename: str) -> Q:
+    """``granted_q`` for the departments' groups ``group_ids`` (a statement built from values alone)."""
+    if not group_ids:
         return NOTHING
     perm_model = get_group_obj_perms_model(model)
-    grants = perm_model.objects.filter(group_id__in=sorted(scope.department_group_ids), permission__codename=codename)
+    grants = perm_model.objects.filter(group_id__in=sorted(group_ids), permission__codename=codename)
     if perm_model.objects.is_generic():
         ids = (
             grants.filter(content_type=ContentType.objects.get_for_model(model))
@@ -296,8 +301,20 @@ def jurisdiction_visible_q(scope: Scope) -> Q:
     """The rule of ``Jurisdiction.objects.visible_to``: the subtrees of the user's memberships, their
     organisations' registered territories, and any territory shared with one of their departments
     (``view_jurisdiction`` granted to its group)."""
+    return jurisdiction_rule(**jurisdiction_rule_values(scope))
+
+
+def jurisdiction_rule_values(scope: Scope) -> dict[str, tuple]:
+    """What ``jurisdiction_visible_q`` is made of, as sorted tuples: the minimal subtrees (``paths``) and the
+    departments' groups (``groups``); ``jurisdiction_rule`` of them is the rule, so a statement of it is compiled
+    once for every user (``crowdsafe.common.statements``)."""
+    return {"paths": tuple(minimal_prefixes(_territories(scope))), "groups": tuple(sorted(scope.department_group_ids))}
+
+
+def jurisdiction_rule(*, paths: tuple[str, ...], groups: tuple[int, ...]) -> Q:
+    """``jurisdiction_visible_q`` from its values (``jurisdiction_rule_values``)."""
     jurisdiction = apps.get_model("org", "Jurisdiction")
-    return path_q(_territories(scope), field="path") | granted_q(scope, jurisdiction, "view_jurisdiction")
+    return path_q(paths, field="path") | granted_to_groups_q(groups, jurisdiction, "view_jurisdiction")
 
 
 def department_visible_q(scope: Scope) -> Q:

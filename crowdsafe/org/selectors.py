@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from crowdsafe.common.filters import FilterData
+from crowdsafe.common.statements import SHAPE, Statement
+from crowdsafe.org.access import get_scope, jurisdiction_rule, jurisdiction_rule_values
 from crowdsafe.org.filters import DepartmentFilterSet, JurisdictionFilterSet
 from crowdsafe.org.models import Department, Jurisdiction, Membership, Organisation
 
@@ -24,14 +26,38 @@ TERRITORY_SUGGESTIONS = 300
 
 def territory_suggestions(
     *, user, levels: Iterable[str] | None = None, exclude: Iterable[str] = ("grid",), limit: int = TERRITORY_SUGGESTIONS
-) -> QuerySet:
+) -> list[tuple[str, str]]:
     """``(code, name)`` of the territories the user may see, in path order, for a territory field's suggestions
     (``{% territory_datalist %}``): those of ``levels`` when given, otherwise all but those of ``exclude``. Pairs, not
     instances: a city leader's 118 suggestions as model instances with their parents, looped in the template, cost
-    3.4 ms a page; as pairs written by the tag, 1.5 ms (issue 19)."""
-    qs = Jurisdiction.objects.visible_to(user)
-    qs = qs.filter(level__in=list(levels)) if levels is not None else qs.exclude(level__in=list(exclude))
+    3.4 ms a page; as pairs written by the tag, 1.5 ms; read by a statement compiled once, not built and compiled on
+    every page (0.48 → 0.2 ms, issue 19)."""
+    kinds = {"levels": tuple(levels) if levels is not None else None, "exclude": tuple(exclude), "limit": limit}
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return list(_suggested(Jurisdiction.objects.all(), **kinds))
+    return _TERRITORY_SUGGESTIONS.rows(**kinds, **jurisdiction_rule_values(scope))
+
+
+def _suggested(jurisdictions: QuerySet, *, levels, exclude, limit) -> QuerySet:
+    qs = (
+        jurisdictions.filter(level__in=list(levels))
+        if levels is not None
+        else jurisdictions.exclude(level__in=list(exclude))
+    )
     return qs.order_by("path").values_list("code", "name")[:limit]
+
+
+_TERRITORY_SUGGESTIONS = Statement(
+    lambda levels, exclude, limit, **rule: _suggested(
+        Jurisdiction.objects.filter(jurisdiction_rule(**rule)), levels=levels, exclude=exclude, limit=limit
+    ),
+    levels=SHAPE,
+    exclude=SHAPE,
+    limit=SHAPE,
+    paths=(str,),
+    groups=(int,),
+)
 
 
 def jurisdiction_subtree(*, user, root: Jurisdiction) -> QuerySet[Jurisdiction]:

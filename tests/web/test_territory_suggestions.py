@@ -24,6 +24,34 @@ def test_the_suggestions_are_the_visible_territories_in_path_order(users, city):
     assert city.mhk_town.code not in [code for code, _ in territory_suggestions(user=users.admin)]
 
 
+def test_the_suggestions_are_read_by_a_statement_compiled_once(users, city, monkeypatch):
+    """One statement for every user whose rule has the same shape (how many subtrees, how many departments' groups),
+    compiled once: the same pairs as the visibility rule's queryset, a territory shared with a department too."""
+    from django.db import connections
+
+    from crowdsafe.org import selectors
+    from crowdsafe.org.models import Jurisdiction
+    from crowdsafe.org.services import grant_to_department
+
+    grant_to_department(obj=city.mhk_town, codename="view_jurisdiction", department=city.wenfeng_police, actor=None)
+    statement = selectors._TERRITORY_SUGGESTIONS
+    for alias in connections:
+        connections[alias].__dict__.pop(statement._key, None)
+    built = []
+    real = statement.build
+    monkeypatch.setattr(statement, "build", lambda **values: built.append(values) or real(**values))
+    rounds = []
+    for _ in range(2):
+        for user in (users.township_officer, users.leader, users.staff, users.outsider, users.admin):
+            expected = list(
+                Jurisdiction.objects.visible_to(user).exclude(level="grid").order_by("path").values_list("code", "name")
+            )
+            assert territory_suggestions(user=user) == expected, user
+        rounds.append(len(built))
+    assert 0 < rounds[0] == rounds[1]
+    assert (city.mhk_town.code, city.mhk_town.name) in territory_suggestions(user=users.staff)
+
+
 def test_the_datalist_writes_each_pair_escaped():
     template = engines["django"].from_string('{% load territories %}{% territory_datalist "x-list" rows %}')
     html = template.render({"rows": [("410502", "文峰区"), ("9<", 'a "b" & <c>')]})
