@@ -9,12 +9,14 @@ markup the template wrote, escaped the same way.
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from crowdsafe.common.api import paths_of
 from crowdsafe.common.html import format_html, format_rows, format_words
+from crowdsafe.common.labels import labels_of
+from events.models import Gathering
 
 register = template.Library()
 
@@ -36,27 +38,32 @@ def _people(g):
 
 @register.simple_tag
 def gathering_rows(rows):
-    prefix = reverse("events:gathering_detail", args=[0])[: -len("0/")]
+    path = paths_of("events:gathering_detail")
+    # Looked up once for the rows, not per row: the time zone and the labels of the active language.
+    zone = timezone.get_current_timezone()
+    kinds, risks, statuses, sources = (
+        labels_of(Gathering._meta.get_field(name)) for name in ("kind", "risk_level", "status", "source")
+    )
 
     def row(g):
-        starts = timezone.localtime(g.starts_at)
+        starts = g.starts_at.astimezone(zone)
         return (
             g.risk_level,
             g.pk,
             starts.isoformat(),
             starts.strftime("%Y-%m-%d %H:%M"),
-            f"{prefix}{g.pk}/",
+            path(g.pk),
             g.title,
             _place(g),
-            g.kind_label,
+            kinds.get(g.kind, g.kind),
             _people(g),
             g.risk_level,
             g.risk_level,
-            g.risk_label,
+            risks.get(g.risk_level, g.risk_level),
             g.status,
             g.status,
-            g.status_label,
-            g.source_label,
+            statuses.get(g.status, g.status),
+            sources.get(g.source, g.source),
         )
 
     # Each cell names its column (data-label, the header's words): on a phone the rows are cards (app.css).
