@@ -218,6 +218,14 @@ def attention_count_plan(*, user) -> CountPlan:
     return CountPlan(order=(), lower_bound=_attention(subset).order_by(_PathOrder(F("jurisdiction_path"))))
 
 
+def _not_over(*, by_place: bool) -> Q:
+    """The gatherings not over (``OPEN_STATUSES``, which are all but ``TERMINAL_STATUSES``) in the words of the
+    partial index a statement should read: "not terminal" by place, "open" otherwise."""
+    if by_place:
+        return ~Q(status__in=sorted(s.value for s in TERMINAL_STATUSES))
+    return Q(status__in=OPEN_STATUSES)
+
+
 def map_gatherings(
     *, user, filters: FilterData = None, now: dt.datetime | None = None, scope_ids: Any = UNREAD, to_point=None
 ) -> tuple[list[dict], int]:
@@ -238,10 +246,12 @@ def map_gatherings(
         # indexes below (~2,000 for a city), not each probed in the table (bench/run at 1M: 13 -> 6 ms).
         _within(user=user, path=path, narrow=bool(path), ids=scope_ids, probe_ids=False)
         .filter(**({"jurisdiction_path__startswith": path} if path else {}))
-        .filter(status__in=OPEN_STATUSES, starts_at__lt=now + dt.timedelta(days=MAP_AHEAD_DAYS))
-        # The same set said the other way too, so that either partial index of the gatherings not over serves:
-        # by start for a city (events_gathering_open_start), by place for a territory (events_gathering_open_path).
-        .exclude(status__in=sorted(s.value for s in TERMINAL_STATUSES))
+        .filter(starts_at__lt=now + dt.timedelta(days=MAP_AHEAD_DAYS))
+        # The gatherings not over, said as the partial index that serves says it: by start for a city
+        # (events_gathering_open_start: "open"), by place for a territory (events_gathering_open_path: "not
+        # terminal"; the same set). Said both ways, a territory's 2,800 open gatherings by place were ANDed with the
+        # city's 77,000 by start (6-7 ms at a million; 2 ms alone).
+        .filter(_not_over(by_place=bool(path)))
         .filter(Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now - dt.timedelta(hours=12)))
         .filter(Q(latitude__isnull=False) | Q(venue__latitude__isnull=False))
     )
