@@ -23,11 +23,11 @@ platform itself (the key-date scan, data migrations, demo data).
 
 from __future__ import annotations
 
-from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from guardian.utils import get_group_obj_perms_model
 
 from crowdsafe.common.lookups import Ids, any_of
+from crowdsafe.common.statements import SHAPE, Statement
 from crowdsafe.org.access import (
     COORDINATOR_ROLES,
     DEPARTMENT_ROLES,
@@ -80,31 +80,60 @@ def _elsewhere(scope: Scope) -> tuple[Q, QuerySet | None]:
     territory: PostgreSQL ORs it with the path's index) and the ids of the rest — own reports (when they work no
     territory), the gatherings their department or organisation holds a task on, those shared with their
     department — as one ``UNION ALL`` (None: nothing but the territory and the own reports)."""
+    values = _elsewhere_values(scope)
+    # No territory: the own reports are among the ids (a semi-join). With one, they stay a plain condition that
+    # PostgreSQL ORs with the path's index (a BitmapOr).
+    own = Q(reported_by_id=scope.user_id) if scope.user_id and not values["reporter"] else NOTHING
+    return own, _elsewhere_union(**values)
+
+
+def _elsewhere_values(scope: Scope) -> dict[str, tuple[int, ...]]:
+    """What ``_elsewhere``'s union is made of, as sorted tuples of ids: the reporter (when they work no territory),
+    the departments and organisations holding tasks, the departments' groups. ``_elsewhere_union`` of them is the
+    union, so a statement of it is compiled once for every user (``crowdsafe.common.statements``)."""
+    return {
+        "reporter": (scope.user_id,) if scope.user_id and not scope.paths_for(TERRITORY_ROLES) else (),
+        "departments": tuple(sorted(scope.department_ids)),
+        "organisations": tuple(sorted(scope.organisation_ids)),
+        "groups": tuple(sorted(scope.department_group_ids)),
+    }
+
+
+def _elsewhere_union(*, reporter, departments, organisations, groups) -> QuerySet | None:
+    """``_elsewhere``'s ``UNION ALL`` of ids from its values (``_elsewhere_values``); None when it has no part."""
     from events.models import Gathering
 
-    territories = scope.paths_for(TERRITORY_ROLES)
-    own = Q(reported_by_id=scope.user_id) if scope.user_id else NOTHING
     parts: list[QuerySet] = []
-    if scope.user_id and not territories:
-        # No territory: the whole scope is a set of ids (a semi-join). With one, the own reports stay a plain
-        # condition that PostgreSQL ORs with the path's index (a BitmapOr).
-        parts.append(Gathering.objects.filter(reported_by_id=scope.user_id).order_by().values_list("pk", flat=True))
-        own = NOTHING
-    if scope.department_ids or scope.organisation_ids:
-        tasks = Task.objects.filter(subject_type=SUBJECT_TYPE).filter(task_holder_q(scope))
+    if reporter:
+        parts.append(Gathering.objects.filter(reported_by_id=reporter[0]).order_by().values_list("pk", flat=True))
+    if departments or organisations:
+        holders = in_q(departments, field="responsible_department_id") | in_q(
+            organisations, field="responsible_organisation_id"
+        )
+        tasks = Task.objects.filter(subject_type=SUBJECT_TYPE).filter(holders)
         parts.append(tasks.order_by().values_list("subject_id", flat=True))
-    if scope.department_group_ids:
+    if groups:
         perm_model = get_group_obj_perms_model(Gathering)
         parts.append(
-            perm_model.objects.filter(
-                group_id__in=sorted(scope.department_group_ids), permission__codename="view_gathering"
-            )
+            perm_model.objects.filter(group_id__in=groups, permission__codename="view_gathering")
             .order_by()
             .values_list("content_object_id", flat=True)
         )
     if not parts:
-        return own, None
-    return own, (parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0])
+        return None
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+# The ids of ``_elsewhere``, at most ``limit`` + 1 of them (``other_gathering_ids``): on every 清单 page of a
+# department, compiled once.
+_OTHER_GATHERING_IDS = Statement(
+    lambda limit, **values: _elsewhere_union(**values)[: limit + 1],
+    limit=SHAPE,
+    reporter=(int,),
+    departments=(int,),
+    organisations=(int,),
+    groups=(int,),
+)
 
 
 def other_gathering_ids(scope: Scope, *, limit: int = IDS_ONCE_LIMIT) -> Ids | None:
@@ -113,15 +142,12 @@ def other_gathering_ids(scope: Scope, *, limit: int = IDS_ONCE_LIMIT) -> Ids | N
     their scope is a path) or more than ``limit``."""
     if scope.is_superuser:
         return None
-    _own, union = _elsewhere(scope)
-    if union is None:
+    values = _elsewhere_values(scope)
+    if not any(values.values()):
         return None
-    # Read with one fetchall, not row by row through the queryset's iterator (~6,700 ids for a police officer at a
+    # Read with one fetchall, not row by row through a queryset's iterator (~6,700 ids for a police officer at a
     # million: ~70 round trips of fetchmany and a Python object per value, ~6 ms).
-    sql, params = union[: limit + 1].query.sql_with_params()
-    with connections[union.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = _OTHER_GATHERING_IDS.rows(limit=limit, **values)
     if len(rows) > limit:
         return None
     return Ids(pk for (pk,) in rows if pk is not None)

@@ -301,6 +301,34 @@ def test_the_ids_a_department_sees_are_read_once_whole_or_not_at_all(city, users
     assert other_gathering_ids(scope, limit=len(ids) - 1) is None
 
 
+def test_the_ids_a_department_sees_are_read_by_a_statement_compiled_once(city, users, monkeypatch):
+    """The union of the ids (own reports, tasks held, shares) is one statement for every user of the same shape,
+    compiled once, reading what the union's queryset reads."""
+    from django.db import connections
+
+    from crowdsafe.org.access import get_scope
+    from events import access
+
+    statement = access._OTHER_GATHERING_IDS
+    for alias in connections:
+        connections[alias].__dict__.pop(statement._key, None)
+    built = []
+    real = statement.build
+    monkeypatch.setattr(statement, "build", lambda **values: built.append(values) or real(**values))
+    report(users.staff, grid=city.grid, title="分局上报")
+    rounds = []
+    for _ in range(2):
+        for user in (users.staff, users.head, users.organizer, users.township_officer):
+            scope = get_scope(user)
+            ids = access.other_gathering_ids(scope)
+            _own, union = access._elsewhere(scope)
+            assert (sorted(ids) if ids is not None else None) == (sorted(set(union)) if union is not None else None), (
+                user
+            )
+        rounds.append(len(built))
+    assert 0 < rounds[0] == rounds[1]
+
+
 @pytest.mark.django_db
 def test_the_home_panel_lists_by_start_without_walking_the_start_index(city, users):
     """The "gatherings in my territory" panel: the first eight by start (then id), its statement read through the
