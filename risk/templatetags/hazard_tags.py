@@ -14,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from crowdsafe.common.api import paths_of
 from crowdsafe.common.html import format_html, format_rows, format_words
+from crowdsafe.common.labels import labels_of
 from risk.choices import HazardLevel, HazardState
 from risk.models import Hazard
 
@@ -37,8 +38,10 @@ STATE_BADGES = {
 def hazard_rows(hazards, today: dt.date | None = None) -> SafeString:
     """The ``<tr>`` of each hazard (``risk.selectors.hazard_visible``: joined to the venue and the organisation);
     a hazard still open with its deadline before ``today`` is shown overdue (none when ``today`` is not a date)."""
-    prefix = reverse("risk:hazard_detail", args=[0])[: -len("0/")]
+    path = paths_of("risk:hazard_detail")
     today = today if isinstance(today, dt.date) else None  # "" when the page's context has none
+    # The labels of the active language, looked up once for the table (not twice a row).
+    levels, states = labels_of(Hazard._meta.get_field("level")), labels_of(Hazard._meta.get_field("state"))
     # Each cell names its column (data-label, the header's words): on a phone the rows are cards (app.css).
     hazard, level, deadline, unit, status = format_words(
         _("Hazard"), pgettext("hazard", "Level"), _("Deadline"), _("Responsible unit"), _("Status")
@@ -59,19 +62,19 @@ def hazard_rows(hazards, today: dt.date | None = None) -> SafeString:
         venue = h.venue
         return (
             h.pk,
-            f"{prefix}{h.pk}/",
+            path(h.pk),
             h.title,
             format_html("{} · ", venue.name) if venue else "",
             h.location,
             "badge-overdue" if h.level == HazardLevel.MAJOR else "badge-due",
             h.level,
-            h.get_level_display(),
+            levels.get(h.level, h.level),
             " due-overdue" if overdue else "",
             h.rectification_deadline.isoformat() if h.rectification_deadline else "",
             h.responsible_label or "—",
             STATE_BADGES.get(h.state, "badge badge-start"),
             h.state,
-            h.get_state_display(),
+            states.get(h.state, h.state),
             overdue_badge if overdue else "",
         )
 

@@ -155,3 +155,21 @@ def test_the_hazard_list_joins_only_what_its_table_shows(city, users):
     assert len(rows) == 1
     joined = set(re.findall(r'JOIN "(\w+)"', rows[0]))
     assert joined == {"venues_venue", "org_organisation"}
+
+
+def test_the_rows_look_the_labels_up_once_per_table(monkeypatch):
+    """The level's and the state's labels of the active language are read once for the table, not for each row."""
+    from crowdsafe.common import labels
+
+    hazards = _hazards()
+    assert len(hazards) > 1
+    calls = []
+    real = translation.get_language
+    monkeypatch.setattr(labels, "get_language", lambda: calls.append(1) or real())
+    with translation.override("en"):
+        one = str(hazard_rows(hazards[:1], TODAY))
+        once = len(calls)
+        calls.clear()
+        every = str(hazard_rows(hazards, TODAY))
+    assert len(calls) == once
+    assert one.count('data-hazard="') == 1 and every.count('data-hazard="') == len(hazards)
