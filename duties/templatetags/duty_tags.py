@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from crowdsafe.common.api import paths_of
 from crowdsafe.common.html import escape, format_html, format_rows, format_words
+from crowdsafe.common.labels import labels_of
 from duties.choices import OUTSTANDING_VALUES
 from duties.explain import explain
 from duties.models import Task
@@ -79,8 +80,8 @@ def options(choices) -> SafeString:
 STATUS_BADGES = {"done": "badge badge-done", "cancelled": "badge badge-muted"}  # the others: "badge"
 
 
-def _status_badge(task: Task, overdue_word: str) -> SafeString:
-    label = task.get_status_display()
+def _status_badge(task: Task, overdue_word: str, statuses: dict) -> SafeString:
+    label = statuses.get(task.status, task.status)
     if task.is_overdue:
         if task.status == "in_progress":
             return format_html(
@@ -94,7 +95,11 @@ def _status_badge(task: Task, overdue_word: str) -> SafeString:
 def task_rows(tasks, with_select: bool = False) -> SafeString:
     """The ``<tr>`` of each task of the queue (``duties.selectors.task_queue``: annotated ``is_overdue``, joined to
     the jurisdiction, the holder and the person); ``with_select``: the heads' checkbox column."""
-    prefix = reverse("duties:detail", args=[0])[: -len("0/")]
+    path = paths_of("duties:detail")
+    # The labels of the active language, looked up once for the rows (not three times a row).
+    subject_types, bases, statuses = (
+        labels_of(Task._meta.get_field(name)) for name in ("subject_type", "basis", "status")
+    )
     # Each cell names its column (data-label, the header's words): on a phone the rows are cards (app.css).
     select, due, duty, subject, held_by, basis, status = format_words(
         _("Select"), _("Due"), _("Duty"), _("Subject"), _("Held by"), _("Basis"), _("Status")
@@ -122,15 +127,15 @@ def task_rows(tasks, with_select: bool = False) -> SafeString:
             " due-overdue" if task.is_overdue else "",
             due_date,
             due_date,
-            f"{prefix}{task.pk}/",
+            path(task.pk),
             task.duty_name,
             task.subject_label,
-            task.get_subject_type_display(),
+            subject_types.get(task.subject_type, task.subject_type),
             task.jurisdiction.name,
             task.holder_label,
             format_html(' <span class="muted small">· {}</span>', person.display_name) if person else "",
-            task.get_basis_display(),
-            _status_badge(task, overdue_word),
+            bases.get(task.basis, task.basis),
+            _status_badge(task, overdue_word, statuses),
         )
 
     return format_rows("\n", row_format, (row(task) for task in tasks))

@@ -129,6 +129,25 @@ def test_the_queue_reverses_no_url_per_row(linzhou, linzhou_users, role):
 
 
 @pytest.mark.django_db
+def test_the_rows_look_the_labels_up_once(linzhou, monkeypatch):
+    """The subject type's, the basis's and the status's labels of the active language are read once for the rows."""
+    from crowdsafe.common import labels
+
+    make_tasks(4, rule_name="旅游景区人员聚集活动安全管理", jurisdiction=linzhou.village, department=linzhou.culture)
+    tasks = list(Task.objects.select_related("jurisdiction", "responsible_department", "responsible_person"))
+    for task in tasks:
+        task.is_overdue = False
+    calls = []
+    real = translation.get_language
+    monkeypatch.setattr(labels, "get_language", lambda: calls.append(1) or real())
+    task_rows(tasks[:1])
+    once = len(calls)
+    calls.clear()
+    assert str(task_rows(tasks)).count('data-task="') == 4
+    assert len(calls) == once
+
+
+@pytest.mark.django_db
 def test_the_list_serializer_gives_what_drf_gives(linzhou, linzhou_users):
     """The hand-written list item equals DRF's generic output field for field, for tasks of every status and
     holder, with dates and times set or not, explained from facts or from the stored sentence."""
