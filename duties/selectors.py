@@ -90,7 +90,8 @@ def task_queue(*, user, filters: FilterData = None, today: dt.date | None = None
     given = {name for name, value in filterset.form.cleaned_data.items() if value}
     # The queue as it opens (no filter but the status), for anyone but a superuser: its pages and count are read by
     # the compiled statements (the queryset stays what it is for any other use, without its branch reads).
-    compiled = visibility is not None and visibility.values is not None and given <= {"status"}
+    rule = visibility.values if visibility is not None and given <= {"status"} else None
+    compiled = rule is not None
     if visibility is None:
         qs = _queue(task_list(user=user), [], filterset=filterset, user=user, today=today)
         shared = None
@@ -109,11 +110,12 @@ def task_queue(*, user, filters: FilterData = None, today: dt.date | None = None
         elif counters is not None:
             mine = task_queue(user=user, filters={"held": HeldFilter.MINE}, today=today)
             qs = qs.count_from(lambda: counters()["open"] - mine.count())
-    if compiled:
-        values = {"status": filterset.status_value(), "today": today, **visibility.values}
+    if rule is not None:
+        status = filterset.status_value()
+        values = {"status": status, "today": today, **rule}
         qs = qs.read_pages_from(lambda start, stop: _QUEUE_PAGE.instances(page=(start, stop), **values))
         if counters is None or given:
-            qs = qs.count_from(lambda: _QUEUE_COUNT.count(status=values["status"], **visibility.values))
+            qs = qs.count_from(lambda: _QUEUE_COUNT.count(status=status, **rule))
     return qs
 
 
