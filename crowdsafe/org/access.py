@@ -311,6 +311,13 @@ def jurisdiction_rule_values(scope: Scope) -> dict[str, tuple]:
     return {"paths": tuple(minimal_prefixes(_territories(scope))), "groups": tuple(sorted(scope.department_group_ids))}
 
 
+def jurisdiction_rule_for(user) -> dict[str, tuple] | None:
+    """``jurisdiction_rule_values`` of the user's scope, for a statement of the rule; None for a superuser, who sees
+    every territory (``visible_to``'s own answer)."""
+    scope = get_scope(user)
+    return None if scope.is_superuser else jurisdiction_rule_values(scope)
+
+
 def jurisdiction_rule(*, paths: tuple[str, ...], groups: tuple[int, ...]) -> Q:
     """``jurisdiction_visible_q`` from its values (``jurisdiction_rule_values``)."""
     jurisdiction = apps.get_model("org", "Jurisdiction")

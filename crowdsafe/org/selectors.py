@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from crowdsafe.common.filters import FilterData
 from crowdsafe.common.statements import SHAPE, Statement
-from crowdsafe.org.access import get_scope, jurisdiction_rule, jurisdiction_rule_values
+from crowdsafe.org.access import jurisdiction_rule, jurisdiction_rule_for
 from crowdsafe.org.filters import DepartmentFilterSet, JurisdictionFilterSet
 from crowdsafe.org.models import Department, Jurisdiction, Membership, Organisation
 
@@ -33,10 +33,10 @@ def territory_suggestions(
     3.4 ms a page; as pairs written by the tag, 1.5 ms; read by a statement compiled once, not built and compiled on
     every page (0.48 → 0.2 ms, issue 19)."""
     kinds = {"levels": tuple(levels) if levels is not None else None, "exclude": tuple(exclude), "limit": limit}
-    scope = get_scope(user)
-    if scope.is_superuser:
-        return list(_suggested(Jurisdiction.objects.all(), **kinds))
-    return _TERRITORY_SUGGESTIONS.rows(**kinds, **jurisdiction_rule_values(scope))
+    rule = jurisdiction_rule_for(user)
+    if rule is None:
+        return list(_suggested(Jurisdiction.objects.visible_to(user), **kinds))
+    return _TERRITORY_SUGGESTIONS.rows(**kinds, **rule)
 
 
 def _suggested(jurisdictions: QuerySet, *, levels, exclude, limit) -> QuerySet:
