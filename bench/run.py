@@ -322,19 +322,21 @@ def _captured(client, url: str) -> list[str]:
     return [q["sql"] for q in captured.captured_queries]
 
 
+def _sql_ms(cursor, statements: list[str]) -> float:
+    """The statements run once, their rows fetched: the milliseconds."""
+    start = time.perf_counter()
+    for sql in statements:
+        cursor.execute(sql)
+        if cursor.description is not None:
+            cursor.fetchall()
+    return (time.perf_counter() - start) * 1000
+
+
 def _sql_floor(statements: list[str], runs: int) -> float:
     from django.db import connection
 
-    sums = []
     with connection.cursor() as cursor:
-        for _ in range(runs):
-            start = time.perf_counter()
-            for sql in statements:
-                cursor.execute(sql)
-                if cursor.description is not None:
-                    cursor.fetchall()
-            sums.append((time.perf_counter() - start) * 1000)
-    return statistics.median(sums)
+        return statistics.median(_sql_ms(cursor, statements) for _ in range(runs))
 
 
 def _big_tables() -> dict[str, float]:
@@ -398,12 +400,7 @@ def _side_by_side(client, url: str, statements: list[str], runs: int) -> tuple[f
         for _ in range(runs):
             page.append(_request_ms(client, url))
             bare.append(_request_ms(client, "/bench/bare/"))
-            start = time.perf_counter()
-            for statement in statements:
-                cursor.execute(statement)
-                if cursor.description is not None:
-                    cursor.fetchall()
-            sql.append((time.perf_counter() - start) * 1000)
+            sql.append(_sql_ms(cursor, statements))
     return statistics.median(page), statistics.median(bare), statistics.median(sql)
 
 

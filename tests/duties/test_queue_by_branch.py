@@ -191,16 +191,11 @@ def test_the_queue_as_it_opens_is_compiled_once_for_every_user(tasks, users, mon
     """The queue with no filter but its status (what everyone opens) is read by statements compiled once per shape of
     the visibility rule (how many departments, organisations, territories, shares), not per user or request: a page
     and the count are what the plain query gives."""
-    from django.db import connections
-
     from duties import selectors
+    from tests.helpers.statements import counted_builds
 
-    for statement in (selectors._QUEUE_PAGE, selectors._QUEUE_COUNT):
-        for alias in connections:
-            connections[alias].__dict__.pop(statement._key, None)
-    built = []
-    real = selectors._default_queue
-    monkeypatch.setattr(selectors, "_default_queue", lambda **values: built.append(values) or real(**values))
+    pages = counted_builds(selectors._QUEUE_PAGE, monkeypatch)
+    counts = counted_builds(selectors._QUEUE_COUNT, monkeypatch)
     shapes = set()
     rounds = []
     for _ in range(2):
@@ -213,7 +208,7 @@ def test_the_queue_as_it_opens_is_compiled_once_for_every_user(tasks, users, mon
                 values = task_queue_visibility(user).values
                 if values is not None:
                     shapes.add((filters.get("status"), tuple(len(v) for v in values.values())))
-        rounds.append(len(built))
+        rounds.append(len(pages) + len(counts))
     # Each shape: the page (one slice) and the count, each compiled twice with stand-ins; the second round none.
     assert 0 < rounds[0] <= 2 * 2 * len(shapes)
     assert rounds[1] == rounds[0]

@@ -221,15 +221,10 @@ def test_the_tasks_outside_the_territory_are_counted_by_a_statement_compiled_onc
 ):
     """The part of the count that the counters do not hold (the tasks outside the territory that the rest of the
     rule shows) is a statement compiled once for every user of the same shape, not built per request."""
-    from django.db import connections
-
     from duties import selectors
+    from tests.helpers.statements import counted_builds
 
-    for alias in connections:
-        connections[alias].__dict__.pop(selectors._OUTSIDE_TERRITORY._key, None)
-    built = []
-    real = selectors._OUTSIDE_TERRITORY.build
-    monkeypatch.setattr(selectors._OUTSIDE_TERRITORY, "build", lambda **values: built.append(values) or real(**values))
+    built = counted_builds(selectors._OUTSIDE_TERRITORY, monkeypatch)
     today = timezone.localdate()
     rounds = []
     for _ in range(2):

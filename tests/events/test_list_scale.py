@@ -304,17 +304,11 @@ def test_the_ids_a_department_sees_are_read_once_whole_or_not_at_all(city, users
 def test_the_ids_a_department_sees_are_read_by_a_statement_compiled_once(city, users, monkeypatch):
     """The union of the ids (own reports, tasks held, shares) is one statement for every user of the same shape,
     compiled once, reading what the union's queryset reads."""
-    from django.db import connections
-
     from crowdsafe.org.access import get_scope
     from events import access
+    from tests.helpers.statements import counted_builds
 
-    statement = access._OTHER_GATHERING_IDS
-    for alias in connections:
-        connections[alias].__dict__.pop(statement._key, None)
-    built = []
-    real = statement.build
-    monkeypatch.setattr(statement, "build", lambda **values: built.append(values) or real(**values))
+    built = counted_builds(access._OTHER_GATHERING_IDS, monkeypatch)
     report(users.staff, grid=city.grid, title="分局上报")
     rounds = []
     for _ in range(2):

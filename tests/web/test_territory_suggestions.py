@@ -27,19 +27,13 @@ def test_the_suggestions_are_the_visible_territories_in_path_order(users, city):
 def test_the_suggestions_are_read_by_a_statement_compiled_once(users, city, monkeypatch):
     """One statement for every user whose rule has the same shape (how many subtrees, how many departments' groups),
     compiled once: the same pairs as the visibility rule's queryset, a territory shared with a department too."""
-    from django.db import connections
-
     from crowdsafe.org import selectors
     from crowdsafe.org.models import Jurisdiction
     from crowdsafe.org.services import grant_to_department
+    from tests.helpers.statements import counted_builds
 
     grant_to_department(obj=city.mhk_town, codename="view_jurisdiction", department=city.wenfeng_police, actor=None)
-    statement = selectors._TERRITORY_SUGGESTIONS
-    for alias in connections:
-        connections[alias].__dict__.pop(statement._key, None)
-    built = []
-    real = statement.build
-    monkeypatch.setattr(statement, "build", lambda **values: built.append(values) or real(**values))
+    built = counted_builds(selectors._TERRITORY_SUGGESTIONS, monkeypatch)
     rounds = []
     for _ in range(2):
         for user in (users.township_officer, users.leader, users.staff, users.outsider, users.admin):
