@@ -17,13 +17,13 @@ from django.test import Client
 from django.urls import reverse
 from django.urls.resolvers import URLResolver
 from django.utils import timezone, translation
-from rest_framework import serializers
 
 from crowdsafe.org.models import Department, Jurisdiction, Organisation
 from duties.api.serializers import TaskOutputSerializer
 from duties.models import Task
 from duties.templatetags.duty_tags import task_rows
 from tests.duties.conftest import make_tasks
+from tests.helpers.serializers import assert_items_are_drfs
 
 # The queue's rows as templates/duties/queue.html wrote them before {% task_rows %} (the reference).
 FORMER_ROWS = """{% load i18n %}{% for task in tasks %}
@@ -163,14 +163,7 @@ def test_the_list_serializer_gives_what_drf_gives(linzhou, linzhou_users):
     tasks[1].explanation_data = {"holder": "石板岩镇", "rule": "规则", "basis": "territorial", "due": "2026-12-01"}
     tasks[1].cancelled_at = dt.datetime(2026, 11, 30, 16, 0, tzinfo=dt.UTC)
     tasks[2].is_overdue = True
-    context = {"today": dt.date(2026, 12, 7)}
-    for zone in ("Asia/Shanghai", "UTC"):
-        with timezone.override(zone):
-            for task in tasks:
-                serializer = TaskOutputSerializer(task, context=context)
-                generic = serializers.ModelSerializer.to_representation(serializer, task)
-                assert serializer.data == generic
-                assert list(serializer.data) == TaskOutputSerializer.Meta.fields
+    assert_items_are_drfs(TaskOutputSerializer, tasks, contexts=({"today": dt.date(2026, 12, 7)},))
 
 
 @pytest.mark.django_db
