@@ -77,12 +77,22 @@ def cut_off(page) -> dict:
             .filter(el => el.querySelector('select, input:not([type=checkbox]):not([type=hidden])'))
             .filter(el => el.getBoundingClientRect().width < minWidth)
             .map(el => el.textContent.trim().slice(0, 20));
-          return {scroll: document.documentElement.scrollWidth - document.documentElement.clientWidth, cells, squeezed};
+          // A row shown as a card: each cell's label (its ::before) sits at the left, its value after it; a cell
+          // aligned right (a number column) pushed its label into the middle of the card.
+          const misaligned = [...document.querySelectorAll('td[data-label]')]
+            .filter(el => el.offsetParent !== null && getComputedStyle(el).display === 'block')
+            .filter(el => !['left', 'start'].includes(getComputedStyle(el).textAlign))
+            .map(el => el.dataset.label);
+          return {
+            scroll: document.documentElement.scrollWidth - document.documentElement.clientWidth, cells, squeezed,
+            misaligned: [...new Set(misaligned)],
+          };
         }""",
         FIELD_MIN_WIDTH,
     )
-    if not result["squeezed"]:
-        del result["squeezed"]
+    for key in ("squeezed", "misaligned"):
+        if not result[key]:
+            del result[key]
     return result
 
 
@@ -109,7 +119,7 @@ def test_every_role_on_a_phone(browser, live_server):
     for role, username in sorted(demo_usernames().items()):
         context, page = sign_in(browser, live_server, username)
         home = cut_off(page)
-        if home["scroll"] > 0 or home["cells"] or "squeezed" in home:
+        if home["scroll"] > 0 or home["cells"] or "squeezed" in home or "misaligned" in home:
             problems.append(f"home of {role}: {home}")
         screenshot(page, f"phone-home-{role}.png")
         shown = panels(page)
@@ -122,7 +132,7 @@ def test_every_role_on_a_phone(browser, live_server):
         if role in ("staff", "township_officer", "grid_worker"):
             page.goto(f"{live_server.url}/tasks/")
             tasks = cut_off(page)
-            if tasks["scroll"] > 0 or tasks["cells"] or "squeezed" in tasks:
+            if tasks["scroll"] > 0 or tasks["cells"] or "squeezed" in tasks or "misaligned" in tasks:
                 problems.append(f"/tasks/ of {role}: {tasks}")
             assert page.locator("[data-task-table] td[data-label]").count() > 0 or "empty-state" in page.content()
             screenshot(page, f"phone-tasks-{role}.png")
@@ -138,8 +148,14 @@ def test_every_role_on_a_phone(browser, live_server):
         if role in ("township_officer", "grid_worker") and gathering is not None:
             page.goto(f"{live_server.url}/gatherings/{gathering.pk}/")
             detail = cut_off(page)
-            if detail["scroll"] > 0 or detail["cells"] or "squeezed" in detail:
+            if detail["scroll"] > 0 or detail["cells"] or "squeezed" in detail or "misaligned" in detail:
                 problems.append(f"gathering page of {role}: {detail}")
             screenshot(page, f"phone-gathering-{role}.png")
+            page.goto(f"{live_server.url}/gatherings/")
+            register = cut_off(page)
+            if register["scroll"] > 0 or register["cells"] or "squeezed" in register or "misaligned" in register:
+                problems.append(f"/gatherings/ of {role}: {register}")
+            assert page.locator("td[data-label]").count() > 0
+            screenshot(page, f"phone-gatherings-{role}.png")
         context.close()
     assert problems == []
